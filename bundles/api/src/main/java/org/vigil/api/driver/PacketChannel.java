@@ -1,0 +1,23 @@
+package org.vigil.api.driver;
+
+import java.io.IOException;
+import java.net.InetAddress;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** An open channel: sends IP payloads (VRRP or AH+VRRP) with TTL/hop limit 255. */
+@ConsumerType
+public interface PacketChannel extends AutoCloseable {
+
+    /**
+     * Sends one IP payload to {@code destination} (the group, or one unicast peer). The driver
+     * builds the IP header: protocol from the spec, TTL or hop limit 255, the spec's source.
+     */
+    void send(byte[] payload, int offset, int length, InetAddress destination) throws IOException;
+
+    /** The source address this channel sends from (primary IPv4 or link-local IPv6). */
+    InetAddress sourceAddress();
+
+    @Override
+    void close();
+}

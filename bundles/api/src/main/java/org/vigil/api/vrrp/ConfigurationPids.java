@@ -1,0 +1,132 @@
+package org.vigil.api.vrrp;
+
+/**
+ * The contract between the keepalived.conf bridge (config bundle) and the components that consume
+ * the configuration. Each keepalived keyword becomes a property named after it with underscores
+ * replaced by dots ({@code virtual_router_id} becomes {@code virtual.router.id}), which is also
+ * how Declarative Services maps a Config annotation method {@code virtual_router_id()}. Values are
+ * normalised by the bridge (units, defaults, keepalived's fix-ups) so that consumers need no
+ * parsing; the keys below that do not come straight from a keyword say their unit.
+ */
+public final class ConfigurationPids {
+    private ConfigurationPids() {
+    }
+
+    /** Singleton configuration: global_defs. */
+    public static final String GLOBAL = "org.vigil.global";
+    /** Factory configuration: one per vrrp_instance. */
+    public static final String INSTANCE = "org.vigil.vrrp.instance";
+    /** Factory configuration: one per vrrp_sync_group. */
+    public static final String SYNC_GROUP = "org.vigil.vrrp.syncgroup";
+    /** Factory configuration: one per vrrp_script. */
+    public static final String SCRIPT = "org.vigil.vrrp.script";
+
+    /** Set on every configuration the bridge writes, so a reload can find and diff them. */
+    public static final String SOURCE = "vigil.source";
+    /** The file and line a configuration came from, "path:line". */
+    public static final String ORIGIN = "vigil.origin";
+
+    /** Instance, group and script name (the word after vrrp_instance, ...). String. */
+    public static final String NAME = "name";
+
+    /** Instance keys. */
+    public static final class Instance {
+        private Instance() {
+        }
+        /** "MASTER" or "BACKUP" (keepalived's initial state hint). */
+        public static final String STATE = "state";
+        public static final String INTERFACE = "interface";
+        public static final String VIRTUAL_ROUTER_ID = "virtual.router.id";
+        /** int 1..255, after keepalived's default (100, or 255 for state MASTER without priority). */
+        public static final String PRIORITY = "priority";
+        /** int, centiseconds, after keepalived's per-version rounding and clamping. */
+        public static final String ADVERT_INT_CS = "advert.int.cs";
+        /** int, 2 or 3 (IPv6 instances are always 3). */
+        public static final String VERSION = "version";
+        /** "IPV4" or "IPV6". */
+        public static final String FAMILY = "family";
+        /** boolean; false for nopreempt (unless state MASTER, as keepalived does). */
+        public static final String PREEMPT = "preempt";
+        /** long, milliseconds. */
+        public static final String PREEMPT_DELAY_MS = "preempt.delay.ms";
+        /** "NONE", "PASS" or "AH". */
+        public static final String AUTH_TYPE = "auth.type";
+        /** String, at most 8 bytes used. Secret: never log it. */
+        public static final String AUTH_PASS = "auth.pass";
+        /** String[]: each entry as written in virtual_ipaddress ("192.0.2.249/24 dev eth0 label eth0:1"). */
+        public static final String VIRTUAL_IPADDRESS = "virtual.ipaddress";
+        /** String[]: virtual_ipaddress_excluded entries. */
+        public static final String VIRTUAL_IPADDRESS_EXCLUDED = "virtual.ipaddress.excluded";
+        /** String[]: virtual_routes entries. */
+        public static final String VIRTUAL_ROUTES = "virtual.routes";
+        public static final String UNICAST_SRC_IP = "unicast.src.ip";
+        /** String[]: unicast_peer addresses (optional min_ttl/max_ttl words kept). */
+        public static final String UNICAST_PEER = "unicast.peer";
+        /** String: mcast_dst_ip. */
+        public static final String MCAST_DST_IP = "mcast.dst.ip";
+        /** boolean: send v3 IPv4 checksums without the pseudo-header (RFC 9568 form). */
+        public static final String V3_CHECKSUM_AS_V2 = "v3.checksum.as.v2";
+        /** int, default 3. */
+        public static final String DOWN_TIMER_ADVERTS = "down.timer.adverts";
+        /** boolean: a master hearing a lower priority does not answer with an advert. */
+        public static final String LOWER_PRIO_NO_ADVERT = "lower.prio.no.advert";
+        /** boolean. */
+        public static final String HIGHER_PRIO_SEND_ADVERT = "higher.prio.send.advert";
+        /** String[]: track_interface entries ("eth1 weight -20"). */
+        public static final String TRACK_INTERFACE = "track.interface";
+        /** String[]: track_script entries ("chk_web weight -60"). */
+        public static final String TRACK_SCRIPT = "track.script";
+        /** String[]: track_file entries. */
+        public static final String TRACK_FILE = "track.file";
+        /** Notify scripts, as written. */
+        public static final String NOTIFY_MASTER = "notify.master";
+        public static final String NOTIFY_BACKUP = "notify.backup";
+        public static final String NOTIFY_FAULT = "notify.fault";
+        public static final String NOTIFY_STOP = "notify.stop";
+        public static final String NOTIFY = "notify";
+        /** boolean: smtp_alert for this instance. */
+        public static final String SMTP_ALERT = "smtp.alert";
+    }
+
+    /** Sync group keys. */
+    public static final class SyncGroup {
+        private SyncGroup() {
+        }
+        /** String[]: member instance names. */
+        public static final String GROUP = "group";
+    }
+
+    /** vrrp_script keys. */
+    public static final class Script {
+        private Script() {
+        }
+        public static final String SCRIPT = "script";
+        /** long, milliseconds. */
+        public static final String INTERVAL_MS = "interval.ms";
+        /** long, milliseconds. */
+        public static final String TIMEOUT_MS = "timeout.ms";
+        public static final String WEIGHT = "weight";
+        public static final String RISE = "rise";
+        public static final String FALL = "fall";
+        public static final String USER = "user";
+        public static final String INIT_FAIL = "init.fail";
+    }
+
+    /** global_defs keys. */
+    public static final class Global {
+        private Global() {
+        }
+        public static final String ROUTER_ID = "router.id";
+        /** String[]. */
+        public static final String NOTIFICATION_EMAIL = "notification.email";
+        public static final String NOTIFICATION_EMAIL_FROM = "notification.email.from";
+        /** "host" or "host port". */
+        public static final String SMTP_SERVER = "smtp.server";
+        /** long, milliseconds. */
+        public static final String SMTP_CONNECT_TIMEOUT_MS = "smtp.connect.timeout.ms";
+        public static final String SMTP_HELO_NAME = "smtp.helo.name";
+        public static final String SMTP_ALERT = "smtp.alert";
+        public static final String ENABLE_SCRIPT_SECURITY = "enable.script.security";
+        public static final String SCRIPT_USER = "script.user";
+    }
+}
