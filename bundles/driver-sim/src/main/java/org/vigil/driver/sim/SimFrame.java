@@ -1,0 +1,247 @@
+package org.vigil.driver.sim;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One frame on the simulated LAN, carried as one UDP datagram between {@link SimLanEndpoint}s.
+ *
+ * <p>Wire format, big-endian, no padding:
+ * <pre>
+ * offset size  field
+ *  0      4    magic "VGSL" (0x5647534C)
+ *  4      1    format version, {@value #FORMAT_VERSION}
+ *  5      1    kind: 1 = IP packet, 2 = VIP announcement (the simulated gratuitous ARP or
+ *              unsolicited neighbour advertisement)
+ *  6      1    family: 4 = IPv4, 6 = IPv6 (sets the size A of both addresses: 4 or 16)
+ *  7      1    IP protocol (112 VRRP, 51 AH; 0 in a VIP announcement)
+ *  8      1    TTL or hop limit as sent
+ *  9      6    sender MAC
+ * 15      1    N = length of the sender node name in UTF-8 bytes, at most {@value #MAX_NODE_BYTES}
+ * 16      A    source IP address
+ * 16+A    A    destination IP address
+ * 16+2A   N    sender node name, UTF-8
+ * 16+2A+N 2    P = payload length, unsigned
+ * 18+2A+N P    payload (the IP payload: VRRP or AH+VRRP; empty in a VIP announcement)
+ * </pre>
+ * A VIP announcement carries the virtual address as both source and destination, like a
+ * gratuitous ARP whose sender and target are the VIP. The datagram must end exactly after the
+ * payload; anything else is not a frame.
+ *
+ * @param kind what the frame carries
+ * @param protocol IP protocol, 0..255
+ * @param ttl TTL or hop limit, 0..255
+ * @param source IP source address (the VIP in an announcement)
+ * @param destination IP destination address (the VIP in an announcement)
+ * @param senderMac the sender's MAC, 6 bytes (copied on the way in and out)
+ * @param senderNode the sending router's name
+ * @param payload the IP payload (copied on the way in and out)
+ */
+public record SimFrame(Kind kind, int protocol, int ttl, InetAddress source, InetAddress destination,
+        byte[] senderMac, String senderNode, byte[] payload) {
+
+    /** "VGSL": tells a simulated-LAN datagram from stray traffic on the port. */
+    public static final int MAGIC = 0x5647534C;
+    /** Bumped on any incompatible change of the layout above. */
+    public static final int FORMAT_VERSION = 1;
+    public static final int MAX_NODE_BYTES = 64;
+    /** Bounded by the 16-bit length field and by what one loopback UDP datagram can carry. */
+    public static final int MAX_PAYLOAD = 65_000;
+
+    private static final int FIXED_HEADER = 16;
+
+    /** What a frame carries; the code is its byte on the wire. */
+    public enum Kind {
+        /** An IP packet: protocol, TTL, addresses and payload as an IP header would say. */
+        IP_PACKET(1),
+        /** "garp": a node announces that it now holds the virtual address in source/destination. */
+        VIP_ANNOUNCEMENT(2);
+
+        private final int code;
+
+        Kind(int code) {
+            this.code = code;
+        }
+
+        public int code() {
+            return code;
+        }
+
+        static Optional<Kind> of(int code) {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return Optional.of(k);
+                }
+            }
+            return Optional.empty();
+        }
+    }
+
+    public SimFrame {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(destination, "destination");
+        Objects.requireNonNull(senderMac, "senderMac");
+        Objects.requireNonNull(senderNode, "senderNode");
+        Objects.requireNonNull(payload, "payload");
+        if (source.getClass() != destination.getClass()) {
+            throw new IllegalArgumentException("source and destination differ in family: " + source + ", " + destination);
+        }
+        if (protocol < 0 || protocol > 255) {
+            throw new IllegalArgumentException("protocol out of range: " + protocol);
+        }
+        if (ttl < 0 || ttl > 255) {
+            throw new IllegalArgumentException("ttl out of range: " + ttl);
+        }
+        if (senderMac.length != 6) {
+            throw new IllegalArgumentException("MAC must be 6 bytes, got " + senderMac.length);
+        }
+        if (senderNode.getBytes(StandardCharsets.UTF_8).length > MAX_NODE_BYTES) {
+            throw new IllegalArgumentException("node name longer than " + MAX_NODE_BYTES + " bytes: " + senderNode);
+        }
+        if (payload.length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("payload longer than " + MAX_PAYLOAD + " bytes: " + payload.length);
+        }
+        senderMac = senderMac.clone();
+        payload = payload.clone();
+    }
+
+    /** An IP packet frame. */
+    public static SimFrame packet(int protocol, int ttl, InetAddress source, InetAddress destination,
+            byte[] senderMac, String senderNode, byte[] payload) {
+        return new SimFrame(Kind.IP_PACKET, protocol, ttl, source, destination, senderMac, senderNode, payload);
+    }
+
+    /** A VIP announcement: {@code node} (with {@code mac}) now holds {@code vip}. */
+    public static SimFrame vipAnnouncement(InetAddress vip, byte[] mac, String node) {
+        return new SimFrame(Kind.VIP_ANNOUNCEMENT, 0, 255, vip, vip, mac, node, new byte[0]);
+    }
+
+    /** 4 or 6. */
+    public int ipVersion() {
+        return source instanceof Inet4Address ? 4 : 6;
+    }
+
+    @Override
+    public byte[] senderMac() {
+        return senderMac.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** The payload length, without copying it. */
+    public int payloadLength() {
+        return payload.length;
+    }
+
+    /** The sender MAC as "02:00:00:00:00:11". */
+    public String senderMacText() {
+        return HexFormat.ofDelimiter(":").formatHex(senderMac);
+    }
+
+    public byte[] encode() {
+        byte[] node = senderNode.getBytes(StandardCharsets.UTF_8);
+        byte[] src = source.getAddress();
+        byte[] dst = destination.getAddress();
+        ByteBuffer b = ByteBuffer.allocate(FIXED_HEADER + src.length + dst.length + node.length + 2 + payload.length);
+        b.putInt(MAGIC)
+                .put((byte) FORMAT_VERSION)
+                .put((byte) kind.code())
+                .put((byte) ipVersion())
+                .put((byte) protocol)
+                .put((byte) ttl)
+                .put(senderMac)
+                .put((byte) node.length)
+                .put(src)
+                .put(dst)
+                .put(node)
+                .putShort((short) payload.length)
+                .put(payload);
+        return b.array();
+    }
+
+    /** Decodes a whole datagram; empty for anything that is not exactly one valid frame. */
+    public static Optional<SimFrame> decode(byte[] data) {
+        return data == null ? Optional.empty() : decode(data, 0, data.length);
+    }
+
+    /** Decodes {@code length} bytes from {@code offset}; empty for anything that is not exactly one valid frame. */
+    public static Optional<SimFrame> decode(byte[] data, int offset, int length) {
+        if (data == null || offset < 0 || length < 0 || offset > data.length - length || length < FIXED_HEADER) {
+            return Optional.empty();
+        }
+        ByteBuffer b = ByteBuffer.wrap(data, offset, length);
+        if (b.getInt() != MAGIC || (b.get() & 0xff) != FORMAT_VERSION) {
+            return Optional.empty();
+        }
+        Optional<Kind> kind = Kind.of(b.get() & 0xff);
+        int family = b.get() & 0xff;
+        int addressLength = family == 4 ? 4 : family == 6 ? 16 : -1;
+        if (kind.isEmpty() || addressLength < 0) {
+            return Optional.empty();
+        }
+        int protocol = b.get() & 0xff;
+        int ttl = b.get() & 0xff;
+        byte[] mac = new byte[6];
+        b.get(mac);
+        int nodeLength = b.get() & 0xff;
+        if (nodeLength > MAX_NODE_BYTES || b.remaining() < 2 * addressLength + nodeLength + 2) {
+            return Optional.empty();
+        }
+        byte[] src = new byte[addressLength];
+        byte[] dst = new byte[addressLength];
+        byte[] node = new byte[nodeLength];
+        b.get(src).get(dst).get(node);
+        int payloadLength = b.getShort() & 0xffff;
+        if (b.remaining() != payloadLength || payloadLength > MAX_PAYLOAD) {
+            return Optional.empty();
+        }
+        byte[] payload = new byte[payloadLength];
+        b.get(payload);
+        try {
+            InetAddress source = InetAddress.getByAddress(src);
+            InetAddress destination = InetAddress.getByAddress(dst);
+            // getByAddress turns an IPv4-mapped IPv6 address into an Inet4Address: not a frame we sent
+            if ((addressLength == 16) != (source instanceof Inet6Address)
+                    || (addressLength == 16) != (destination instanceof Inet6Address)) {
+                return Optional.empty();
+            }
+            // Node names are ours, but garbage could hold malformed UTF-8: decoding replaces, never throws
+            return Optional.of(new SimFrame(kind.get(), protocol, ttl, source, destination, mac,
+                    new String(node, StandardCharsets.UTF_8), payload));
+        } catch (UnknownHostException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SimFrame f && kind == f.kind && protocol == f.protocol && ttl == f.ttl
+                && source.equals(f.source) && destination.equals(f.destination)
+                && Arrays.equals(senderMac, f.senderMac) && senderNode.equals(f.senderNode)
+                && Arrays.equals(payload, f.payload);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, protocol, ttl, source, destination, Arrays.hashCode(senderMac), senderNode,
+                Arrays.hashCode(payload));
+    }
+
+    @Override
+    public String toString() {
+        return kind + " " + source.getHostAddress() + " > " + destination.getHostAddress() + " proto " + protocol
+                + " ttl " + ttl + " from " + senderNode + " (" + senderMacText() + "), " + payload.length + " bytes";
+    }
+}
