@@ -1,0 +1,141 @@
+package org.vigil.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotEquals;
+import static org.junit.Assert.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.BeforeClass;
+import org.junit.Test;
+
+/** The built appliance layout, driven as an operator would: bin/vigil -t, -v, demo. */
+public class DistributionIT {
+    private static Path home;
+    private static Path work;
+
+    @BeforeClass
+    public static void locate() throws IOException {
+        home = Path.of(System.getProperty("vigil.dist")).toAbsolutePath();
+        assertTrue("distribution layout at " + home, Files.isExecutable(home.resolve("bin/vigil")));
+        work = Files.createDirectories(Path.of("target", "dist-it"));
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    private static Result vigil(long timeoutSeconds, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home.resolve("bin/vigil").toString());
+        cmd.addAll(List.of(args));
+        Path log = work.resolve("vigil-" + String.join("_", args).replaceAll("[^A-Za-z0-9_.-]", "") + ".out");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/vigil " + String.join(" ", args) + " still running after " + timeoutSeconds
+                    + " s; output so far:\n" + Files.readString(log));
+        }
+        return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    private static Path write(String name, String... lines) throws IOException {
+        Path f = work.resolve(name);
+        Files.writeString(f, String.join("\n", lines) + "\n");
+        return f;
+    }
+
+    /** The two-router configuration (router 1; router 2 differs in state and priority). */
+    static String[] twoRouterConfig(String iface, String state, int priority) {
+        return new String[] {
+            "! Vigil: router of a two-router pair",
+            "global_defs {",
+            "    notification_email {",
+            "        ops@example.org       # who hears about transitions",
+            "        \"Night Shift <night@example.org>\"",
+            "    }",
+            "    notification_email_from vigil@example.org   ! keepalived also accepts ! comments",
+            "    smtp_server 127.0.0.1",
+            "    smtp_connect_timeout 30",
+            "    router_id r_" + priority,
+            "}",
+            "",
+            "vrrp_instance VI_1 {      # the service address",
+            "    state " + state + "             # initial state",
+            "    interface " + iface,
+            "    virtual_router_id 51",
+            "    priority " + priority + "            # higher wins",
+            "    advert_int 1",
+            "    authentication {",
+            "        auth_type PASS",
+            "        auth_pass lab51pw",
+            "    }",
+            "    virtual_ipaddress {",
+            "        192.0.2.249/24 dev " + iface + "   # the VIP",
+            "    }",
+            "}",
+        };
+    }
+
+    @Test
+    public void configTestAcceptsBothRoutersOfAPair() throws Exception {
+        // -t checks that the interface exists, as keepalived does: lo exists on every host.
+        Path r1 = write("r1.conf", twoRouterConfig("lo", "MASTER", 150));
+        Path r2 = write("r2.conf", twoRouterConfig("lo", "BACKUP", 100));
+        Result one = vigil(60, "-t", "-f", r1.toString());
+        assertEquals(one.output(), 0, one.exit());
+        Result two = vigil(60, "--config-test", "--use-file", r2.toString());
+        assertEquals(two.output(), 0, two.exit());
+    }
+
+    @Test
+    public void configTestNamesFileAndLineOfAnError() throws Exception {
+        String[] lines = twoRouterConfig("lo", "BACKUP", 100);
+        lines[15] = "    virtual_router_id 256";
+        Path bad = write("bad.conf", lines);
+        Result r = vigil(60, "-t", "-f", bad.toString());
+        assertNotEquals(r.output(), 0, r.exit());
+        assertTrue(r.output(), r.output().contains("bad.conf:16:"));
+    }
+
+    @Test
+    public void configTestReportsAMissingInterface() throws Exception {
+        Path bad = write("noif.conf", twoRouterConfig("vigil-none0", "BACKUP", 100));
+        Result r = vigil(60, "-t", "-f", bad.toString());
+        assertNotEquals(r.output(), 0, r.exit());
+        assertTrue(r.output(), r.output().contains("noif.conf:15:"));
+        assertTrue(r.output(), r.output().contains("vigil-none0"));
+    }
+
+    @Test
+    public void versionAndHelp() throws Exception {
+        Result v = vigil(30, "-v");
+        assertEquals(v.output(), 0, v.exit());
+        assertTrue(v.output(), v.output().startsWith("Vigil v"));
+        Result h = vigil(30, "--help");
+        assertEquals(0, h.exit());
+        for (String opt : new String[] { "--use-file", "--config-test", "--dont-fork", "--log-console", "--log-detail", "--pid" }) {
+            assertTrue(opt, h.output().contains(opt));
+        }
+    }
+
+    @Test
+    public void demoShowsElectionFailoverAndPreemptionAndExitsZero() throws Exception {
+        long start = System.nanoTime();
+        Result r = vigil(90, "demo");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.printf("bin/vigil demo took %.1f s%n", seconds);
+        assertEquals(r.output(), 0, r.exit());
+        String out = r.output();
+        assertTrue(out, out.contains("Demo complete"));
+        assertTrue(out, out.contains("r1 | ") && out.contains("(VI_1) Entering MASTER STATE"));
+        assertTrue(out, out.contains("priority-0 advert from 192.0.2.11 seen: true"));
+        assertTrue(out, out.contains("with higher priority 150, ours 50"));
+    }
+}

@@ -1,0 +1,187 @@
+package org.vigil.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+import org.apache.felix.framework.FrameworkFactory;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Boots the appliance: a Felix framework with the resolved bundle set from {@code bundle/}, each
+ * at the start level the bndrun gave it, and stops it on SIGTERM/SIGINT. Felix stops bundles by
+ * descending start level, so the election core (level 20) stops, and sends its priority-0
+ * adverts, while the interface driver (level 10) still runs.
+ */
+final class FrameworkRunner {
+    static final int CORE_START_LEVEL = 20;
+    private static final int DEFAULT_START_LEVEL = 10;
+
+    private final Vigil options;
+    private final Path home;
+    private final KeepalivedLog log;
+
+    FrameworkRunner(Vigil options) {
+        this.options = options;
+        this.home = Home.path();
+        PrintStream console = options.logConsole ? System.out : null;
+        this.log = new KeepalivedLog(console);
+    }
+
+    int run() throws Exception {
+        Path runtimeDir = Files.createTempDirectory("vigil-" + ProcessHandle.current().pid() + "-");
+        Path pidFile = options.pidFile != null ? options.pidFile : Home.defaultPidFile(home);
+        Framework framework = null;
+        try {
+            writePidFile(pidFile);
+            Path config = options.configFile().toAbsolutePath();
+            log.log("Starting Vigil v" + Vigil.versionString());
+            log.log("Running on " + System.getProperty("os.name") + " " + System.getProperty("os.version") + ", Java " + Runtime.version());
+            if (!Files.isReadable(config)) {
+                log.log("Configuration file " + config + " is not readable");
+            }
+            System.setProperty("logback.configurationFile",
+                    home.resolve("etc").resolve(options.logConsole ? "logback-console.xml" : "logback.xml").toString());
+            System.setProperty("vigil.home", home.toString());
+            Path configDir = runtimeDir.resolve("etc");
+            Files.createDirectories(configDir);
+            writeSimulatedLanConfig(configDir);
+
+            framework = new FrameworkFactory().newFramework(frameworkProperties(runtimeDir, configDir, config));
+            framework.init();
+            installBundles(framework);
+            Framework running = framework;
+            Thread hook = new Thread(() -> stop(running), "vigil-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+            framework.start();
+            FrameworkEvent end = framework.waitForStop(0);
+            log.log("Stopped Vigil v" + Vigil.versionString());
+            return end.getType() == FrameworkEvent.ERROR ? 1 : 0;
+        } finally {
+            Files.deleteIfExists(pidFile);
+            deleteTree(runtimeDir);
+        }
+    }
+
+    private Map<String, String> frameworkProperties(Path runtimeDir, Path configDir, Path config) {
+        Map<String, String> p = new HashMap<>();
+        p.put(Constants.FRAMEWORK_STORAGE, runtimeDir.resolve("cache").toString());
+        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(CORE_START_LEVEL));
+        p.put("vigil.config.file", config.toString());
+        p.put("vigil.log.detail", Boolean.toString(options.logDetail));
+        p.put("vigil.home", home.toString());
+        // FileInstall: hot deploy from deploy/, plus this run's generated configurations.
+        p.put("felix.fileinstall.dir", home.resolve("deploy") + "," + configDir);
+        p.put("felix.fileinstall.noInitialDelay", "true");
+        p.put("felix.fileinstall.poll", "1000");
+        p.put("felix.fileinstall.log.level", "2");
+        p.put("gosh.args", options.console ? "" : "--nointeractive");
+        return p;
+    }
+
+    /** Vigil extension: the simulated LAN is configured like any component, through FileInstall. */
+    private void writeSimulatedLanConfig(Path configDir) throws IOException {
+        if (options.simLanPort == null) {
+            return;
+        }
+        StringBuilder b = new StringBuilder();
+        b.append("lan.port=I\"").append(options.simLanPort).append("\"\n");
+        b.append("node=\"").append(escape(options.simNode != null ? options.simNode : "vigil")).append("\"\n");
+        b.append("delay.ms=I\"").append(options.simDelayMs).append("\"\n");
+        b.append("loss.percent=I\"").append(options.simLossPercent).append("\"\n");
+        b.append("interfaces=[");
+        for (int i = 0; i < options.simInterfaces.size(); i++) {
+            b.append(i > 0 ? "," : "").append('"').append(escape(options.simInterfaces.get(i))).append('"');
+        }
+        b.append("]\n");
+        Files.writeString(configDir.resolve("org.vigil.driver.sim.config"), b, StandardCharsets.UTF_8);
+    }
+
+    private static String escape(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    private void installBundles(Framework framework) throws IOException, BundleException {
+        Path bundleDir = home.resolve("bundle");
+        Map<String, Integer> levels = RunBundles.startLevels(home.resolve("etc").resolve("vigil.bndrun"));
+        List<Path> jars;
+        try (Stream<Path> s = Files.list(bundleDir)) {
+            jars = s.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+        }
+        record Candidate(Path jar, int level) {
+        }
+        List<Candidate> ordered = new ArrayList<>();
+        for (Path jar : jars) {
+            String bsn = symbolicName(jar);
+            ordered.add(new Candidate(jar, levels.getOrDefault(bsn, DEFAULT_START_LEVEL)));
+        }
+        ordered.sort(Comparator.comparingInt(Candidate::level).thenComparing(c -> c.jar().getFileName().toString()));
+        List<Bundle> installed = new ArrayList<>();
+        for (Candidate c : ordered) {
+            Bundle b = framework.getBundleContext().installBundle(c.jar().toUri().toString());
+            b.adapt(BundleStartLevel.class).setStartLevel(c.level());
+            installed.add(b);
+        }
+        for (Bundle b : installed) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        }
+    }
+
+    static String symbolicName(Path jar) throws IOException {
+        try (JarFile jf = new JarFile(jar.toFile())) {
+            String bsn = jf.getManifest().getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME);
+            return bsn == null ? jar.getFileName().toString() : bsn.split(";")[0].trim();
+        }
+    }
+
+    private void stop(Framework framework) {
+        try {
+            if (framework.getState() == Bundle.ACTIVE || framework.getState() == Bundle.STARTING) {
+                framework.stop();
+                framework.waitForStop(15_000);
+            }
+        } catch (BundleException | InterruptedException e) {
+            log.log("Stopping the framework failed: " + e);
+        }
+    }
+
+    private static void writePidFile(Path pidFile) throws IOException {
+        Path parent = pidFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(pidFile, ProcessHandle.current().pid() + "\n");
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // best effort: a leftover temp dir is harmless
+        }
+    }
+}

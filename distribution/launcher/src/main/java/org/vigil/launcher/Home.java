@@ -1,0 +1,36 @@
+package org.vigil.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Where the installation lives: VIGIL_HOME (set by bin/vigil), else the parent of lib/. */
+final class Home {
+    private Home() {
+    }
+
+    static Path path() {
+        String env = System.getenv("VIGIL_HOME");
+        if (env != null && !env.isBlank()) {
+            return Path.of(env).toAbsolutePath();
+        }
+        String prop = System.getProperty("vigil.home");
+        if (prop != null) {
+            return Path.of(prop).toAbsolutePath();
+        }
+        try {
+            Path jar = Path.of(Home.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return jar.getParent().getParent();
+        } catch (Exception e) {
+            return Path.of(".").toAbsolutePath();
+        }
+    }
+
+    /** keepalived uses /run/keepalived.pid; Vigil uses /run/vigil.pid where it may. */
+    static Path defaultPidFile(Path home) {
+        Path run = Path.of("/run");
+        if (Files.isDirectory(run) && Files.isWritable(run)) {
+            return run.resolve("vigil.pid");
+        }
+        return home.resolve("run").resolve("vigil.pid");
+    }
+}

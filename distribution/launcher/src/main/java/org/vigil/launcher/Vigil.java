@@ -1,0 +1,99 @@
+package org.vigil.launcher;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/vigil}: keepalived's command line in front of a Felix framework. Options keep
+ * keepalived's names and meaning; the few Vigil extensions are long options only.
+ */
+@Command(name = "vigil", sortOptions = false, versionProvider = Vigil.Version.class,
+        description = "Keeps service addresses alive with VRRP: keepalived, rebuilt on OSGi.",
+        subcommands = { DemoCommand.class },
+        footer = { "", "Exit status of -t: 0 valid, " + ConfigTest.EXIT_INVALID + " errors (printed as file:line: message)." })
+public final class Vigil implements Callable<Integer> {
+
+    static final String DEFAULT_CONFIG = "/etc/keepalived/keepalived.conf";
+
+    @Option(names = { "-f", "--use-file" }, paramLabel = "FILE", description = "Use the specified configuration file (default " + DEFAULT_CONFIG + ").")
+    Path configFile;
+
+    @Option(names = { "-t", "--config-test" }, arity = "0..1", paramLabel = "FILE", fallbackValue = "",
+            description = "Check the configuration for errors, print them and exit.")
+    String configTest;
+
+    @Option(names = { "-n", "--dont-fork" }, description = "Don't fork the daemon process (bin/vigil runs it in the background otherwise).")
+    boolean dontFork;
+
+    @Option(names = { "-l", "--log-console" }, description = "Log messages to the console instead of log/vigil.log.")
+    boolean logConsole;
+
+    @Option(names = { "-D", "--log-detail" }, description = "Detailed log messages.")
+    boolean logDetail;
+
+    @Option(names = { "-p", "--pid" }, paramLabel = "FILE", description = "Use the specified pidfile (default /run/vigil.pid, or run/vigil.pid under VIGIL_HOME when /run is not writable).")
+    Path pidFile;
+
+    @Option(names = { "-v", "--version" }, versionHelp = true, description = "Display the version and exit.")
+    boolean version;
+
+    @Option(names = { "-h", "--help" }, usageHelp = true, description = "Display this help message and exit.")
+    boolean help;
+
+    @Option(names = "--console", description = "Vigil: open the interactive Gogo console on this terminal.")
+    boolean console;
+
+    @Option(names = "--sim-lan", paramLabel = "PORT", description = "Vigil: run on the simulated LAN at this UDP base port instead of real interfaces.")
+    Integer simLanPort;
+
+    @Option(names = "--sim-node", paramLabel = "NAME", description = "Vigil: this router's name on the simulated LAN.")
+    String simNode;
+
+    @Option(names = "--sim-interface", paramLabel = "SPEC", description = "Vigil: a simulated interface, \"lan0 192.0.2.11/24 [fe80::11] [MAC]\" (repeatable).")
+    List<String> simInterfaces = new ArrayList<>();
+
+    @Option(names = "--sim-delay", paramLabel = "MS", description = "Vigil: simulated LAN delay in milliseconds.")
+    int simDelayMs;
+
+    @Option(names = "--sim-loss", paramLabel = "PERCENT", description = "Vigil: simulated LAN loss in percent.")
+    int simLossPercent;
+
+    @Override
+    public Integer call() throws Exception {
+        if (configTest != null) {
+            Path file = !configTest.isEmpty() ? Path.of(configTest) : configFile();
+            return ConfigTest.run(file, System.out, System.err);
+        }
+        return new FrameworkRunner(this).run();
+    }
+
+    Path configFile() {
+        return configFile != null ? configFile : Path.of(DEFAULT_CONFIG);
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Vigil()).setUsageHelpAutoWidth(true);
+    }
+
+    static String versionString() {
+        String v = Vigil.class.getPackage().getImplementationVersion();
+        return v != null ? v : "dev";
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] { "Vigil v" + versionString(), "keepalived-compatible VRRP on Apache Felix; Java " + Runtime.version() };
+        }
+    }
+}
