@@ -1,0 +1,36 @@
+package org.vigil.core.internal;
+
+import java.net.InetAddress;
+import java.util.Collection;
+import java.util.List;
+
+import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vrrp.InstanceState;
+
+/**
+ * What a state machine does to the world. The core implements it with the driver, the VIP
+ * manager and the notifiers; unit tests record the calls.
+ */
+interface InstanceActions {
+
+    /** Sends one advertisement with {@code priority}; false when no channel could carry it. */
+    boolean sendAdvert(int priority);
+
+    void acquire(Collection<VirtualAddress> addresses);
+
+    void release(Collection<VirtualAddress> addresses);
+
+    /** The addresses held for the instance, as far as the VIP manager knows. */
+    List<VirtualAddress> held();
+
+    /** The address adverts go out from (tie-break and "master" address); null when unknown. */
+    InetAddress localAddress();
+
+    void transition(InstanceState from, InstanceState to, boolean stopping);
+
+    /**
+     * A log line in keepalived's words. {@code detail} lines are logged only with
+     * {@code vigil.log.detail}.
+     */
+    void log(String line, boolean detail);
+}

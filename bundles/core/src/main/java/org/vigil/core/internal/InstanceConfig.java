@@ -1,0 +1,81 @@
+package org.vigil.core.internal;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+import org.vigil.api.auth.AuthKey;
+import org.vigil.api.auth.AuthType;
+import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vrrp.IpFamily;
+
+/**
+ * One vrrp_instance, normalised. The auth password is held as an {@link AuthKey}, whose
+ * toString is a mask, so a config dump never shows it.
+ *
+ * @param initialMaster keepalived's {@code state MASTER} hint
+ * @param advertIntervalCs Advertisement_Interval in centiseconds
+ * @param mcastGroup the group to send to, null for the protocol default
+ * @param unicastSource unicast_src_ip, null for the interface's address
+ * @param unicastPeers unicast peers; empty for multicast
+ */
+public record InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
+        int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
+        AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
+        List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
+        InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
+        boolean higherPrioSendAdvert) {
+
+    public InstanceConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(interfaceName, "interface");
+        Objects.requireNonNull(family, "family");
+        if (vrid < 1 || vrid > 255) {
+            throw new IllegalArgumentException("virtual_router_id " + vrid + " not in 1..255");
+        }
+        if (priority < 1 || priority > 255) {
+            throw new IllegalArgumentException("priority " + priority + " not in 1..255");
+        }
+        if (version != 2 && version != 3) {
+            throw new IllegalArgumentException("version " + version + " is neither 2 nor 3");
+        }
+        if (family == IpFamily.IPV6 && version != 3) {
+            throw new IllegalArgumentException("IPv6 instances run VRRPv3 only");
+        }
+        if (advertIntervalCs < 1 || advertIntervalCs > 4095 || (version == 2 && advertIntervalCs % 100 != 0)) {
+            throw new IllegalArgumentException("advert interval " + advertIntervalCs + " cs not valid for VRRPv" + version);
+        }
+        authType = authType == null ? AuthType.NONE : authType;
+        authKey = authKey == null ? AuthKey.of("") : authKey;
+        virtualAddresses = List.copyOf(virtualAddresses);
+        excludedAddresses = List.copyOf(excludedAddresses);
+        unicastPeers = List.copyOf(unicastPeers);
+        if (downTimerAdverts < 1) {
+            downTimerAdverts = VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS;
+        }
+    }
+
+    /** keepalived matches instances across a reload by these; a change means remove and add. */
+    public Identity identity() {
+        return new Identity(vrid, family, interfaceName);
+    }
+
+    public boolean owner() {
+        return priority == VrrpTimes.OWNER_PRIORITY;
+    }
+
+    public boolean unicast() {
+        return !unicastPeers.isEmpty();
+    }
+
+    /** Advertised and excluded addresses: everything taken over on becoming master. */
+    public List<VirtualAddress> allAddresses() {
+        List<VirtualAddress> all = new ArrayList<>(virtualAddresses);
+        all.addAll(excludedAddresses);
+        return all;
+    }
+
+    public record Identity(int vrid, IpFamily family, String interfaceName) {
+    }
+}

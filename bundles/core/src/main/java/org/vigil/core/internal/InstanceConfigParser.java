@@ -1,0 +1,161 @@
+package org.vigil.core.internal;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.vigil.api.auth.AuthKey;
+import org.vigil.api.auth.AuthType;
+import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vrrp.ConfigurationPids;
+import org.vigil.api.vrrp.ConfigurationPids.Instance;
+import org.vigil.api.vrrp.IpFamily;
+
+/** Turns the properties of an {@code org.vigil.vrrp.instance} configuration into an {@link InstanceConfig}. */
+final class InstanceConfigParser {
+    private InstanceConfigParser() {
+    }
+
+    static InstanceConfig parse(Map<String, ?> p) {
+        String iface = string(p, Instance.INTERFACE, null);
+        if (iface == null || iface.isBlank()) {
+            throw new IllegalArgumentException("interface is required");
+        }
+        int vrid = integer(p, Instance.VIRTUAL_ROUTER_ID, 0);
+        String name = string(p, ConfigurationPids.NAME, "VRID_" + vrid);
+        boolean initialMaster = "MASTER".equalsIgnoreCase(string(p, Instance.STATE, "BACKUP"));
+        List<VirtualAddress> vips = addresses(strings(p, Instance.VIRTUAL_IPADDRESS), iface);
+        List<VirtualAddress> excluded = addresses(strings(p, Instance.VIRTUAL_IPADDRESS_EXCLUDED), iface);
+        String familyText = string(p, Instance.FAMILY, null);
+        IpFamily family = familyText != null ? IpFamily.valueOf(familyText.toUpperCase(Locale.ROOT))
+                : vips.isEmpty() ? IpFamily.IPV4 : IpFamily.of(vips.get(0).address());
+        int version = integer(p, Instance.VERSION, family == IpFamily.IPV6 ? 3 : 2);
+        String authText = string(p, Instance.AUTH_TYPE, "NONE");
+        AuthType authType = AuthType.valueOf(authText.toUpperCase(Locale.ROOT));
+        List<InetAddress> peers = new ArrayList<>();
+        for (String peer : strings(p, Instance.UNICAST_PEER)) {
+            // "192.0.2.12 min_ttl 1 max_ttl 255": the address is the first word
+            peers.add(literal(peer.trim().split("\\s+")[0]));
+        }
+        String src = string(p, Instance.UNICAST_SRC_IP, null);
+        String mcast = string(p, Instance.MCAST_DST_IP, null);
+        return new InstanceConfig(name, initialMaster, iface, vrid, integer(p, Instance.PRIORITY, initialMaster ? 255 : 100),
+                integer(p, Instance.ADVERT_INT_CS, 100), version, family, bool(p, Instance.PREEMPT, true),
+                longValue(p, Instance.PREEMPT_DELAY_MS, 0), authType, AuthKey.of(string(p, Instance.AUTH_PASS, "")),
+                vips, excluded, src == null || src.isBlank() ? null : literal(src), peers,
+                mcast == null || mcast.isBlank() ? null : literal(mcast), bool(p, Instance.V3_CHECKSUM_AS_V2, false),
+                integer(p, Instance.DOWN_TIMER_ADVERTS, VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS),
+                bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false));
+    }
+
+    /**
+     * One virtual_ipaddress entry as keepalived writes it:
+     * {@code <IP>[/<mask>] [brd <IP>|+|-] [dev <if>] [scope <scope>] [label <label>] [-nodad] ...};
+     * words this core does not use (home, peer, preferred_lft, ...) are skipped.
+     */
+    static VirtualAddress virtualAddress(String entry, String defaultDevice) {
+        String[] words = entry.trim().split("\\s+");
+        if (words.length == 0 || words[0].isEmpty()) {
+            throw new IllegalArgumentException("empty virtual_ipaddress entry");
+        }
+        String addressPart = words[0];
+        int slash = addressPart.indexOf('/');
+        InetAddress address = literal(slash < 0 ? addressPart : addressPart.substring(0, slash));
+        int maxPrefix = address.getAddress().length * 8;
+        int prefix = slash < 0 ? maxPrefix : Integer.parseInt(addressPart.substring(slash + 1));
+        if (prefix < 0 || prefix > maxPrefix) {
+            throw new IllegalArgumentException("prefix length " + prefix + " invalid in '" + entry + "'");
+        }
+        String device = defaultDevice;
+        String label = null;
+        String scope = null;
+        String broadcast = null;
+        boolean noDad = false;
+        for (int i = 1; i < words.length; i++) {
+            String w = words[i];
+            switch (w) {
+                case "dev" -> device = value(words, ++i, entry);
+                case "label" -> label = value(words, ++i, entry);
+                case "scope" -> scope = value(words, ++i, entry);
+                case "brd", "broadcast" -> broadcast = value(words, ++i, entry);
+                case "-nodad", "nodad" -> noDad = true;
+                // keyword with a value that this core passes over
+                case "peer", "preferred_lft", "track_group" -> i++;
+                default -> {
+                    // flags such as home, mngtmpaddr, noprefixroute, autojoin, no_track, use_vmac
+                }
+            }
+        }
+        return new VirtualAddress(address, prefix, device, label, scope, broadcast, noDad);
+    }
+
+    private static String value(String[] words, int i, String entry) {
+        if (i >= words.length) {
+            throw new IllegalArgumentException("'" + words[i - 1] + "' needs a value in '" + entry + "'");
+        }
+        return words[i];
+    }
+
+    private static List<VirtualAddress> addresses(List<String> entries, String iface) {
+        List<VirtualAddress> out = new ArrayList<>();
+        for (String e : entries) {
+            if (!e.isBlank()) {
+                out.add(virtualAddress(e, iface));
+            }
+        }
+        return out;
+    }
+
+    /** An IP literal only: a host name here would mean a DNS lookup on the election path. */
+    static InetAddress literal(String text) {
+        String s = text.trim();
+        if (!s.matches("[0-9A-Fa-f:.]+")) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'");
+        }
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'", e);
+        }
+    }
+
+    static List<String> strings(Map<String, ?> p, String key) {
+        Object v = p.get(key);
+        List<String> out = new ArrayList<>();
+        if (v == null) {
+            return out;
+        }
+        if (v instanceof String[] array) {
+            out.addAll(List.of(array));
+        } else if (v instanceof Collection<?> c) {
+            c.forEach(o -> out.add(String.valueOf(o)));
+        } else {
+            out.add(String.valueOf(v));
+        }
+        return out;
+    }
+
+    static String string(Map<String, ?> p, String key, String dflt) {
+        Object v = p.get(key);
+        return v == null ? dflt : String.valueOf(v);
+    }
+
+    private static int integer(Map<String, ?> p, String key, int dflt) {
+        Object v = p.get(key);
+        return v == null ? dflt : v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).trim());
+    }
+
+    private static long longValue(Map<String, ?> p, String key, long dflt) {
+        Object v = p.get(key);
+        return v == null ? dflt : v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v).trim());
+    }
+
+    private static boolean bool(Map<String, ?> p, String key, boolean dflt) {
+        Object v = p.get(key);
+        return v == null ? dflt : v instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(v).trim());
+    }
+}

@@ -1,0 +1,22 @@
+package org.vigil.core.internal;
+
+import java.util.List;
+
+/** How configuration components hand instances and sync groups to the core (internal service). */
+public interface InstanceRegistry {
+
+    void addInstance(InstanceConfig config);
+
+    /**
+     * Applies a changed configuration: same identity (VRID, family, interface) keeps state, timers
+     * and counters; another identity means remove and add.
+     */
+    void updateInstance(String previousName, InstanceConfig config);
+
+    /** Stops (priority 0 from a master) and forgets the instance; returns when done or timed out. */
+    void removeInstance(String name);
+
+    void addSyncGroup(String name, List<String> members);
+
+    void removeSyncGroup(String name);
+}

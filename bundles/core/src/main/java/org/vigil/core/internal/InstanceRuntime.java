@@ -1,0 +1,201 @@
+package org.vigil.core.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+import org.vigil.api.auth.AuthSession;
+import org.vigil.api.auth.Authenticator;
+import org.vigil.api.driver.ChannelSpec;
+import org.vigil.api.driver.PacketChannel;
+import org.vigil.api.vip.VipManager;
+import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.IpFamily;
+import org.vigil.codec.ChecksumForm;
+import org.vigil.codec.VrrpCodec;
+
+/**
+ * The glue around one state machine: its channel, auth session and VIPs. Implements the state
+ * machine's actions with the services the engine has bound. Loop-confined.
+ */
+final class InstanceRuntime implements InstanceActions {
+    /** IPv4 multicast group for VRRP (RFC 5798 section 5.1.1.2). */
+    static final InetAddress GROUP_IPV4 = literal("224.0.0.18");
+    /** IPv6 multicast group for VRRP (RFC 5798 section 5.1.2.2). */
+    static final InetAddress GROUP_IPV6 = literal("ff02::12");
+    /** Size of the v2 Authentication Data field (RFC 3768 section 5.3.10). */
+    private static final int AUTH_DATA_LENGTH = 8;
+
+    private final ElectionEngine engine;
+    InstanceConfig config;
+    final VrrpInstance machine;
+    PacketChannel channel;
+    ChannelSpec channelSpec;
+    AuthSession session;
+    Authenticator sessionSource;
+    boolean linkUp;
+    private byte[] addressBytes;
+    private final byte[] authData = new byte[AUTH_DATA_LENGTH];
+    /** What we hold when no VIP manager is bound (addresses are then only logged). */
+    private final Set<VirtualAddress> loggedHeld = new LinkedHashSet<>();
+
+    InstanceRuntime(ElectionEngine engine, InstanceConfig config, Loop loop) {
+        this.engine = engine;
+        this.config = config;
+        this.addressBytes = concatenate(config.virtualAddresses());
+        this.machine = new VrrpInstance(config, loop, this);
+    }
+
+    void reconfigure(InstanceConfig next) {
+        config = next;
+        addressBytes = concatenate(next.virtualAddresses());
+        machine.reconfigure(next);
+    }
+
+    /** v3 has no authentication (RFC 5798 section 5.2.3 removed it); v2 needs a session. */
+    boolean authReady() {
+        return config.version() == 3 || session != null;
+    }
+
+    boolean usable() {
+        return channel != null && linkUp && authReady();
+    }
+
+    ChannelSpec desiredSpec() {
+        InetAddress group = config.unicast() ? null
+                : config.mcastGroup() != null ? config.mcastGroup()
+                : config.family() == IpFamily.IPV4 ? GROUP_IPV4 : GROUP_IPV6;
+        return new ChannelSpec(config.interfaceName(), config.family(), VrrpCodec.IP_PROTOCOL, group,
+                config.unicastPeers(), config.unicastSource());
+    }
+
+    void closeChannel() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (RuntimeException e) {
+                engine.log().line("(" + config.name() + ") closing channel failed: " + e, false);
+            }
+            channel = null;
+            channelSpec = null;
+        }
+    }
+
+    // ---- InstanceActions ----------------------------------------------------------------------
+
+    @Override
+    public boolean sendAdvert(int priority) {
+        PacketChannel ch = channel;
+        if (ch == null) {
+            return false;
+        }
+        try {
+            if (config.version() == 2 && session != null) {
+                session.writeAuthData(authData, 0);
+            }
+            byte[] src = ch.sourceAddress() == null ? null : ch.sourceAddress().getAddress();
+            List<InetAddress> destinations = channelSpec.unicast() ? channelSpec.unicastPeers()
+                    : List.of(channelSpec.group());
+            byte[] buf = engine.sendBuffer();
+            for (InetAddress dst : destinations) {
+                int len = VrrpCodec.encode(config.version(), config.vrid(), priority, config.advertIntervalCs(),
+                        config.version() == 2 ? config.authType().wireValue() : 0,
+                        config.version() == 2 ? authData : null, addressBytes, config.family() == IpFamily.IPV6,
+                        checksumForm(), src, dst.getAddress(), buf, 0);
+                ch.send(buf, 0, len, dst);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            machine.logLimited("send-failed", "sending advert failed: " + e);
+            return false;
+        }
+    }
+
+    private ChecksumForm checksumForm() {
+        if (config.version() == 2) {
+            return ChecksumForm.V2;
+        }
+        // v3 IPv6 always has the pseudo-header; IPv4 follows v3_checksum_as_v2 (RFC 9568 5.2.8)
+        return config.family() == IpFamily.IPV4 && config.v3ChecksumAsV2() ? ChecksumForm.V3_MESSAGE_ONLY
+                : ChecksumForm.V3_PSEUDO_HEADER;
+    }
+
+    @Override
+    public void acquire(Collection<VirtualAddress> addresses) {
+        VipManager vips = engine.vipManager();
+        if (vips != null) {
+            vips.acquire(config.name(), addresses);
+        } else {
+            loggedHeld.addAll(addresses);
+            if (!addresses.isEmpty()) {
+                engine.log().line("(" + config.name() + ") no VIP manager bound: not adding " + addresses, false);
+            }
+        }
+    }
+
+    @Override
+    public void release(Collection<VirtualAddress> addresses) {
+        VipManager vips = engine.vipManager();
+        if (vips != null) {
+            vips.release(config.name(), addresses);
+        } else {
+            boolean held = loggedHeld.removeAll(addresses);
+            if (held) {
+                engine.log().line("(" + config.name() + ") no VIP manager bound: not removing " + addresses, false);
+            }
+        }
+    }
+
+    @Override
+    public List<VirtualAddress> held() {
+        VipManager vips = engine.vipManager();
+        return vips != null ? new ArrayList<>(vips.held(config.name())) : new ArrayList<>(loggedHeld);
+    }
+
+    @Override
+    public InetAddress localAddress() {
+        PacketChannel ch = channel;
+        return ch == null ? null : ch.sourceAddress();
+    }
+
+    @Override
+    public void transition(InstanceState from, InstanceState to, boolean stopping) {
+        engine.transitioned(this, from, to, stopping);
+    }
+
+    @Override
+    public void log(String line, boolean detail) {
+        engine.log().line(line, detail);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static byte[] concatenate(List<VirtualAddress> addresses) {
+        int size = 0;
+        for (VirtualAddress a : addresses) {
+            size += a.address().getAddress().length;
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (VirtualAddress a : addresses) {
+            byte[] raw = a.address().getAddress();
+            System.arraycopy(raw, 0, out, at, raw.length);
+            at += raw.length;
+        }
+        return out;
+    }
+
+    private static InetAddress literal(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (UnknownHostException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,494 @@
+package org.vigil.core.internal;
+
+import java.net.InetAddress;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.InstanceStatus;
+
+/**
+ * One VRRP instance's state machine: RFC 5798 section 6.4 with keepalived's startup, FAULT and
+ * stop behaviour. Fed only decoded, authenticated adverts and events, always on the loop; acts
+ * only through {@link InstanceActions}.
+ */
+final class VrrpInstance {
+    /** Below this a late timer is scheduling noise, not worth a warning. */
+    private static final long MIN_LATE_THRESHOLD_MICROS = 20_000;
+
+    private final Loop loop;
+    private final InstanceActions actions;
+    private final RateLimiter limiter = new RateLimiter(RateLimiter.DEFAULT_WINDOW_MICROS);
+    final Counters counters = new Counters();
+
+    private InstanceConfig config;
+    private InstanceState state = InstanceState.INIT;
+    private Instant enteredState = Instant.now();
+    private int priorityAdjustment;
+    private int effectivePriority;
+    private int masterAdverIntervalCs;
+    private InetAddress masterAddress;
+    private Loop.TimerHandle masterDownTimer;
+    private Loop.TimerHandle adverTimer;
+    private long startedMicros;
+    private boolean started;
+    /** Link up, a driver bound, an authenticator present. */
+    private boolean linkUsable;
+    /** Held in FAULT by a sync group member. */
+    private boolean groupFault;
+
+    VrrpInstance(InstanceConfig config, Loop loop, InstanceActions actions) {
+        this.config = config;
+        this.loop = loop;
+        this.actions = actions;
+        this.effectivePriority = clampedPriority(config.priority(), 0);
+        this.masterAdverIntervalCs = config.advertIntervalCs();
+    }
+
+    // ---- inputs -------------------------------------------------------------------------------
+
+    /** Startup (RFC 5798 section 6.4.1), or FAULT (init) when nothing can carry adverts. */
+    void start(boolean usable) {
+        if (started) {
+            return;
+        }
+        started = true;
+        linkUsable = usable;
+        startedMicros = loop.nowMicros();
+        if (!canRun()) {
+            enterFault(true);
+        } else {
+            initialise(true);
+        }
+    }
+
+    /**
+     * The run conditions changed: {@code usable} = link up, a driver bound and an authenticator
+     * present; {@code heldByGroup} = a sync group member cannot run. Either one false means FAULT.
+     */
+    void setConditions(boolean usable, boolean heldByGroup) {
+        linkUsable = usable;
+        groupFault = heldByGroup;
+        reevaluateFault();
+    }
+
+    boolean linkUsable() {
+        return linkUsable;
+    }
+
+    private void reevaluateFault() {
+        if (!started || state == InstanceState.INIT) {
+            return;
+        }
+        if (!canRun() && state != InstanceState.FAULT) {
+            enterFault(false);
+        } else if (canRun() && state == InstanceState.FAULT) {
+            initialise(false);
+        }
+    }
+
+    private boolean canRun() {
+        return linkUsable && !groupFault;
+    }
+
+    /** A decoded advert that passed every receive check, for our VRID. */
+    void onAdvert(int priority, int advertIntervalCs, InetAddress source, byte[] sourceBytes) {
+        counters.advertsReceived++;
+        if (priority == VrrpTimes.STOPPING_PRIORITY) {
+            counters.priorityZeroReceived++;
+        }
+        switch (state) {
+            case BACKUP -> backupReceived(priority, advertIntervalCs, source);
+            case MASTER -> masterReceived(priority, advertIntervalCs, source, sourceBytes);
+            default -> {
+                // INIT and FAULT ignore adverts (RFC 5798 section 6.4.1; keepalived FAULT)
+            }
+        }
+    }
+
+    /** Shutdown (RFC 5798 sections 6.4.2, 6.4.3): a master says priority 0 and lets go. */
+    void stop() {
+        if (!started) {
+            return;
+        }
+        InstanceState from = state;
+        if (state == InstanceState.MASTER) {
+            sendAdvert(VrrpTimes.STOPPING_PRIORITY);
+            log("sent 0 priority", true);
+            releaseAddresses();
+            counters.releasedMaster++;
+        }
+        cancelTimers();
+        setState(InstanceState.INIT);
+        started = false;
+        actions.transition(from, InstanceState.INIT, true);
+    }
+
+    /** The hook for tracking: base priority plus {@code adjustment}, kept in 1..254; owners never change. */
+    void setPriorityAdjustment(int adjustment) {
+        priorityAdjustment = adjustment;
+        updateEffectivePriority();
+    }
+
+    /** Applies a changed configuration of the same identity, keeping state, timers and counters. */
+    void reconfigure(InstanceConfig next) {
+        InstanceConfig previous = config;
+        config = next;
+        if (next.version() == 2 || state != InstanceState.BACKUP) {
+            masterAdverIntervalCs = next.advertIntervalCs();
+        }
+        updateEffectivePriority();
+        if (state == InstanceState.MASTER) {
+            List<VirtualAddress> removed = new ArrayList<>(previous.allAddresses());
+            removed.removeAll(next.allAddresses());
+            List<VirtualAddress> added = new ArrayList<>(next.allAddresses());
+            added.removeAll(previous.allAddresses());
+            if (!removed.isEmpty()) {
+                actions.release(removed);
+            }
+            if (!added.isEmpty()) {
+                actions.acquire(added);
+            }
+        }
+    }
+
+    /** Sync group: a member became master, so do we. */
+    void followMaster() {
+        if (state == InstanceState.BACKUP) {
+            becomeMaster(loop.nowMicros());
+        }
+    }
+
+    /** Sync group: a member fell back to backup, so do we. */
+    void followBackup() {
+        if (state == InstanceState.MASTER) {
+            yieldToBackup(null);
+        }
+    }
+
+    // ---- state handlers -----------------------------------------------------------------------
+
+    private void initialise(boolean init) {
+        masterAdverIntervalCs = config.advertIntervalCs();
+        if (config.owner()) {
+            becomeMaster(loop.nowMicros());
+            return;
+        }
+        if (init) {
+            // a crashed predecessor may have left our VIPs configured (keepalived does the same)
+            log("removing VIPs.", true);
+            actions.release(config.allAddresses());
+        }
+        InstanceState from = state;
+        setState(InstanceState.BACKUP);
+        masterAddress = null;
+        log(init ? "Entering BACKUP STATE (init)" : "Entering BACKUP STATE", false);
+        long downMicros = init && config.initialMaster()
+                // keepalived a.5: a non-owner "state MASTER" waits one interval plus skew only
+                ? VrrpTimes.csToMicros(masterAdverIntervalCs) + skewMicros()
+                : masterDownMicros();
+        armMasterDown(loop.nowMicros() + downMicros);
+        actions.transition(from, InstanceState.BACKUP, false);
+    }
+
+    private void backupReceived(int priority, int advertIntervalCs, InetAddress source) {
+        long now = loop.nowMicros();
+        if (priority == VrrpTimes.STOPPING_PRIORITY) {
+            log("Backup received priority 0 advertisement", true);
+            armMasterDown(now + skewMicros());
+            return;
+        }
+        if (!preemptsNow() || priority >= ownPriority()) {
+            if (config.version() == 3) {
+                // RFC 5798 section 6.4.2: Master_Adver_Interval := the advert's interval
+                masterAdverIntervalCs = advertIntervalCs;
+            }
+            masterAddress = source;
+            armMasterDown(now + masterDownMicros());
+            return;
+        }
+        // preempting and the master is lower: let our master-down timer run out
+        logLimited("lower-priority",
+                "received lower priority (" + priority + ") advert from " + source.getHostAddress() + " - discarding");
+    }
+
+    private void masterReceived(int priority, int advertIntervalCs, InetAddress source, byte[] sourceBytes) {
+        long now = loop.nowMicros();
+        int ours = ownPriority();
+        if (priority == VrrpTimes.STOPPING_PRIORITY) {
+            sendAdvert(ours);
+            armAdverTimer(now + VrrpTimes.csToMicros(config.advertIntervalCs()));
+            return;
+        }
+        boolean higher = priority > ours;
+        boolean tieLost = priority == ours && compareUnsigned(sourceBytes, localAddressBytes()) > 0;
+        if (higher || tieLost) {
+            if (higher) {
+                log("Master received advert from " + source.getHostAddress() + " with higher priority " + priority
+                        + ", ours " + ours, false);
+            } else {
+                log("Master received advert from " + source.getHostAddress() + " with same priority " + priority
+                        + " but higher IP address than ours", false);
+            }
+            if (config.higherPrioSendAdvert()) {
+                // one last advert so the winner sees us and re-announces its VIPs (split-brain recovery)
+                sendAdvert(ours);
+            }
+            if (config.version() == 3) {
+                masterAdverIntervalCs = advertIntervalCs;
+            }
+            yieldToBackup(source);
+            return;
+        }
+        log("Received advert from " + source.getHostAddress() + " with lower priority " + priority + ", ours " + ours
+                + ", forcing new election", false);
+        if (!config.lowerPrioNoAdvert()) {
+            sendAdvert(ours);
+        }
+    }
+
+    private void becomeMaster(long fromDeadlineMicros) {
+        cancelTimers();
+        InstanceState from = state;
+        setState(InstanceState.MASTER);
+        log("Entering MASTER STATE", false);
+        // the advert first, so the old master drops the VIPs before we add them (keepalived a.5)
+        sendAdvert(ownPriority());
+        log("setting VIPs.", true);
+        actions.acquire(config.allAddresses());
+        counters.becameMaster++;
+        masterAddress = actions.localAddress();
+        armAdverTimer(fromDeadlineMicros + VrrpTimes.csToMicros(config.advertIntervalCs()));
+        actions.transition(from, InstanceState.MASTER, false);
+    }
+
+    private void yieldToBackup(InetAddress newMaster) {
+        cancelTimers();
+        InstanceState from = state;
+        setState(InstanceState.BACKUP);
+        log("Entering BACKUP STATE", false);
+        releaseAddresses();
+        counters.releasedMaster++;
+        masterAddress = newMaster;
+        armMasterDown(loop.nowMicros() + masterDownMicros());
+        actions.transition(from, InstanceState.BACKUP, false);
+    }
+
+    private void enterFault(boolean init) {
+        InstanceState from = state;
+        cancelTimers();
+        setState(InstanceState.FAULT);
+        log(init ? "Entering FAULT STATE (init)" : "Entering FAULT STATE", false);
+        if (from == InstanceState.MASTER) {
+            // tell the backups at once if a channel still works, instead of letting them time out
+            if (sendAdvert(VrrpTimes.STOPPING_PRIORITY)) {
+                log("sent 0 priority", true);
+            }
+            releaseAddresses();
+            counters.releasedMaster++;
+        }
+        masterAddress = null;
+        actions.transition(from, InstanceState.FAULT, false);
+    }
+
+    private void releaseAddresses() {
+        log("removing VIPs.", true);
+        actions.release(config.allAddresses());
+    }
+
+    // ---- timers -------------------------------------------------------------------------------
+
+    private void armMasterDown(long deadlineMicros) {
+        if (masterDownTimer != null) {
+            masterDownTimer.cancel();
+        }
+        masterDownTimer = loop.schedule(deadlineMicros, () -> masterDownExpired(deadlineMicros));
+    }
+
+    private void masterDownExpired(long deadlineMicros) {
+        masterDownTimer = null;
+        if (state != InstanceState.BACKUP) {
+            return;
+        }
+        checkLate(deadlineMicros);
+        log("Receive advertisement timeout", true);
+        becomeMaster(deadlineMicros);
+    }
+
+    private void armAdverTimer(long deadlineMicros) {
+        if (adverTimer != null) {
+            adverTimer.cancel();
+        }
+        adverTimer = loop.schedule(deadlineMicros, () -> adverTimerExpired(deadlineMicros));
+    }
+
+    private void adverTimerExpired(long deadlineMicros) {
+        adverTimer = null;
+        if (state != InstanceState.MASTER) {
+            return;
+        }
+        checkLate(deadlineMicros);
+        sendAdvert(ownPriority());
+        long interval = VrrpTimes.csToMicros(config.advertIntervalCs());
+        // fixed rate from the previous deadline; after a stall, skip the missed slots instead of
+        // sending a burst, keeping the phase
+        long next = deadlineMicros + interval;
+        long now = loop.nowMicros();
+        if (next <= now) {
+            next += ((now - next) / interval + 1) * interval;
+        }
+        armAdverTimer(next);
+    }
+
+    private void checkLate(long deadlineMicros) {
+        long late = loop.nowMicros() - deadlineMicros;
+        long threshold = Math.max(MIN_LATE_THRESHOLD_MICROS, VrrpTimes.csToMicros(config.advertIntervalCs()) / 4);
+        if (late > threshold) {
+            counters.lateTimers++;
+            long suppressed = limiter.admit("late-timer", loop.nowMicros());
+            if (suppressed >= 0) {
+                actions.log(RateLimiter.withCount(String.format(Locale.ROOT, "A thread timer expired %.3f seconds ago",
+                        late / 1e6), suppressed), false);
+            }
+        }
+    }
+
+    private void cancelTimers() {
+        if (masterDownTimer != null) {
+            masterDownTimer.cancel();
+            masterDownTimer = null;
+        }
+        if (adverTimer != null) {
+            adverTimer.cancel();
+            adverTimer = null;
+        }
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private boolean sendAdvert(int priority) {
+        boolean sent = actions.sendAdvert(priority);
+        if (sent) {
+            counters.advertsSent++;
+            if (priority == VrrpTimes.STOPPING_PRIORITY) {
+                counters.priorityZeroSent++;
+            }
+        }
+        return sent;
+    }
+
+    /** keepalived's preempt_delay: for that long after startup a backup acts as nopreempt. */
+    private boolean preemptsNow() {
+        return config.preempt() && loop.nowMicros() - startedMicros >= config.preemptDelayMillis() * 1_000;
+    }
+
+    /** The priority we advertise and compare with: 255 for an owner. */
+    int ownPriority() {
+        return config.owner() ? VrrpTimes.OWNER_PRIORITY : effectivePriority;
+    }
+
+    long skewMicros() {
+        return VrrpTimes.skewMicros(config.version(), ownPriority(), masterAdverIntervalCs);
+    }
+
+    long masterDownMicros() {
+        return VrrpTimes.masterDownMicros(config.version(), ownPriority(), masterAdverIntervalCs,
+                config.downTimerAdverts());
+    }
+
+    private void updateEffectivePriority() {
+        int next = clampedPriority(config.priority(), priorityAdjustment);
+        if (next != effectivePriority) {
+            log("Changing effective priority from " + effectivePriority + " to " + next, false);
+            effectivePriority = next;
+        }
+    }
+
+    private static int clampedPriority(int base, int adjustment) {
+        if (base == VrrpTimes.OWNER_PRIORITY) {
+            return base;
+        }
+        return Math.max(VrrpTimes.MIN_BACKUP_PRIORITY, Math.min(VrrpTimes.MAX_BACKUP_PRIORITY, base + adjustment));
+    }
+
+    private byte[] localAddressBytes() {
+        InetAddress local = actions.localAddress();
+        return local == null ? new byte[0] : local.getAddress();
+    }
+
+    /** Unsigned, network byte order (RFC 9568 section 6.4.3); a missing address is lowest. */
+    static int compareUnsigned(byte[] a, byte[] b) {
+        if (a.length != b.length) {
+            return Integer.compare(a.length, b.length);
+        }
+        for (int i = 0; i < a.length; i++) {
+            int c = Integer.compare(a[i] & 0xff, b[i] & 0xff);
+            if (c != 0) {
+                return c;
+            }
+        }
+        return 0;
+    }
+
+    private void setState(InstanceState next) {
+        state = next;
+        enteredState = Instant.now();
+    }
+
+    private void log(String line, boolean detail) {
+        actions.log("(" + config.name() + ") " + line, detail);
+    }
+
+    /** Rate-limited instance line: one per key per 10 s with the count of those swallowed. */
+    void logLimited(String key, String line) {
+        long suppressed = limiter.admit(key, loop.nowMicros());
+        if (suppressed >= 0) {
+            log(RateLimiter.withCount(line, suppressed), false);
+        }
+    }
+
+    // ---- views --------------------------------------------------------------------------------
+
+    InstanceState state() {
+        return state;
+    }
+
+    InstanceConfig config() {
+        return config;
+    }
+
+    int effectivePriority() {
+        return effectivePriority;
+    }
+
+    int masterAdverIntervalCs() {
+        return masterAdverIntervalCs;
+    }
+
+    InetAddress masterAddress() {
+        return masterAddress;
+    }
+
+    /** Deadline of the master-down timer, or -1 when it is not armed. */
+    long masterDownDeadline() {
+        return masterDownTimer == null ? -1 : masterDownTimer.deadlineMicros();
+    }
+
+    /** Deadline of the advert timer, or -1 when it is not armed. */
+    long adverTimerDeadline() {
+        return adverTimer == null ? -1 : adverTimer.deadlineMicros();
+    }
+
+    InstanceStatus status() {
+        InetAddress master = state == InstanceState.MASTER ? actions.localAddress() : masterAddress;
+        return new InstanceStatus(config.name(), state, config.vrid(), config.family(), config.version(),
+                config.interfaceName(), config.priority(), ownPriority(),
+                master == null ? null : master.getHostAddress(), config.advertIntervalCs(), masterAdverIntervalCs,
+                skewMicros(), masterDownMicros(), config.preempt(), config.preemptDelayMillis(),
+                config.virtualAddresses().stream().map(VirtualAddress::cidr).toList(),
+                actions.held().stream().map(VirtualAddress::cidr).toList(), counters.snapshot(), enteredState);
+    }
+}

@@ -1,0 +1,41 @@
+package org.vigil.core.internal;
+
+/** The protocol's timer arithmetic, in microseconds, exact (no rounding to centiseconds). */
+final class VrrpTimes {
+    /** Priority of the address owner (RFC 5798 section 5.2.4). */
+    static final int OWNER_PRIORITY = 255;
+    /** Priority a stopping master advertises (RFC 5798 section 5.2.4). */
+    static final int STOPPING_PRIORITY = 0;
+    /** Highest and lowest priority a non-owner may run with (RFC 5798 section 5.2.4). */
+    static final int MAX_BACKUP_PRIORITY = 254;
+    static final int MIN_BACKUP_PRIORITY = 1;
+    /** Default number of missed adverts before a backup takes over (RFC 5798 section 6.1: 3). */
+    static final int DEFAULT_DOWN_TIMER_ADVERTS = 3;
+
+    static final long MICROS_PER_CS = 10_000;
+    static final long MICROS_PER_SECOND = 1_000_000;
+
+    private VrrpTimes() {
+    }
+
+    /**
+     * Skew_Time. VRRPv2 (RFC 3768 section 6.1): (256 - Priority) / 256 seconds, whatever the
+     * interval. VRRPv3 (RFC 5798 section 6.1): ((256 - Priority) * Master_Adver_Interval) / 256.
+     */
+    static long skewMicros(int version, int priority, int masterAdverIntervalCs) {
+        if (version == 2) {
+            return (256L - priority) * MICROS_PER_SECOND / 256;
+        }
+        return (256L - priority) * masterAdverIntervalCs * MICROS_PER_CS / 256;
+    }
+
+    /** Master_Down_Interval (RFC 5798 section 6.1): adverts * Master_Adver_Interval + Skew_Time. */
+    static long masterDownMicros(int version, int priority, int masterAdverIntervalCs, int downTimerAdverts) {
+        return downTimerAdverts * masterAdverIntervalCs * MICROS_PER_CS
+                + skewMicros(version, priority, masterAdverIntervalCs);
+    }
+
+    static long csToMicros(int cs) {
+        return cs * MICROS_PER_CS;
+    }
+}
