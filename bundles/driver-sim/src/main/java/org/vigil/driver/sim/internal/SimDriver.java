@@ -392,8 +392,9 @@ public final class SimDriver implements InterfaceDriver, VipManager, SimControl 
                 return;
             }
             InetAddress dst = frame.destination();
-            boolean forUs = dst.isMulticastAddress() ? dst.equals(spec.group())
-                    : dst.equals(source) || iface.owns(dst);
+            // Each channel hears its own mode only, so an instance never gets one packet twice
+            boolean forUs = spec.unicast() ? !dst.isMulticastAddress() && (dst.equals(source) || iface.owns(dst))
+                    : dst.equals(spec.group());
             if (!forUs) {
                 return;
             }
