@@ -1,0 +1,405 @@
+package org.vigil.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.vigil.core.internal.TestConfigs.ip;
+
+import java.net.InetAddress;
+
+import org.junit.jupiter.api.Test;
+import org.vigil.api.vrrp.InstanceState;
+
+/** Exact timer behaviour of one state machine on virtual time; no codec, no driver. */
+class VrrpInstanceTest {
+    private static final InetAddress US = ip("192.0.2.11");
+    private static final InetAddress LOWER_IP = ip("192.0.2.10");
+    private static final InetAddress HIGHER_IP = ip("192.0.2.12");
+
+    private final ManualLoop loop = new ManualLoop();
+    private final RecordingActions actions = new RecordingActions(loop, US);
+
+    private VrrpInstance start(TestConfigs config) {
+        VrrpInstance instance = new VrrpInstance(config.build(), loop, actions);
+        instance.start(true);
+        return instance;
+    }
+
+    private static void advert(VrrpInstance instance, int priority, int intervalCs, InetAddress from) {
+        instance.onAdvert(priority, intervalCs, from, from.getAddress());
+    }
+
+    @Test
+    void v2Priority100At1sHasMasterDown3609375Micros() {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+
+        assertThat(backup.skewMicros()).isEqualTo(609_375);
+        assertThat(backup.masterDownMicros()).isEqualTo(3_609_375);
+        assertThat(backup.masterDownDeadline()).isEqualTo(3_609_375);
+        assertThat(actions.texts()).containsExactly("(VI_1) removing VIPs.", "(VI_1) Entering BACKUP STATE (init)");
+
+        loop.advance(3_609_374);
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(actions.sent).isEmpty();
+
+        loop.advance(1);
+        assertThat(backup.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(actions.sent).containsExactly(new RecordingActions.Sent(3_609_375, 100));
+        assertThat(actions.lines).contains(new RecordingActions.Line("(VI_1) Receive advertisement timeout", true),
+                new RecordingActions.Line("(VI_1) Entering MASTER STATE", false),
+                new RecordingActions.Line("(VI_1) setting VIPs.", true));
+        assertThat(actions.held).containsExactly(TestConfigs.vip("192.0.2.249", 24));
+        assertThat(actions.transitions).containsExactly(
+                new RecordingActions.Transition(InstanceState.INIT, InstanceState.BACKUP, false),
+                new RecordingActions.Transition(InstanceState.BACKUP, InstanceState.MASTER, false));
+    }
+
+    @Test
+    void v2SkewDoesNotDependOnTheInterval() {
+        TestConfigs config = TestConfigs.v2(100);
+        config.advertCs = 200;
+        VrrpInstance backup = start(config);
+        assertThat(backup.skewMicros()).isEqualTo(609_375);
+        assertThat(backup.masterDownMicros()).isEqualTo(6_609_375);
+    }
+
+    @Test
+    void v3Priority200At100csHasSkew218750Micros() {
+        VrrpInstance backup = start(TestConfigs.v3(200, 100));
+        assertThat(backup.skewMicros()).isEqualTo(218_750); // 21.875 cs
+        assertThat(backup.masterDownMicros()).isEqualTo(3_218_750);
+    }
+
+    @Test
+    void ownerBecomesMasterAtOnceAndAdvertisesAtAFixedRate() {
+        VrrpInstance owner = start(TestConfigs.v2(255));
+
+        assertThat(owner.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(actions.texts()).containsExactly("(VI_1) Entering MASTER STATE", "(VI_1) setting VIPs.");
+        assertThat(actions.held).isNotEmpty();
+
+        loop.advance(3_000_000);
+        assertThat(actions.sendTimes()).containsExactly(0L, 1_000_000L, 2_000_000L, 3_000_000L);
+        assertThat(actions.sent).allMatch(s -> s.priority() == 255);
+    }
+
+    @Test
+    void stateMasterWithoutOwnershipWaitsOneIntervalPlusSkew() {
+        VrrpInstance instance = start(TestConfigs.v2(100).stateMaster());
+
+        assertThat(instance.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(actions.texts()).contains("(VI_1) Entering BACKUP STATE (init)");
+        assertThat(instance.masterDownDeadline()).isEqualTo(1_000_000 + 609_375);
+
+        loop.advance(1_609_375);
+        assertThat(instance.state()).isEqualTo(InstanceState.MASTER);
+    }
+
+    @Test
+    void priorityZeroMakesABackupTakeOverAfterTheSkew() {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        loop.advance(1_000_000);
+        advert(backup, 150, 100, HIGHER_IP);
+        loop.advance(500_000);
+
+        advert(backup, 0, 100, HIGHER_IP);
+        assertThat(actions.lines).contains(new RecordingActions.Line("(VI_1) Backup received priority 0 advertisement", true));
+        assertThat(backup.masterDownDeadline()).isEqualTo(1_500_000 + 609_375);
+        assertThat(backup.counters.priorityZeroReceived).isEqualTo(1);
+
+        loop.advance(609_374);
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+        loop.advance(1);
+        assertThat(backup.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(actions.sent.get(0).atMicros()).isEqualTo(2_109_375);
+    }
+
+    @Test
+    void backupAcceptingAnAdvertRestartsTheFullMasterDownTimer() {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        loop.advance(2_000_000);
+        advert(backup, 150, 100, HIGHER_IP);
+
+        assertThat(backup.masterDownDeadline()).isEqualTo(2_000_000 + 3_609_375);
+        assertThat(backup.masterAddress()).isEqualTo(HIGHER_IP);
+    }
+
+    @Test
+    void preemptingBackupDiscardsLowerAdvertsAndTakesOverWhenItsTimerRunsOut() {
+        VrrpInstance backup = start(TestConfigs.v2(150));
+        long deadline = backup.masterDownDeadline();
+        assertThat(deadline).isEqualTo(3_000_000 + 106 * 1_000_000L / 256);
+
+        for (int i = 1; i <= 3; i++) {
+            loop.advanceTo(i * 1_000_000L);
+            advert(backup, 100, 100, HIGHER_IP);
+        }
+
+        assertThat(backup.masterDownDeadline()).isEqualTo(deadline);
+        assertThat(actions.texts())
+                .containsOnlyOnce("(VI_1) received lower priority (100) advert from 192.0.2.12 - discarding");
+        loop.advanceTo(deadline);
+        assertThat(backup.state()).isEqualTo(InstanceState.MASTER);
+    }
+
+    @Test
+    void nopreemptBackupFollowsALowerMaster() {
+        VrrpInstance backup = start(TestConfigs.v2(150).nopreempt());
+        for (int i = 1; i <= 10; i++) {
+            loop.advanceTo(i * 1_000_000L);
+            advert(backup, 100, 100, HIGHER_IP);
+        }
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(backup.masterDownDeadline()).isEqualTo(10_000_000 + backup.masterDownMicros());
+        assertThat(actions.texts()).noneMatch(t -> t.contains("discarding"));
+    }
+
+    @Test
+    void preemptDelayActsAsNopreemptUntilItHasPassed() {
+        VrrpInstance backup = start(TestConfigs.v2(150).preemptDelayMs(5_000));
+        for (int i = 1; i <= 4; i++) {
+            loop.advanceTo(i * 1_000_000L);
+            advert(backup, 100, 100, HIGHER_IP);
+        }
+        assertThat(backup.masterDownDeadline()).isEqualTo(4_000_000 + backup.masterDownMicros());
+
+        loop.advanceTo(5_000_000);
+        advert(backup, 100, 100, HIGHER_IP);
+        assertThat(actions.texts()).contains("(VI_1) received lower priority (100) advert from 192.0.2.12 - discarding");
+        assertThat(backup.masterDownDeadline()).isEqualTo(4_000_000 + backup.masterDownMicros());
+
+        loop.advanceTo(4_000_000 + backup.masterDownMicros());
+        assertThat(backup.state()).isEqualTo(InstanceState.MASTER);
+    }
+
+    @Test
+    void equalPriorityMasterYieldsToAHigherAddressOnly() {
+        VrrpInstance master = start(TestConfigs.v2(255 - 155)); // 100
+        loop.advanceTo(master.masterDownDeadline());
+        assertThat(master.state()).isEqualTo(InstanceState.MASTER);
+
+        advert(master, 100, 100, LOWER_IP);
+        assertThat(master.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(actions.texts()).contains(
+                "(VI_1) Received advert from 192.0.2.10 with lower priority 100, ours 100, forcing new election");
+
+        advert(master, 100, 100, HIGHER_IP);
+        assertThat(master.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(actions.texts()).contains(
+                "(VI_1) Master received advert from 192.0.2.12 with same priority 100 but higher IP address than ours",
+                "(VI_1) Entering BACKUP STATE", "(VI_1) removing VIPs.");
+        assertThat(actions.held).isEmpty();
+        assertThat(master.masterAddress()).isEqualTo(HIGHER_IP);
+    }
+
+    @Test
+    void addressesCompareAsUnsignedBytes() {
+        assertThat(VrrpInstance.compareUnsigned(ip("192.0.2.200").getAddress(), ip("192.0.2.100").getAddress()))
+                .isPositive();
+        assertThat(VrrpInstance.compareUnsigned(ip("10.0.0.1").getAddress(), ip("192.0.2.1").getAddress()))
+                .isNegative();
+    }
+
+    @Test
+    void v3BackupLearnsTheMastersInterval() {
+        VrrpInstance backup = start(TestConfigs.v3(100, 100));
+        loop.advance(1_000_000);
+        advert(backup, 200, 50, HIGHER_IP);
+
+        assertThat(backup.masterAdverIntervalCs()).isEqualTo(50);
+        // 3 x 0.5 s + (256 - 100) x 50 cs / 256
+        assertThat(backup.masterDownMicros()).isEqualTo(1_500_000 + 156L * 50 * 10_000 / 256);
+        assertThat(backup.masterDownDeadline()).isEqualTo(1_000_000 + backup.masterDownMicros());
+    }
+
+    @Test
+    void v2BackupKeepsItsOwnInterval() {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        advert(backup, 200, 200, HIGHER_IP);
+        assertThat(backup.masterAdverIntervalCs()).isEqualTo(100);
+    }
+
+    @Test
+    void masterAnswersALowerPriorityAtOnce() {
+        VrrpInstance master = start(TestConfigs.v2(255));
+        loop.advance(400_000);
+        actions.clear();
+
+        advert(master, 100, 100, HIGHER_IP);
+        assertThat(actions.sent).containsExactly(new RecordingActions.Sent(400_000, 255));
+        assertThat(actions.texts()).containsExactly(
+                "(VI_1) Received advert from 192.0.2.12 with lower priority 100, ours 255, forcing new election");
+        // the periodic advert keeps its phase
+        loop.advance(600_000);
+        assertThat(actions.sendTimes()).containsExactly(400_000L, 1_000_000L);
+    }
+
+    @Test
+    void lowerPrioNoAdvertSilencesTheAnswer() {
+        VrrpInstance master = start(TestConfigs.v2(255).lowerPrioNoAdvert());
+        actions.clear();
+        advert(master, 100, 100, HIGHER_IP);
+        assertThat(actions.sent).isEmpty();
+        assertThat(master.state()).isEqualTo(InstanceState.MASTER);
+    }
+
+    @Test
+    void masterYieldsToAHigherPriority() {
+        VrrpInstance master = start(TestConfigs.v3(100, 100));
+        loop.advanceTo(master.masterDownDeadline());
+        actions.clear();
+
+        advert(master, 150, 200, HIGHER_IP);
+        assertThat(master.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(actions.texts()).containsExactly(
+                "(VI_1) Master received advert from 192.0.2.12 with higher priority 150, ours 100",
+                "(VI_1) Entering BACKUP STATE", "(VI_1) removing VIPs.");
+        assertThat(master.masterAdverIntervalCs()).isEqualTo(200);
+        assertThat(master.masterDownDeadline()).isEqualTo(loop.nowMicros() + master.masterDownMicros());
+        assertThat(master.adverTimerDeadline()).isEqualTo(-1);
+        assertThat(master.counters.releasedMaster).isEqualTo(1);
+    }
+
+    @Test
+    void masterReceivingPriorityZeroAdvertisesAtOnce() {
+        VrrpInstance master = start(TestConfigs.v2(255));
+        loop.advance(300_000);
+        actions.clear();
+        advert(master, 0, 100, HIGHER_IP);
+        assertThat(actions.sent).containsExactly(new RecordingActions.Sent(300_000, 255));
+        assertThat(master.adverTimerDeadline()).isEqualTo(1_300_000);
+    }
+
+    @Test
+    void stoppingMasterSendsPriorityZeroAndReleases() {
+        VrrpInstance master = start(TestConfigs.v2(255));
+        actions.clear();
+        master.stop();
+
+        assertThat(actions.sent).containsExactly(new RecordingActions.Sent(0, 0));
+        assertThat(actions.lines).containsExactly(new RecordingActions.Line("(VI_1) sent 0 priority", true),
+                new RecordingActions.Line("(VI_1) removing VIPs.", true));
+        assertThat(actions.held).isEmpty();
+        assertThat(actions.transitions).containsExactly(
+                new RecordingActions.Transition(InstanceState.MASTER, InstanceState.INIT, true));
+        assertThat(master.counters.priorityZeroSent).isEqualTo(1);
+        loop.advance(10_000_000);
+        assertThat(actions.sent).hasSize(1);
+    }
+
+    @Test
+    void noLinkStartsInFault() {
+        VrrpInstance instance = new VrrpInstance(TestConfigs.v2(100).build(), loop, actions);
+        instance.start(false);
+        assertThat(instance.state()).isEqualTo(InstanceState.FAULT);
+        assertThat(actions.texts()).containsExactly("(VI_1) Entering FAULT STATE (init)");
+        loop.advance(10_000_000);
+        assertThat(instance.state()).isEqualTo(InstanceState.FAULT);
+        assertThat(actions.sent).isEmpty();
+    }
+
+    @Test
+    void linkDownSendsPriorityZeroThenFaultAndLinkUpReturnsToBackup() {
+        VrrpInstance master = start(TestConfigs.v2(100));
+        loop.advanceTo(master.masterDownDeadline());
+        assertThat(master.state()).isEqualTo(InstanceState.MASTER);
+        actions.clear();
+
+        master.setConditions(false, false);
+        assertThat(master.state()).isEqualTo(InstanceState.FAULT);
+        assertThat(actions.sent).extracting(RecordingActions.Sent::priority).containsExactly(0);
+        assertThat(actions.texts()).containsExactly("(VI_1) Entering FAULT STATE", "(VI_1) sent 0 priority",
+                "(VI_1) removing VIPs.");
+        assertThat(actions.held).isEmpty();
+
+        loop.advance(20_000_000);
+        assertThat(master.state()).isEqualTo(InstanceState.FAULT);
+
+        actions.clear();
+        master.setConditions(true, false);
+        assertThat(master.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(actions.texts()).containsExactly("(VI_1) Entering BACKUP STATE");
+        assertThat(master.masterDownDeadline()).isEqualTo(loop.nowMicros() + 3_609_375);
+    }
+
+    @Test
+    void faultWithADeadChannelStillReleases() {
+        VrrpInstance master = start(TestConfigs.v2(255));
+        actions.channelWorks = false;
+        actions.clear();
+        master.setConditions(false, false);
+        assertThat(actions.sent).isEmpty();
+        assertThat(actions.texts()).doesNotContain("(VI_1) sent 0 priority");
+        assertThat(actions.held).isEmpty();
+    }
+
+    @Test
+    void faultIgnoresAdverts() {
+        VrrpInstance instance = new VrrpInstance(TestConfigs.v2(100).build(), loop, actions);
+        instance.start(false);
+        advert(instance, 0, 100, HIGHER_IP);
+        loop.advance(5_000_000);
+        assertThat(instance.state()).isEqualTo(InstanceState.FAULT);
+    }
+
+    @Test
+    void priorityAdjustmentIsClampedAndLogged() {
+        VrrpInstance instance = start(TestConfigs.v2(150));
+        actions.clear();
+        instance.setPriorityAdjustment(-60);
+        assertThat(instance.ownPriority()).isEqualTo(90);
+        assertThat(actions.texts()).containsExactly("(VI_1) Changing effective priority from 150 to 90");
+
+        instance.setPriorityAdjustment(+200);
+        assertThat(instance.ownPriority()).isEqualTo(254);
+        instance.setPriorityAdjustment(-500);
+        assertThat(instance.ownPriority()).isEqualTo(1);
+        assertThat(instance.masterDownMicros()).isEqualTo(3_000_000 + 255L * 1_000_000 / 256);
+    }
+
+    @Test
+    void ownerPriorityNeverChanges() {
+        VrrpInstance owner = start(TestConfigs.v2(255));
+        actions.clear();
+        owner.setPriorityAdjustment(-100);
+        assertThat(owner.ownPriority()).isEqualTo(255);
+        assertThat(actions.lines).isEmpty();
+    }
+
+    @Test
+    void masterAdvertisesItsEffectivePriority() {
+        VrrpInstance master = start(TestConfigs.v2(150));
+        loop.advanceTo(master.masterDownDeadline());
+        master.setPriorityAdjustment(-60);
+        actions.clear();
+        loop.advance(1_000_000);
+        assertThat(actions.sent).extracting(RecordingActions.Sent::priority).containsExactly(90);
+    }
+
+    @Test
+    void aLateTimerIsCountedAndLoggedAndTheRateKeepsItsPhase() {
+        VrrpInstance owner = start(TestConfigs.v2(255));
+        actions.clear();
+        loop.stall(1_500_000); // the thread was stuck: the 1 s advert fires 0.5 s late
+
+        assertThat(owner.counters.lateTimers).isEqualTo(1);
+        assertThat(actions.texts()).containsExactly("A thread timer expired 0.500 seconds ago");
+        loop.advanceTo(3_000_000);
+        assertThat(actions.sendTimes()).containsExactly(1_500_000L, 2_000_000L, 3_000_000L);
+    }
+
+    @Test
+    void rejectedLinesAreRateLimitedWithACount() {
+        VrrpInstance backup = start(TestConfigs.v2(150));
+        actions.clear();
+        for (int i = 0; i < 5; i++) {
+            advert(backup, 100, 100, HIGHER_IP);
+        }
+        loop.advance(10_000_000);
+        // by now it is master; use a fresh instance-free check of the limiter output instead
+        RateLimiter limiter = new RateLimiter(10_000_000);
+        assertThat(limiter.admit("k", 0)).isZero();
+        assertThat(limiter.admit("k", 1)).isEqualTo(-1);
+        assertThat(limiter.admit("k", 2)).isEqualTo(-1);
+        assertThat(limiter.admit("k", 10_000_000)).isEqualTo(2);
+        assertThat(actions.texts().stream().filter(t -> t.contains("discarding"))).hasSize(1);
+    }
+}
