@@ -1,0 +1,72 @@
+package org.vigil.config;
+
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * What {@code keepalived -t} does: parse, then check against the host, so far that every
+ * interface named by an instance exists.
+ */
+public final class ConfigCheck {
+
+    private ConfigCheck() {
+    }
+
+    /** Interface lookup through {@link NetworkInterface#getByName(String)}. */
+    public static final Predicate<String> SYSTEM_INTERFACES = name -> {
+        try {
+            return NetworkInterface.getByName(name) != null;
+        } catch (SocketException | RuntimeException e) {
+            return false;
+        }
+    };
+
+    public static List<Diagnostic> check(Path file) {
+        return check(file, SYSTEM_INTERFACES);
+    }
+
+    public static List<Diagnostic> check(Path file, Predicate<String> interfaceExists) {
+        ParseResult result = KeepalivedConfig.parse(file);
+        List<Diagnostic> all = new ArrayList<>(result.diagnostics());
+        all.addAll(validate(result.model(), interfaceExists));
+        return KeepalivedConfig.sorted(all);
+    }
+
+    /** The host-dependent checks alone, for a model that was already parsed. */
+    public static List<Diagnostic> validate(KeepalivedModel model, Predicate<String> interfaceExists) {
+        List<Diagnostic> out = new ArrayList<>();
+        try {
+            for (VrrpInstance vi : model.instances()) {
+                if (vi.interfaceName() != null && !interfaceExists.test(vi.interfaceName())) {
+                    Origin at = vi.interfaceOrigin != null ? vi.interfaceOrigin : vi.origin();
+                    out.add(Diagnostic.error(at, "interface " + vi.interfaceName() + " for vrrp_instance "
+                            + vi.name() + " doesn't exist"));
+                }
+                for (String entry : vi.track("track_interface")) {
+                    String name = entry.split(" ")[0];
+                    if (!interfaceExists.test(name)) {
+                        out.add(Diagnostic.error(vi.origin(), "(" + vi.name() + ") tracked interface " + name
+                                + " doesn't exist"));
+                    }
+                }
+                List<VirtualIp> vips = new ArrayList<>(vi.virtualIpaddress());
+                vips.addAll(vi.virtualIpaddressExcluded());
+                for (VirtualIp vip : vips) {
+                    int dev = vip.options().indexOf("dev");
+                    if (dev >= 0 && dev + 1 < vip.options().size()
+                            && !interfaceExists.test(vip.options().get(dev + 1))) {
+                        out.add(Diagnostic.error(vip.origin(), "interface " + vip.options().get(dev + 1)
+                                + " for ip address " + vip.address().getHostAddress() + " doesn't exist"));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            out.add(new Diagnostic(Diagnostic.Severity.ERROR, "", 0, "internal error while checking interfaces: " + e));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,63 @@
+package org.vigil.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds statements from tokens. A statement is the words of one line; a block opens with
+ * {@code {} on the same line or a following line and closes with {@code }} anywhere, also after
+ * other words on a line.
+ */
+final class TreeBuilder {
+
+    private final List<Token> tokens;
+    private final List<Diagnostic> diagnostics;
+    private int pos;
+
+    TreeBuilder(List<Token> tokens, List<Diagnostic> diagnostics) {
+        this.tokens = tokens;
+        this.diagnostics = diagnostics;
+    }
+
+    List<ConfigNode> build() {
+        return block(null);
+    }
+
+    private List<ConfigNode> block(ConfigNode owner) {
+        List<ConfigNode> nodes = new ArrayList<>();
+        while (pos < tokens.size()) {
+            Token t = tokens.get(pos);
+            if (t.kind() == Token.Kind.CLOSE) {
+                pos++;
+                if (owner != null) {
+                    return nodes;
+                }
+                diagnostics.add(Diagnostic.error(t.origin(), "unexpected '}' without a matching '{'"));
+                continue;
+            }
+            if (t.kind() == Token.Kind.OPEN) {
+                pos++;
+                diagnostics.add(Diagnostic.error(t.origin(), "unexpected '{' without a keyword"));
+                block(new ConfigNode("{", List.of(), null, t.origin()));
+                continue;
+            }
+            pos++;
+            List<String> args = new ArrayList<>();
+            while (pos < tokens.size() && tokens.get(pos).kind() == Token.Kind.WORD
+                    && tokens.get(pos).logicalLine() == t.logicalLine()) {
+                args.add(tokens.get(pos++).text());
+            }
+            List<ConfigNode> children = null;
+            if (pos < tokens.size() && tokens.get(pos).kind() == Token.Kind.OPEN) {
+                pos++;
+                children = block(new ConfigNode(t.text(), args, null, t.origin()));
+            }
+            nodes.add(new ConfigNode(t.text(), args, children, t.origin()));
+        }
+        if (owner != null) {
+            diagnostics.add(Diagnostic.error(owner.origin(),
+                    "missing '}': block '" + owner.line() + "' is not closed"));
+        }
+        return nodes;
+    }
+}
