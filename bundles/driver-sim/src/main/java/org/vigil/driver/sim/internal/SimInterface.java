@@ -53,7 +53,15 @@ record SimInterface(String name, int index, InetAddress ipv4, int ipv4Prefix, In
                 mac = HexFormat.ofDelimiter(":").parseHex(w.toLowerCase());
             } else if (IPV4.matcher(w).matches() && ipv4 == null) {
                 int slash = w.indexOf('/');
-                ipv4 = literal(slash < 0 ? w : w.substring(0, slash), entry, Inet4Address.class);
+                String address = slash < 0 ? w : w.substring(0, slash);
+                for (String octet : address.split("\\.")) {
+                    // An octet over 255 would make getByName take the text for a host name and ask DNS
+                    if (Integer.parseInt(octet) > 255) {
+                        throw new IllegalArgumentException("bad IPv4 address '" + address + "' in interfaces entry '"
+                                + entry + "'");
+                    }
+                }
+                ipv4 = literal(address, entry, Inet4Address.class);
                 if (slash >= 0) {
                     prefix = Integer.parseInt(w.substring(slash + 1));
                     if (prefix > 32) {

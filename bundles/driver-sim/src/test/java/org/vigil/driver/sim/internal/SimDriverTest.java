@@ -270,6 +270,8 @@ class SimDriverTest {
         assertThatThrownBy(() -> router("r1", "lan0 192.0.2.11/24", "lan0 192.0.2.12/24"))
                 .hasMessageContaining("twice");
         assertThatThrownBy(() -> router("r1", "lan0 192.0.2.11/40")).hasMessageContaining("prefix");
+        assertThatThrownBy(() -> router("r1", "lan0 192.0.2.311/24")).hasMessageContaining("192.0.2.311");
+        assertThatThrownBy(() -> router("r1", "lan0 fe80::11 fe80::12")).hasMessageContaining("fe80::12");
     }
 
     @Test
