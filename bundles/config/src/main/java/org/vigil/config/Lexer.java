@@ -62,7 +62,7 @@ final class Lexer {
         } catch (IOException e) {
             Origin at = includedFrom != null ? includedFrom : new Origin(display, 0);
             diagnostics.add(Diagnostic.error(at, includedFrom != null
-                    ? "cannot open include file '" + display + "'"
+                    ? "Config files missing '" + display + "'."
                     : "cannot open configuration file '" + display + "': " + describe(e)));
             return;
         }
