@@ -45,8 +45,6 @@ import org.vigil.codec.VrrpCodec;
 final class ElectionEngine implements InstanceRegistry {
     /** Received packets waiting for the loop; beyond this a flood is dropped, never queued. */
     static final int MAX_PENDING_PACKETS = 4096;
-    /** Largest VRRP message: v3 IPv6 with 255 addresses (RFC 5798 section 5.2.5). */
-    private static final int MAX_MESSAGE = 8 + 255 * 16;
 
     static final String DROP_VERSION = "VERSION_MISMATCH";
     static final String DROP_AUTH = "AUTH_FAILED";
@@ -65,7 +63,7 @@ final class ElectionEngine implements InstanceRegistry {
     private final Map<String, SyncGroup> syncGroups = new LinkedHashMap<>();
     private final Map<String, Boolean> linkState = new HashMap<>();
     private final DecodedAdvert decoded = new DecodedAdvert();
-    private final byte[] sendBuffer = new byte[MAX_MESSAGE];
+    private final byte[] sendBuffer = new byte[VrrpCodec.MAX_LENGTH];
     private InterfaceDriver driver;
     private AutoCloseable linkWatch;
     private boolean propagating;
@@ -448,7 +446,7 @@ final class ElectionEngine implements InstanceRegistry {
                 return;
             }
         }
-        if (decoded.priority() != VrrpTimes.STOPPING_PRIORITY) {
+        if (decoded.priority() != VrrpCodec.PRIORITY_STOP) {
             checkAddressList(rt);
         }
         rt.machine.onAdvert(decoded.priority(), decoded.advertIntervalCs(), p.source(), src);

@@ -9,6 +9,7 @@ import org.vigil.api.auth.AuthKey;
 import org.vigil.api.auth.AuthType;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vrrp.IpFamily;
+import org.vigil.codec.VrrpCodec;
 
 /**
  * One vrrp_instance, normalised. The auth password is held as an {@link AuthKey}, whose
@@ -62,7 +63,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
     }
 
     public boolean owner() {
-        return priority == VrrpTimes.OWNER_PRIORITY;
+        return priority == VrrpCodec.PRIORITY_OWNER;
     }
 
     public boolean unicast() {

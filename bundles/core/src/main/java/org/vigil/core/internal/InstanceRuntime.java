@@ -2,7 +2,6 @@ package org.vigil.core.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -25,12 +24,6 @@ import org.vigil.codec.VrrpCodec;
  * machine's actions with the services the engine has bound. Loop-confined.
  */
 final class InstanceRuntime implements InstanceActions {
-    /** IPv4 multicast group for VRRP (RFC 5798 section 5.1.1.2). */
-    static final InetAddress GROUP_IPV4 = literal("224.0.0.18");
-    /** IPv6 multicast group for VRRP (RFC 5798 section 5.1.2.2). */
-    static final InetAddress GROUP_IPV6 = literal("ff02::12");
-    /** Size of the v2 Authentication Data field (RFC 3768 section 5.3.10). */
-    private static final int AUTH_DATA_LENGTH = 8;
 
     private final ElectionEngine engine;
     InstanceConfig config;
@@ -41,7 +34,7 @@ final class InstanceRuntime implements InstanceActions {
     Authenticator sessionSource;
     boolean linkUp;
     private byte[] addressBytes;
-    private final byte[] authData = new byte[AUTH_DATA_LENGTH];
+    private final byte[] authData = new byte[VrrpCodec.V2_AUTH_DATA_LENGTH];
     /** What we hold when no VIP manager is bound (addresses are then only logged). */
     private final Set<VirtualAddress> loggedHeld = new LinkedHashSet<>();
 
@@ -70,7 +63,7 @@ final class InstanceRuntime implements InstanceActions {
     ChannelSpec desiredSpec() {
         InetAddress group = config.unicast() ? null
                 : config.mcastGroup() != null ? config.mcastGroup()
-                : config.family() == IpFamily.IPV4 ? GROUP_IPV4 : GROUP_IPV6;
+                : config.family() == IpFamily.IPV4 ? VrrpCodec.IPV4_MULTICAST_GROUP : VrrpCodec.IPV6_MULTICAST_GROUP;
         return new ChannelSpec(config.interfaceName(), config.family(), VrrpCodec.IP_PROTOCOL, group,
                 config.unicastPeers(), config.unicastSource());
     }
@@ -189,13 +182,5 @@ final class InstanceRuntime implements InstanceActions {
             at += raw.length;
         }
         return out;
-    }
-
-    private static InetAddress literal(String s) {
-        try {
-            return InetAddress.getByName(s);
-        } catch (UnknownHostException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 }

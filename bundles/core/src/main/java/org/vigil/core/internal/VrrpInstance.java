@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.codec.VrrpCodec;
 
 /**
  * One VRRP instance's state machine: RFC 5798 section 6.4 with keepalived's startup, FAULT and
@@ -97,7 +98,7 @@ final class VrrpInstance {
     /** A decoded advert that passed every receive check, for our VRID. */
     void onAdvert(int priority, int advertIntervalCs, InetAddress source, byte[] sourceBytes) {
         counters.advertsReceived++;
-        if (priority == VrrpTimes.STOPPING_PRIORITY) {
+        if (priority == VrrpCodec.PRIORITY_STOP) {
             counters.priorityZeroReceived++;
         }
         switch (state) {
@@ -116,7 +117,7 @@ final class VrrpInstance {
         }
         InstanceState from = state;
         if (state == InstanceState.MASTER) {
-            sendAdvert(VrrpTimes.STOPPING_PRIORITY);
+            sendAdvert(VrrpCodec.PRIORITY_STOP);
             log("sent 0 priority", true);
             releaseAddresses();
             counters.releasedMaster++;
@@ -196,7 +197,7 @@ final class VrrpInstance {
 
     private void backupReceived(int priority, int advertIntervalCs, InetAddress source) {
         long now = loop.nowMicros();
-        if (priority == VrrpTimes.STOPPING_PRIORITY) {
+        if (priority == VrrpCodec.PRIORITY_STOP) {
             log("Backup received priority 0 advertisement", true);
             armMasterDown(now + skewMicros());
             return;
@@ -218,7 +219,7 @@ final class VrrpInstance {
     private void masterReceived(int priority, int advertIntervalCs, InetAddress source, byte[] sourceBytes) {
         long now = loop.nowMicros();
         int ours = ownPriority();
-        if (priority == VrrpTimes.STOPPING_PRIORITY) {
+        if (priority == VrrpCodec.PRIORITY_STOP) {
             sendAdvert(ours);
             armAdverTimer(now + VrrpTimes.csToMicros(config.advertIntervalCs()));
             return;
@@ -284,7 +285,7 @@ final class VrrpInstance {
         log(init ? "Entering FAULT STATE (init)" : "Entering FAULT STATE", false);
         if (from == InstanceState.MASTER) {
             // tell the backups at once if a channel still works, instead of letting them time out
-            if (sendAdvert(VrrpTimes.STOPPING_PRIORITY)) {
+            if (sendAdvert(VrrpCodec.PRIORITY_STOP)) {
                 log("sent 0 priority", true);
             }
             releaseAddresses();
@@ -373,7 +374,7 @@ final class VrrpInstance {
         boolean sent = actions.sendAdvert(priority);
         if (sent) {
             counters.advertsSent++;
-            if (priority == VrrpTimes.STOPPING_PRIORITY) {
+            if (priority == VrrpCodec.PRIORITY_STOP) {
                 counters.priorityZeroSent++;
             }
         }
@@ -387,7 +388,7 @@ final class VrrpInstance {
 
     /** The priority we advertise and compare with: 255 for an owner. */
     int ownPriority() {
-        return config.owner() ? VrrpTimes.OWNER_PRIORITY : effectivePriority;
+        return config.owner() ? VrrpCodec.PRIORITY_OWNER : effectivePriority;
     }
 
     long skewMicros() {
@@ -408,7 +409,7 @@ final class VrrpInstance {
     }
 
     private static int clampedPriority(int base, int adjustment) {
-        if (base == VrrpTimes.OWNER_PRIORITY) {
+        if (base == VrrpCodec.PRIORITY_OWNER) {
             return base;
         }
         return Math.max(VrrpTimes.MIN_BACKUP_PRIORITY, Math.min(VrrpTimes.MAX_BACKUP_PRIORITY, base + adjustment));

@@ -2,10 +2,6 @@ package org.vigil.core.internal;
 
 /** The protocol's timer arithmetic, in microseconds, exact (no rounding to centiseconds). */
 final class VrrpTimes {
-    /** Priority of the address owner (RFC 5798 section 5.2.4). */
-    static final int OWNER_PRIORITY = 255;
-    /** Priority a stopping master advertises (RFC 5798 section 5.2.4). */
-    static final int STOPPING_PRIORITY = 0;
     /** Highest and lowest priority a non-owner may run with (RFC 5798 section 5.2.4). */
     static final int MAX_BACKUP_PRIORITY = 254;
     static final int MIN_BACKUP_PRIORITY = 1;

@@ -1,0 +1,161 @@
+package org.vigil.core.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+
+import org.vigil.api.driver.ChannelSpec;
+import org.vigil.api.driver.InterfaceDriver;
+import org.vigil.api.driver.LinkInfo;
+import org.vigil.api.driver.LinkListener;
+import org.vigil.api.driver.PacketChannel;
+import org.vigil.api.driver.PacketListener;
+import org.vigil.api.driver.ReceivedPacket;
+import org.vigil.api.vrrp.IpFamily;
+
+/**
+ * An in-memory Ethernet segment: every packet a host sends reaches every other host's open
+ * channels on the same interface name and family, synchronously, with TTL 255.
+ */
+final class FakeLan {
+    /** One packet seen on the wire. */
+    record Frame(long atMicros, String host, InetAddress source, InetAddress destination, byte[] payload) {
+        int vrid() {
+            return payload[1] & 0xff;
+        }
+
+        int priority() {
+            return payload[2] & 0xff;
+        }
+    }
+
+    private final LongSupplier clock;
+    final List<Frame> wire = new CopyOnWriteArrayList<>();
+    private final List<Channel> channels = new CopyOnWriteArrayList<>();
+
+    FakeLan(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    Host host(String name, String ipv4) {
+        return new Host(name, TestConfigs.ip(ipv4));
+    }
+
+    /** Delivers a crafted payload to every open channel of the family, as if from {@code source}. */
+    void inject(InetAddress source, InetAddress destination, byte[] payload, int ttl) {
+        for (Channel c : channels) {
+            if (c.spec.family() == IpFamily.of(source) && c.host.isUp(c.spec.interfaceName())) {
+                c.listener.received(new ReceivedPacket(c.spec.interfaceName(), source, destination, ttl,
+                        c.spec.protocol(), null, payload.clone(), 0, payload.length, System.nanoTime()));
+            }
+        }
+    }
+
+    List<Frame> framesFrom(String host) {
+        return wire.stream().filter(f -> f.host().equals(host)).toList();
+    }
+
+    final class Host implements InterfaceDriver {
+        final String name;
+        final InetAddress address;
+        private final Map<String, Boolean> links = new HashMap<>();
+        private final List<LinkListener> watchers = new CopyOnWriteArrayList<>();
+        final List<Channel> opened = new ArrayList<>();
+
+        Host(String name, InetAddress address) {
+            this.name = name;
+            this.address = address;
+            links.put("eth0", true);
+            links.put("eth1", true);
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public PacketChannel open(ChannelSpec spec, PacketListener listener) throws IOException {
+            if (!links.containsKey(spec.interfaceName())) {
+                throw new IOException("no interface " + spec.interfaceName());
+            }
+            Channel c = new Channel(this, spec, listener);
+            channels.add(c);
+            opened.add(c);
+            return c;
+        }
+
+        @Override
+        public Optional<LinkInfo> link(String interfaceName) {
+            Boolean up = links.get(interfaceName);
+            return up == null ? Optional.empty()
+                    : Optional.of(new LinkInfo(interfaceName, 2, new byte[6], address, null, up));
+        }
+
+        @Override
+        public AutoCloseable watchLinks(LinkListener listener) {
+            watchers.add(listener);
+            return () -> watchers.remove(listener);
+        }
+
+        boolean isUp(String iface) {
+            return links.getOrDefault(iface, false);
+        }
+
+        void setLink(String iface, boolean up) {
+            links.put(iface, up);
+            watchers.forEach(w -> w.linkChanged(iface, up));
+        }
+
+        long openChannels() {
+            return opened.stream().filter(c -> c.open).count();
+        }
+    }
+
+    final class Channel implements PacketChannel {
+        final Host host;
+        final ChannelSpec spec;
+        final PacketListener listener;
+        volatile boolean open = true;
+
+        Channel(Host host, ChannelSpec spec, PacketListener listener) {
+            this.host = host;
+            this.spec = spec;
+            this.listener = listener;
+        }
+
+        @Override
+        public void send(byte[] payload, int offset, int length, InetAddress destination) throws IOException {
+            if (!open || !host.isUp(spec.interfaceName())) {
+                throw new IOException("link down");
+            }
+            byte[] copy = Arrays.copyOfRange(payload, offset, offset + length);
+            wire.add(new Frame(clock.getAsLong(), host.name, sourceAddress(), destination, copy));
+            for (Channel c : channels) {
+                if (c.host != host && c.open && c.spec.interfaceName().equals(spec.interfaceName())
+                        && c.spec.family() == spec.family() && c.host.isUp(c.spec.interfaceName())) {
+                    c.listener.received(new ReceivedPacket(c.spec.interfaceName(), sourceAddress(), destination, 255,
+                            spec.protocol(), null, copy.clone(), 0, copy.length, System.nanoTime()));
+                }
+            }
+        }
+
+        @Override
+        public InetAddress sourceAddress() {
+            return spec.source() != null ? spec.source() : host.address;
+        }
+
+        @Override
+        public void close() {
+            open = false;
+            channels.remove(this);
+        }
+    }
+}
