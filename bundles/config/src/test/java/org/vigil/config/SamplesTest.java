@@ -1,0 +1,138 @@
+package org.vigil.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.vigil.config.ConfFiles.lines;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.vigil.api.auth.AuthType;
+import org.vigil.api.vrrp.ConfigurationPids;
+import org.vigil.api.vrrp.ConfigurationPids.Instance;
+
+class SamplesTest {
+
+    /** keepalived's own samples, installed with Debian's keepalived package (not copied here: GPL). */
+    private static final Path DEBIAN_SAMPLES = Path.of("/usr/share/doc/keepalived/samples");
+
+    static Stream<Path> debianSamples() throws IOException {
+        if (!Files.isDirectory(DEBIAN_SAMPLES)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> files = Files.list(DEBIAN_SAMPLES)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("keepalived.conf")).sorted().toList()
+                    .stream();
+        }
+    }
+
+    @Test
+    void debianSamplesArePresent() throws IOException {
+        assumeTrue(Files.isDirectory(DEBIAN_SAMPLES), "keepalived package not installed");
+        assertThat(debianSamples()).hasSizeGreaterThan(20);
+    }
+
+    @ParameterizedTest
+    @MethodSource("debianSamples")
+    void debianSampleParsesWithoutErrors(Path sample) {
+        ParseResult r = KeepalivedConfig.parse(sample, null);
+        assertThat(lines(r.errors())).isEmpty();
+        // Normalising must work on whatever the parser accepted.
+        assertThat(Configurations.toConfigurations(r.model())).isNotNull();
+    }
+
+    @Test
+    void virtualServerSamplesWarnAndKeepTheBlocks() {
+        Path sample = DEBIAN_SAMPLES.resolve("keepalived.conf.HTTP_GET.port");
+        assumeTrue(Files.isRegularFile(sample), "keepalived package not installed");
+        ParseResult r = KeepalivedConfig.parse(sample, null);
+        assertThat(r.warnings()).isNotEmpty().allSatisfy(d -> {
+            assertThat(d.file()).isEqualTo(sample.toString());
+            assertThat(d.line()).isPositive();
+            assertThat(d.message()).contains("virtual_server");
+        });
+        assertThat(r.model().unsupported()).extracting(ConfigNode::keyword).contains("virtual_server");
+    }
+
+    @Test
+    void vrrpSyncSampleHasItsGroupsAndInstances() {
+        Path sample = DEBIAN_SAMPLES.resolve("keepalived.conf.vrrp.sync");
+        assumeTrue(Files.isRegularFile(sample), "keepalived package not installed");
+        ParseResult r = KeepalivedConfig.parse(sample, null);
+        assertThat(r.model().syncGroups()).isNotEmpty();
+        assertThat(r.model().syncGroups().get(0).group()).isNotEmpty();
+        assertThat(r.model().instances()).hasSizeGreaterThan(1);
+    }
+
+    private static Path ours(String name) throws URISyntaxException {
+        return Path.of(SamplesTest.class.getResource("/samples/" + name).toURI());
+    }
+
+    @Test
+    void twoRouterPairParsesCleanly() throws URISyntaxException {
+        for (String name : List.of("two-routers-r1.conf", "two-routers-r2.conf")) {
+            ParseResult r = KeepalivedConfig.parse(ours(name), null);
+            assertThat(lines(r.diagnostics())).as(name).isEmpty();
+            assertThat(ConfigCheck.validate(r.model(), "lan0"::equals)).as(name).isEmpty();
+        }
+    }
+
+    @Test
+    void twoRouterR1IsReadAsWritten() throws URISyntaxException {
+        ParseResult r = KeepalivedConfig.parse(ours("two-routers-r1.conf"), null);
+        GlobalDefs g = r.model().global();
+        assertThat(g.routerId()).isEqualTo("r1");
+        assertThat(g.notificationEmail()).containsExactly("ops@example.net", "NOC <noc@example.net>");
+        assertThat(g.notificationEmailFrom()).isEqualTo("vigil-r1@example.net");
+        assertThat(g.smtpServer()).isEqualTo("192.0.2.25");
+        assertThat(g.smtpPort()).isEqualTo(25);
+        assertThat(g.smtpConnectTimeoutSeconds()).isEqualTo(30);
+
+        VrrpInstance vi = r.model().instance("VI_1").orElseThrow();
+        assertThat(vi.state()).isEqualTo("MASTER");
+        assertThat(vi.interfaceName()).isEqualTo("lan0");
+        assertThat(vi.virtualRouterId()).isEqualTo(51);
+        assertThat(vi.effectivePriority()).isEqualTo(150);
+        assertThat(vi.advertIntCentis()).isEqualTo(100);
+        assertThat(vi.effectiveVersion()).isEqualTo(2);
+        assertThat(vi.effectiveAuthType()).isEqualTo(AuthType.PASS);
+        assertThat(vi.authPass()).isEqualTo("lab51pw");
+        assertThat(vi.virtualIpaddress()).singleElement().satisfies(v -> {
+            assertThat(v.address().getHostAddress()).isEqualTo("192.0.2.249");
+            assertThat(v.prefixLength()).isEqualTo(24);
+        });
+
+        Map<String, Object> p = Configurations.toConfigurations(r.model()).stream()
+                .filter(c -> c.pid().equals(ConfigurationPids.INSTANCE)).findFirst().orElseThrow().properties();
+        assertThat(p).containsEntry(Instance.PRIORITY, 150).containsEntry(Instance.VIRTUAL_ROUTER_ID, 51)
+                .containsEntry(Instance.AUTH_TYPE, "PASS").containsEntry(Instance.AUTH_PASS, "lab51pw");
+        assertThat((String[]) p.get(Instance.VIRTUAL_IPADDRESS)).containsExactly("192.0.2.249/24");
+    }
+
+    @Test
+    void twoRouterR2IsTheBackup() throws URISyntaxException {
+        VrrpInstance vi = KeepalivedConfig.parse(ours("two-routers-r2.conf"), null).model().instance("VI_1")
+                .orElseThrow();
+        assertThat(vi.state()).isEqualTo("BACKUP");
+        assertThat(vi.effectivePriority()).isEqualTo(100);
+        assertThat(vi.virtualRouterId()).isEqualTo(51);
+    }
+
+    @Test
+    void errorSampleReportsEachMistakeWithItsLine() throws URISyntaxException {
+        Path file = ours("two-routers-error.conf");
+        ParseResult r = KeepalivedConfig.parse(file, null);
+        assertThat(lines(r.errors())).containsExactly(
+                file + ":7: (VI_1) the virtual router id must be set",
+                file + ":10: (VI_1): VRID '256' not valid - must be between 1 & 255",
+                file + ":15: VRRP parsed invalid IP 192.0.2.300/24. skipping IP...");
+    }
+}
