@@ -18,7 +18,7 @@ import org.vigil.api.vrrp.ConfigurationPids;
 @Designate(ocd = SyncGroupComponent.Config.class, factory = true)
 public class SyncGroupComponent {
 
-    @ObjectClassDefinition(pid = ConfigurationPids.SYNC_GROUP, name = "VRRP sync group")
+    @ObjectClassDefinition(name = "VRRP sync group")
     public @interface Config {
         String name();
 

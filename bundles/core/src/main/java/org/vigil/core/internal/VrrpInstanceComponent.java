@@ -24,7 +24,7 @@ import org.vigil.api.vrrp.ConfigurationPids;
 public class VrrpInstanceComponent {
 
     /** keepalived's keywords; see {@link ConfigurationPids.Instance} for units and normalisation. */
-    @ObjectClassDefinition(pid = ConfigurationPids.INSTANCE, name = "VRRP instance",
+    @ObjectClassDefinition(name = "VRRP instance",
             description = "One vrrp_instance of keepalived.conf")
     public @interface Config {
         @AttributeDefinition(description = "vrrp_instance name, e.g. VI_1")

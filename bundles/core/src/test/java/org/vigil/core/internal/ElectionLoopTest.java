@@ -1,0 +1,67 @@
+package org.vigil.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ElectionLoopTest {
+    private final ElectionLoop loop = new ElectionLoop("vigil-election");
+
+    @AfterEach
+    void stop() {
+        loop.stop(1_000);
+    }
+
+    @Test
+    void postedTasksRunOnTheElectionThread() {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        loop.execute(() -> threads.add(Thread.currentThread().getName() + ":" + loop.inLoop()));
+        await().atMost(Duration.ofSeconds(5)).until(() -> threads.size() == 1);
+        assertThat(threads).containsExactly("vigil-election:true");
+        assertThat(loop.inLoop()).isFalse();
+    }
+
+    @Test
+    void timersFireInDeadlineOrderAndNeverEarly() {
+        List<String> fired = new CopyOnWriteArrayList<>();
+        List<Long> lateness = new CopyOnWriteArrayList<>();
+        long base = loop.nowMicros();
+        for (long offset : new long[] { 30_000, 10_000, 20_000 }) {
+            long deadline = base + offset;
+            loop.schedule(deadline, () -> {
+                fired.add(Long.toString(offset));
+                lateness.add(loop.nowMicros() - deadline);
+            });
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> fired.size() == 3);
+        assertThat(fired).containsExactly("10000", "20000", "30000");
+        assertThat(lateness).allMatch(l -> l >= 0);
+    }
+
+    @Test
+    void aCancelledTimerDoesNotRun() {
+        List<String> fired = new CopyOnWriteArrayList<>();
+        long base = loop.nowMicros();
+        Loop.TimerHandle cancelled = loop.schedule(base + 10_000, () -> fired.add("cancelled"));
+        loop.schedule(base + 20_000, () -> fired.add("kept"));
+        cancelled.cancel();
+        await().atMost(Duration.ofSeconds(5)).until(() -> fired.contains("kept"));
+        assertThat(fired).containsExactly("kept");
+    }
+
+    @Test
+    void aFailingTaskDoesNotStopTheLoop() {
+        List<String> fired = new CopyOnWriteArrayList<>();
+        loop.execute(() -> {
+            throw new IllegalStateException("boom (expected by the test)");
+        });
+        loop.execute(() -> fired.add("after"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> fired.contains("after"));
+    }
+}

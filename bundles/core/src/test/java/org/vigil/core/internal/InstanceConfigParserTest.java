@@ -1,0 +1,108 @@
+package org.vigil.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.vigil.core.internal.TestConfigs.ip;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.vigil.api.auth.AuthKey;
+import org.vigil.api.auth.AuthType;
+import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vrrp.IpFamily;
+
+class InstanceConfigParserTest {
+
+    @Test
+    void aFullVirtualIpaddressEntry() {
+        VirtualAddress vip = InstanceConfigParser.virtualAddress("192.0.2.249/24 dev eth1 label eth1:1 scope global brd +",
+                "eth0");
+        assertThat(vip).isEqualTo(new VirtualAddress(ip("192.0.2.249"), 24, "eth1", "eth1:1", "global", "+", false));
+    }
+
+    @Test
+    void defaultsAreTheInstanceInterfaceAndAHostPrefix() {
+        assertThat(InstanceConfigParser.virtualAddress("192.0.2.249", "eth0"))
+                .isEqualTo(new VirtualAddress(ip("192.0.2.249"), 32, "eth0", null, null, null, false));
+        assertThat(InstanceConfigParser.virtualAddress("2001:db8::249 -nodad", "eth0"))
+                .isEqualTo(new VirtualAddress(ip("2001:db8::249"), 128, "eth0", null, null, null, true));
+    }
+
+    @Test
+    void flagsAndUnusedKeywordsAreSkipped() {
+        VirtualAddress vip = InstanceConfigParser.virtualAddress("192.0.2.249/24 home peer 192.0.2.1 no_track dev eth0",
+                "lan0");
+        assertThat(vip.device()).isEqualTo("eth0");
+    }
+
+    @Test
+    void badEntriesAreRejected() {
+        assertThatThrownBy(() -> InstanceConfigParser.virtualAddress("192.0.2.249/33", "eth0"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> InstanceConfigParser.virtualAddress("www.example.com", "eth0"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> InstanceConfigParser.virtualAddress("192.0.2.249 dev", "eth0"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void configurationPropertiesBecomeAnInstance() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", "VI_1");
+        p.put("state", "MASTER");
+        p.put("interface", "lan0");
+        p.put("virtual.router.id", 51);
+        p.put("priority", "150");
+        p.put("advert.int.cs", 100);
+        p.put("auth.type", "PASS");
+        p.put("auth.pass", "lab51pw");
+        p.put("virtual.ipaddress", new String[] { "192.0.2.249/24" });
+        p.put("unicast.peer", List.of("192.0.2.12 min_ttl 1"));
+        p.put("unicast.src.ip", "192.0.2.11");
+        p.put("preempt.delay.ms", 5000L);
+
+        InstanceConfig c = InstanceConfigParser.parse(p);
+        assertThat(c.name()).isEqualTo("VI_1");
+        assertThat(c.initialMaster()).isTrue();
+        assertThat(c.interfaceName()).isEqualTo("lan0");
+        assertThat(c.vrid()).isEqualTo(51);
+        assertThat(c.priority()).isEqualTo(150);
+        assertThat(c.version()).isEqualTo(2);
+        assertThat(c.family()).isEqualTo(IpFamily.IPV4);
+        assertThat(c.authType()).isEqualTo(AuthType.PASS);
+        assertThat(c.authKey()).isEqualTo(AuthKey.of("lab51pw"));
+        assertThat(c.virtualAddresses()).extracting(VirtualAddress::cidr).containsExactly("192.0.2.249/24");
+        assertThat(c.virtualAddresses().get(0).device()).isEqualTo("lan0");
+        assertThat(c.unicastPeers()).containsExactly(ip("192.0.2.12"));
+        assertThat(c.unicastSource()).isEqualTo(ip("192.0.2.11"));
+        assertThat(c.preempt()).isTrue();
+        assertThat(c.preemptDelayMillis()).isEqualTo(5000);
+        assertThat(c.toString()).doesNotContain("lab51pw");
+    }
+
+    @Test
+    void ipv6InstancesDefaultToVersion3() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", "VI_6");
+        p.put("interface", "lan0");
+        p.put("virtual.router.id", 52);
+        p.put("virtual.ipaddress", new String[] { "2001:db8::249/64" });
+        InstanceConfig c = InstanceConfigParser.parse(p);
+        assertThat(c.family()).isEqualTo(IpFamily.IPV6);
+        assertThat(c.version()).isEqualTo(3);
+    }
+
+    @Test
+    void invalidValuesAreRejected() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("interface", "lan0");
+        p.put("virtual.router.id", 0);
+        assertThatThrownBy(() -> InstanceConfigParser.parse(p)).hasMessageContaining("virtual_router_id");
+        p.put("virtual.router.id", 51);
+        p.put("advert.int.cs", 50);
+        assertThatThrownBy(() -> InstanceConfigParser.parse(p)).hasMessageContaining("advert interval");
+    }
+}
