@@ -1,5 +1,6 @@
 package org.vigil.config;
 
+import java.io.PrintStream;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Path;
@@ -24,6 +25,40 @@ public final class ConfigCheck {
             return false;
         }
     };
+
+    /** keepalived -t's exit status for a configuration with errors. */
+    public static final int EXIT_CONFIG_ERROR = 5;
+
+    /**
+     * {@code vigil -t}: {@code [-f FILE] [-i CONFIG_ID]}; prints every diagnostic as
+     * {@code file:line: message} and exits 0, or 5 (as keepalived -t) when there are errors.
+     */
+    public static void main(String[] args) {
+        System.exit(run(List.of(args), SYSTEM_INTERFACES, System.err));
+    }
+
+    static int run(List<String> args, Predicate<String> interfaceExists, PrintStream out) {
+        Path file = KeepalivedConfig.DEFAULT_PATH;
+        String configId = KeepalivedConfig.defaultConfigId();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            boolean hasValue = i + 1 < args.size();
+            if ((a.equals("-f") || a.equals("--use-file")) && hasValue) {
+                file = Path.of(args.get(++i));
+            } else if ((a.equals("-i") || a.equals("--config-id")) && hasValue) {
+                configId = args.get(++i);
+            } else {
+                out.println("usage: ConfigCheck [-f FILE] [-i CONFIG_ID]");
+                return 2;
+            }
+        }
+        ParseResult result = KeepalivedConfig.parse(file, configId);
+        List<Diagnostic> all = new ArrayList<>(result.diagnostics());
+        all.addAll(validate(result.model(), interfaceExists));
+        all = KeepalivedConfig.sorted(all);
+        all.forEach(out::println);
+        return all.stream().anyMatch(Diagnostic::isError) ? EXIT_CONFIG_ERROR : 0;
+    }
 
     public static List<Diagnostic> check(Path file) {
         return check(file, SYSTEM_INTERFACES);

@@ -84,6 +84,10 @@ final class Resolver {
             diagnostics.add(Diagnostic.error(vi.origin(), ctx + "the virtual router id must be set"));
         }
 
+        if (vi.virtualIpaddress.isEmpty()
+                && vi.extra.stream().noneMatch(n -> n.keyword().equals("no_virtual_ipaddress"))) {
+            diagnostics.add(Diagnostic.warning(vi.origin(), ctx + "No VIP specified; at least one is sensible"));
+        }
         vi.family = family(vi);
         for (VirtualIp vip : vi.virtualIpaddress) {
             if (vip.family() != vi.family) {
