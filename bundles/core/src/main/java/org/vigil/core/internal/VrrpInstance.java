@@ -141,7 +141,8 @@ final class VrrpInstance {
         if (next.version() == 2 || state != InstanceState.BACKUP) {
             masterAdverIntervalCs = next.advertIntervalCs();
         }
-        updateEffectivePriority();
+        // a configured change is not a tracking event: keepalived logs nothing for it on reload
+        effectivePriority = clampedPriority(next.priority(), priorityAdjustment);
         if (state == InstanceState.MASTER) {
             List<VirtualAddress> removed = new ArrayList<>(previous.allAddresses());
             removed.removeAll(next.allAddresses());

@@ -407,4 +407,17 @@ class VrrpInstanceTest {
         assertThat(limiter.admit("k", 10_000_000)).isEqualTo(2);
         assertThat(limiter.admit("k", 10_000_001)).isEqualTo(-1);
     }
+
+    @Test
+    void aReconfiguredPriorityAppliesSilentlyAndKeepsTheState() {
+        VrrpInstance master = start(TestConfigs.v2(150));
+        loop.advanceTo(master.masterDownDeadline());
+        actions.clear();
+        master.reconfigure(TestConfigs.v2(120).build());
+        assertThat(master.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(master.ownPriority()).isEqualTo(120);
+        assertThat(actions.lines).isEmpty();
+        loop.advance(1_000_000);
+        assertThat(actions.sent).extracting(RecordingActions.Sent::priority).containsExactly(120);
+    }
 }
