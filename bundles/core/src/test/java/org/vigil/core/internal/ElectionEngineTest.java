@@ -396,6 +396,26 @@ class ElectionEngineTest {
         assertThat(r1.rt("VI_1").config.vrid()).isEqualTo(60);
     }
 
+    @Test
+    void ipv6RoutersElectOverLinkLocalAddresses() {
+        Router r1 = router("r1", "192.0.2.11");
+        Router r2 = router("r2", "192.0.2.12");
+        for (Router r : List.of(r1, r2)) {
+            TestConfigs c = TestConfigs.v3(r == r1 ? 150 : 100, 100).name("VI_6");
+            c.family = org.vigil.api.vrrp.IpFamily.IPV6;
+            c.vips = new ArrayList<>(List.of(new VirtualAddress(ip("2001:db8::249"), 64, "eth0", null, null, null, true)));
+            r.engine.addInstance(c.build());
+        }
+        loop.advance(8_000_000);
+
+        assertThat(r1.rt("VI_6").machine.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(r2.rt("VI_6").machine.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(r2.engine.instance("VI_6").orElseThrow().masterAddress()).isEqualTo("fe80:0:0:0:0:0:0:b");
+        FakeLan.Frame frame = lan.framesFrom("r1").get(0);
+        assertThat(frame.destination()).isEqualTo(VrrpCodec.IPV6_MULTICAST_GROUP);
+        assertThat(r2.engine.instance("VI_6").orElseThrow().counters().droppedTotal()).isZero();
+    }
+
     static final class RecordingVips implements VipManager {
         private final Map<String, Set<VirtualAddress>> held = new HashMap<>();
 

@@ -105,6 +105,11 @@ final class FakeLan {
             return () -> watchers.remove(listener);
         }
 
+        /** fe80::(last IPv4 byte), standing in for the interface's link-local address. */
+        InetAddress linkLocal() {
+            return TestConfigs.ip("fe80::" + Integer.toHexString(address.getAddress()[3] & 0xff));
+        }
+
         boolean isUp(String iface) {
             return links.getOrDefault(iface, false);
         }
@@ -149,7 +154,10 @@ final class FakeLan {
 
         @Override
         public InetAddress sourceAddress() {
-            return spec.source() != null ? spec.source() : host.address;
+            if (spec.source() != null) {
+                return spec.source();
+            }
+            return spec.family() == IpFamily.IPV4 ? host.address : host.linkLocal();
         }
 
         @Override
