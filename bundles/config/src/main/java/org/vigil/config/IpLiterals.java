@@ -11,6 +11,11 @@ final class IpLiterals {
     /** The address, or null when {@code text} is not an IPv4 dotted quad or an IPv6 literal. */
     static InetAddress parse(String text) {
         if (text.indexOf(':') >= 0) {
+            int scope = text.indexOf('%');
+            if (scope > 0) {
+                // A zone (fe80::1%eth0) names an interface; the address is what we check.
+                text = text.substring(0, scope);
+            }
             if (!text.matches("[0-9A-Fa-f:.]+")) {
                 return null;
             }

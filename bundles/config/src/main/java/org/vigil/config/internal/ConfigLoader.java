@@ -72,7 +72,7 @@ public final class ConfigLoader implements ConfigReloader {
     private final String configId;
 
     @Activate
-    public ConfigLoader(@Reference ConfigurationAdmin configurationAdmin, BundleContext context, Config config) {
+    public ConfigLoader(@Reference(name = "configurationAdmin") ConfigurationAdmin configurationAdmin, BundleContext context, Config config) {
         this(configurationAdmin, chooseFile(config.config_file(), context.getProperty(FILE_PROPERTY)),
                 chooseConfigId(config.config_id(), context.getProperty(CONFIG_ID_PROPERTY)));
         reload();
