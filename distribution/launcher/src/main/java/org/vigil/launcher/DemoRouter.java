@@ -108,7 +108,9 @@ final class DemoRouter {
     void terminate() {
         Process p = process;
         if (p != null && p.isAlive()) {
-            p.destroy();
+            // Through the handle: Process.destroy() would also close our end of its output,
+            // and the router's last lines ("(VI_1) sent 0 priority") would be lost.
+            p.toHandle().destroy();
         }
     }
 
@@ -116,7 +118,7 @@ final class DemoRouter {
     void kill() {
         Process p = process;
         if (p != null && p.isAlive()) {
-            p.destroyForcibly();
+            p.toHandle().destroyForcibly();
             try {
                 p.waitFor(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {

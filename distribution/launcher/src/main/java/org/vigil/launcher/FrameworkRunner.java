@@ -58,6 +58,8 @@ final class FrameworkRunner {
             System.setProperty("logback.configurationFile",
                     home.resolve("etc").resolve(options.logConsole ? "logback-console.xml" : "logback.xml").toString());
             System.setProperty("vigil.home", home.toString());
+            // Infrastructure bundles that log through java.util.logging (SPI Fly) speak only when it matters.
+            java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
             Path configDir = runtimeDir.resolve("etc");
             Files.createDirectories(configDir);
             writeSimulatedLanConfig(configDir);
@@ -119,7 +121,7 @@ final class FrameworkRunner {
 
     private void installBundles(Framework framework) throws IOException, BundleException {
         Path bundleDir = home.resolve("bundle");
-        Map<String, Integer> levels = RunBundles.startLevels(home.resolve("etc").resolve("vigil.bndrun"));
+        RunBundles levels = RunBundles.read(home.resolve("etc").resolve("vigil.bndrun"));
         List<Path> jars;
         try (Stream<Path> s = Files.list(bundleDir)) {
             jars = s.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
@@ -129,7 +131,7 @@ final class FrameworkRunner {
         List<Candidate> ordered = new ArrayList<>();
         for (Path jar : jars) {
             String bsn = symbolicName(jar);
-            ordered.add(new Candidate(jar, levels.getOrDefault(bsn, DEFAULT_START_LEVEL)));
+            ordered.add(new Candidate(jar, levels.startLevel(bsn).orElse(DEFAULT_START_LEVEL)));
         }
         ordered.sort(Comparator.comparingInt(Candidate::level).thenComparing(c -> c.jar().getFileName().toString()));
         List<Bundle> installed = new ArrayList<>();
