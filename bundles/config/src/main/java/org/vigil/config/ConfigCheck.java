@@ -84,7 +84,7 @@ public final class ConfigCheck {
                 for (String entry : vi.track("track_interface")) {
                     String name = entry.split(" ")[0];
                     if (!interfaceExists.test(name)) {
-                        out.add(Diagnostic.error(vi.origin(), "(" + vi.name() + ") tracked interface " + name
+                        out.add(Diagnostic.error(vi.originOf("track_interface", entry), "(" + vi.name() + ") tracked interface " + name
                                 + " doesn't exist"));
                     }
                 }

@@ -254,7 +254,7 @@ final class ModelBuilder {
             } else if (k.equals("smtp_alert")) {
                 smtpAlert = bool(n, ctx);
             } else if (TRACK_KEYWORDS.contains(k)) {
-                tracks.computeIfAbsent(k, x -> new ArrayList<>()).addAll(trackEntries(n, ctx));
+                trackEntries(n, ctx).forEach(e -> tracks.computeIfAbsent(k, x -> new ArrayList<>()).add(e.line()));
             } else if (Set.of("global_tracking", "sync_group_tracking_weight", "notify_priority_changes")
                     .contains(k)) {
                 extra.add(n);
@@ -406,7 +406,10 @@ final class ModelBuilder {
                             vi.notifies.put(k, s);
                         }
                     } else if (TRACK_KEYWORDS.contains(k)) {
-                        vi.tracks.computeIfAbsent(k, x -> new ArrayList<>()).addAll(trackEntries(n, ctx));
+                        for (ConfigNode e : trackEntries(n, ctx)) {
+                            vi.tracks.computeIfAbsent(k, x -> new ArrayList<>()).add(e.line());
+                            vi.entryOrigins.putIfAbsent(k + " " + e.line(), e.origin());
+                        }
                     } else if (GARP_KEYWORDS.contains(k)) {
                         Integer v = integer(n, ctx, 0, Integer.MAX_VALUE);
                         if (v != null) {
@@ -499,8 +502,8 @@ final class ModelBuilder {
         }
     }
 
-    private List<String> trackEntries(ConfigNode block, String ctx) {
-        List<String> entries = new ArrayList<>();
+    private List<ConfigNode> trackEntries(ConfigNode block, String ctx) {
+        List<ConfigNode> entries = new ArrayList<>();
         int limit = block.keyword().equals("track_file") || block.keyword().equals("track_process") ? 254 : 253;
         for (ConfigNode e : children(block)) {
             int w = e.args().indexOf("weight");
@@ -513,7 +516,7 @@ final class ModelBuilder {
                     continue;
                 }
             }
-            entries.add(e.line());
+            entries.add(e);
         }
         return entries;
     }

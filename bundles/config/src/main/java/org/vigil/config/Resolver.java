@@ -52,10 +52,14 @@ final class Resolver {
         Set<String> scripts = new HashSet<>();
         model.scripts().forEach(s -> scripts.add(s.name()));
         for (VrrpInstance vi : instances) {
-            trackScripts(vi.name(), vi.origin(), vi.track("track_script"), scripts);
+            for (String entry : vi.track("track_script")) {
+                trackScript(vi.name(), vi.originOf("track_script", entry), entry, scripts);
+            }
         }
         for (VrrpSyncGroup g : model.syncGroups()) {
-            trackScripts(g.name(), g.origin(), g.tracks().getOrDefault("track_script", List.of()), scripts);
+            for (String entry : g.tracks().getOrDefault("track_script", List.of())) {
+                trackScript(g.name(), g.origin(), entry, scripts);
+            }
             long present = 0;
             for (String member : g.group()) {
                 if (byName.containsKey(member)) {
@@ -216,12 +220,10 @@ final class Resolver {
         return Objects.equals(a.mcastDstIp, b.mcastDstIp);
     }
 
-    private void trackScripts(String owner, Origin origin, List<String> entries, Set<String> scripts) {
-        for (String entry : entries) {
-            String name = entry.split(" ")[0];
-            if (!scripts.contains(name)) {
-                diagnostics.add(Diagnostic.warning(origin, "(" + owner + ") track script " + name + " not found, ignoring..."));
-            }
+    private void trackScript(String owner, Origin origin, String entry, Set<String> scripts) {
+        String name = entry.split(" ")[0];
+        if (!scripts.contains(name)) {
+            diagnostics.add(Diagnostic.warning(origin, "(" + owner + ") track script " + name + " not found, ignoring..."));
         }
     }
 }

@@ -66,6 +66,8 @@ public final class VrrpInstance {
     Boolean accept;
     Boolean strictMode;
     final List<ConfigNode> extra = new ArrayList<>();
+    /** Where each track entry was written, keyed by "keyword entry", for diagnostics. */
+    final Map<String, Origin> entryOrigins = new java.util.HashMap<>();
 
     IpFamily family = IpFamily.IPV4;
     int effectiveVersion = 2;
@@ -135,6 +137,11 @@ public final class VrrpInstance {
     public boolean preempt() { return preempt; }
     public long preemptDelayMillis() { return preemptDelayMillis; }
     public AuthType effectiveAuthType() { return effectiveAuthType; }
+
+    /** Where a track entry ("track_script", "chk weight 10") was written; the instance's origin if unknown. */
+    public Origin originOf(String keyword, String entry) {
+        return entryOrigins.getOrDefault(keyword + " " + entry, origin);
+    }
 
     @Override
     public String toString() {

@@ -354,7 +354,7 @@ class DiagnosticsTest {
                 at(1, "No script set for vrrp_script chk_empty - removing"),
                 at(4, "Virtual router VI_X specified in sync group G1 doesn't exist - ignoring"),
                 at(4, "Sync group G1 has only 1 virtual router(s) - this probably isn't what you want"),
-                at(10, "(VI_1) track script chk_empty not found, ignoring..."));
+                at(14, "(VI_1) track script chk_empty not found, ignoring..."));
     }
 
     @Test
@@ -393,7 +393,7 @@ class DiagnosticsTest {
         Set<String> present = Set.of("lan0");
         List<Diagnostic> all = ConfigCheck.check(f, present::contains);
         assertThat(lines(all)).containsExactly(
-                at(1, "(VI_1) tracked interface uplink0 doesn't exist"),
+                at(5, "(VI_1) tracked interface uplink0 doesn't exist"),
                 at(8, "interface lan1 for ip address 192.0.2.1 doesn't exist"));
         assertThat(all).allMatch(Diagnostic::isError);
 

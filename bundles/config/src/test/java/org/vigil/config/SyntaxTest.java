@@ -285,4 +285,30 @@ class SyntaxTest {
         ParseResult r = KeepalivedConfig.parse(f, "x");
         assertThat(r.model().script("s").orElseThrow().script()).isEqualTo("/bin/sh -c 'echo $HOME ${UNSET}'");
     }
+
+    @Test
+    void includeInsideABlockAndDiagnosticsNameTheIncludedFile() {
+        Path vips = write(dir, "vips.conf", "192.0.2.1/24\n192.0.2.999\n");
+        Path main = write(dir, "k.conf", "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+                + " virtual_ipaddress {\n  include vips.conf\n }\n}\n");
+        ParseResult r = KeepalivedConfig.parse(main, "x");
+        assertThat(lines(r.diagnostics())).containsExactly(vips + ":2: VRRP parsed invalid IP 192.0.2.999. skipping IP...");
+        assertThat(r.model().instances().get(0).virtualIpaddress()).singleElement()
+                .satisfies(v -> assertThat(v.origin()).isEqualTo(new Origin(vips.toString(), 1)));
+    }
+
+    @Test
+    void byteOrderMarkIsSkippedAndInvalidUtf8IsAWarning() throws java.io.IOException {
+        Path bom = dir.resolve("bom.conf");
+        java.nio.file.Files.write(bom, ("\uFEFFglobal_defs {\n router_id r1\n}\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        ParseResult r = KeepalivedConfig.parse(bom, "x");
+        assertThat(r.diagnostics()).isEmpty();
+        assertThat(r.model().global().routerId()).isEqualTo("r1");
+
+        Path latin1 = dir.resolve("latin1.conf");
+        java.nio.file.Files.write(latin1, "# K\u00e4se\nglobal_defs {\n router_id r2\n}\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        ParseResult l = KeepalivedConfig.parse(latin1, "x");
+        assertThat(lines(l.diagnostics())).containsExactly(latin1 + ":0: file is not valid UTF-8; invalid bytes replaced");
+        assertThat(l.model().global().routerId()).isEqualTo("r2");
+    }
 }
