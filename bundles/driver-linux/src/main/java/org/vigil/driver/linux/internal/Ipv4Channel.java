@@ -1,0 +1,179 @@
+package org.vigil.driver.linux.internal;
+
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.function.Consumer;
+
+import jnr.ffi.Pointer;
+
+import org.vigil.api.driver.ChannelSpec;
+import org.vigil.api.driver.PacketListener;
+
+/**
+ * VRRP (or AH) over a raw IPv4 socket. The kernel builds the IP header on send; on receive a raw
+ * IPv4 socket hands over the whole datagram, header included, which gives TTL, source and
+ * destination without ancillary data (shared/reference/native.md section 5).
+ *
+ * <p>The source is chosen per packet with an IP_PKTINFO control message rather than bind(2):
+ * a raw socket bound to an address only receives datagrams addressed to it, which would shut
+ * out the multicast group.
+ *
+ * <p>For AH the authenticated data covers the IP header as sent, identification included, so
+ * that path will need the header built here: {@link #sendPacket} (IP_HDRINCL) is ready for it.
+ */
+final class Ipv4Channel extends RawChannel {
+
+    /** RFC 3768 section 5.2.3 and RFC 5798 section 5.1.1.3: TTL must be 255. */
+    static final int TTL = 255;
+    /** keepalived sends adverts as precedence 6 (internetwork control), CS6. */
+    static final int TOS = 0xc0;
+    static final int HEADER_MIN = 20;
+    private static final int MAX_PAYLOAD = 65535 - 60;
+    private static final int IN_PKTINFO = 12;
+
+    private final boolean headerIncluded;
+    // send side, guarded by sendLock
+    private final Pointer sendBuffer;
+    private final Pointer sendMsg;
+    private final Pointer sendIov;
+    private final Pointer sendName;
+    private final Pointer sendControl;
+    // receive side, receive thread only
+    private final Pointer receiveBuffer;
+    private final byte[] header = new byte[60];
+
+    /**
+     * @param headerIncluded set IP_HDRINCL: {@link #sendPacket} sends caller-built datagrams and
+     *        {@link #send} builds the header here
+     */
+    Ipv4Channel(Native nat, ChannelSpec spec, PacketListener listener, int ifindex, Inet4Address source,
+            boolean headerIncluded, Consumer<RawChannel> onClose) {
+        super(nat, spec, listener, ifindex, source, onClose);
+        this.headerIncluded = headerIncluded;
+        sendBuffer = nat.allocate(65536);
+        sendMsg = nat.allocate(Linux.SIZEOF_MSGHDR);
+        sendIov = nat.allocate(Linux.SIZEOF_IOVEC);
+        sendName = nat.allocate(Linux.SIZEOF_SOCKADDR_IN);
+        sendControl = nat.allocate(Linux.cmsgSpace(IN_PKTINFO));
+        // Wire the message once: name -> sendName, iov -> sendIov -> sendBuffer, control
+        sendMsg.putAddress(0, sendName.address());
+        sendMsg.putInt(8, Linux.SIZEOF_SOCKADDR_IN);
+        sendMsg.putAddress(16, sendIov.address());
+        sendMsg.putLong(24, 1);
+        sendIov.putAddress(0, sendBuffer.address());
+        // IP_PKTINFO {ifindex, spec_dst = our source, addr unused}: picks interface and source
+        sendControl.putLong(0, Linux.cmsgLen(IN_PKTINFO));
+        sendControl.putInt(8, Linux.IPPROTO_IP);
+        sendControl.putInt(12, Linux.IP_PKTINFO);
+        sendControl.putInt(16, ifindex);
+        sendControl.put(20, source.getAddress(), 0, 4);
+        receiveBuffer = nat.allocate(RECEIVE_BUFFER);
+    }
+
+    @Override
+    void configure() throws IOException {
+        byte[] mreqn = new byte[12];
+        if (!spec.unicast()) {
+            System.arraycopy(spec.group().getAddress(), 0, mreqn, 0, 4);
+        }
+        System.arraycopy(source.getAddress(), 0, mreqn, 4, 4);
+        putIntLe(mreqn, 8, ifindex);
+        nat.check(libc.setsockopt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, mreqn, mreqn.length),
+                "IP_MULTICAST_IF");
+        if (!spec.unicast()) {
+            // ip_mreqn {group, any local address, ifindex}
+            byte[] join = mreqn.clone();
+            java.util.Arrays.fill(join, 4, 8, (byte) 0);
+            nat.check(libc.setsockopt(fd, Linux.IPPROTO_IP, Linux.IP_ADD_MEMBERSHIP, join, join.length),
+                    "IP_ADD_MEMBERSHIP " + spec.group().getHostAddress() + " on " + spec.interfaceName());
+        }
+        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_TTL, TTL, "IP_MULTICAST_TTL");
+        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_TTL, TTL, "IP_TTL");
+        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_TOS, TOS, "IP_TOS");
+        // keepalived's adverts leave DF clear; the kernel would set it by default
+        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MTU_DISCOVER, Linux.IP_PMTUDISC_DONT, "IP_MTU_DISCOVER");
+        if (headerIncluded) {
+            nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_HDRINCL, 1, "IP_HDRINCL");
+        }
+    }
+
+    @Override
+    public void send(byte[] payload, int offset, int length, InetAddress destination) throws IOException {
+        checkPayload(payload, offset, length, MAX_PAYLOAD);
+        Inet4Address dst = requireIpv4(destination);
+        if (headerIncluded) {
+            byte[] packet = new byte[HEADER_MIN + length];
+            Ipv4Header.write(packet, 0, TOS, 0, TTL, spec.protocol(), (Inet4Address) source, dst, length);
+            System.arraycopy(payload, offset, packet, HEADER_MIN, length);
+            sendPacket(packet, 0, packet.length, dst);
+            return;
+        }
+        transmit(payload, offset, length, dst);
+    }
+
+    /**
+     * Sends a complete IPv4 datagram built by the caller; only on a channel opened with
+     * IP_HDRINCL. The kernel fills in the header checksum, and the identification when zero.
+     */
+    void sendPacket(byte[] packet, int offset, int length, InetAddress destination) throws IOException {
+        if (!headerIncluded) {
+            throw new IllegalStateException("channel on " + spec.interfaceName() + " was not opened with IP_HDRINCL");
+        }
+        checkPayload(packet, offset, length, 65535);
+        transmit(packet, offset, length, requireIpv4(destination));
+    }
+
+    private void transmit(byte[] bytes, int offset, int length, Inet4Address dst) throws IOException {
+        synchronized (sendLock) {
+            requireOpen();
+            sendBuffer.put(0, bytes, offset, length);
+            sendIov.putLong(8, length);
+            Sockaddr.putIn(sendName, 0, dst);
+            sendMsg.putAddress(32, sendControl.address());
+            sendMsg.putLong(40, Linux.cmsgSpace(IN_PKTINFO));
+            sendMsg.putInt(48, 0);
+            long n = libc.sendmsg(fd, sendMsg, 0);
+            if (n < 0) {
+                throw nat.failure("sendmsg to " + dst.getHostAddress() + " on " + spec.interfaceName());
+            }
+        }
+    }
+
+    private Inet4Address requireIpv4(InetAddress destination) throws IOException {
+        if (!(destination instanceof Inet4Address)) {
+            throw new IOException("destination " + destination.getHostAddress() + " is not IPv4");
+        }
+        return (Inet4Address) destination;
+    }
+
+    @Override
+    long receiveOne() throws IOException {
+        return readResult(libc.recv(fd, receiveBuffer, RECEIVE_BUFFER, Linux.MSG_DONTWAIT), "recv");
+    }
+
+    @Override
+    void deliver(int length, long receivedNanos) {
+        if (length < HEADER_MIN) {
+            return;
+        }
+        receiveBuffer.get(0, header, 0, HEADER_MIN);
+        int ihl = (header[0] & 0x0f) * 4;
+        if ((header[0] & 0xf0) != 0x40 || ihl < HEADER_MIN || ihl > length) {
+            return;
+        }
+        byte[] data = new byte[length];
+        receiveBuffer.get(0, data, 0, length);
+        byte[] ipHeader = java.util.Arrays.copyOf(data, ihl);
+        int ttl = data[8] & 0xff;
+        offer(Sockaddr.ipv4(data, 12), Sockaddr.ipv4(data, 16), ttl, ipHeader, data, ihl, length - ihl, receivedNanos);
+    }
+
+    private static void putIntLe(byte[] b, int off, int v) {
+        b[off] = (byte) v;
+        b[off + 1] = (byte) (v >>> 8);
+        b[off + 2] = (byte) (v >>> 16);
+        b[off + 3] = (byte) (v >>> 24);
+    }
+}

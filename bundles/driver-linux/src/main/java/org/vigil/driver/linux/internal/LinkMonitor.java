@@ -1,0 +1,198 @@
+package org.vigil.driver.linux.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import jnr.ffi.Pointer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.api.driver.LinkListener;
+
+/**
+ * Watches rtnetlink link and address events on its own thread and tells listeners when a link
+ * goes up or down (IFF_UP and IFF_RUNNING, as keepalived judges it). Events go to one socket
+ * and the resynchronising dumps to another, so dump answers and events never interleave.
+ */
+final class LinkMonitor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LinkMonitor.class);
+    private static final int GROUPS = Linux.RTMGRP_LINK | Linux.RTMGRP_IPV4_IFADDR | Linux.RTMGRP_IPV6_IFADDR;
+    private static final long JOIN_MILLIS = 2000;
+
+    private final Native nat;
+    private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
+    /** ifindex to the last state seen; the monitor thread's after construction. */
+    private final Map<Integer, Rtnetlink.Link> links = new HashMap<>();
+    private final Rtnetlink events;
+    private final Rtnetlink queries;
+    private final int eventFd;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    /** Opens both sockets on the caller's thread (its network namespace) and starts watching. */
+    LinkMonitor(Native nat) throws IOException {
+        this.nat = nat;
+        events = new Rtnetlink(nat, GROUPS);
+        Rtnetlink q = null;
+        int efd = -1;
+        try {
+            q = new Rtnetlink(nat, 0);
+            efd = nat.check(nat.libc.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK), "eventfd");
+            // Subscribed before the dump: a change between the two is seen at least once
+            for (Rtnetlink.Link l : q.dumpLinks()) {
+                links.put(l.index(), l);
+            }
+        } catch (IOException | RuntimeException e) {
+            events.close();
+            if (q != null) {
+                q.close();
+            }
+            if (efd >= 0) {
+                nat.libc.close(efd);
+            }
+            throw e;
+        }
+        queries = q;
+        eventFd = efd;
+        thread = new Thread(this::run, "vigil-linux-netlink");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void add(LinkListener listener) {
+        listeners.add(listener);
+    }
+
+    void remove(LinkListener listener) {
+        listeners.remove(listener);
+    }
+
+    boolean hasListeners() {
+        return !listeners.isEmpty();
+    }
+
+    private void run() {
+        Pointer pollfds = nat.allocate(16);
+        pollfds.putInt(0, events.fd());
+        pollfds.putShort(4, Linux.POLLIN);
+        pollfds.putInt(8, eventFd);
+        pollfds.putShort(12, Linux.POLLIN);
+        try {
+            while (!stopped) {
+                pollfds.putShort(6, (short) 0);
+                pollfds.putShort(14, (short) 0);
+                if (nat.libc.poll(pollfds, 2, -1) < 0) {
+                    if (nat.errno() == Linux.EINTR) {
+                        continue;
+                    }
+                    throw nat.failure("poll netlink");
+                }
+                if (pollfds.getShort(14) != 0) {
+                    break;
+                }
+                if (pollfds.getShort(6) != 0) {
+                    drain();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (!stopped) {
+                LOG.error("Netlink link monitoring stopped: {}", e.toString());
+            }
+        } finally {
+            events.close();
+            queries.close();
+            nat.libc.close(eventFd);
+        }
+    }
+
+    private void drain() throws IOException {
+        while (!stopped) {
+            int n;
+            try {
+                n = events.receive(Linux.MSG_DONTWAIT);
+            } catch (Native.NativeException e) {
+                if (e.errno != Linux.ENOBUFS) {
+                    throw e;
+                }
+                // The kernel dropped events for us: what changed meanwhile is only in a fresh dump
+                LOG.warn("Netlink event queue overflowed; rereading link states");
+                resync();
+                continue;
+            }
+            if (n < 0) {
+                return;
+            }
+            for (Rtnetlink.Message m : Rtnetlink.parse(ByteBuffer.wrap(events.bytes(), 0, n))) {
+                if (m.link() != null) {
+                    apply(m.link(), m.type() == Linux.RTM_DELLINK);
+                } else if (m.address() != null && LOG.isDebugEnabled()) {
+                    LOG.debug("Netlink reports address {} {} on ifindex {}", m.address().address().getHostAddress(),
+                            m.type() == Linux.RTM_NEWADDR ? "added" : "removed", m.address().index());
+                }
+            }
+        }
+    }
+
+    private void resync() throws IOException {
+        Map<Integer, Rtnetlink.Link> before = new HashMap<>(links);
+        for (Rtnetlink.Link l : queries.dumpLinks()) {
+            before.remove(l.index());
+            apply(l, false);
+        }
+        for (Rtnetlink.Link gone : before.values()) {
+            apply(gone, true);
+        }
+    }
+
+    private void apply(Rtnetlink.Link link, boolean deleted) {
+        Rtnetlink.Link previous = deleted ? links.remove(link.index()) : links.put(link.index(), link);
+        String name = link.name() != null ? link.name() : previous != null ? previous.name() : null;
+        if (name == null) {
+            return;
+        }
+        boolean wasUp = previous != null && previous.up();
+        boolean isUp = !deleted && link.up();
+        if (previous != null && previous.name() != null && !previous.name().equals(name) && wasUp) {
+            // A rename: the old name is gone
+            fire(previous.name(), false);
+            wasUp = false;
+        }
+        if (wasUp != isUp) {
+            fire(name, isUp);
+        }
+    }
+
+    private void fire(String name, boolean up) {
+        LOG.info("Netlink reports {} {}", name, up ? "up" : "down");
+        for (LinkListener l : listeners) {
+            try {
+                l.linkChanged(name, up);
+            } catch (RuntimeException e) {
+                LOG.warn("link listener failed on {} {}", name, up ? "up" : "down", e);
+            }
+        }
+    }
+
+    /** Stops the thread promptly and releases the sockets. */
+    void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        Pointer one = nat.allocate(8);
+        one.putLong(0, 1L);
+        nat.libc.write(eventFd, one, 8);
+        if (thread != Thread.currentThread()) {
+            try {
+                thread.join(JOIN_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
