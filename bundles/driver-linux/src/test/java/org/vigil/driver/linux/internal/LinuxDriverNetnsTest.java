@@ -1,0 +1,353 @@
+package org.vigil.driver.linux.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.vigil.api.driver.ChannelSpec;
+import org.vigil.api.driver.LinkInfo;
+import org.vigil.api.driver.PacketChannel;
+import org.vigil.api.driver.ReceivedPacket;
+import org.vigil.api.vrrp.IpFamily;
+
+/**
+ * The real driver on a real (namespaced) LAN: routers a and b on one bridge, each driver used
+ * from a thread inside its router's namespace. Needs root; skipped without it, failed under
+ * CI=true.
+ */
+class LinuxDriverNetnsTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+    private static final int VRRP = 112;
+    private static final InetAddress GROUP4 = ip("224.0.0.18");
+    private static final InetAddress GROUP6 = ip("ff02::12");
+    private static final InetAddress A4 = ip("192.0.2.1");
+    private static final InetAddress B4 = ip("192.0.2.2");
+    private static final InetAddress A6 = ip("2001:db8::1");
+    private static final InetAddress B6 = ip("2001:db8::2");
+    /** From the MACs below (EUI-64): what the kernel gives lan0 as link-local address. */
+    private static final InetAddress A_LL = ip("fe80::5eff:fe00:a");
+    private static final InetAddress B_LL = ip("fe80::5eff:fe00:b");
+    private static final String A_MAC = "02:00:5e:00:00:0a";
+    private static final String B_MAC = "02:00:5e:00:00:0b";
+    /** VRRPv2 advert, VRID 51, priority 100, 192.0.2.100 (shared/reference/native.md section 5). */
+    private static final byte[] ADVERT_V2 = HexFormat.of().parseHex("213364010001b865c00002640000000000000000");
+    /** VRRPv3 advert, VRID 51, priority 150, 2001:db8::249, checksum left 0 for the kernel. */
+    private static final byte[] ADVERT_V3 = HexFormat.of()
+            .parseHex("313396010064000020010db8000000000000000000000249");
+
+    private static NetnsLab lab;
+    private static NamespaceThread inA;
+    private static NamespaceThread inB;
+    private static LinuxDriver driverA;
+    private static LinuxDriver driverB;
+
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @BeforeAll
+    static void buildLab() throws Exception {
+        NetnsLab.requireRootAndIp();
+        lab = new NetnsLab();
+        lab.createSwitch();
+        lab.addHost("a", A_MAC, "192.0.2.1/24", "2001:db8::1/64");
+        // A second IPv4 address, which the kernel makes secondary: it must not become the primary
+        lab.addHost("b", B_MAC, "192.0.2.2/24", "192.0.2.200/24", "2001:db8::2/64");
+        inA = new NamespaceThread(lab.ns("a"));
+        inB = new NamespaceThread(lab.ns("b"));
+        driverA = inA.call(LinuxDriver::new);
+        driverB = inB.call(LinuxDriver::new);
+        // The link-local address appears once both ends of the veth have carrier
+        await().atMost(DEADLINE).until(() -> linkLocal(inA, driverA) && linkLocal(inB, driverB));
+    }
+
+    private static boolean linkLocal(NamespaceThread in, LinuxDriver driver) throws Exception {
+        return in.call(() -> driver.link("lan0").map(LinkInfo::linkLocalIpv6).isPresent());
+    }
+
+    @AfterAll
+    static void tearDownLab() {
+        if (driverA != null) {
+            driverA.deactivate();
+        }
+        if (driverB != null) {
+            driverB.deactivate();
+        }
+        if (inA != null) {
+            inA.close();
+        }
+        if (inB != null) {
+            inB.close();
+        }
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @AfterEach
+    void closeChannels() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    @Test
+    void ipv4MulticastReachesThePeerWithTtl255AndNotTheSender() throws Exception {
+        Inbox atA = new Inbox();
+        Inbox atB = new Inbox();
+        Inbox unicastAtB = new Inbox();
+        PacketChannel a = open(inA, driverA, multicast(IpFamily.IPV4, GROUP4), atA);
+        PacketChannel b = open(inB, driverB, multicast(IpFamily.IPV4, GROUP4), atB);
+        open(inB, driverB, unicast(IpFamily.IPV4, A4), unicastAtB);
+        assertThat(a.sourceAddress()).isEqualTo(A4);
+
+        a.send(ADVERT_V2, 0, ADVERT_V2.length, GROUP4);
+
+        ReceivedPacket p = atB.next();
+        assertThat(p.interfaceName()).isEqualTo("lan0");
+        assertThat(p.source()).isEqualTo(A4);
+        assertThat(p.destination()).isEqualTo(GROUP4);
+        assertThat(p.ttl()).isEqualTo(255);
+        assertThat(p.protocol()).isEqualTo(VRRP);
+        assertThat(payload(p)).isEqualTo(ADVERT_V2);
+        byte[] header = p.ipHeader();
+        assertThat(header).hasSize(20);
+        assertThat(header[1] & 0xff).as("TOS, as keepalived sends").isEqualTo(0xc0);
+        assertThat(header[6] & 0x40).as("DF flag, clear as in keepalived's adverts").isZero();
+        assertThat(header[9] & 0xff).isEqualTo(VRRP);
+
+        // b answers; a's multicast loop is off, so b's answer is the first thing a hears
+        b.send(ADVERT_V2, 0, ADVERT_V2.length, GROUP4);
+        ReceivedPacket answer = atA.next();
+        assertThat(answer.source()).as("a must not hear its own advert").isEqualTo(B4);
+
+        // b's unicast channel heard neither multicast packet: the first it hears is a unicast one
+        PacketChannel aUnicast = open(inA, driverA, unicast(IpFamily.IPV4, B4), new Inbox());
+        aUnicast.send(ADVERT_V2, 0, ADVERT_V2.length, B4);
+        assertThat(unicastAtB.next().destination()).isEqualTo(B4);
+    }
+
+    @Test
+    void ipv6MulticastReachesThePeerWithHopLimit255FromTheLinkLocalAddressWithKernelChecksum() throws Exception {
+        Inbox atA = new Inbox();
+        Inbox atB = new Inbox();
+        PacketChannel a = open(inA, driverA, multicast(IpFamily.IPV6, GROUP6), atA);
+        PacketChannel b = open(inB, driverB, multicast(IpFamily.IPV6, GROUP6), atB);
+        assertThat(a.sourceAddress()).isEqualTo(A_LL);
+
+        a.send(ADVERT_V3, 0, ADVERT_V3.length, GROUP6);
+
+        ReceivedPacket p = atB.next();
+        assertThat(p.source()).isEqualTo(A_LL);
+        assertThat(p.destination()).isEqualTo(GROUP6);
+        assertThat(p.ttl()).as("hop limit").isEqualTo(255);
+        assertThat(p.protocol()).isEqualTo(VRRP);
+        assertThat(p.ipHeader()).isNull();
+        byte[] got = payload(p);
+        assertThat(got).hasSize(ADVERT_V3.length);
+        assertThat(got[6] | got[7]).as("checksum filled in by the kernel").isNotZero();
+        assertThat(v3ChecksumVerifies(A_LL, GROUP6, got)).as("RFC 5798 section 5.2.8 checksum").isTrue();
+
+        b.send(ADVERT_V3, 0, ADVERT_V3.length, GROUP6);
+        assertThat(atA.next().source()).as("a must not hear its own advert").isEqualTo(B_LL);
+    }
+
+    @Test
+    void unicastReachesThePeerAddressAndOnlyTheUnicastChannel() throws Exception {
+        Inbox unicastAtB = new Inbox();
+        Inbox multicastAtB = new Inbox();
+        open(inB, driverB, unicast(IpFamily.IPV4, A4), unicastAtB);
+        open(inB, driverB, multicast(IpFamily.IPV4, GROUP4), multicastAtB);
+        PacketChannel a = open(inA, driverA, unicast(IpFamily.IPV4, B4), new Inbox());
+
+        a.send(ADVERT_V2, 0, ADVERT_V2.length, B4);
+
+        ReceivedPacket p = unicastAtB.next();
+        assertThat(p.source()).isEqualTo(A4);
+        assertThat(p.destination()).isEqualTo(B4);
+        assertThat(p.ttl()).isEqualTo(255);
+        assertThat(payload(p)).isEqualTo(ADVERT_V2);
+        // The multicast channel did not hear it: the first it hears is the group packet
+        PacketChannel aMulticast = open(inA, driverA, multicast(IpFamily.IPV4, GROUP4), new Inbox());
+        aMulticast.send(ADVERT_V2, 0, ADVERT_V2.length, GROUP4);
+        assertThat(multicastAtB.next().destination()).isEqualTo(GROUP4);
+
+        // IPv6 unicast: from a's link-local address to b's global one, hop limit 255
+        Inbox unicast6AtB = new Inbox();
+        open(inB, driverB, unicast(IpFamily.IPV6, A6), unicast6AtB);
+        PacketChannel a6 = open(inA, driverA, unicast(IpFamily.IPV6, B6), new Inbox());
+        a6.send(ADVERT_V3, 0, ADVERT_V3.length, B6);
+        ReceivedPacket p6 = unicast6AtB.next();
+        assertThat(p6.source()).isEqualTo(A_LL);
+        assertThat(p6.destination()).isEqualTo(B6);
+        assertThat(p6.ttl()).isEqualTo(255);
+        assertThat(v3ChecksumVerifies(A_LL, B6, payload(p6))).isTrue();
+    }
+
+    @Test
+    void linkInfoGivesIndexMacPrimaryAddressAndLinkLocal() throws Exception {
+        LinkInfo info = inB.call(() -> driverB.link("lan0")).orElseThrow();
+        String shown = NetnsLab.ip("-n", lab.ns("b"), "-o", "link", "show", "lan0");
+        int index = Integer.parseInt(shown.substring(0, shown.indexOf(':')).trim());
+
+        assertThat(info.name()).isEqualTo("lan0");
+        assertThat(info.index()).isEqualTo(index);
+        assertThat(info.mac()).isEqualTo(HexFormat.ofDelimiter(":").parseHex(B_MAC));
+        assertThat(info.primaryIpv4()).isEqualTo(B4);
+        assertThat(info.linkLocalIpv6()).isEqualTo(B_LL);
+        assertThat(info.up()).isTrue();
+        assertThat(inB.call(() -> driverB.link("nosuch0"))).isEmpty();
+    }
+
+    @Test
+    void linkDownAndUpReachTheListener() throws Exception {
+        BlockingQueue<Map.Entry<String, Boolean>> events = new LinkedBlockingQueue<>();
+        AutoCloseable watch = inB.call(() -> driverB.watchLinks((name, up) -> events.add(Map.entry(name, up))));
+        open.add(watch);
+        try {
+            // Carrier loss: the switch port goes down
+            NetnsLab.ip("-n", lab.ns("sw"), "link", "set", "pb", "down");
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(Map.entry("lan0", false));
+            assertThat(inB.call(() -> driverB.link("lan0")).orElseThrow().up()).isFalse();
+            NetnsLab.ip("-n", lab.ns("sw"), "link", "set", "pb", "up");
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(Map.entry("lan0", true));
+
+            // Administratively down and up
+            NetnsLab.ip("-n", lab.ns("b"), "link", "set", "lan0", "down");
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(Map.entry("lan0", false));
+            NetnsLab.ip("-n", lab.ns("b"), "link", "set", "lan0", "up");
+            assertThat(events.poll(5, TimeUnit.SECONDS)).isEqualTo(Map.entry("lan0", true));
+        } finally {
+            NetnsLab.ip("-n", lab.ns("sw"), "link", "set", "pb", "up");
+            NetnsLab.ip("-n", lab.ns("b"), "link", "set", "lan0", "up");
+            // An administrative down flushes IPv6 addresses; the other tests need b's back
+            NetnsLab.ip("-n", lab.ns("b"), "addr", "replace", "2001:db8::2/64", "dev", "lan0", "nodad");
+            await().atMost(DEADLINE).until(() -> linkLocal(inB, driverB));
+        }
+        // Closing the last watch stops the netlink thread and releases its sockets
+        watch.close();
+        assertThat(threadAlive("vigil-linux-netlink")).isFalse();
+    }
+
+    @Test
+    void headerIncludedPathSendsTheHeaderBuiltHere() throws Exception {
+        // The path AH will take (IP_HDRINCL): the header is built in Java, the kernel only sends it
+        Inbox atB = new Inbox();
+        open(inB, driverB, multicast(IpFamily.IPV4, GROUP4), atB);
+        int ifindex = inA.call(() -> driverA.link("lan0").orElseThrow().index());
+        Ipv4Channel a = inA.call(() -> {
+            Ipv4Channel c = new Ipv4Channel(Native.get(), multicast(IpFamily.IPV4, GROUP4), p -> { }, ifindex,
+                    (java.net.Inet4Address) A4, true, x -> { });
+            c.start(Linux.AF_INET, "vigil-test-hdrincl");
+            return c;
+        });
+        open.add(a);
+
+        a.send(ADVERT_V2, 0, ADVERT_V2.length, GROUP4);
+
+        ReceivedPacket p = atB.next();
+        assertThat(p.source()).isEqualTo(A4);
+        assertThat(p.ttl()).isEqualTo(255);
+        assertThat(p.ipHeader()[1] & 0xff).isEqualTo(0xc0);
+        assertThat(p.ipHeader()[6] & 0x40).as("DF clear").isZero();
+        assertThat(Ipv4Header.checksum(p.ipHeader(), 0, 20)).as("header checksum").isZero();
+        assertThat(payload(p)).isEqualTo(ADVERT_V2);
+    }
+
+    @Test
+    void ethernetFrameGoesOutAsBuilt() throws Exception {
+        // An ARP request for b from a made-up host: b answers it and learns the sender, which
+        // shows the frame left a's lan0 byte for byte
+        byte[] frame = HexFormat.of().parseHex("ffffffffffff" + "02005e000099" + "0806" + "0001" + "0800" + "06" + "04"
+                + "0001" + "02005e000099" + "c000024d" + "000000000000" + "c0000202");
+        inA.call(() -> {
+            driverA.sendFrame("lan0", frame);
+            return null;
+        });
+        await().atMost(DEADLINE).until(() -> NetnsLab.ip("-n", lab.ns("b"), "neigh", "show", "192.0.2.77", "dev", "lan0")
+                .contains("02:00:5e:00:00:99"));
+    }
+
+    @Test
+    void closeStopsTheReceiveThreadAndRefusesSends() throws Exception {
+        PacketChannel c = inB.call(() -> driverB.open(multicast(IpFamily.IPV4, GROUP4), p -> { }));
+        String thread = "vigil-linux-rx-lan0-v4-112";
+        assertThat(threadAlive(thread)).isTrue();
+        c.close();
+        assertThat(threadAlive(thread)).as("receive thread joined by close").isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.send(ADVERT_V2, 0, 20, GROUP4))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("closed");
+    }
+
+    private static boolean threadAlive(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name) && t.isAlive());
+    }
+
+    // ---- helpers
+
+    private PacketChannel open(NamespaceThread in, LinuxDriver driver, ChannelSpec spec, Inbox inbox)
+            throws Exception {
+        PacketChannel c = in.call(() -> driver.open(spec, inbox::add));
+        open.add(c);
+        return c;
+    }
+
+    private static ChannelSpec multicast(IpFamily family, InetAddress group) {
+        return new ChannelSpec("lan0", family, VRRP, group, List.of(), null);
+    }
+
+    private static ChannelSpec unicast(IpFamily family, InetAddress peer) {
+        return new ChannelSpec("lan0", family, VRRP, null, List.of(peer), null);
+    }
+
+    private static byte[] payload(ReceivedPacket p) {
+        return java.util.Arrays.copyOfRange(p.data(), p.offset(), p.offset() + p.length());
+    }
+
+    /** RFC 5798 section 5.2.8 with the RFC 8200 section 8.1 pseudo-header: sums to 0xffff when right. */
+    private static boolean v3ChecksumVerifies(InetAddress src, InetAddress dst, byte[] vrrp) {
+        byte[] pseudo = new byte[40 + vrrp.length];
+        System.arraycopy(src.getAddress(), 0, pseudo, 0, 16);
+        System.arraycopy(dst.getAddress(), 0, pseudo, 16, 16);
+        pseudo[34] = (byte) (vrrp.length >>> 8);
+        pseudo[35] = (byte) vrrp.length;
+        pseudo[39] = (byte) VRRP;
+        System.arraycopy(vrrp, 0, pseudo, 40, vrrp.length);
+        return Ipv4Header.checksum(pseudo, 0, pseudo.length) == 0;
+    }
+
+    private static InetAddress ip(String literal) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(literal, e);
+        }
+    }
+
+    /** Packets as a listener receives them, in order. */
+    private static final class Inbox {
+        private final BlockingQueue<ReceivedPacket> packets = new LinkedBlockingQueue<>();
+
+        void add(ReceivedPacket p) {
+            packets.add(p);
+        }
+
+        ReceivedPacket next() throws InterruptedException {
+            ReceivedPacket p = packets.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(p).as("a packet within " + DEADLINE).isNotNull();
+            return p;
+        }
+    }
+}
