@@ -28,7 +28,8 @@ import javax.inject.Inject;
 
 import org.apache.felix.service.command.CommandProcessor;
 import org.apache.felix.service.command.CommandSession;
-import org.junit.AfterClass;
+import org.junit.After;
+import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Configuration;
@@ -37,7 +38,6 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.BundleContext;
-import org.osgi.service.cm.Configuration.ConfigurationAttribute;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
@@ -75,8 +75,9 @@ public class VigilOnFelixIT {
     @Inject
     CommandProcessor commands;
 
-    private static SimLanEndpoint peer;
-    private static final List<SimFrame> heard = new CopyOnWriteArrayList<>();
+    /** This test's node on the LAN. Per test method: Pax Exam runs each method as its own JUnit request. */
+    private SimLanEndpoint peer;
+    private final List<SimFrame> heard = new CopyOnWriteArrayList<>();
 
     @Configuration
     public Option[] config() throws IOException {
@@ -146,32 +147,28 @@ public class VigilOnFelixIT {
         return bundle(Path.of(path).toUri().toString());
     }
 
-    /** The simulated driver joins the test's LAN, configured like any component. */
-    private void joinLan() throws Exception {
-        if (peer != null) {
-            return;
-        }
+    /** The simulated driver joins the test's LAN, configured like any component; then the test joins. */
+    @Before
+    public void joinLan() throws Exception {
         int lanPort = Integer.getInteger(LAN_PORT);
         org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.vigil.driver.sim", "?");
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put("lan.port", lanPort);
-        p.put("node", "vigil");
-        p.put("interfaces", new String[] { "lan0 192.0.2.11/24 fe80::11" });
-        c.update(p);
-        assertTrue(c.getAttributes().isEmpty() || !c.getAttributes().contains(ConfigurationAttribute.READ_ONLY));
+        if (c.getProperties() == null) {
+            Hashtable<String, Object> p = new Hashtable<>();
+            p.put("lan.port", lanPort);
+            p.put("node", "vigil");
+            p.put("interfaces", new String[] { "lan0 192.0.2.11/24 fe80::11" });
+            c.update(p);
+        }
         peer = SimLanEndpoint.open(lanPort, SimLanEndpoint.DEFAULT_SLOTS, heard::add);
     }
 
-    @AfterClass
-    public static void leaveLan() {
-        if (peer != null) {
-            peer.close();
-        }
+    @After
+    public void leaveLan() {
+        peer.close();
     }
 
     @Test
     public void electsAgainstAPeerAndFollowsItsPriority() throws Exception {
-        joinLan();
         await("VI_1 configured from keepalived.conf", () -> vrrp.instance("VI_1").isPresent(), 10_000);
 
         // A peer with priority 200 advertising every 100 ms keeps Vigil (100) in BACKUP.
@@ -211,9 +208,8 @@ public class VigilOnFelixIT {
 
     @Test
     public void passAuthenticationIsCheckedAndABadPacketOnlyCountsADrop() throws Exception {
-        joinLan();
         await("VI_2 MASTER with a silent LAN (3 x 1 s + skew)", () -> state("VI_2") == InstanceState.MASTER, 10_000);
-        await("a VRRPv2 advert of VI_2 with PASS", () -> vigilAdvert(52) != null, 3_000);
+        await("a VRRPv2 advert of VI_2 with PASS", () -> vigilAdvert(52) != null, 3_000, this::heardSummary);
         DecodedAdvert mine = vigilAdvert(52);
         assertEquals(2, mine.version());
         assertEquals(1, mine.authType());
@@ -239,7 +235,6 @@ public class VigilOnFelixIT {
 
     @Test
     public void shellCommandsListAndShowInstances() throws Exception {
-        joinLan();
         await("both instances configured", () -> vrrp.instances().size() == 2, 10_000);
         String list = run("vrrp:list");
         assertTrue(list, list.contains("VI_1"));
@@ -287,6 +282,20 @@ public class VigilOnFelixIT {
         return null;
     }
 
+    /** What the peer heard, for failure messages: frames per sender, version and VRID. */
+    private String heardSummary() {
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (SimFrame f : heard) {
+            String key = f.kind() + " " + f.source().getHostAddress();
+            if (f.kind() == SimFrame.Kind.IP_PACKET && f.payload().length > 1) {
+                key += " v" + (f.payload()[0] >> 4) + " vrid " + (f.payload()[1] & 0xff);
+            }
+            counts.merge(key, 1, Integer::sum);
+        }
+        return "(heard: " + counts + "; peer " + peer + " closed=" + peer.isClosed() + " received=" + peer.receivedCount()
+                + " dropped=" + peer.droppedCount() + "; Vigil: " + vrrp.instances() + ")";
+    }
+
     private boolean vipAnnounced(String vip) {
         return heard.stream().anyMatch(f -> f.kind() == SimFrame.Kind.VIP_ANNOUNCEMENT && f.source().getHostAddress().equals(vip));
     }
@@ -303,10 +312,15 @@ public class VigilOnFelixIT {
     }
 
     static void await(String what, BooleanSupplier condition, long timeoutMillis) throws InterruptedException {
+        await(what, condition, timeoutMillis, () -> "");
+    }
+
+    static void await(String what, BooleanSupplier condition, long timeoutMillis, java.util.function.Supplier<String> context)
+            throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
-                fail("not within " + timeoutMillis + " ms: " + what);
+                fail("not within " + timeoutMillis + " ms: " + what + " " + context.get());
             }
             Thread.sleep(10);
         }
@@ -341,6 +355,9 @@ public class VigilOnFelixIT {
                     } catch (InterruptedException e) {
                         return;
                     } catch (IOException e) {
+                        if (!self[0].running) {
+                            return;
+                        }
                         throw new IllegalStateException(e);
                     }
                 }
@@ -360,8 +377,7 @@ public class VigilOnFelixIT {
         }
 
         void stop() throws InterruptedException {
-            running = false;
-            thread.interrupt();
+            running = false; // no interrupt: the advertiser must not be cut off in the middle of a send
             thread.join(2_000);
         }
     }
