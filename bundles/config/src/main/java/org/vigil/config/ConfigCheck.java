@@ -52,6 +52,14 @@ public final class ConfigCheck {
                 return 2;
             }
         }
+        return report(file, configId, interfaceExists, out);
+    }
+
+    /**
+     * Parses and validates {@code file}, prints every diagnostic as {@code file:line: message} and
+     * returns keepalived -t's exit status: 0, or {@link #EXIT_CONFIG_ERROR} when there are errors.
+     */
+    public static int report(Path file, String configId, Predicate<String> interfaceExists, PrintStream out) {
         ParseResult result = KeepalivedConfig.parse(file, configId);
         List<Diagnostic> all = new ArrayList<>(result.diagnostics());
         all.addAll(validate(result.model(), interfaceExists));

@@ -1,46 +1,24 @@
 package org.vigil.launcher;
 
 import java.io.PrintStream;
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.nio.file.Path;
-import java.util.List;
 
 import org.vigil.config.ConfigCheck;
-import org.vigil.config.Diagnostic;
+import org.vigil.config.KeepalivedConfig;
 
 /**
  * {@code vigil -t}: parses and validates a keepalived.conf the way the daemon would, without
- * starting anything, and prints every finding as {@code file:line: message}.
+ * starting anything, and prints every finding as {@code file:line: message} on stderr, silent
+ * when all is well, as keepalived -t is.
  */
 final class ConfigTest {
-    /** keepalived -t: 3 = the configuration cannot run. */
-    static final int EXIT_INVALID = 3;
+    /** keepalived -t's status for a configuration with errors (measured on keepalived 2.2.7). */
+    static final int EXIT_INVALID = ConfigCheck.EXIT_CONFIG_ERROR;
 
     private ConfigTest() {
     }
 
-    static int run(Path file, PrintStream out, PrintStream err) {
-        List<Diagnostic> findings = ConfigCheck.check(file, ConfigTest::interfaceExists);
-        long errors = 0;
-        for (Diagnostic d : findings) {
-            boolean error = d.severity() == Diagnostic.Severity.ERROR;
-            errors += error ? 1 : 0;
-            err.println(d.file() + ":" + d.line() + ": " + (error ? "error: " : "warning: ") + d.message());
-        }
-        if (errors > 0) {
-            err.println(file + ": " + errors + (errors == 1 ? " error" : " errors") + "; the configuration would not be applied");
-            return EXIT_INVALID;
-        }
-        out.println(file + ": configuration OK");
-        return 0;
-    }
-
-    private static boolean interfaceExists(String name) {
-        try {
-            return NetworkInterface.getByName(name) != null;
-        } catch (SocketException e) {
-            return false;
-        }
+    static int run(Path file, PrintStream err) {
+        return ConfigCheck.report(file, KeepalivedConfig.defaultConfigId(), ConfigCheck.SYSTEM_INTERFACES, err);
     }
 }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "vigil", sortOptions = false, versionProvider = Vigil.Version.class,
         description = "Keeps service addresses alive with VRRP: keepalived, rebuilt on OSGi.",
         subcommands = { DemoCommand.class },
-        footer = { "", "Exit status of -t: 0 valid, " + ConfigTest.EXIT_INVALID + " errors (printed as file:line: message)." })
+        footer = { "", "Exit status of -t: 0 when valid, 5 (as keepalived) with errors, printed as file:line: message." })
 public final class Vigil implements Callable<Integer> {
 
     static final String DEFAULT_CONFIG = "/etc/keepalived/keepalived.conf";
@@ -68,7 +68,7 @@ public final class Vigil implements Callable<Integer> {
     public Integer call() throws Exception {
         if (configTest != null) {
             Path file = !configTest.isEmpty() ? Path.of(configTest) : configFile();
-            return ConfigTest.run(file, System.out, System.err);
+            return ConfigTest.run(file, System.err);
         }
         return new FrameworkRunner(this).run();
     }
