@@ -236,9 +236,4 @@ public final class LinuxDriver implements InterfaceDriver {
         }
         socket.send(frame, 0, frame.length);
     }
-
-    /** Open channels, for diagnostics. */
-    int openChannels() {
-        return channels.size();
-    }
 }

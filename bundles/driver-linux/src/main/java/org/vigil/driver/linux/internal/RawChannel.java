@@ -3,7 +3,6 @@ package org.vigil.driver.linux.internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -209,7 +208,7 @@ abstract class RawChannel implements PacketChannel {
         }
         if (t != Thread.currentThread()) {
             try {
-                t.join(TimeUnit.MILLISECONDS.toMillis(JOIN_MILLIS));
+                t.join(JOIN_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
