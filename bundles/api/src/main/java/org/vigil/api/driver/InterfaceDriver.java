@@ -31,4 +31,14 @@ public interface InterfaceDriver {
 
     /** Registers for link up/down changes; close the handle to stop. */
     AutoCloseable watchLinks(LinkListener listener);
+
+    /**
+     * Sends one complete Ethernet frame on the interface: the gratuitous ARPs and unsolicited
+     * neighbour advertisements that announce a virtual address (org.vigil.codec builds them).
+     *
+     * @throws IOException when the frame cannot be sent; a driver without layer-2 access says so
+     */
+    default void sendFrame(String interfaceName, byte[] frame, int offset, int length) throws IOException {
+        throw new IOException("driver " + name() + " cannot send layer-2 frames");
+    }
 }

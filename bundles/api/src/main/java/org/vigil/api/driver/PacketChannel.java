@@ -15,6 +15,17 @@ public interface PacketChannel extends AutoCloseable {
      */
     void send(byte[] payload, int offset, int length, InetAddress destination) throws IOException;
 
+    /**
+     * Sends one complete IPv4 datagram whose header the caller built (IP_HDRINCL), for VRRP with
+     * IPsec AH, whose ICV covers the IP header (keepalived's AH form). The kernel fills the
+     * header checksum. IPv4 channels only.
+     *
+     * @throws IOException when the datagram cannot be sent or the driver cannot send raw datagrams
+     */
+    default void sendDatagram(byte[] datagram, int offset, int length) throws IOException {
+        throw new IOException("this channel cannot send caller-built IPv4 datagrams");
+    }
+
     /** The source address this channel sends from (primary IPv4 or link-local IPv6). */
     InetAddress sourceAddress();
 
