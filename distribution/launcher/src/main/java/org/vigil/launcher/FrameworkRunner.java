@@ -94,6 +94,10 @@ final class FrameworkRunner {
         p.put("felix.fileinstall.poll", "1000");
         p.put("felix.fileinstall.log.level", "2");
         p.put("gosh.args", options.console ? "" : "--nointeractive");
+        if (options.simLanPort != null) {
+            // on the simulated LAN even where the Linux driver (which outranks it) could run
+            p.put("vigil.driver", "sim");
+        }
         return p;
     }
 

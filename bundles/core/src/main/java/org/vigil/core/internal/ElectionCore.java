@@ -1,9 +1,12 @@
 package org.vigil.core.internal;
 
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -28,6 +31,12 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     /** How long management calls and deactivation wait for the loop. */
     static final long CALL_TIMEOUT_MILLIS = 5_000;
 
+    /** Framework property naming the one driver to use ("linux", "pcap", "sim"); unset = highest ranking. */
+    static final String DRIVER_PROPERTY = "vigil.driver";
+
+    private final NavigableMap<ServiceReference<InterfaceDriver>, InterfaceDriver> drivers = new TreeMap<>();
+    private final String driverTarget;
+    private InterfaceDriver selectedDriver;
     private final ElectionLoop loop;
     private final Notifier notifier;
     private final ElectionEngine engine;
@@ -38,6 +47,8 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
         loop = new ElectionLoop("vigil-election");
         notifier = new Notifier();
         engine = new ElectionEngine(loop, VrrpLog.slf4j(detail), notifier, CALL_TIMEOUT_MILLIS);
+        String target = context.getProperty(DRIVER_PROPERTY);
+        driverTarget = target == null || target.isBlank() ? null : target.trim();
     }
 
     @Deactivate
@@ -51,14 +62,53 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
         notifier.close(CALL_TIMEOUT_MILLIS);
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    /**
+     * Every driver present, ordered by service ranking. The core sees them all (not one GREEDY
+     * reference) because the active one is chosen by ranking or by name (framework property
+     * {@value #DRIVER_PROPERTY}, e.g. "sim" for the demo on a host that also has the Linux
+     * driver); the engine keeps state, timers and counters across a change (swap contract).
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindDriver(InterfaceDriver driver) {
-        engine.driverBound(driver);
+    void bindDriver(ServiceReference<InterfaceDriver> reference, InterfaceDriver driver) {
+        synchronized (drivers) {
+            drivers.put(reference, driver);
+        }
+        selectDriver();
     }
 
-    void unbindDriver(InterfaceDriver driver) {
-        engine.driverUnbound(driver);
+    void updatedDriver(ServiceReference<InterfaceDriver> reference, InterfaceDriver driver) {
+        selectDriver();
+    }
+
+    void unbindDriver(ServiceReference<InterfaceDriver> reference, InterfaceDriver driver) {
+        synchronized (drivers) {
+            drivers.remove(reference);
+        }
+        selectDriver();
+    }
+
+    private void selectDriver() {
+        synchronized (drivers) {
+            InterfaceDriver best = null;
+            // ServiceReference order: higher ranking (then lower service id) compares greater
+            for (InterfaceDriver candidate : drivers.descendingMap().values()) {
+                if (driverTarget == null || driverTarget.equals(candidate.name())) {
+                    best = candidate;
+                    break;
+                }
+            }
+            if (best == selectedDriver) {
+                return;
+            }
+            InterfaceDriver previous = selectedDriver;
+            selectedDriver = best;
+            if (best != null) {
+                engine.driverBound(best);
+            } else {
+                engine.driverUnbound(previous);
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
