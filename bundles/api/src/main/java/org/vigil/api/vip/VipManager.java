@@ -1,14 +1,17 @@
 package org.vigil.api.vip;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Set;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
- * Adds and removes virtual addresses for instances. Called from the election thread, so an
- * implementation must return quickly (queue slow work). Implementations: rtnetlink on Linux, a
- * recorder on the simulated LAN.
+ * Adds and removes the virtual addresses and routes of instances, and announces the addresses
+ * (gratuitous ARP, unsolicited neighbour advertisement). Called from the election thread, so an
+ * implementation must return at once and do slow work (netlink, frames, delays) elsewhere, in
+ * call order per instance. Implementations: rtnetlink on Linux ({@code vigil.vip=netlink}), a
+ * recorder on the simulated LAN ({@code vigil.vip=sim}).
  */
 @ConsumerType
 public interface VipManager {
@@ -16,12 +19,38 @@ public interface VipManager {
     /** Service property naming the implementation ("netlink", "sim"). */
     String NAME_PROPERTY = "vigil.vip";
 
-    /** Adds the addresses for the instance (taking over); already present ones are kept. */
-    void acquire(String instance, Collection<VirtualAddress> addresses);
+    /**
+     * Takes over for the instance: adds the addresses (present ones are kept), then the routes,
+     * then announces the addresses on their devices as {@code policy} says. A later acquire or
+     * release of the instance replaces the running announcement schedule.
+     */
+    void acquire(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            AnnouncePolicy policy);
 
-    /** Removes the addresses of the instance (giving up). Absent ones are ignored. */
-    void release(String instance, Collection<VirtualAddress> addresses);
+    /**
+     * Gives up for the instance: stops its announcements, removes the routes, then the addresses.
+     * Addresses are removed from the system even when this manager did not add them (a
+     * predecessor that crashed may have left them); absent ones are ignored.
+     */
+    void release(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes);
+
+    /**
+     * Announces the addresses held for the instance again, as {@code policy} says, without
+     * touching them: keepalived's garp_lower_prio_delay/repeat, when a master hears a lower
+     * priority. Does nothing when nothing is held.
+     */
+    void announce(String instance, AnnouncePolicy policy);
 
     /** The addresses this manager currently holds for the instance. */
     Set<VirtualAddress> held(String instance);
+
+    /** {@link #acquire(String, Collection, Collection, AnnouncePolicy)} without routes, keepalived's default schedule. */
+    default void acquire(String instance, Collection<VirtualAddress> addresses) {
+        acquire(instance, addresses, List.of(), AnnouncePolicy.DEFAULT);
+    }
+
+    /** {@link #release(String, Collection, Collection)} without routes. */
+    default void release(String instance, Collection<VirtualAddress> addresses) {
+        release(instance, addresses, List.of());
+    }
 }
