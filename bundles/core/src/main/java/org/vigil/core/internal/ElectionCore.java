@@ -36,6 +36,11 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
 
     private final NavigableMap<ServiceReference<InterfaceDriver>, InterfaceDriver> drivers = new TreeMap<>();
     private final String driverTarget;
+    /** Framework property naming the one VIP manager to use ("netlink", "sim"). */
+    static final String VIP_PROPERTY = "vigil.vip";
+    private final NavigableMap<ServiceReference<VipManager>, VipManager> vipManagers = new TreeMap<>();
+    private final String vipTarget;
+    private VipManager selectedVipManager;
     private InterfaceDriver selectedDriver;
     private final ElectionLoop loop;
     private final Notifier notifier;
@@ -49,6 +54,8 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
         engine = new ElectionEngine(loop, VrrpLog.slf4j(detail), notifier, CALL_TIMEOUT_MILLIS);
         String target = context.getProperty(DRIVER_PROPERTY);
         driverTarget = target == null || target.isBlank() ? null : target.trim();
+        String vip = context.getProperty(VIP_PROPERTY);
+        vipTarget = vip == null || vip.isBlank() ? null : vip.trim();
     }
 
     @Deactivate
@@ -108,17 +115,60 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
             } else {
                 engine.driverUnbound(previous);
             }
+            selectVipManager();
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    /**
+     * Every VIP manager present. The active one is named by the framework property
+     * {@value #VIP_PROPERTY}; unset, the one named like the selected driver wins (the simulated
+     * LAN's recorder with the sim driver, so a demo never touches the host's addresses), else the
+     * highest ranked (netlink on Linux).
+     */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindVipManager(VipManager manager) {
-        engine.vipManagerBound(manager);
+    void bindVipManager(ServiceReference<VipManager> reference, VipManager manager) {
+        synchronized (drivers) {
+            vipManagers.put(reference, manager);
+        }
+        selectVipManager();
     }
 
-    void unbindVipManager(VipManager manager) {
-        engine.vipManagerUnbound(manager);
+    void updatedVipManager(ServiceReference<VipManager> reference, VipManager manager) {
+        selectVipManager();
+    }
+
+    void unbindVipManager(ServiceReference<VipManager> reference, VipManager manager) {
+        synchronized (drivers) {
+            vipManagers.remove(reference);
+        }
+        selectVipManager();
+    }
+
+    private void selectVipManager() {
+        synchronized (drivers) {
+            String wanted = vipTarget != null ? vipTarget : selectedDriver != null ? selectedDriver.name() : null;
+            VipManager best = null;
+            for (var e : vipManagers.descendingMap().entrySet()) {
+                if (wanted != null && wanted.equals(e.getKey().getProperty(VipManager.NAME_PROPERTY))) {
+                    best = e.getValue();
+                    break;
+                }
+            }
+            if (best == null && vipTarget == null && !vipManagers.isEmpty()) {
+                best = vipManagers.lastEntry().getValue();
+            }
+            if (best == selectedVipManager) {
+                return;
+            }
+            VipManager previous = selectedVipManager;
+            selectedVipManager = best;
+            if (best != null) {
+                engine.vipManagerBound(best);
+            } else {
+                engine.vipManagerUnbound(previous);
+            }
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

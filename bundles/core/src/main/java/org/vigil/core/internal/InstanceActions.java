@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vrrp.InstanceState;
 
 /**
@@ -19,6 +20,31 @@ interface InstanceActions {
     void acquire(Collection<VirtualAddress> addresses);
 
     void release(Collection<VirtualAddress> addresses);
+
+    /** Adds the addresses, then the routes, and announces the addresses (becoming master). */
+    default void acquire(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
+        acquire(addresses);
+    }
+
+    /** Removes the routes, then the addresses. */
+    default void release(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
+        release(addresses);
+    }
+
+    /** Announces the held addresses again (garp_lower_prio_*: a master heard a lower priority). */
+    default void announceLowerPriority() {
+    }
+
+    /**
+     * The advert just accepted as master was of lower priority (auth_type AH: keepalived resyncs
+     * its sequence counter to that advert's). Called before the answering advert goes out.
+     */
+    default void masterHeardLowerPriority() {
+    }
+
+    /** The instance is becoming master, before its first advert (AH: a cycled counter restarts). */
+    default void enteringMaster() {
+    }
 
     /** The addresses held for the instance, as far as the VIP manager knows. */
     List<VirtualAddress> held();

@@ -7,7 +7,9 @@ import java.util.Objects;
 
 import org.vigil.api.auth.AuthKey;
 import org.vigil.api.auth.AuthType;
+import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.codec.VrrpCodec;
 
@@ -20,13 +22,17 @@ import org.vigil.codec.VrrpCodec;
  * @param mcastGroup the group to send to, null for the protocol default
  * @param unicastSource unicast_src_ip, null for the interface's address
  * @param unicastPeers unicast peers; empty for multicast
+ * @param virtualRoutes virtual_routes, added and removed with the addresses
+ * @param masterAnnounce the garp_master_* schedule on becoming master
+ * @param lowerPrioAnnounce the garp_lower_prio_* schedule of a master hearing a lower priority
  */
 public record InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
         int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
         AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
         List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
         InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
-        boolean higherPrioSendAdvert) {
+        boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
+        AnnouncePolicy lowerPrioAnnounce) {
 
     public InstanceConfig {
         Objects.requireNonNull(name, "name");
@@ -52,9 +58,25 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         virtualAddresses = List.copyOf(virtualAddresses);
         excludedAddresses = List.copyOf(excludedAddresses);
         unicastPeers = List.copyOf(unicastPeers);
+        virtualRoutes = virtualRoutes == null ? List.of() : List.copyOf(virtualRoutes);
+        masterAnnounce = masterAnnounce == null ? AnnouncePolicy.DEFAULT : masterAnnounce;
+        lowerPrioAnnounce = lowerPrioAnnounce == null ? masterAnnounce : lowerPrioAnnounce;
         if (downTimerAdverts < 1) {
             downTimerAdverts = VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS;
         }
+    }
+
+    /** Without virtual routes, with keepalived's default announcement schedule. */
+    public InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
+            int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
+            AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
+            List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
+            InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
+            boolean higherPrioSendAdvert) {
+        this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
+                preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
+                mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, List.of(),
+                AnnouncePolicy.DEFAULT, AnnouncePolicy.DEFAULT);
     }
 
     /** keepalived matches instances across a reload by these; a change means remove and add. */

@@ -1,7 +1,9 @@
 package org.vigil.core.internal;
 
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -10,7 +12,9 @@ import java.util.Map;
 
 import org.vigil.api.auth.AuthKey;
 import org.vigil.api.auth.AuthType;
+import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.ConfigurationPids.Instance;
 import org.vigil.api.vrrp.IpFamily;
@@ -49,7 +53,54 @@ final class InstanceConfigParser {
                 vips, excluded, src == null || src.isBlank() ? null : literal(src), peers,
                 mcast == null || mcast.isBlank() ? null : literal(mcast), bool(p, Instance.V3_CHECKSUM_AS_V2, false),
                 integer(p, Instance.DOWN_TIMER_ADVERTS, VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS),
-                bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false));
+                bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false),
+                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), masterAnnounce(p), lowerPrioAnnounce(p));
+    }
+
+    // garp_* keys as the config bundle writes them (keyword with '_' turned into '.'), seconds
+    static final String GARP_MASTER_DELAY = "garp.master.delay";
+    static final String GARP_MASTER_REPEAT = "garp.master.repeat";
+    static final String GARP_MASTER_REFRESH = "garp.master.refresh";
+    static final String GARP_MASTER_REFRESH_REPEAT = "garp.master.refresh.repeat";
+    static final String GARP_LOWER_PRIO_DELAY = "garp.lower.prio.delay";
+    static final String GARP_LOWER_PRIO_REPEAT = "garp.lower.prio.repeat";
+    /** vrrp_garp_interval / vrrp_gna_interval (seconds, fractions allowed) when set on the instance. */
+    static final String GARP_INTERVAL = "vrrp.garp.interval";
+    static final String GNA_INTERVAL = "vrrp.gna.interval";
+
+    /** garp_master_*: keepalived's defaults are 5 frames now, 5 more after 5 s, no refresh. */
+    static AnnouncePolicy masterAnnounce(Map<String, ?> p) {
+        AnnouncePolicy d = AnnouncePolicy.DEFAULT;
+        return new AnnouncePolicy(seconds(p, GARP_MASTER_DELAY, d.delay()), integer(p, GARP_MASTER_REPEAT, d.repeat()),
+                seconds(p, GARP_MASTER_REFRESH, d.refresh()), integer(p, GARP_MASTER_REFRESH_REPEAT, d.refreshRepeat()),
+                seconds(p, GARP_INTERVAL, d.arpInterval()), seconds(p, GNA_INTERVAL, d.naInterval()));
+    }
+
+    /** garp_lower_prio_*: unset values fall back to the garp_master_* ones; never a refresh. */
+    static AnnouncePolicy lowerPrioAnnounce(Map<String, ?> p) {
+        AnnouncePolicy master = masterAnnounce(p);
+        return new AnnouncePolicy(seconds(p, GARP_LOWER_PRIO_DELAY, master.delay()),
+                integer(p, GARP_LOWER_PRIO_REPEAT, master.repeat()), Duration.ZERO, 0, master.arpInterval(),
+                master.naInterval());
+    }
+
+    private static Duration seconds(Map<String, ?> p, String key, Duration dflt) {
+        Object v = p.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        BigDecimal s = v instanceof Number n ? new BigDecimal(n.toString()) : new BigDecimal(String.valueOf(v).trim());
+        return Duration.ofNanos(s.movePointRight(9).longValueExact());
+    }
+
+    private static List<VirtualRoute> routes(List<String> entries, String iface) {
+        List<VirtualRoute> out = new ArrayList<>();
+        for (String e : entries) {
+            if (!e.isBlank()) {
+                out.add(VirtualRoute.parse(e, iface));
+            }
+        }
+        return out;
     }
 
     /**
@@ -75,6 +126,7 @@ final class InstanceConfigParser {
         String scope = null;
         String broadcast = null;
         boolean noDad = false;
+        long preferredLifetime = VirtualAddress.DEFAULT_LIFETIME;
         for (int i = 1; i < words.length; i++) {
             String w = words[i];
             switch (w) {
@@ -83,14 +135,18 @@ final class InstanceConfigParser {
                 case "scope" -> scope = value(words, ++i, entry);
                 case "brd", "broadcast" -> broadcast = value(words, ++i, entry);
                 case "-nodad", "nodad" -> noDad = true;
+                case "preferred_lft" -> {
+                    String v = value(words, ++i, entry);
+                    preferredLifetime = "forever".equalsIgnoreCase(v) ? VirtualAddress.FOREVER : Long.parseLong(v);
+                }
                 // keyword with a value that this core passes over
-                case "peer", "preferred_lft", "track_group" -> i++;
+                case "peer", "track_group" -> i++;
                 default -> {
                     // flags such as home, mngtmpaddr, noprefixroute, autojoin, no_track, use_vmac
                 }
             }
         }
-        return new VirtualAddress(address, prefix, device, label, scope, broadcast, noDad);
+        return new VirtualAddress(address, prefix, device, label, scope, broadcast, noDad, preferredLifetime);
     }
 
     private static String value(String[] words, int i, String entry) {

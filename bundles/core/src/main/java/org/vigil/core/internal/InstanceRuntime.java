@@ -1,6 +1,7 @@
 package org.vigil.core.internal;
 
 import java.io.IOException;
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -8,12 +9,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
+import org.vigil.api.auth.AhSession;
 import org.vigil.api.auth.AuthSession;
+import org.vigil.api.auth.AuthType;
 import org.vigil.api.auth.Authenticator;
 import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.PacketChannel;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.codec.ChecksumForm;
@@ -35,6 +39,8 @@ final class InstanceRuntime implements InstanceActions {
     boolean linkUp;
     private byte[] addressBytes;
     private final byte[] authData = new byte[VrrpCodec.V2_AUTH_DATA_LENGTH];
+    /** auth_type AH: the whole IPv4 datagram, built by the session; allocated on first use. */
+    private byte[] datagram;
     /** What we hold when no VIP manager is bound (addresses are then only logged). */
     private final Set<VirtualAddress> loggedHeld = new LinkedHashSet<>();
 
@@ -64,8 +70,14 @@ final class InstanceRuntime implements InstanceActions {
         InetAddress group = config.unicast() ? null
                 : config.mcastGroup() != null ? config.mcastGroup()
                 : config.family() == IpFamily.IPV4 ? VrrpCodec.IPV4_MULTICAST_GROUP : VrrpCodec.IPV6_MULTICAST_GROUP;
-        return new ChannelSpec(config.interfaceName(), config.family(), VrrpCodec.IP_PROTOCOL, group,
-                config.unicastPeers(), config.unicastSource());
+        return new ChannelSpec(config.interfaceName(), config.family(),
+                usesAh() ? AhSession.IP_PROTOCOL : VrrpCodec.IP_PROTOCOL, group, config.unicastPeers(),
+                config.unicastSource());
+    }
+
+    /** auth_type AH (keepalived-behaviour.md a.4): VRRPv2 over IPv4 only. */
+    boolean usesAh() {
+        return config.version() == 2 && config.family() == IpFamily.IPV4 && config.authType() == AuthType.AH;
     }
 
     void closeChannel() {
@@ -96,11 +108,25 @@ final class InstanceRuntime implements InstanceActions {
             List<InetAddress> destinations = channelSpec.unicast() ? channelSpec.unicastPeers()
                     : List.of(channelSpec.group());
             byte[] buf = engine.sendBuffer();
+            AhSession ah = usesAh() && session instanceof AhSession s ? s : null;
+            if (ah != null) {
+                // one IP ID and one sequence number per advert, whatever the number of peers (keepalived)
+                ah.nextAdvert();
+                if (datagram == null) {
+                    datagram = new byte[AhSession.OVERHEAD + VrrpCodec.MAX_LENGTH];
+                }
+            }
             for (InetAddress dst : destinations) {
                 int len = VrrpCodec.encode(config.version(), config.vrid(), priority, config.advertIntervalCs(),
                         config.version() == 2 ? config.authType().wireValue() : 0,
                         config.version() == 2 ? authData : null, addressBytes, config.family() == IpFamily.IPV6,
                         checksumForm(), src, dst.getAddress(), buf, 0);
+                if (ah != null) {
+                    int total = ah.buildDatagram(buf, 0, len, (Inet4Address) ch.sourceAddress(), (Inet4Address) dst,
+                            channelSpec.unicast(), datagram, 0);
+                    ch.sendDatagram(datagram, 0, total);
+                    continue;
+                }
                 ch.send(buf, 0, len, dst);
             }
             return true;
@@ -121,9 +147,14 @@ final class InstanceRuntime implements InstanceActions {
 
     @Override
     public void acquire(Collection<VirtualAddress> addresses) {
+        acquire(addresses, List.of());
+    }
+
+    @Override
+    public void acquire(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
         VipManager vips = engine.vipManager();
         if (vips != null) {
-            vips.acquire(config.name(), addresses);
+            vips.acquire(config.name(), addresses, routes, config.masterAnnounce());
         } else {
             loggedHeld.addAll(addresses);
             if (!addresses.isEmpty()) {
@@ -134,9 +165,22 @@ final class InstanceRuntime implements InstanceActions {
 
     @Override
     public void release(Collection<VirtualAddress> addresses) {
+        release(addresses, List.of());
+    }
+
+    @Override
+    public void announceLowerPriority() {
         VipManager vips = engine.vipManager();
         if (vips != null) {
-            vips.release(config.name(), addresses);
+            vips.announce(config.name(), config.lowerPrioAnnounce());
+        }
+    }
+
+    @Override
+    public void release(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
+        VipManager vips = engine.vipManager();
+        if (vips != null) {
+            vips.release(config.name(), addresses, routes);
         } else {
             boolean held = loggedHeld.removeAll(addresses);
             if (held) {
@@ -149,6 +193,20 @@ final class InstanceRuntime implements InstanceActions {
     public List<VirtualAddress> held() {
         VipManager vips = engine.vipManager();
         return vips != null ? new ArrayList<>(vips.held(config.name())) : new ArrayList<>(loggedHeld);
+    }
+
+    @Override
+    public void masterHeardLowerPriority() {
+        if (usesAh() && session instanceof AhSession ah) {
+            machine.log(ah.resyncAfterLowerPriority());
+        }
+    }
+
+    @Override
+    public void enteringMaster() {
+        if (usesAh() && session instanceof AhSession ah) {
+            ah.enteringMaster();
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.codec.VrrpCodec;
@@ -148,11 +149,15 @@ final class VrrpInstance {
             removed.removeAll(next.allAddresses());
             List<VirtualAddress> added = new ArrayList<>(next.allAddresses());
             added.removeAll(previous.allAddresses());
-            if (!removed.isEmpty()) {
-                actions.release(removed);
+            List<VirtualRoute> removedRoutes = new ArrayList<>(previous.virtualRoutes());
+            removedRoutes.removeAll(next.virtualRoutes());
+            List<VirtualRoute> addedRoutes = new ArrayList<>(next.virtualRoutes());
+            addedRoutes.removeAll(previous.virtualRoutes());
+            if (!removed.isEmpty() || !removedRoutes.isEmpty()) {
+                actions.release(removed, removedRoutes);
             }
-            if (!added.isEmpty()) {
-                actions.acquire(added);
+            if (!added.isEmpty() || !addedRoutes.isEmpty()) {
+                actions.acquire(added, addedRoutes);
             }
         }
     }
@@ -182,7 +187,7 @@ final class VrrpInstance {
         if (init) {
             // a crashed predecessor may have left our VIPs configured (keepalived does the same)
             log("removing VIPs.", true);
-            actions.release(config.allAddresses());
+            actions.release(config.allAddresses(), config.virtualRoutes());
         }
         InstanceState from = state;
         setState(InstanceState.BACKUP);
@@ -247,9 +252,12 @@ final class VrrpInstance {
         }
         log("Received advert from " + source.getHostAddress() + " with lower priority " + priority + ", ours " + ours
                 + ", forcing new election", false);
+        actions.masterHeardLowerPriority();
         if (!config.lowerPrioNoAdvert()) {
             sendAdvert(ours);
         }
+        // garp_lower_prio_*: re-announce so that a confused segment learns who is master
+        actions.announceLowerPriority();
     }
 
     private void becomeMaster(long fromDeadlineMicros) {
@@ -257,10 +265,11 @@ final class VrrpInstance {
         InstanceState from = state;
         setState(InstanceState.MASTER);
         log("Entering MASTER STATE", false);
+        actions.enteringMaster();
         // the advert first, so the old master drops the VIPs before we add them (keepalived a.5)
         sendAdvert(ownPriority());
         log("setting VIPs.", true);
-        actions.acquire(config.allAddresses());
+        actions.acquire(config.allAddresses(), config.virtualRoutes());
         counters.becameMaster++;
         masterAddress = actions.localAddress();
         armAdverTimer(fromDeadlineMicros + VrrpTimes.csToMicros(config.advertIntervalCs()));
@@ -298,7 +307,7 @@ final class VrrpInstance {
 
     private void releaseAddresses() {
         log("removing VIPs.", true);
-        actions.release(config.allAddresses());
+        actions.release(config.allAddresses(), config.virtualRoutes());
     }
 
     // ---- timers -------------------------------------------------------------------------------

@@ -18,7 +18,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VipManager;
+import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
@@ -332,6 +334,28 @@ class ElectionEngineTest {
     }
 
     @Test
+    void routesAndTheAnnouncementScheduleGoToTheVipManager() {
+        Router r1 = router("r1", "192.0.2.11");
+        RecordingVips vips = new RecordingVips();
+        r1.engine.vipManagerBound(vips);
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", "VI_1");
+        p.put("interface", "eth0");
+        p.put("virtual.router.id", 51);
+        p.put("priority", 255);
+        p.put("virtual.ipaddress", new String[] { "192.0.2.249/24" });
+        p.put("virtual.routes", new String[] { "198.51.100.0/24 via 192.0.2.1" });
+        p.put("garp.master.repeat", 2);
+        r1.engine.addInstance(InstanceConfigParser.parse(p));
+
+        VirtualRoute route = VirtualRoute.parse("198.51.100.0/24 via 192.0.2.1", "eth0");
+        assertThat(vips.routes.get("VI_1")).containsExactly(route);
+        assertThat(vips.announced).extracting(AnnouncePolicy::repeat).containsExactly(2);
+        r1.engine.removeInstance("VI_1");
+        assertThat(vips.routes.get("VI_1")).isEmpty();
+    }
+
+    @Test
     void aSyncGroupMovesTogether() {
         Router r1 = router("r1", "192.0.2.11");
         r1.engine.addSyncGroup("G1", List.of("VI_1", "VI_2"));
@@ -418,15 +442,26 @@ class ElectionEngineTest {
 
     static final class RecordingVips implements VipManager {
         private final Map<String, Set<VirtualAddress>> held = new HashMap<>();
+        final Map<String, Set<VirtualRoute>> routes = new HashMap<>();
+        final List<AnnouncePolicy> announced = new ArrayList<>();
 
         @Override
-        public void acquire(String instance, Collection<VirtualAddress> addresses) {
+        public void acquire(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+                AnnouncePolicy policy) {
             held.computeIfAbsent(instance, k -> new HashSet<>()).addAll(addresses);
+            this.routes.computeIfAbsent(instance, k -> new HashSet<>()).addAll(routes);
+            announced.add(policy);
         }
 
         @Override
-        public void release(String instance, Collection<VirtualAddress> addresses) {
+        public void release(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
             held.computeIfAbsent(instance, k -> new HashSet<>()).removeAll(addresses);
+            this.routes.computeIfAbsent(instance, k -> new HashSet<>()).removeAll(routes);
+        }
+
+        @Override
+        public void announce(String instance, AnnouncePolicy policy) {
+            announced.add(policy);
         }
 
         @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.vigil.core.internal.TestConfigs.ip;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vigil.api.auth.AuthKey;
 import org.vigil.api.auth.AuthType;
+import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vrrp.IpFamily;
 
@@ -81,6 +83,51 @@ class InstanceConfigParserTest {
         assertThat(c.preempt()).isTrue();
         assertThat(c.preemptDelayMillis()).isEqualTo(5000);
         assertThat(c.toString()).doesNotContain("lab51pw");
+    }
+
+    @Test
+    void routesExcludedAddressesAndTheGarpScheduleAreRead() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", "VI_1");
+        p.put("interface", "lan0");
+        p.put("virtual.router.id", 51);
+        p.put("virtual.ipaddress", new String[] { "192.0.2.249/24" });
+        p.put("virtual.ipaddress.excluded", new String[] { "2001:db8::249/128 -nodad preferred_lft forever" });
+        p.put("virtual.routes", new String[] { "src 192.0.2.249 198.51.100.0/24 via 192.0.2.1 table 100",
+                "blackhole 203.0.113.0/24" });
+        p.put("garp.master.delay", 3);
+        p.put("garp.master.repeat", 2);
+        p.put("garp.master.refresh", 60);
+        p.put("garp.lower.prio.repeat", 1);
+        p.put("vrrp.garp.interval", "0.001");
+
+        InstanceConfig c = InstanceConfigParser.parse(p);
+        assertThat(c.excludedAddresses()).singleElement().satisfies(v -> {
+            assertThat(v.noDad()).isTrue();
+            assertThat(v.effectivePreferredLifetime()).isEqualTo(VirtualAddress.FOREVER);
+        });
+        assertThat(c.virtualRoutes()).hasSize(2);
+        assertThat(c.virtualRoutes().get(0).table()).isEqualTo(100);
+        assertThat(c.virtualRoutes().get(1).blackhole()).isTrue();
+        assertThat(c.masterAnnounce()).isEqualTo(new AnnouncePolicy(Duration.ofSeconds(3), 2, Duration.ofSeconds(60), 1,
+                Duration.ofMillis(1), Duration.ZERO));
+        assertThat(c.lowerPrioAnnounce().delay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.lowerPrioAnnounce().repeat()).isEqualTo(1);
+        assertThat(c.lowerPrioAnnounce().refresh()).isZero();
+    }
+
+    @Test
+    void withoutGarpKeysKeepalivedsDefaultsApply() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", "VI_1");
+        p.put("interface", "lan0");
+        p.put("virtual.router.id", 51);
+        InstanceConfig c = InstanceConfigParser.parse(p);
+        assertThat(c.masterAnnounce()).isEqualTo(AnnouncePolicy.DEFAULT);
+        assertThat(c.virtualRoutes()).isEmpty();
+        // an IPv6 host VIP is added deprecated unless preferred_lft says otherwise
+        assertThat(InstanceConfigParser.virtualAddress("2001:db8::249/128", "lan0").effectivePreferredLifetime())
+                .isZero();
     }
 
     @Test
