@@ -20,7 +20,9 @@ import java.util.Optional;
  *  0      4    magic "VGSL" (0x5647534C)
  *  4      1    format version, {@value #FORMAT_VERSION}
  *  5      1    kind: 1 = IP packet, 2 = VIP announcement (the simulated gratuitous ARP or
- *              unsolicited neighbour advertisement)
+ *              unsolicited neighbour advertisement), 3 = Ethernet frame (a whole frame as
+ *              InterfaceDriver.sendFrame got it, e.g. a real gratuitous ARP, in the payload;
+ *              both addresses 0.0.0.0)
  *  6      1    family: 4 = IPv4, 6 = IPv6 (sets the size A of both addresses: 4 or 16)
  *  7      1    IP protocol (112 VRRP, 51 AH; 0 in a VIP announcement)
  *  8      1    TTL or hop limit as sent
@@ -63,7 +65,9 @@ public record SimFrame(Kind kind, int protocol, int ttl, InetAddress source, Ine
         /** An IP packet: protocol, TTL, addresses and payload as an IP header would say. */
         IP_PACKET(1),
         /** "garp": a node announces that it now holds the virtual address in source/destination. */
-        VIP_ANNOUNCEMENT(2);
+        VIP_ANNOUNCEMENT(2),
+        /** A whole Ethernet frame (header included) in the payload, as a driver sends it on layer 2. */
+        ETHERNET_FRAME(3);
 
         private final int code;
 
@@ -123,6 +127,20 @@ public record SimFrame(Kind kind, int protocol, int ttl, InetAddress source, Ine
     /** A VIP announcement: {@code node} (with {@code mac}) now holds {@code vip}. */
     public static SimFrame vipAnnouncement(InetAddress vip, byte[] mac, String node) {
         return new SimFrame(Kind.VIP_ANNOUNCEMENT, 0, 255, vip, vip, mac, node, new byte[0]);
+    }
+
+    /** An Ethernet frame {@code node} (with {@code mac}) sent; the frame is the payload. */
+    public static SimFrame ethernet(byte[] frame, byte[] mac, String node) {
+        InetAddress none = unspecified();
+        return new SimFrame(Kind.ETHERNET_FRAME, 0, 0, none, none, mac, node, frame);
+    }
+
+    private static InetAddress unspecified() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** 4 or 6. */

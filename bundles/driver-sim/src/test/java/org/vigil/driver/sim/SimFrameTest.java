@@ -55,6 +55,26 @@ class SimFrameTest {
     }
 
     @Test
+    void anEthernetFrameIsCarriedAsThePayload() {
+        byte[] ethernet = { (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 2, 0, 0, 0,
+                0, 0x11, 0x08, 0x06 };
+        byte[] wire = SimFrame.ethernet(ethernet, MAC, "r1").encode();
+        assertThat(wire[5]).isEqualTo((byte) 3);
+        SimFrame back = SimFrame.decode(wire).orElseThrow();
+
+        assertThat(back.kind()).isEqualTo(SimFrame.Kind.ETHERNET_FRAME);
+        assertThat(back.payload()).isEqualTo(ethernet);
+        assertThat(back.senderNode()).isEqualTo("r1");
+    }
+
+    @Test
+    void kindsOneAndTwoKeepTheirWireCodes() throws Exception {
+        InetAddress vip = InetAddress.getByName("192.0.2.249");
+        assertThat(SimFrame.vipAnnouncement(vip, MAC, "r2").encode()[5]).isEqualTo((byte) 2);
+        assertThat(SimFrame.packet(112, 255, vip, vip, MAC, "r1", new byte[0]).encode()[5]).isEqualTo((byte) 1);
+    }
+
+    @Test
     void decodeOfAnythingButOneExactFrameIsEmpty() throws Exception {
         byte[] good = SimFrame.packet(112, 255, InetAddress.getByName("192.0.2.11"),
                 InetAddress.getByName("224.0.0.18"), MAC, "r1", new byte[] { 1, 2, 3 }).encode();

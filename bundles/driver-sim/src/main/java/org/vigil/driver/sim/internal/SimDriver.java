@@ -37,7 +37,9 @@ import org.vigil.api.driver.PacketChannel;
 import org.vigil.api.driver.PacketListener;
 import org.vigil.api.driver.ReceivedPacket;
 import org.vigil.api.vip.VipManager;
+import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.driver.sim.SimControl;
 import org.vigil.driver.sim.SimFrame;
@@ -216,7 +218,7 @@ public final class SimDriver implements InterfaceDriver, VipManager, SimControl 
             for (SimChannel c : channels) {
                 c.offer(frame);
             }
-        } else {
+        } else if (frame.kind() == SimFrame.Kind.VIP_ANNOUNCEMENT) {
             LOG.debug("simulated LAN: {} announces {}", frame.senderNode(), frame.source().getHostAddress());
         }
     }
@@ -224,19 +226,35 @@ public final class SimDriver implements InterfaceDriver, VipManager, SimControl 
     // ---- VipManager
 
     @Override
-    public void acquire(String instance, Collection<VirtualAddress> addresses) {
+    public void acquire(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            AnnouncePolicy policy) {
         synchronized (held) {
             held.computeIfAbsent(instance, k -> new LinkedHashSet<>()).addAll(addresses);
         }
+        if (!routes.isEmpty()) {
+            LOG.debug("({}) simulated routes {}", instance, routes);
+        }
         // Every address the core hands over is announced, held before or not: the core calls
-        // acquire when it takes over, which is when keepalived sends its gratuitous ARPs
-        for (VirtualAddress a : addresses) {
-            announce(instance, a);
+        // acquire when it takes over, which is when keepalived sends its gratuitous ARPs. One
+        // announcement stands for the whole schedule: the simulated LAN loses nothing.
+        if (policy.announces()) {
+            for (VirtualAddress a : addresses) {
+                announce(instance, a);
+            }
         }
     }
 
     @Override
-    public void release(String instance, Collection<VirtualAddress> addresses) {
+    public void announce(String instance, AnnouncePolicy policy) {
+        if (policy.announces()) {
+            for (VirtualAddress a : held(instance)) {
+                announce(instance, a);
+            }
+        }
+    }
+
+    @Override
+    public void release(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
         synchronized (held) {
             Set<VirtualAddress> set = held.get(instance);
             if (set != null) {
@@ -253,6 +271,20 @@ public final class SimDriver implements InterfaceDriver, VipManager, SimControl 
         synchronized (held) {
             return Set.copyOf(held.getOrDefault(instance, Set.of()));
         }
+    }
+
+    /** Carries the frame to every other node as a {@link SimFrame.Kind#ETHERNET_FRAME}, if the link is up. */
+    @Override
+    public void sendFrame(String interfaceName, byte[] frame, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, frame.length);
+        SimInterface iface = interfaces.get(interfaceName);
+        if (iface == null) {
+            throw new IOException("no simulated interface " + interfaceName);
+        }
+        if (!isUp(interfaceName)) {
+            throw new IOException("simulated link " + interfaceName + " is down");
+        }
+        endpoint.send(SimFrame.ethernet(Arrays.copyOfRange(frame, offset, offset + length), iface.mac(), node));
     }
 
     private void announce(String instance, VirtualAddress address) {

@@ -306,6 +306,41 @@ class SimDriverTest {
     }
 
     @Test
+    void aSentEthernetFrameReachesAnObserverWhole() throws Exception {
+        List<SimFrame> seen = new CopyOnWriteArrayList<>();
+        SimLanEndpoint observer = SimLanEndpoint.open(lan, 8, seen::add);
+        open.add(observer);
+        SimDriver r1 = router("r1", "lan0 192.0.2.11/24 fe80::11 02:00:00:00:00:11");
+        byte[] garp = java.util.HexFormat.of()
+                .parseHex("00ffffffffffff02000000001108060001080006040001020000000011c00002f9ffffffffffffc00002f9");
+
+        r1.sendFrame("lan0", garp, 1, garp.length - 1);
+
+        await().atMost(DEADLINE).until(() -> !seen.isEmpty());
+        SimFrame frame = seen.get(0);
+        assertThat(frame.kind()).isEqualTo(SimFrame.Kind.ETHERNET_FRAME);
+        assertThat(frame.payload()).isEqualTo(java.util.Arrays.copyOfRange(garp, 1, garp.length));
+        assertThat(frame.senderMacText()).isEqualTo("02:00:00:00:00:11");
+        assertThatThrownBy(() -> r1.sendFrame("lan9", garp, 0, garp.length)).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void aScheduleWithoutFramesAnnouncesNothingAndAnnounceRepeatsTheHeldAddresses() throws Exception {
+        List<SimFrame> seen = new CopyOnWriteArrayList<>();
+        SimLanEndpoint observer = SimLanEndpoint.open(lan, 8, seen::add);
+        open.add(observer);
+        SimDriver r1 = router("r1", "lan0 192.0.2.11/24");
+        VirtualAddress vip4 = new VirtualAddress(ip("192.0.2.249"), 24, "lan0", null, null, null, false);
+
+        r1.acquire("VI_1", List.of(vip4), List.of(), org.vigil.api.vip.AnnouncePolicy.NONE);
+        assertThat(r1.held("VI_1")).containsExactly(vip4);
+        r1.announce("VI_1", org.vigil.api.vip.AnnouncePolicy.DEFAULT);
+
+        await().atMost(DEADLINE).until(() -> !seen.isEmpty());
+        assertThat(seen).singleElement().extracting(SimFrame::kind).isEqualTo(SimFrame.Kind.VIP_ANNOUNCEMENT);
+    }
+
+    @Test
     void announcementsAreNotIPacketsForChannels() throws Exception {
         SimDriver r1 = router("r1", "lan0 192.0.2.11/24");
         SimDriver r2 = router("r2", "lan0 192.0.2.12/24");
