@@ -215,7 +215,14 @@ public final class LinuxDriver implements InterfaceDriver {
      * API as {@code InterfaceDriver.sendFrame(String interfaceName, byte[] frame)}.
      */
     public void sendFrame(String interfaceName, byte[] frame) throws IOException {
+        sendFrame(interfaceName, frame, 0, frame.length);
+    }
+
+    /** Sends one whole Ethernet frame through AF_PACKET, opened in the calling thread's namespace. */
+    @Override
+    public void sendFrame(String interfaceName, byte[] frame, int offset, int length) throws IOException {
         Objects.requireNonNull(frame, "frame");
+        Objects.checkFromIndexSize(offset, length, frame.length);
         if (deactivated) {
             throw new IOException("Linux interface driver is stopped");
         }
@@ -234,6 +241,6 @@ public final class LinuxDriver implements InterfaceDriver {
                 packetSocketIndex.put(interfaceName, ifindex);
             }
         }
-        socket.send(frame, 0, frame.length);
+        socket.send(frame, offset, length);
     }
 }
