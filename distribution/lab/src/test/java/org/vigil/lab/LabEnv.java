@@ -1,0 +1,53 @@
+package org.vigil.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+
+/** What the lab needs from the host: root, the tools, the built distribution. */
+final class LabEnv {
+    static final List<String> TOOLS = List.of("/usr/sbin/keepalived", "/usr/bin/tcpdump", "/usr/bin/tshark");
+
+    private LabEnv() {
+    }
+
+    static Path dist() {
+        String d = System.getProperty("vigil.dist");
+        assertThat(d).as("system property vigil.dist (set by the pom)").isNotNull();
+        return Path.of(d).toAbsolutePath().normalize();
+    }
+
+    static boolean ci() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+
+    /**
+     * Not root (or a tool missing): the lab tests are skipped with the reason, except under CI=true,
+     * where the run is root with the packages installed, so a skip would hide a broken lab: it fails.
+     */
+    static void require() {
+        String why = null;
+        if (!"0".equals(Sh.ok("id", "-u").strip())) {
+            why = "the network lab needs root (network namespaces, raw sockets); run the build as root to include it";
+        } else {
+            for (String t : TOOLS) {
+                if (!Files.isExecutable(Path.of(t))) {
+                    why = t + " is missing; install the lab packages: bash distribution/lab/install-packages.sh";
+                    break;
+                }
+            }
+        }
+        if (why != null) {
+            if (ci()) {
+                fail("CI=true, but " + why);
+            }
+            Assumptions.abort(why);
+        }
+        assertThat(dist().resolve("bin/vigil")).as("the built distribution").isExecutable();
+    }
+}

@@ -1,0 +1,108 @@
+package org.vigil.lab;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Base of the lab test classes: one lab segment per class (routers r1, r2 and client c1), daemons and
+ * captures per test, each test's files under target/lab/CLASS/TEST/. Everything started is stopped after
+ * each test, also on failure; the namespaces go after the class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class LabTest {
+    /** JVM and Felix start plus the config: a generous bound for the slow 2-core CI host. */
+    static final Duration START = Duration.ofSeconds(40);
+    static final Duration SHORT = Duration.ofSeconds(10);
+
+    protected Lab lab;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private Path testDir;
+    private int seq;
+
+    protected int routers() {
+        return 2;
+    }
+
+    @BeforeAll
+    void createLab() {
+        LabEnv.require();
+        lab = Lab.create(routers());
+    }
+
+    @AfterAll
+    void destroyLab() {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @BeforeEach
+    void testFolder(TestInfo info) {
+        String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
+        String name = info.getDisplayName().startsWith(method + "(") ? method
+                : method + "-" + info.getDisplayName().replaceAll("[^A-Za-z0-9.]+", "_");
+        testDir = Path.of("target", "lab", getClass().getSimpleName(), name).toAbsolutePath();
+        try {
+            Files.createDirectories(testDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @AfterEach
+    void stopEverything() {
+        List<AutoCloseable> reversed = new ArrayList<>(running);
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable c : reversed) {
+            try {
+                c.close();
+            } catch (Exception | AssertionError e) {
+                // teardown goes on for the rest
+            }
+        }
+        running.clear();
+        if (lab != null) {
+            lab.restoreLinks();
+            lab.flushVips();
+        }
+    }
+
+    /** A fresh folder for one daemon or capture of this test. */
+    protected Path dir(String what) {
+        Path d = testDir.resolve(String.format("%02d-%s", ++seq, what));
+        try {
+            return Files.createDirectories(d);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected Daemon.Vigil vigil(String host, String config) {
+        return track(new Daemon.Vigil(lab, host, dir("vigil-" + host), config));
+    }
+
+    protected Daemon.Keepalived keepalived(String host, String config) {
+        return track(new Daemon.Keepalived(lab, host, dir("keepalived-" + host), config));
+    }
+
+    protected Capture capture() {
+        return track(new Capture(lab, dir("capture")));
+    }
+
+    protected <T extends AutoCloseable> T track(T t) {
+        running.add(t);
+        return t;
+    }
+}
