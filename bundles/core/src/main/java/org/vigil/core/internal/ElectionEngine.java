@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
+import org.vigil.api.auth.AhSession;
 import org.vigil.api.auth.AuthType;
 import org.vigil.api.auth.Authenticator;
 import org.vigil.api.driver.InterfaceDriver;
@@ -50,6 +51,10 @@ final class ElectionEngine implements InstanceRegistry {
     static final String DROP_AUTH = "AUTH_FAILED";
     static final String DROP_INTERVAL = "INTERVAL_MISMATCH";
     static final String DROP_PROTOCOL = "UNSUPPORTED_PROTOCOL";
+    /** AH where none is configured or none where AH is (keepalived's authtype_mismatch). */
+    static final String DROP_AUTH_TYPE = "AUTH_TYPE_MISMATCH";
+    /** An AH header whose next header is not VRRP: keepalived ignores it silently. */
+    static final String DROP_AH_NOT_VRRP = "AH_NOT_VRRP";
 
     private final Loop loop;
     private final VrrpLog log;
@@ -392,11 +397,15 @@ final class ElectionEngine implements InstanceRegistry {
         if (instances.get(channelOwner.config.name()) != channelOwner || channelOwner.channel == null) {
             return; // removed, or the packet of a channel closed since
         }
-        if (p.length() < 2) {
+        // AH (keepalived-behaviour.md a.4): the VRRP packet follows the 24-byte AH header
+        boolean ah = p.protocol() == AhSession.IP_PROTOCOL;
+        int vrrpOffset = p.offset() + (ah ? AhSession.AH_LENGTH : 0);
+        int vrrpLength = p.length() - (ah ? AhSession.AH_LENGTH : 0);
+        if (vrrpLength < 2) {
             unknownVrid.incrementAndGet();
             return;
         }
-        int vrid = p.data()[p.offset() + 1] & 0xff;
+        int vrid = p.data()[vrrpOffset + 1] & 0xff;
         String iface = p.interfaceName() != null ? p.interfaceName() : channelOwner.config.interfaceName();
         InstanceRuntime rt = byIdentity.get(new InstanceConfig.Identity(vrid, channelOwner.config.family(), iface));
         if (rt == null) {
@@ -413,8 +422,18 @@ final class ElectionEngine implements InstanceRegistry {
         }
         InstanceConfig cfg = rt.config;
         String from = p.source() == null ? "?" : p.source().getHostAddress();
-        if (p.protocol() != VrrpCodec.IP_PROTOCOL) {
-            drop(rt, DROP_PROTOCOL, "received IP protocol " + p.protocol() + " from " + from + " - AH not supported yet");
+        if (!ah && p.protocol() != VrrpCodec.IP_PROTOCOL) {
+            drop(rt, DROP_PROTOCOL, "received IP protocol " + p.protocol() + " from " + from);
+            return;
+        }
+        if (ah != rt.usesAh()) {
+            // keepalived checks this before anything else of the packet
+            drop(rt, DROP_AUTH_TYPE, ah ? "Received AH header but auth type not AH" : "No AH header but auth type is AH");
+            return;
+        }
+        if (ah && (p.data()[p.offset()] & 0xff) != VrrpCodec.IP_PROTOCOL) {
+            // keepalived ignores "an AH header for some other protocol" without a word; we count it
+            drop(rt, DROP_AH_NOT_VRRP, "IPSEC-AH : next header " + (p.data()[p.offset()] & 0xff) + " is not VRRP - ignoring");
             return;
         }
         byte[] src = p.source() == null ? new byte[cfg.family() == IpFamily.IPV4 ? 4 : 16] : p.source().getAddress();
@@ -422,7 +441,7 @@ final class ElectionEngine implements InstanceRegistry {
                 : rt.desiredSpec().group().getAddress() : p.destination().getAddress();
         // keepalived checks TTL 255 only on multicast: routed unicast peers arrive with less
         int ttl = cfg.unicast() ? VrrpCodec.TTL : p.ttl();
-        DecodeStatus status = VrrpCodec.decode(p.data(), p.offset(), p.length(), cfg.family() == IpFamily.IPV6, src,
+        DecodeStatus status = VrrpCodec.decode(p.data(), vrrpOffset, vrrpLength, cfg.family() == IpFamily.IPV6, src,
                 dst, ttl, decoded);
         if (status != DecodeStatus.OK) {
             drop(rt, status.name(), decodeReason(status, from, cfg));
@@ -438,6 +457,16 @@ final class ElectionEngine implements InstanceRegistry {
             if (reason != null) {
                 drop(rt, DROP_AUTH, reason);
                 return;
+            }
+            if (ah) {
+                // last of the auth checks, as in keepalived: only an advert that passes raises the replay counter
+                String ahReason = rt.session instanceof AhSession s
+                        ? s.verify(p.protocol(), p.ipHeader(), p.data(), p.offset(), p.length(), cfg.unicast())
+                        : "no AH session";
+                if (ahReason != null) {
+                    drop(rt, DROP_AUTH, ahReason);
+                    return;
+                }
             }
             if (decoded.advertIntervalCs() != cfg.advertIntervalCs()) {
                 // RFC 3768 section 7.1: MUST drop

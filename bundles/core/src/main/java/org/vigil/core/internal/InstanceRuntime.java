@@ -198,7 +198,7 @@ final class InstanceRuntime implements InstanceActions {
     @Override
     public void masterHeardLowerPriority() {
         if (usesAh() && session instanceof AhSession ah) {
-            machine.log(ah.resyncAfterLowerPriority());
+            engine.log().line("(" + config.name() + ") " + ah.resyncAfterLowerPriority(), false);
         }
     }
 

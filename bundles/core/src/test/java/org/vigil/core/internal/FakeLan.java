@@ -25,14 +25,27 @@ import org.vigil.api.vrrp.IpFamily;
  * channels on the same interface name and family, synchronously, with TTL 255.
  */
 final class FakeLan {
-    /** One packet seen on the wire. */
-    record Frame(long atMicros, String host, InetAddress source, InetAddress destination, byte[] payload) {
+    /**
+     * One packet seen on the wire: the IP payload, and for a caller-built datagram (AH) its IPv4
+     * header too, as sent (the checksum filled in as the kernel would).
+     */
+    record Frame(long atMicros, String host, InetAddress source, InetAddress destination, byte[] payload,
+            byte[] ipHeader) {
+        Frame(long atMicros, String host, InetAddress source, InetAddress destination, byte[] payload) {
+            this(atMicros, host, source, destination, payload, null);
+        }
+
+        /** Where the VRRP packet starts: after the 24-byte AH header in an AH datagram. */
+        int vrrpOffset() {
+            return ipHeader != null && (ipHeader[9] & 0xff) == 51 ? 24 : 0;
+        }
+
         int vrid() {
-            return payload[1] & 0xff;
+            return payload[vrrpOffset() + 1] & 0xff;
         }
 
         int priority() {
-            return payload[2] & 0xff;
+            return payload[vrrpOffset() + 2] & 0xff;
         }
     }
 
@@ -148,6 +161,37 @@ final class FakeLan {
                         && c.spec.family() == spec.family() && c.host.isUp(c.spec.interfaceName())) {
                     c.listener.received(new ReceivedPacket(c.spec.interfaceName(), sourceAddress(), destination, 255,
                             spec.protocol(), null, copy.clone(), 0, copy.length, System.nanoTime()));
+                }
+            }
+        }
+
+        /**
+         * Like a raw IPv4 socket with IP_HDRINCL: the header as the caller built it, the checksum
+         * filled in; receivers get the header in {@link ReceivedPacket#ipHeader()}. Like send, it
+         * reaches every channel of the family, whatever its protocol, so mismatches show.
+         */
+        @Override
+        public void sendDatagram(byte[] datagram, int offset, int length) throws IOException {
+            if (!open || !host.isUp(spec.interfaceName())) {
+                throw new IOException("link down");
+            }
+            if (spec.family() != IpFamily.IPV4 || length < 20 || (datagram[offset] & 0xf0) != 0x40) {
+                throw new IOException("not an IPv4 datagram on an IPv4 channel");
+            }
+            int ihl = (datagram[offset] & 0x0f) * 4;
+            byte[] header = Arrays.copyOfRange(datagram, offset, offset + ihl);
+            int sum = org.vigil.codec.VrrpCodec.internetChecksum(header, 0, ihl);
+            header[10] = (byte) (sum >>> 8);
+            header[11] = (byte) sum;
+            byte[] payload = Arrays.copyOfRange(datagram, offset + ihl, offset + length);
+            InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(header, 12, 16));
+            InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(header, 16, 20));
+            wire.add(new Frame(clock.getAsLong(), host.name, src, dst, payload, header));
+            for (Channel c : channels) {
+                if (c.host != host && c.open && c.spec.interfaceName().equals(spec.interfaceName())
+                        && c.spec.family() == spec.family() && c.host.isUp(c.spec.interfaceName())) {
+                    c.listener.received(new ReceivedPacket(c.spec.interfaceName(), src, dst, header[8] & 0xff,
+                            header[9] & 0xff, header.clone(), payload.clone(), 0, payload.length, System.nanoTime()));
                 }
             }
         }
