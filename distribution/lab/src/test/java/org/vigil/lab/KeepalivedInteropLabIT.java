@@ -81,15 +81,6 @@ class KeepalivedInteropLabIT extends LabTest {
         assertVigilPacketsDecode(cap, v, lab.mac("r1"));
     }
 
-    /** Waits for n more adverts from the router than the capture holds now. */
-    private void awaitAdverts(Capture cap, Vrrp v, String router, int n) {
-        String filter = "vrrp && eth.src == " + lab.mac(router);
-        int before = cap.fields(filter, "frame.number").size();
-        await(n + " more adverts from " + router).atMost(Duration.ofMillis((long) (n * v.advertSeconds() * 1000) + 10_000))
-                .pollInterval(Duration.ofMillis(Math.max(100, (long) (v.advertSeconds() * 1000))))
-                .until(() -> cap.fields(filter, "frame.number").size() >= before + n);
-    }
-
     /**
      * The VIP on this router only. Without {@code vigilVips}, only keepalived's side is held to it: the
      * router must carry it when keepalived runs there as master, and keepalived's router must not otherwise.

@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.awaitility.Awaitility.await;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +101,15 @@ abstract class LabTest {
 
     protected Capture capture() {
         return track(new Capture(lab, dir("capture")));
+    }
+
+    /** Waits for n more adverts from the router than the capture holds now. */
+    protected void awaitAdverts(Capture cap, Vrrp v, String router, int n) {
+        String filter = "vrrp && eth.src == " + lab.mac(router);
+        int before = cap.fields(filter, "frame.number").size();
+        await(n + " more adverts from " + router).atMost(Duration.ofMillis((long) (n * v.advertSeconds() * 1000) + 10_000))
+                .pollInterval(Duration.ofMillis(Math.max(100, (long) (v.advertSeconds() * 1000))))
+                .until(() -> cap.fields(filter, "frame.number").size() >= before + n);
     }
 
     protected <T extends AutoCloseable> T track(T t) {
