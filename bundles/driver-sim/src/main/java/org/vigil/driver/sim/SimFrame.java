@@ -22,7 +22,9 @@ import java.util.Optional;
  *  5      1    kind: 1 = IP packet, 2 = VIP announcement (the simulated gratuitous ARP or
  *              unsolicited neighbour advertisement), 3 = Ethernet frame (a whole frame as
  *              InterfaceDriver.sendFrame got it, e.g. a real gratuitous ARP, in the payload;
- *              both addresses 0.0.0.0)
+ *              both addresses 0.0.0.0), 4 = IPv4 datagram (a whole datagram, header included,
+ *              as PacketChannel.sendDatagram got it, in the payload; protocol, TTL and
+ *              addresses repeat its header's)
  *  6      1    family: 4 = IPv4, 6 = IPv6 (sets the size A of both addresses: 4 or 16)
  *  7      1    IP protocol (112 VRRP, 51 AH; 0 in a VIP announcement)
  *  8      1    TTL or hop limit as sent
@@ -67,7 +69,9 @@ public record SimFrame(Kind kind, int protocol, int ttl, InetAddress source, Ine
         /** "garp": a node announces that it now holds the virtual address in source/destination. */
         VIP_ANNOUNCEMENT(2),
         /** A whole Ethernet frame (header included) in the payload, as a driver sends it on layer 2. */
-        ETHERNET_FRAME(3);
+        ETHERNET_FRAME(3),
+        /** A whole IPv4 datagram (header included) in the payload: the IP_HDRINCL path, used for AH. */
+        IP_DATAGRAM(4);
 
         private final int code;
 
@@ -127,6 +131,91 @@ public record SimFrame(Kind kind, int protocol, int ttl, InetAddress source, Ine
     /** A VIP announcement: {@code node} (with {@code mac}) now holds {@code vip}. */
     public static SimFrame vipAnnouncement(InetAddress vip, byte[] mac, String node) {
         return new SimFrame(Kind.VIP_ANNOUNCEMENT, 0, 255, vip, vip, mac, node, new byte[0]);
+    }
+
+    /**
+     * A caller-built IPv4 datagram: protocol, TTL, source and destination are read from its
+     * header (RFC 791 section 3.1), which must be complete; the datagram is the payload.
+     *
+     * @throws IllegalArgumentException when the bytes are not an IPv4 datagram whose total
+     *         length is {@code datagram.length}
+     */
+    public static SimFrame datagram(byte[] datagram, byte[] mac, String node) {
+        int ihl = datagram.length < IPV4_MIN_HEADER ? 0 : (datagram[0] & 0x0f) * 4;
+        if (ihl < IPV4_MIN_HEADER || (datagram[0] & 0xf0) != 0x40 || ihl > datagram.length) {
+            throw new IllegalArgumentException("not an IPv4 datagram");
+        }
+        int total = ((datagram[2] & 0xff) << 8) | (datagram[3] & 0xff);
+        if (total != datagram.length) {
+            throw new IllegalArgumentException("IPv4 total length " + total + " but " + datagram.length + " bytes");
+        }
+        try {
+            InetAddress src = InetAddress.getByAddress(Arrays.copyOfRange(datagram, 12, 16));
+            InetAddress dst = InetAddress.getByAddress(Arrays.copyOfRange(datagram, 16, 20));
+            return new SimFrame(Kind.IP_DATAGRAM, datagram[9] & 0xff, datagram[8] & 0xff, src, dst, mac, node,
+                    datagram);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** An IPv4 header without options (RFC 791 section 3.1). */
+    public static final int IPV4_MIN_HEADER = 20;
+
+    /**
+     * The IPv4 header of this frame, as a raw IPv4 socket would deliver it: the datagram's own
+     * for {@link Kind#IP_DATAGRAM}; for an IPv4 {@link Kind#IP_PACKET} the 20 bytes the kernel
+     * would have built (TOS 0xc0, identification 0, DF clear, checksum); null otherwise.
+     */
+    public byte[] ipv4Header() {
+        if (kind == Kind.IP_DATAGRAM) {
+            return Arrays.copyOf(payload, (payload[0] & 0x0f) * 4);
+        }
+        if (kind != Kind.IP_PACKET || ipVersion() != 4) {
+            return null;
+        }
+        byte[] h = new byte[IPV4_MIN_HEADER];
+        int total = IPV4_MIN_HEADER + payload.length;
+        h[0] = 0x45;
+        h[1] = (byte) 0xc0;
+        h[2] = (byte) (total >>> 8);
+        h[3] = (byte) total;
+        h[8] = (byte) ttl;
+        h[9] = (byte) protocol;
+        System.arraycopy(source.getAddress(), 0, h, 12, 4);
+        System.arraycopy(destination.getAddress(), 0, h, 16, 4);
+        int sum = ipv4HeaderChecksum(h);
+        h[10] = (byte) (sum >>> 8);
+        h[11] = (byte) sum;
+        return h;
+    }
+
+    /** The IP payload: after the header of an {@link Kind#IP_DATAGRAM}, else the whole payload. */
+    public byte[] ipPayload() {
+        if (kind == Kind.IP_DATAGRAM) {
+            return Arrays.copyOfRange(payload, (payload[0] & 0x0f) * 4, payload.length);
+        }
+        return payload.clone();
+    }
+
+    private static boolean isIpv4Datagram(byte[] d) {
+        if (d.length < IPV4_MIN_HEADER || (d[0] & 0xf0) != 0x40) {
+            return false;
+        }
+        int ihl = (d[0] & 0x0f) * 4;
+        return ihl >= IPV4_MIN_HEADER && ihl <= d.length;
+    }
+
+    /** RFC 1071 checksum of an IPv4 header whose checksum field is zero. */
+    public static int ipv4HeaderChecksum(byte[] header) {
+        long sum = 0;
+        for (int i = 0; i + 1 < header.length; i += 2) {
+            sum += ((header[i] & 0xff) << 8) | (header[i + 1] & 0xff);
+        }
+        while ((sum >>> 16) != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        return (int) (~sum & 0xffff);
     }
 
     /** An Ethernet frame {@code node} (with {@code mac}) sent; the frame is the payload. */
@@ -227,6 +316,9 @@ public record SimFrame(Kind kind, int protocol, int ttl, InetAddress source, Ine
         }
         byte[] payload = new byte[payloadLength];
         b.get(payload);
+        if (kind.get() == Kind.IP_DATAGRAM && (family != 4 || !isIpv4Datagram(payload))) {
+            return Optional.empty();
+        }
         try {
             InetAddress source = InetAddress.getByAddress(src);
             InetAddress destination = InetAddress.getByAddress(dst);

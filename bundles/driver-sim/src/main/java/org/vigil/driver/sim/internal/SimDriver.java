@@ -214,7 +214,7 @@ public final class SimDriver implements InterfaceDriver, VipManager, SimControl 
             // Another endpoint of our own node (or a stale copy of us): no multicast loop
             return;
         }
-        if (frame.kind() == SimFrame.Kind.IP_PACKET) {
+        if (frame.kind() == SimFrame.Kind.IP_PACKET || frame.kind() == SimFrame.Kind.IP_DATAGRAM) {
             for (SimChannel c : channels) {
                 c.offer(frame);
             }
@@ -413,6 +413,46 @@ public final class SimDriver implements InterfaceDriver, VipManager, SimControl 
                     Arrays.copyOfRange(payload, offset, offset + length)));
         }
 
+        /**
+         * IP_HDRINCL on the simulated LAN: the datagram goes as built, with the header checksum
+         * filled in as the kernel would, from the header's source address.
+         */
+        @Override
+        public void sendDatagram(byte[] datagram, int offset, int length) throws IOException {
+            if (closed) {
+                throw new IOException("channel closed");
+            }
+            if (spec.family() != IpFamily.IPV4) {
+                throw new IOException("caller-built datagrams are IPv4 only; channel on " + spec.interfaceName()
+                        + " is " + spec.family());
+            }
+            SimInterface iface = interfaces.get(spec.interfaceName());
+            if (iface == null) {
+                throw new IOException("interface " + spec.interfaceName() + " is gone from simulated node " + node);
+            }
+            if (!isUp(iface.name())) {
+                throw new IOException("Network is down: " + iface.name() + " on simulated node " + node);
+            }
+            Objects.checkFromIndexSize(offset, length, datagram.length);
+            byte[] copy = Arrays.copyOfRange(datagram, offset, offset + length);
+            SimFrame frame;
+            try {
+                int ihl = copy.length < SimFrame.IPV4_MIN_HEADER ? 0 : (copy[0] & 0x0f) * 4;
+                if (ihl >= SimFrame.IPV4_MIN_HEADER && ihl <= copy.length) {
+                    copy[10] = 0;
+                    copy[11] = 0;
+                    int sum = SimFrame.ipv4HeaderChecksum(Arrays.copyOf(copy, ihl));
+                    copy[10] = (byte) (sum >>> 8);
+                    copy[11] = (byte) sum;
+                }
+                frame = SimFrame.datagram(copy, iface.mac(), node);
+            } catch (IllegalArgumentException e) {
+                // what sendmsg says to a malformed IP_HDRINCL datagram
+                throw new IOException("Invalid argument: " + e.getMessage(), e);
+            }
+            endpoint.send(frame);
+        }
+
         /** On the endpoint's receive thread. */
         void offer(SimFrame frame) {
             if (closed || frame.protocol() != spec.protocol()
@@ -430,10 +470,11 @@ public final class SimDriver implements InterfaceDriver, VipManager, SimControl 
             if (!forUs) {
                 return;
             }
-            byte[] data = frame.payload();
+            // a raw IPv4 socket hands over the header too (a caller-built one as it was sent)
+            byte[] data = frame.ipPayload();
             try {
                 listener.received(new ReceivedPacket(iface.name(), frame.source(), dst, frame.ttl(),
-                        frame.protocol(), null, data, 0, data.length, System.nanoTime()));
+                        frame.protocol(), frame.ipv4Header(), data, 0, data.length, System.nanoTime()));
             } catch (RuntimeException e) {
                 LOG.warn("packet listener on {} failed", iface.name(), e);
             }
