@@ -1,0 +1,130 @@
+package org.vigil.vip.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import jnr.ffi.LastError;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Runtime;
+
+/**
+ * A NETLINK_ROUTE socket for requests with acknowledgement. Created on the calling thread, so it
+ * lives in that thread's network namespace for good. Not thread-safe: the VIP worker is its only
+ * user. Loading the binding costs about 0.3 s once (shared/reference/native.md section 2).
+ */
+final class NetlinkSocket implements AutoCloseable {
+
+    private static final int AF_NETLINK = 16;
+    private static final int SOCK_RAW = 3;
+    private static final int SOCK_CLOEXEC = 0x80000;
+    private static final int NETLINK_ROUTE = 0;
+    private static final int SOL_SOCKET = 1;
+    private static final int SO_RCVTIMEO = 20;
+    private static final int SIZEOF_SOCKADDR_NL = 12;
+    private static final int EAGAIN = 11;
+    /** A kernel that does not answer a request in this time is not going to. */
+    private static final long RECEIVE_TIMEOUT_SECONDS = 2;
+
+    private static volatile LibC libc;
+
+    private final LibC c;
+    private final Runtime runtime;
+    private final byte[] buffer = new byte[16 * 1024];
+    private int fd;
+    private int sequence = (int) (System.nanoTime() & 0x3fffffff);
+
+    NetlinkSocket() throws IOException {
+        c = load();
+        runtime = Runtime.getRuntime(c);
+        fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        if (fd < 0) {
+            throw failure("socket(AF_NETLINK, NETLINK_ROUTE)");
+        }
+        try {
+            // sockaddr_nl {family, pad, pid 0 = let the kernel choose, groups 0}
+            byte[] nl = ByteBuffer.allocate(SIZEOF_SOCKADDR_NL).order(ByteOrder.nativeOrder())
+                    .putShort((short) AF_NETLINK).array();
+            if (c.bind(fd, nl, nl.length) < 0) {
+                throw failure("bind netlink");
+            }
+            byte[] timeout = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder())
+                    .putLong(RECEIVE_TIMEOUT_SECONDS).putLong(0).array();
+            if (c.setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, timeout, timeout.length) < 0) {
+                throw failure("SO_RCVTIMEO on netlink");
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private static LibC load() {
+        LibC l = libc;
+        if (l == null) {
+            synchronized (NetlinkSocket.class) {
+                l = libc;
+                if (l == null) {
+                    l = LibraryLoader.create(LibC.class).load("c");
+                    libc = l;
+                }
+            }
+        }
+        return l;
+    }
+
+    /** A fresh sequence number for the next request. */
+    int nextSequence() {
+        return ++sequence;
+    }
+
+    /**
+     * Sends one request and waits for its acknowledgement.
+     *
+     * @return 0 on success, else the kernel's -errno (e.g. -17 EEXIST, -99 EADDRNOTAVAIL)
+     * @throws IOException when the socket fails or the kernel does not answer in time
+     */
+    int request(byte[] message, int sequence) throws IOException {
+        if (fd < 0) {
+            throw new IOException("netlink socket is closed");
+        }
+        if (c.send(fd, message, message.length, 0) < 0) {
+            throw failure("netlink send");
+        }
+        while (true) {
+            long n = c.recv(fd, buffer, buffer.length, 0);
+            if (n < 0) {
+                int errno = LastError.getLastError(runtime);
+                throw errno == EAGAIN ? new IOException("no netlink answer in " + RECEIVE_TIMEOUT_SECONDS + " s")
+                        : failure("netlink recv");
+            }
+            Integer error = Rtnl.ackError(ByteBuffer.wrap(buffer, 0, (int) n), sequence);
+            if (error != null) {
+                return error;
+            }
+            // an answer to an older request that timed out: skip it
+        }
+    }
+
+    /** The interface index in this socket's namespace (the calling thread's), 0 when there is none. */
+    int ifindex(String name) {
+        return c.if_nametoindex(name);
+    }
+
+    String strerror(int errno) {
+        return c.strerror(errno);
+    }
+
+    private IOException failure(String what) {
+        int errno = LastError.getLastError(runtime);
+        return new IOException(what + ": " + c.strerror(errno) + " (errno " + errno + ")");
+    }
+
+    @Override
+    public void close() {
+        if (fd >= 0) {
+            c.close(fd);
+            fd = -1;
+        }
+    }
+}
