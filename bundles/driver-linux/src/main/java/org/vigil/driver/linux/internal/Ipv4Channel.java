@@ -20,7 +20,8 @@ import org.vigil.api.driver.PacketListener;
  * out the multicast group.
  *
  * <p>For AH the authenticated data covers the IP header as sent, identification included, so
- * that path will need the header built here: {@link #sendPacket} (IP_HDRINCL) is ready for it.
+ * the caller builds the header: a protocol-51 channel is opened with IP_HDRINCL and takes whole
+ * datagrams through {@link #sendDatagram}.
  */
 final class Ipv4Channel extends RawChannel {
 
@@ -111,6 +112,28 @@ final class Ipv4Channel extends RawChannel {
             return;
         }
         transmit(payload, offset, length, dst);
+    }
+
+    /**
+     * The API's IP_HDRINCL path: the destination is the header's; the kernel fills in the header
+     * checksum (and the identification if it is 0) and sends the rest as built.
+     */
+    @Override
+    public void sendDatagram(byte[] datagram, int offset, int length) throws IOException {
+        if (!headerIncluded) {
+            throw new IOException("channel on " + spec.interfaceName() + " (protocol " + spec.protocol()
+                    + ") sends payloads only; caller-built datagrams need a protocol-51 (AH) channel");
+        }
+        java.util.Objects.checkFromIndexSize(offset, length, datagram.length);
+        if (length < HEADER_MIN || (datagram[offset] & 0xf0) != 0x40) {
+            throw new IOException("not an IPv4 datagram");
+        }
+        int ihl = (datagram[offset] & 0x0f) * 4;
+        int total = ((datagram[offset + 2] & 0xff) << 8) | (datagram[offset + 3] & 0xff);
+        if (ihl < HEADER_MIN || ihl > length || total != length) {
+            throw new IOException("IPv4 header length " + ihl + ", total length " + total + " but " + length + " bytes");
+        }
+        sendPacket(datagram, offset, length, Sockaddr.ipv4(datagram, offset + 16));
     }
 
     /**

@@ -125,7 +125,9 @@ public final class LinuxDriver implements InterfaceDriver {
                 + (spec.family() == IpFamily.IPV4 ? "v4" : "v6") + "-" + spec.protocol()
                 + (spec.unicast() ? "-unicast" : "");
         RawChannel channel = spec.family() == IpFamily.IPV4
-                ? new Ipv4Channel(nat, spec, listener, ifindex, (Inet4Address) source, false, channels::remove)
+                // AH's ICV covers the IP header, so its channel sends caller-built datagrams (IP_HDRINCL)
+                ? new Ipv4Channel(nat, spec, listener, ifindex, (Inet4Address) source,
+                        spec.protocol() == PROTOCOL_AH, channels::remove)
                 : new Ipv6Channel(nat, spec, listener, ifindex, (Inet6Address) source, channels::remove);
         channel.start(spec.family() == IpFamily.IPV4 ? Linux.AF_INET : Linux.AF_INET6, threadName);
         channels.add(channel);

@@ -1,8 +1,10 @@
 package org.vigil.driver.linux.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -264,6 +266,43 @@ class LinuxDriverNetnsTest {
         assertThat(p.ipHeader()[6] & 0x40).as("DF clear").isZero();
         assertThat(Ipv4Header.checksum(p.ipHeader(), 0, 20)).as("header checksum").isZero();
         assertThat(payload(p)).isEqualTo(ADVERT_V2);
+    }
+
+    @Test
+    void anAhChannelSendsTheCallersDatagramAndDeliversItsHeader() throws Exception {
+        // keepalived's AH advert (lab.md section 7) from a's address: IP ID 1, checksum 0 for the kernel
+        byte[] datagram = HexFormat.of().parseHex("45c0004000010000ff330000c0000201e0000012"
+                + "70040000c000020b0000000132a0db072ff371c5c320ff6f21339601020183d0c00002f90000000000000000");
+        ChannelSpec ah = new ChannelSpec("lan0", IpFamily.IPV4, 51, GROUP4, List.of(), null);
+        Inbox atB = new Inbox();
+        Inbox plainAtB = new Inbox();
+        open(inB, driverB, ah, atB);
+        open(inB, driverB, multicast(IpFamily.IPV4, GROUP4), plainAtB);
+        PacketChannel a = open(inA, driverA, ah, new Inbox());
+
+        a.sendDatagram(datagram, 0, datagram.length);
+
+        ReceivedPacket p = atB.next();
+        assertThat(p.protocol()).isEqualTo(51);
+        assertThat(p.source()).isEqualTo(A4);
+        assertThat(p.destination()).isEqualTo(GROUP4);
+        assertThat(p.ttl()).isEqualTo(255);
+        byte[] h = p.ipHeader();
+        assertThat(h).hasSize(20);
+        assertThat(Ipv4Header.checksum(h, 0, 20)).as("header checksum filled in by the kernel").isZero();
+        byte[] expected = java.util.Arrays.copyOf(datagram, 20);
+        expected[10] = h[10];
+        expected[11] = h[11];
+        assertThat(h).as("the header as built: TOS 0xc0, IP ID 1, DF clear, TTL 255, protocol 51")
+                .containsExactly(expected);
+        assertThat(payload(p)).containsExactly(java.util.Arrays.copyOfRange(datagram, 20, datagram.length));
+
+        // a VRRP (112) channel neither hears AH nor sends caller-built datagrams
+        PacketChannel plain = open(inA, driverA, multicast(IpFamily.IPV4, GROUP4), new Inbox());
+        assertThatThrownBy(() -> plain.sendDatagram(datagram, 0, datagram.length)).isInstanceOf(IOException.class);
+        plain.send(ADVERT_V2, 0, ADVERT_V2.length, GROUP4);
+        assertThat(plainAtB.next().protocol()).isEqualTo(VRRP);
+        assertThatThrownBy(() -> a.sendDatagram(datagram, 0, 30)).isInstanceOf(IOException.class);
     }
 
     @Test
