@@ -277,7 +277,7 @@ public final class NetlinkVipManager implements VipManager {
         for (VirtualAddress a : addresses) {
             LOG.info("({}) Sending/queueing {} on {} for {}", instance,
                     a.address() instanceof Inet4Address ? "gratuitous ARPs" : "Unsolicited Neighbour Adverts",
-                    a.device(), a.address().getHostAddress());
+                    a.device(), Text.of(a.address()));
         }
         for (AnnouncementPlan.Frame f : AnnouncementPlan.burst(addresses, repeat, policy.arpInterval(),
                 policy.naInterval())) {
@@ -300,7 +300,7 @@ public final class NetlinkVipManager implements VipManager {
         InterfaceDriver driver = drivers.isEmpty() ? null : drivers.get(0);
         if (driver == null) {
             reportOnce(key, "({}) no interface driver bound: cannot send {} on {} for {}", instance, what, a.device(),
-                    a.address().getHostAddress());
+                    Text.of(a.address()));
             return;
         }
         try {
@@ -312,13 +312,13 @@ public final class NetlinkVipManager implements VipManager {
                             a.address().getAddress(), AnnouncementFrames.NA_FLAG_OVERRIDE, frame, 0);
             if (detail) {
                 LOG.info("Sending {} on {} for {}", a.address() instanceof Inet4Address ? "gratuitous ARP"
-                        : "unsolicited Neighbour Advert", a.device(), a.address().getHostAddress());
+                        : "unsolicited Neighbour Advert", a.device(), Text.of(a.address()));
             }
             driver.sendFrame(a.device(), frame, 0, length);
             reported.remove(key);
         } catch (IOException | RuntimeException e) {
             reportOnce(key, "({}) sending {} on {} for {} failed: {}", instance, what, a.device(),
-                    a.address().getHostAddress(), e.getMessage());
+                    Text.of(a.address()), e.getMessage());
         }
     }
 
@@ -339,12 +339,12 @@ public final class NetlinkVipManager implements VipManager {
     // ---- netlink (worker) ----------------------------------------------------------------------
 
     private void addAddress(String instance, VirtualAddress a) {
-        change("add address " + a.cidr() + " dev " + a.device(), instance, a.device(),
+        change("add address " + Text.cidr(a.address(), a.prefixLength()) + " dev " + a.device(), instance, a.device(),
                 (nl, index, seq) -> Rtnl.addAddress(a, index, seq), EEXIST);
     }
 
     private void deleteAddress(String instance, VirtualAddress a) {
-        change("remove address " + a.cidr() + " dev " + a.device(), instance, a.device(),
+        change("remove address " + Text.cidr(a.address(), a.prefixLength()) + " dev " + a.device(), instance, a.device(),
                 (nl, index, seq) -> Rtnl.deleteAddress(a, index, seq), EADDRNOTAVAIL, ENODEV);
     }
 
