@@ -30,6 +30,7 @@ final class Lab implements AutoCloseable {
 
     /** A switch, routers r1..rN and the client c1. */
     static Lab create(int routers) {
+        sweepLeftovers();
         Lab lab = new Lab("vl" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet() + "-");
         try {
             lab.build(routers);
@@ -37,6 +38,24 @@ final class Lab implements AutoCloseable {
         } catch (RuntimeException e) {
             lab.close();
             throw e;
+        }
+    }
+
+    /** Namespaces of an earlier lab JVM that died before its teardown (its PID is gone): removed like ours. */
+    private static void sweepLeftovers() {
+        Pattern ours = Pattern.compile("^(vl(\\d+)-\\d+-)sw\\b");
+        for (String line : Sh.quiet("ip", "netns", "list").out().lines().toList()) {
+            Matcher m = ours.matcher(line);
+            if (m.find() && ProcessHandle.of(Long.parseLong(m.group(2))).isEmpty()) {
+                Lab stale = new Lab(m.group(1));
+                for (String other : Sh.quiet("ip", "netns", "list").out().lines().toList()) {
+                    String name = other.split("\\s+")[0];
+                    if (name.startsWith(m.group(1))) {
+                        stale.namespaces.add(name);
+                    }
+                }
+                stale.close();
+            }
         }
     }
 

@@ -52,6 +52,7 @@ abstract class LabTest {
 
     @BeforeEach
     void testFolder(TestInfo info) {
+        seq = 0;
         String method = info.getTestMethod().map(m -> m.getName()).orElse("test");
         String name = info.getDisplayName().startsWith(method + "(") ? method
                 : method + "-" + info.getDisplayName().replaceAll("[^A-Za-z0-9.]+", "_");

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Two Vigils on the lab segment (VRRPv3 at 0.1 s): election, crash, graceful stop, preemption, GARP. */
@@ -74,7 +73,6 @@ class VigilPairLabIT extends LabTest {
     }
 
     @Test
-    @Disabled("needs the vip bundle (VipManager via rtnetlink, GARP) in the distribution")
     void theClientsNeighbourEntryForTheVipFollowsTheMaster() {
         Daemon[] pair = electedPair(V3);
         String mac1 = lab.mac("r1");
