@@ -13,8 +13,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Vigil on r1 and Debian's keepalived 2.2.7 on r2, each in turn master and backup: the right master (both
- * logs), the VIP on exactly one router, failover both ways, keepalived's own transition lines, and every Vigil packet decoded by tshark
- * with a good checksum and TTL / hop limit 255.
+ * logs), the VIP on exactly one router, failover both ways, keepalived's own transition lines, and every
+ * Vigil packet decoded by tshark with a good checksum and TTL / hop limit 255.
  */
 class KeepalivedInteropLabIT extends LabTest {
 
