@@ -16,4 +16,35 @@ public interface VrrpService {
 
     /** The name of the interface driver in use, or empty when none is bound. */
     Optional<String> activeDriver();
+
+    /**
+     * Every interface driver present, highest ranked first, the active one marked.
+     *
+     * @since 0.2.0
+     */
+    default List<DriverInfo> drivers() {
+        return activeDriver().map(name -> List.of(new DriverInfo(name, 0, true))).orElse(List.of());
+    }
+
+    /**
+     * Selects the interface driver by name at run time, keeping every instance's state (the swap
+     * contract). A name that no driver present carries means no driver (every instance in FAULT)
+     * until a driver of that name appears. {@code null} returns to the default: the framework
+     * property {@code vigil.driver} if set, else the highest ranking.
+     *
+     * @since 0.2.0
+     */
+    default void selectDriver(String nameOrNull) {
+        throw new UnsupportedOperationException("this election core cannot select a driver at run time");
+    }
+
+    /**
+     * The driver name the core is told to use (by {@link #selectDriver} or the framework
+     * property), or empty when the highest ranking decides.
+     *
+     * @since 0.2.0
+     */
+    default Optional<String> selectedDriver() {
+        return Optional.empty();
+    }
 }

@@ -1,11 +1,13 @@
 package org.vigil.core.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
 
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,6 +19,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.vigil.api.auth.Authenticator;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.vip.VipManager;
+import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.api.vrrp.VrrpService;
@@ -35,7 +38,10 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     static final String DRIVER_PROPERTY = "vigil.driver";
 
     private final NavigableMap<ServiceReference<InterfaceDriver>, InterfaceDriver> drivers = new TreeMap<>();
-    private final String driverTarget;
+    /** The framework property's choice: what {@link #selectDriver(String) selectDriver(null)} returns to. */
+    private final String defaultDriverTarget;
+    /** The driver name to use, or null for the highest ranking; guarded by {@link #drivers}. */
+    private String driverTarget;
     /** Framework property naming the one VIP manager to use ("netlink", "sim"). */
     static final String VIP_PROPERTY = "vigil.vip";
     private final NavigableMap<ServiceReference<VipManager>, VipManager> vipManagers = new TreeMap<>();
@@ -45,6 +51,8 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     private final ElectionLoop loop;
     private final Notifier notifier;
     private final ElectionEngine engine;
+    /** False from deactivation on, when the loop no longer answers. */
+    private volatile boolean running = true;
 
     @Activate
     public ElectionCore(BundleContext context) {
@@ -53,13 +61,15 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
         notifier = new Notifier();
         engine = new ElectionEngine(loop, VrrpLog.slf4j(detail), notifier, CALL_TIMEOUT_MILLIS);
         String target = context.getProperty(DRIVER_PROPERTY);
-        driverTarget = target == null || target.isBlank() ? null : target.trim();
+        defaultDriverTarget = target == null || target.isBlank() ? null : target.trim();
+        driverTarget = defaultDriverTarget;
         String vip = context.getProperty(VIP_PROPERTY);
         vipTarget = vip == null || vip.isBlank() ? null : vip.trim();
     }
 
     @Deactivate
     void deactivate() {
+        running = false;
         try {
             engine.stopAll();
         } catch (IllegalStateException e) {
@@ -82,6 +92,7 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
             drivers.put(reference, driver);
         }
         selectDriver();
+        awaitSwitch();
     }
 
     void updatedDriver(ServiceReference<InterfaceDriver> reference, InterfaceDriver driver) {
@@ -93,6 +104,18 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
             drivers.remove(reference);
         }
         selectDriver();
+        // SCR deactivates the driver once this returns: the instances must be on the next one by then
+        awaitSwitch();
+    }
+
+    /**
+     * Waits until the loop has moved the instances to the driver just selected, so that a swap is
+     * complete when the service event (or the operator's command) returns.
+     */
+    private void awaitSwitch() {
+        if (running) {
+            engine.awaitLoop();
+        }
     }
 
     private void selectDriver() {
@@ -115,7 +138,11 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
             } else {
                 engine.driverUnbound(previous);
             }
-            selectVipManager();
+            boolean swap = previous != null && best != null;
+            if (!swap || selectedVipManager == null || !vipManagers.containsValue(selectedVipManager)) {
+                // on a swap the VIP manager holding the addresses stays (swap contract: VIPs are kept)
+                selectVipManager();
+            }
         }
     }
 
@@ -204,6 +231,37 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     @Override
     public Optional<String> activeDriver() {
         return engine.activeDriver();
+    }
+
+    @Override
+    public List<DriverInfo> drivers() {
+        synchronized (drivers) {
+            List<DriverInfo> out = new ArrayList<>();
+            for (var e : drivers.descendingMap().entrySet()) {
+                Object ranking = e.getKey().getProperty(Constants.SERVICE_RANKING);
+                out.add(new DriverInfo(e.getValue().name(), ranking instanceof Integer r ? r : 0,
+                        e.getValue() == selectedDriver));
+            }
+            return out;
+        }
+    }
+
+    /** Takes effect before returning, so that the caller reads the new driver in {@link #activeDriver()}. */
+    @Override
+    public void selectDriver(String nameOrNull) {
+        String name = nameOrNull == null || nameOrNull.isBlank() ? defaultDriverTarget : nameOrNull.trim();
+        synchronized (drivers) {
+            driverTarget = name;
+        }
+        selectDriver();
+        awaitSwitch();
+    }
+
+    @Override
+    public Optional<String> selectedDriver() {
+        synchronized (drivers) {
+            return Optional.ofNullable(driverTarget);
+        }
     }
 
     // ---- InstanceRegistry ---------------------------------------------------------------------

@@ -124,6 +124,11 @@ final class ElectionEngine implements InstanceRegistry {
         return Optional.ofNullable(driverName);
     }
 
+    /** Returns once the loop has run everything posted before (a driver switch, say). */
+    void awaitLoop() {
+        call(() -> null);
+    }
+
     /** Keeps every instance's state, timers and counters; only the channels change (swap contract). */
     private void switchDriver(InterfaceDriver next) {
         if (next == driver) {

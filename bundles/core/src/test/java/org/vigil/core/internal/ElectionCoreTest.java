@@ -1,0 +1,229 @@
+package org.vigil.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.framework.ServiceReference;
+import org.vigil.api.driver.InterfaceDriver;
+import org.vigil.api.vrrp.DriverInfo;
+import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.TransitionEvent;
+import org.vigil.auth.internal.NoneAuthenticator;
+
+/**
+ * The DS component with its real election thread: which driver is active (ranking, framework
+ * property, run-time selection) and what an instance sees of a swap (swap contract).
+ */
+class ElectionCoreTest {
+    private static final AtomicLong SERVICE_IDS = new AtomicLong();
+
+    private final FakeLan lan = new FakeLan(() -> System.nanoTime() / 1_000);
+    private final List<Runnable> cleanup = new ArrayList<>();
+    private final ElectionEngineTest.RecordingVips vips = new ElectionEngineTest.RecordingVips();
+
+    @AfterEach
+    void stop() {
+        cleanup.forEach(Runnable::run);
+    }
+
+    private ElectionCore core(Map<String, String> frameworkProperties) {
+        BundleContext context = (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] { BundleContext.class },
+                (proxy, method, args) -> method.getName().equals("getProperty") ? frameworkProperties.get(args[0])
+                        : null);
+        ElectionCore core = new ElectionCore(context);
+        core.bindAuthenticator(new NoneAuthenticator());
+        cleanup.add(core::deactivate);
+        return core;
+    }
+
+    private static ServiceReference<InterfaceDriver> bind(ElectionCore core, FakeLan.Host host, int ranking) {
+        ServiceReference<InterfaceDriver> reference = new FakeReference<>(ranking);
+        core.bindDriver(reference, host);
+        return reference;
+    }
+
+    private InstanceState state(ElectionCore core) {
+        return core.instance("VI_1").orElseThrow().state();
+    }
+
+    @Test
+    void theHighestRankingIsActiveUnlessTheFrameworkPropertyNamesAnother() {
+        ElectionCore core = core(Map.of());
+        bind(core, lan.host("sim", "192.0.2.11"), -100);
+        bind(core, lan.host("linux", "192.0.2.11"), 100);
+        bind(core, lan.host("pcap", "192.0.2.11"), 50);
+        assertThat(core.activeDriver()).contains("linux");
+        assertThat(core.selectedDriver()).isEmpty();
+        assertThat(core.drivers()).containsExactly(new DriverInfo("linux", 100, true),
+                new DriverInfo("pcap", 50, false), new DriverInfo("sim", -100, false));
+
+        ElectionCore named = core(Map.of("vigil.driver", "sim"));
+        bind(named, lan.host("sim", "192.0.2.12"), -100);
+        bind(named, lan.host("linux", "192.0.2.12"), 100);
+        assertThat(named.activeDriver()).contains("sim");
+        assertThat(named.selectedDriver()).contains("sim");
+    }
+
+    @Test
+    void aSelectedNameThatIsAbsentMeansFaultUntilADriverOfThatNameAppears() {
+        ElectionCore core = core(Map.of());
+        FakeLan.Host linux = lan.host("linux", "192.0.2.11");
+        bind(core, linux, 100);
+        core.addInstance(TestConfigs.v3(255, 10).build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
+
+        core.selectDriver("pcap");
+        assertThat(core.activeDriver()).isEmpty();
+        assertThat(core.selectedDriver()).contains("pcap");
+        assertThat(core.drivers()).containsExactly(new DriverInfo("linux", 100, false));
+        assertThat(state(core)).isEqualTo(InstanceState.FAULT);
+        assertThat(linux.openChannels()).isZero();
+
+        FakeLan.Host pcap = lan.host("pcap", "192.0.2.11");
+        bind(core, pcap, 50);
+        assertThat(core.activeDriver()).contains("pcap");
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
+        assertThat(pcap.openChannels()).isEqualTo(1);
+
+        core.selectDriver(null);
+        assertThat(core.activeDriver()).contains("linux");
+        assertThat(core.selectedDriver()).isEmpty();
+    }
+
+    @Test
+    void swapsKeepTheMasterTheVipsAndTheCountersAndThePeerNeverTakesOver() {
+        ElectionCore core = core(Map.of());
+        core.bindVipManager(new FakeReference<>(0), vips);
+        FakeLan.Host linux = lan.host("linux", "192.0.2.11");
+        ServiceReference<InterfaceDriver> linuxRef = bind(core, linux, 100);
+        core.addInstance(TestConfigs.v3(200, 10).build());
+        List<TransitionEvent> peerEvents = peer("192.0.2.12", 100);
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
+        assertThat(vips.held("VI_1")).containsExactly(TestConfigs.vip("192.0.2.249", 24));
+
+        // a higher ranking replaces the active driver; the channel moves before bind returns
+        FakeLan.Host pcap = lan.host("pcap", "192.0.2.11");
+        ServiceReference<InterfaceDriver> pcapRef = bind(core, pcap, 200);
+        assertThat(core.activeDriver()).contains("pcap");
+        assertThat(pcap.openChannels()).isEqualTo(1);
+        assertThat(linux.openChannels()).isZero();
+        long sent = core.instance("VI_1").orElseThrow().counters().advertsSent();
+        await().atMost(Duration.ofSeconds(2)).until(() -> lan.framesFrom("pcap").size() >= 5);
+
+        // by name at run time, back to the lower ranked one
+        core.selectDriver("linux");
+        assertThat(linux.openChannels()).isEqualTo(1);
+        assertThat(pcap.openChannels()).isZero();
+        await().atMost(Duration.ofSeconds(2)).until(() -> lan.framesFrom("linux").size() >= 10);
+        core.selectDriver(null);
+        assertThat(core.activeDriver()).contains("pcap");
+
+        // the active driver goes away: the other takes over before unbind returns
+        core.unbindDriver(pcapRef, pcap);
+        assertThat(core.activeDriver()).contains("linux");
+        assertThat(linux.openChannels()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(2)).until(() -> lan.framesFrom("linux").size() >= 20);
+
+        assertThat(state(core)).isEqualTo(InstanceState.MASTER);
+        assertThat(core.instance("VI_1").orElseThrow().counters().becameMaster()).isEqualTo(1);
+        assertThat(core.instance("VI_1").orElseThrow().counters().advertsSent()).isGreaterThan(sent);
+        assertThat(vips.held("VI_1")).containsExactly(TestConfigs.vip("192.0.2.249", 24));
+        assertThat(lan.wire).noneMatch(f -> f.priority() == 0);
+        assertThat(peerEvents).extracting(TransitionEvent::to).containsOnly(InstanceState.BACKUP);
+
+        // no driver at all: FAULT, and the peer takes over
+        core.unbindDriver(linuxRef, linux);
+        assertThat(core.activeDriver()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.FAULT);
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> peerEvents.stream().anyMatch(e -> e.to() == InstanceState.MASTER));
+    }
+
+    /** A second router on the LAN, a plain engine, recording its transitions. */
+    private List<TransitionEvent> peer(String address, int priority) {
+        ElectionLoop loop = new ElectionLoop("peer-election");
+        Notifier notifier = new Notifier();
+        ElectionEngine engine = new ElectionEngine(loop, (line, detail) -> { }, notifier, 2_000);
+        List<TransitionEvent> events = new CopyOnWriteArrayList<>();
+        engine.listenerAdded(events::add);
+        engine.driverBound(lan.host("peer", address));
+        engine.authenticatorAdded(new NoneAuthenticator());
+        engine.addInstance(TestConfigs.v3(priority, 10).build());
+        cleanup.add(() -> {
+            engine.stopAll();
+            loop.stop(1_000);
+            notifier.close(1_000);
+        });
+        return events;
+    }
+
+    /** Orders as the framework does: higher ranking, then lower service id, compares greater. */
+    static final class FakeReference<S> implements ServiceReference<S> {
+        private final Hashtable<String, Object> properties = new Hashtable<>();
+
+        FakeReference(int ranking) {
+            properties.put(Constants.SERVICE_RANKING, ranking);
+            properties.put(Constants.SERVICE_ID, SERVICE_IDS.incrementAndGet());
+        }
+
+        @Override
+        public Object getProperty(String key) {
+            return properties.get(key);
+        }
+
+        @Override
+        public String[] getPropertyKeys() {
+            return properties.keySet().toArray(String[]::new);
+        }
+
+        @Override
+        public Bundle getBundle() {
+            return null;
+        }
+
+        @Override
+        public Bundle[] getUsingBundles() {
+            return null;
+        }
+
+        @Override
+        public boolean isAssignableTo(Bundle bundle, String className) {
+            return true;
+        }
+
+        @Override
+        public int compareTo(Object other) {
+            FakeReference<?> o = (FakeReference<?>) other;
+            int byRanking = Integer.compare((Integer) getProperty(Constants.SERVICE_RANKING),
+                    (Integer) o.getProperty(Constants.SERVICE_RANKING));
+            return byRanking != 0 ? byRanking
+                    : Long.compare((Long) o.getProperty(Constants.SERVICE_ID), (Long) getProperty(Constants.SERVICE_ID));
+        }
+
+        @Override
+        public Dictionary<String, Object> getProperties() {
+            return new Hashtable<>(properties);
+        }
+
+        @Override
+        public <A> A adapt(Class<A> type) {
+            return null;
+        }
+    }
+}
