@@ -1,0 +1,42 @@
+package org.vigil.notify.script.internal;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+import org.vigil.api.vrrp.ConfigurationPids;
+
+/**
+ * The notify commands of one instance or sync group, read from its configuration: keys
+ * notify.master, notify.backup, notify.fault, notify.stop, notify.deleted and notify, each with an
+ * optional "&lt;key&gt;.user" ("user [group]") as the config bridge writes them.
+ */
+record NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
+
+    /** What happened, as keepalived names it in the generic notify's third argument and the FIFO. */
+    enum Event { MASTER, BACKUP, FAULT, STOP, DELETED }
+
+    /** A command and who runs it (null: the global script user). */
+    record Script(CommandLine command, String user) {
+    }
+
+    static NotifyScripts from(Map<String, ?> props) {
+        Map<Event, Script> specific = new EnumMap<>(Event.class);
+        for (Event e : Event.values()) {
+            Script s = script(props, "notify." + e.name().toLowerCase());
+            if (s != null) {
+                specific.put(e, s);
+            }
+        }
+        return new NotifyScripts(String.valueOf(props.get(ConfigurationPids.NAME)), specific,
+                script(props, ConfigurationPids.Instance.NOTIFY));
+    }
+
+    private static Script script(Map<String, ?> props, String key) {
+        Object command = props.get(key);
+        if (command == null || String.valueOf(command).isBlank()) {
+            return null;
+        }
+        Object user = props.get(key + ".user");
+        return new Script(CommandLine.parse(String.valueOf(command)), user == null ? null : String.valueOf(user));
+    }
+}

@@ -1,0 +1,187 @@
+package org.vigil.notify.script.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.TransitionEvent;
+import org.vigil.api.vrrp.TransitionEvent.Kind;
+
+/** Real scripts that record their arguments, a real FIFO. */
+class ScriptNotifierTest {
+
+    @TempDir
+    Path dir;
+    private ScriptNotifier notifier;
+
+    @AfterEach
+    void stop() {
+        if (notifier != null) {
+            notifier.deactivate();
+        }
+    }
+
+    /** A script appending "name: arg1 arg2 ..." to record.txt. */
+    private String recorder(String name) throws IOException {
+        Path script = dir.resolve(name + ".sh");
+        Files.writeString(script, "#!/bin/sh\necho \"" + name + ": $*\" >> " + dir.resolve("record.txt") + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script.toString();
+    }
+
+    private List<String> records() throws IOException {
+        Path f = dir.resolve("record.txt");
+        return Files.exists(f) ? Files.readAllLines(f) : List.of();
+    }
+
+    private static TransitionEvent event(Kind kind, String name, InstanceState from, InstanceState to, int prio,
+            boolean stopping) {
+        return new TransitionEvent(kind, name, from, to, prio, stopping, Instant.now());
+    }
+
+    private static Map<String, Object> config(String name, Object... kv) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", name);
+        for (int i = 0; i < kv.length; i += 2) {
+            p.put((String) kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void instanceScriptsGetTheirArgumentsAndGenericNotifyGetsKeepalivedsFour() throws IOException {
+        notifier = new ScriptNotifier(Map.of(), false);
+        notifier.addInstance(NotifyScripts.from(config("VI_1",
+                "notify.master", recorder("master") + " 'to master' x",
+                "notify.backup", recorder("backup"),
+                "notify.fault", recorder("fault"),
+                "notify", recorder("generic"))));
+
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.INIT, InstanceState.BACKUP, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 2);
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 4);
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.FAULT, 90, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 6);
+
+        assertThat(records()).containsExactlyInAnyOrder(
+                "backup: ", "generic: INSTANCE VI_1 BACKUP 100",
+                "master: to master x", "generic: INSTANCE VI_1 MASTER 100",
+                "fault: ", "generic: INSTANCE VI_1 FAULT 90");
+    }
+
+    @Test
+    void stopAndDeletedAndGroups() throws IOException {
+        notifier = new ScriptNotifier(Map.of(), false);
+        NotifyScripts vi = NotifyScripts.from(config("VI_1",
+                "notify.stop", recorder("stop"), "notify.deleted", recorder("deleted"), "notify", recorder("generic")));
+        notifier.addInstance(vi);
+        notifier.addGroup(NotifyScripts.from(config("G1", "notify.master", recorder("gmaster"),
+                "notify", recorder("ggeneric"))));
+
+        notifier.transition(event(Kind.GROUP, "G1", InstanceState.BACKUP, InstanceState.MASTER, 0, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 2);
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.INIT, 150, true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 4);
+        notifier.removeInstance(vi, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 6);
+
+        assertThat(records()).containsExactlyInAnyOrder(
+                "gmaster: ", "ggeneric: GROUP G1 MASTER 0",
+                "stop: ", "generic: INSTANCE VI_1 STOP 150",
+                "deleted: ", "generic: INSTANCE VI_1 DELETED 150");
+    }
+
+    @Test
+    void aHangingScriptIsKilledAndDelaysNothing() throws IOException {
+        notifier = new ScriptNotifier(Map.of(ScriptNotifier.TIMEOUT_KEY, 500L), false);
+        Path hang = dir.resolve("hang.sh");
+        Files.writeString(hang, "#!/bin/sh\necho $$ > " + dir.resolve("hang.pid") + "\nexec sleep 600\n");
+        Files.setPosixFilePermissions(hang, PosixFilePermissions.fromString("rwxr-xr-x"));
+        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.master", hang.toString(),
+                "notify.backup", recorder("backup"))));
+
+        // The caller (the core's notification thread) only queues.
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> notifier
+                .transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("hang.pid"))
+                && !Files.readString(dir.resolve("hang.pid")).isBlank());
+        long pid = Long.parseLong(Files.readString(dir.resolve("hang.pid")).strip());
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> notifier
+                .transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.BACKUP, 100, false)));
+        // The next script runs while the first still hangs, and the hanging one is killed at its timeout.
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().contains("backup: "));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
+    void runsAsTheConfiguredUserWhenRoot() throws IOException {
+        Assumptions.assumeTrue(RunAs.runningAsRoot(), "needs root to switch user");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path script = dir.resolve("id.sh");
+        Files.writeString(script, "#!/bin/sh\nid -un > " + dir.resolve("who.txt") + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        notifier = new ScriptNotifier(Map.of("script.user", "root"), true);
+        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.master", script.toString(),
+                "notify.master.user", "nobody")));
+
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("who.txt"))
+                && !Files.readString(dir.resolve("who.txt")).isBlank());
+        assertThat(Files.readString(dir.resolve("who.txt")).strip()).isEqualTo("nobody");
+    }
+
+    @Test
+    void writesKeepalivedsFifoLineAndNeverWaitsForAReader() throws Exception {
+        Path fifo = dir.resolve("notify.fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mk.waitFor(5, TimeUnit.SECONDS) && mk.exitValue() == 0).isTrue();
+        notifier = new ScriptNotifier(Map.of("notify.fifo", fifo.toString()), false);
+
+        // Nobody reads yet: the event must still return at once.
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> notifier
+                .transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false)));
+        notifier.transition(event(Kind.GROUP, "G1", InstanceState.BACKUP, InstanceState.MASTER, 0, false));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.INIT, 100, true));
+
+        CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader r = Files.newBufferedReader(fifo, StandardCharsets.UTF_8)) {
+                return List.of(r.readLine(), r.readLine(), r.readLine());
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        assertThat(read.get(10, TimeUnit.SECONDS)).containsExactly(
+                "INSTANCE \"VI_1\" MASTER 100", "GROUP \"G1\" MASTER 0", "INSTANCE \"VI_1\" STOP 100");
+    }
+
+    @Test
+    void createsTheFifoWhenMissing() {
+        Path fifo = dir.resolve("made.fifo");
+        notifier = new ScriptNotifier(Map.of("notify.fifo", fifo.toString()), false);
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fifo));
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+    }
+}
