@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceCounters;
 import org.vigil.api.vrrp.InstanceStatus;
 
@@ -30,6 +31,31 @@ final class StatusFormatter {
     StatusFormatter(Clock clock, ZoneId zone) {
         this.clock = clock;
         this.timeFormat = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(zone);
+    }
+
+    /**
+     * The drivers present, highest ranked first, the active one marked with '*'; then what decides
+     * (a selected name, or the ranking), and a warning when the selected driver is absent.
+     */
+    String drivers(List<DriverInfo> drivers, String selected) {
+        StringBuilder out = new StringBuilder();
+        if (drivers.isEmpty()) {
+            out.append("No interface drivers present.\n");
+        } else {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] { "", "DRIVER", "RANKING" });
+            for (DriverInfo d : drivers) {
+                rows.add(new String[] { d.active() ? "*" : "", d.name(), Integer.toString(d.ranking()) });
+            }
+            out.append(table(rows)).append('\n');
+        }
+        out.append(selected == null ? "Selected by ranking." : "Selected by name: " + selected + ".");
+        if (drivers.stream().noneMatch(DriverInfo::active)) {
+            out.append(selected != null && drivers.stream().noneMatch(d -> d.name().equals(selected))
+                    ? "\nNo driver named '" + selected + "' is present: every instance is in FAULT until one appears."
+                    : "\nNo interface driver is active: every instance is in FAULT.");
+        }
+        return out.toString();
     }
 
     /** One line per instance under a header, columns as wide as their widest cell. */

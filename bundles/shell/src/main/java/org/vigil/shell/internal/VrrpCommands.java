@@ -2,6 +2,7 @@ package org.vigil.shell.internal;
 
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.apache.felix.service.command.Descriptor;
@@ -16,6 +17,10 @@ import org.vigil.api.vrrp.VrrpService;
 @Component(service = VrrpCommands.class)
 @GogoCommand(scope = "vrrp", function = { "list", "show", "driver" })
 public final class VrrpCommands {
+
+    /** What {@code vrrp:driver} takes for "the framework property, else the highest ranking". */
+    static final String AUTO = "auto";
+    private static final Pattern DRIVER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
 
     private final VrrpService vrrp;
     private final StatusFormatter formatter;
@@ -42,9 +47,19 @@ public final class VrrpCommands {
         return formatter.show(status);
     }
 
-    @Descriptor("names the interface driver the election core uses")
+    @Descriptor("lists the interface drivers present and marks the one the election core uses")
     public String driver() {
-        return vrrp.activeDriver().orElse("none: no interface driver is bound, instances are in FAULT");
+        return formatter.drivers(vrrp.drivers(), vrrp.selectedDriver().orElse(null));
+    }
+
+    @Descriptor("selects the interface driver at run time, keeping every instance's state; 'auto' returns to the default")
+    public String driver(@Descriptor("the driver name: linux, pcap, sim; or auto") String name) {
+        String wanted = name.trim();
+        if (!DRIVER_NAME.matcher(wanted).matches()) {
+            throw new IllegalArgumentException("Not a driver name: '" + name + "' (linux, pcap, sim, or auto)");
+        }
+        vrrp.selectDriver(AUTO.equals(wanted) ? null : wanted);
+        return formatter.drivers(vrrp.drivers(), vrrp.selectedDriver().orElse(null));
     }
 
     private String known() {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
+import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.api.vrrp.VrrpService;
 
@@ -36,12 +37,83 @@ class VrrpCommandsTest {
     }
 
     @Test
-    void driverNamesTheActiveDriverOrSaysThereIsNone() {
-        assertThat(commands(List.of(), "sim").driver()).isEqualTo("sim");
-        assertThat(commands(List.of(), null).driver()).startsWith("none");
+    void driverListsTheDriversPresentAndMarksTheActiveOne() {
+        FakeDrivers drivers = new FakeDrivers();
+        VrrpCommands commands = new VrrpCommands(drivers, new StatusFormatter(CLOCK, ZoneOffset.UTC));
+
+        assertThat(commands.driver()).isEqualTo("""
+                   DRIVER  RANKING
+                *  linux   100
+                   pcap    50
+                   sim     -100
+                Selected by ranking.""");
     }
 
-    private static VrrpCommands commands(List<InstanceStatus> instances, String driver) {
+    @Test
+    void driverWithANameSelectsItAndAutoReturnsToTheRanking() {
+        FakeDrivers drivers = new FakeDrivers();
+        VrrpCommands commands = new VrrpCommands(drivers, new StatusFormatter(CLOCK, ZoneOffset.UTC));
+
+        assertThat(commands.driver("pcap")).contains("*  pcap").endsWith("Selected by name: pcap.");
+        assertThat(drivers.selected).isEqualTo("pcap");
+        assertThat(commands.driver("auto")).contains("*  linux").endsWith("Selected by ranking.");
+        assertThat(drivers.selected).isNull();
+    }
+
+    @Test
+    void anAbsentDriverNameIsSelectedAndTheOutputSaysTheInstancesAreInFault() {
+        FakeDrivers drivers = new FakeDrivers();
+        VrrpCommands commands = new VrrpCommands(drivers, new StatusFormatter(CLOCK, ZoneOffset.UTC));
+
+        assertThat(commands.driver("xdp")).doesNotContain("*")
+                .endsWith("No driver named 'xdp' is present: every instance is in FAULT until one appears.");
+        assertThatThrownBy(() -> commands.driver("li nux")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("Not a driver name: 'li nux'");
+        assertThat(drivers.selected).isEqualTo("xdp");
+    }
+
+    /** Three drivers by ranking; a selected name wins when present, else nothing is active. */
+    private static final class FakeDrivers implements VrrpService {
+        private final List<DriverInfo> present = List.of(new DriverInfo("linux", 100, false),
+                new DriverInfo("pcap", 50, false), new DriverInfo("sim", -100, false));
+        String selected;
+
+        @Override
+        public List<InstanceStatus> instances() {
+            return List.of();
+        }
+
+        @Override
+        public Optional<InstanceStatus> instance(String name) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> activeDriver() {
+            if (selected == null) {
+                return Optional.of("linux");
+            }
+            return present.stream().map(DriverInfo::name).filter(selected::equals).findFirst();
+        }
+
+        @Override
+        public List<DriverInfo> drivers() {
+            String active = activeDriver().orElse(null);
+            return present.stream().map(d -> new DriverInfo(d.name(), d.ranking(), d.name().equals(active))).toList();
+        }
+
+        @Override
+        public void selectDriver(String nameOrNull) {
+            selected = nameOrNull;
+        }
+
+        @Override
+        public Optional<String> selectedDriver() {
+            return Optional.ofNullable(selected);
+        }
+    }
+
+    static VrrpCommands commands(List<InstanceStatus> instances, String driver) {
         VrrpService service = new VrrpService() {
             @Override
             public List<InstanceStatus> instances() {
