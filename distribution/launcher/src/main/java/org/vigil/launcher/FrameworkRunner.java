@@ -46,6 +46,7 @@ final class FrameworkRunner {
     int run() throws Exception {
         Path runtimeDir = Files.createTempDirectory("vigil-" + ProcessHandle.current().pid() + "-");
         Path pidFile = options.pidFile != null ? options.pidFile : Home.defaultPidFile(home);
+        Path controlSocket = Home.controlSocket(pidFile).toAbsolutePath();
         Framework framework = null;
         try {
             writePidFile(pidFile);
@@ -64,7 +65,9 @@ final class FrameworkRunner {
             Files.createDirectories(configDir);
             writeSimulatedLanConfig(configDir);
 
-            framework = new FrameworkFactory().newFramework(frameworkProperties(runtimeDir, configDir, config));
+            Map<String, String> properties = frameworkProperties(runtimeDir, configDir, config);
+            properties.put("vigil.ctl.socket", controlSocket.toString());
+            framework = new FrameworkFactory().newFramework(properties);
             framework.init();
             installBundles(framework);
             Framework running = framework;
@@ -76,6 +79,7 @@ final class FrameworkRunner {
             return end.getType() == FrameworkEvent.ERROR ? 1 : 0;
         } finally {
             Files.deleteIfExists(pidFile);
+            Files.deleteIfExists(controlSocket);
             deleteTree(runtimeDir);
         }
     }

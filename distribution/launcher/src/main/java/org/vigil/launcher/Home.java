@@ -25,6 +25,16 @@ final class Home {
         }
     }
 
+    /**
+     * The daemon's control socket: the pid file's path with ".ctl" for ".pid" (/run/vigil.ctl), so
+     * that daemons with their own pid files (one per network namespace, say) never share one.
+     */
+    static Path controlSocket(Path pidFile) {
+        String name = pidFile.getFileName().toString();
+        String ctl = name.endsWith(".pid") ? name.substring(0, name.length() - 4) + ".ctl" : name + ".ctl";
+        return pidFile.resolveSibling(ctl);
+    }
+
     /** keepalived uses /run/keepalived.pid; Vigil uses /run/vigil.pid where it may. */
     static Path defaultPidFile(Path home) {
         Path run = Path.of("/run");

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vigil", sortOptions = false, versionProvider = Vigil.Version.class,
         description = "Keeps service addresses alive with VRRP: keepalived, rebuilt on OSGi.",
-        subcommands = { DemoCommand.class },
+        subcommands = { DemoCommand.class, CtlCommand.class },
         footer = { "", "Exit status of -t: 0 when valid, 5 (as keepalived) with errors, printed as file:line: message." })
 public final class Vigil implements Callable<Integer> {
 
@@ -82,7 +82,10 @@ public final class Vigil implements Callable<Integer> {
     }
 
     static CommandLine commandLine() {
-        return new CommandLine(new Vigil()).setUsageHelpAutoWidth(true);
+        CommandLine cli = new CommandLine(new Vigil()).setUsageHelpAutoWidth(true);
+        // everything after the command's name is the command's, options included (vrrp:show -x)
+        cli.getSubcommands().get("ctl").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        return cli;
     }
 
     static String versionString() {
