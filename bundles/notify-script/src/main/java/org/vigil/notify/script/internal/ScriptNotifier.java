@@ -22,14 +22,17 @@ import org.vigil.notify.script.internal.NotifyScripts.Script;
 
 /**
  * keepalived's notify scripts and notify FIFO as a {@link TransitionListener}. Reads the global
- * configuration (script_user, notify_fifo, vrrp_notify_fifo and Vigil's notify.script.* tuning);
+ * configuration (script_user, notify_fifo, vrrp_notify_fifo) and Vigil's own tuning from PID
+ * {@value #PID} (notify.script.timeout.ms, .threads, .queue; the bridge owns the global PID);
  * the per instance and per sync group scripts arrive from {@link InstanceNotifyConfig} and
  * {@link GroupNotifyConfig}. {@link #transition} only queues work and returns.
  */
-@Component(configurationPid = ConfigurationPids.GLOBAL, configurationPolicy = ConfigurationPolicy.OPTIONAL,
+@Component(configurationPid = {ConfigurationPids.GLOBAL, ScriptNotifier.PID}, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {TransitionListener.class, ScriptNotifier.class})
 public class ScriptNotifier implements TransitionListener {
 
+    /** Vigil's own settings, kept apart from the keepalived.conf bridge's global configuration. */
+    static final String PID = "org.vigil.notify.script";
     /** Vigil extension: how long a notify script may run before it is killed, ms. */
     static final String TIMEOUT_KEY = "notify.script.timeout.ms";
     static final long DEFAULT_TIMEOUT_MS = 30_000;

@@ -1,0 +1,162 @@
+package org.vigil.notify.mail.internal;
+
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.api.vrrp.ConfigurationPids;
+import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.TransitionEvent;
+import org.vigil.api.vrrp.TransitionEvent.Kind;
+import org.vigil.api.vrrp.TransitionListener;
+import org.vigil.notify.mail.internal.MailFormat.Event;
+
+/**
+ * keepalived's SMTP alerts as a {@link TransitionListener}. {@link #transition} formats the
+ * message and queues it; a worker thread of its own delivers, with a few tries and a growing
+ * delay. The queue is bounded: when it is full the oldest mail is dropped with a log line, so an
+ * unreachable server costs log lines, never a stalled thread elsewhere.
+ */
+@Component(configurationPid = {ConfigurationPids.GLOBAL, MailNotifier.PID},
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {TransitionListener.class, MailNotifier.class})
+public class MailNotifier implements TransitionListener {
+
+    /** Vigil's own mail settings (STARTTLS, AUTH, queue, tries), apart from the bridge's global PID. */
+    static final String PID = "org.vigil.notify.mail";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MailNotifier.class);
+
+    /** One mail waiting for delivery. */
+    record Mail(String subject, byte[] content) {
+    }
+
+    private final MailSettings settings;
+    private final LinkedBlockingDeque<Mail> queue;
+    private final Thread worker;
+    private final Map<String, Boolean> alerts = new ConcurrentHashMap<>();
+    private final Map<String, Event> lastMailed = new ConcurrentHashMap<>();
+    private volatile boolean stopped;
+
+    @Activate
+    public MailNotifier(Map<String, ?> config) {
+        this(MailSettings.from(config));
+    }
+
+    MailNotifier(MailSettings settings) {
+        this.settings = settings;
+        this.queue = new LinkedBlockingDeque<>(Math.max(1, settings.queueSize()));
+        this.worker = new Thread(this::deliverLoop, "vigil-notify-mail");
+        worker.setDaemon(true);
+        if (settings.enabled()) {
+            LOG.info("SMTP alerts enabled: {}", settings);
+            worker.start();
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        stopped = true;
+        worker.interrupt();
+    }
+
+    /** smtp_alert of one instance or group (the bridge resolves it against the global settings). */
+    void setAlert(Kind kind, String name, boolean alert) {
+        alerts.put(key(kind, name), alert);
+    }
+
+    void removed(Kind kind, String name, boolean deleted) {
+        Boolean alert = alerts.remove(key(kind, name));
+        if (deleted && Boolean.TRUE.equals(alert)) {
+            mail(kind, name, Event.DELETED, java.time.ZonedDateTime.now());
+        }
+    }
+
+    @Override
+    public void transition(TransitionEvent e) {
+        Event event;
+        if (e.stopping()) {
+            event = Event.STOP;
+        } else if (e.to() == InstanceState.INIT) {
+            return;
+        } else {
+            event = Event.valueOf(e.to().name());
+        }
+        if (!alerts.getOrDefault(key(e.kind(), e.name()), settings.defaultAlert())) {
+            return;
+        }
+        mail(e.kind(), e.name(), event, e.time().atZone(ZoneId.systemDefault()));
+    }
+
+    private void mail(Kind kind, String name, Event event, java.time.ZonedDateTime when) {
+        if (!settings.enabled() || settings.noEmailFaults() && event == Event.FAULT) {
+            return;
+        }
+        // keepalived mails a state once, not again until it changes.
+        if (lastMailed.put(key(kind, name), event) == event) {
+            return;
+        }
+        String subject = MailFormat.subject(settings.routerId(), kind, name, event);
+        Mail mail = new Mail(subject, MailFormat.message(when, settings.from(), settings.to(), subject,
+                MailFormat.body(kind, event)));
+        while (!queue.offerLast(mail)) {
+            Mail dropped = queue.pollFirst();
+            if (dropped != null) {
+                LOG.warn("SMTP queue full ({} mails), dropping the oldest: {}", settings.queueSize(), dropped.subject());
+            }
+        }
+    }
+
+    /** Mails waiting, for tests and status. */
+    List<Mail> pending() {
+        return List.copyOf(queue);
+    }
+
+    private void deliverLoop() {
+        while (!stopped) {
+            Mail mail;
+            try {
+                mail = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            deliver(mail);
+        }
+    }
+
+    private void deliver(Mail mail) {
+        long delay = settings.retryDelayMs();
+        for (int attempt = 1; attempt <= settings.tries(); attempt++) {
+            try {
+                SmtpSender.send(settings, mail.content());
+                LOG.info("Remote SMTP server [{}]:{} connected. SMTP alert successfully sent: {}", settings.host(),
+                        settings.port(), mail.subject());
+                return;
+            } catch (Exception e) {
+                LOG.warn("SMTP alert \"{}\" to [{}]:{} failed (try {} of {}): {}", mail.subject(), settings.host(),
+                        settings.port(), attempt, settings.tries(), e.toString());
+            }
+            if (attempt < settings.tries()) {
+                try {
+                    TimeUnit.MILLISECONDS.sleep(delay);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                delay *= 2;
+            }
+        }
+        LOG.error("SMTP alert \"{}\" not sent, giving up", mail.subject());
+    }
+
+    private static String key(Kind kind, String name) {
+        return kind + "/" + name;
+    }
+}
