@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.BeforeClass;
 import org.junit.Test;
 
-/** The built appliance layout, driven as an operator would: bin/vigil -t, -v, demo. */
+/** The built appliance layout, driven as an operator would: bin/vigil -t, -v, demo, ctl. */
 public class DistributionIT {
     private static Path home;
     private static Path work;
@@ -123,6 +123,50 @@ public class DistributionIT {
         for (String opt : new String[] { "--use-file", "--config-test", "--dont-fork", "--log-console", "--log-detail", "--pid" }) {
             assertTrue(opt, h.output().contains(opt));
         }
+    }
+
+    @Test
+    public void ctlRunsConsoleCommandsInTheRunningDaemon() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("ctl")).toAbsolutePath();
+        Path pid = dir.resolve("vigil.pid");
+        Path socket = dir.resolve("vigil.ctl");
+        Path conf = write("ctl.conf", twoRouterConfig("lan0", "MASTER", 150));
+        int lanPort = 44_000 + 16 * (int) (Math.random() * 100);
+        Process daemon = new ProcessBuilder(home.resolve("bin/vigil").toString(), "-n", "-l", "-f", conf.toString(),
+                "-p", pid.toString(), "--sim-lan", Integer.toString(lanPort), "--sim-node", "r1",
+                "--sim-interface", "lan0 192.0.2.11/24").redirectErrorStream(true)
+                .redirectOutput(work.resolve("ctl-daemon.out").toFile()).start();
+        try {
+            // alone on its LAN: MASTER after 3 x 1 s + skew
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Result list = null;
+            while (System.nanoTime() < deadline && (list == null || !list.output().contains("VI_1  MASTER"))) {
+                list = vigil(30, "ctl", "-p", pid.toString(), "vrrp:list");
+                Thread.sleep(200);
+            }
+            assertTrue(list + "\n" + Files.readString(work.resolve("ctl-daemon.out")),
+                    list.exit() == 0 && list.output().startsWith("NAME") && list.output().contains("VI_1  MASTER"));
+            assertEquals("rw-------",
+                    java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
+
+            Result drivers = vigil(30, "ctl", "-p", pid.toString(), "vrrp:driver");
+            assertEquals(drivers.output(), 0, drivers.exit());
+            assertTrue(drivers.output(), drivers.output().contains("*  sim"));
+
+            Result failing = vigil(30, "ctl", "-p", pid.toString(), "vrrp:show", "VI_9");
+            assertEquals(failing.output(), 1, failing.exit());
+            assertTrue(failing.output(), failing.output().contains("No VRRP instance named 'VI_9'"));
+
+            Result missing = vigil(30, "ctl", "-p", dir.resolve("other.pid").toString(), "vrrp:list");
+            assertEquals(missing.output(), 3, missing.exit());
+            assertTrue(missing.output(), missing.output().startsWith("vigil ctl: no Vigil daemon: ")
+                    && missing.output().contains("other.ctl"));
+        } finally {
+            daemon.destroy(); // SIGTERM: the daemon stops as keepalived does and removes its files
+            assertTrue("daemon stopped", daemon.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertTrue("socket removed on exit", Files.notExists(socket));
+        assertTrue("pid file removed on exit", Files.notExists(pid));
     }
 
     @Test
