@@ -15,7 +15,10 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.pcap4j.core.BpfProgram.BpfCompileMode;
+import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
+import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.Pcaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,8 +50,13 @@ public final class PcapDriver implements InterfaceDriver {
     /** IANA protocol numbers: VRRP (RFC 5798 section 5.1.1.4) and AH (RFC 4302). */
     static final int PROTOCOL_VRRP = 112;
     static final int PROTOCOL_AH = 51;
-    /** Present in every network namespace: where activation proves it may capture. */
-    private static final String PROBE_INTERFACE = "lo";
+    /**
+     * libpcap's pseudo-device on every interface: activation proves it may capture there. Not
+     * "lo", which is down in a fresh network namespace, and pcap refuses a down interface.
+     */
+    private static final String PROBE_INTERFACE = "any";
+    /** A capture filter no Ethernet frame passes (length at most 1). */
+    private static final String NOTHING = "less 1";
 
     @ObjectClassDefinition(name = "Vigil pcap interface driver",
             description = "Captures and injects VRRP at layer 2 through pcap4j and libpcap; needs CAP_NET_RAW. Runs without configuration.")
@@ -230,12 +238,19 @@ public final class PcapDriver implements InterfaceDriver {
             sender = senders.get(interfaceName);
             if (sender == null || !sender.isOpen()) {
                 sender = PcapPort.openHandle(interfaceName);
+                try {
+                    // Never read: a filter that matches nothing keeps its buffer empty
+                    sender.setFilter(NOTHING, BpfCompileMode.OPTIMIZE);
+                } catch (PcapNativeException | NotOpenException e) {
+                    sender.close();
+                    throw new IOException("filter on " + interfaceName + ": " + e.getMessage(), e);
+                }
                 senders.put(interfaceName, sender);
             }
         }
         try {
             sender.sendPacket(bytes, length);
-        } catch (org.pcap4j.core.PcapNativeException | org.pcap4j.core.NotOpenException e) {
+        } catch (PcapNativeException | NotOpenException e) {
             throw new IOException("sending a frame on " + interfaceName + ": " + e.getMessage(), e);
         }
     }

@@ -38,7 +38,7 @@ final class PcapPort {
     /** What the channels can want: VRRP over IPv4 and IPv6, AH (VRRPv2 only, so IPv4). */
     static final String FILTER = "ip proto 112 or ip proto 51 or ip6 proto 112";
     private static final int SNAPLEN = 2048;
-    /** How long a capture read blocks, so close is seen within about this. */
+    /** Read timeout; immediate mode delivers each frame at once, and close breaks the loop. */
     private static final int READ_TIMEOUT_MILLIS = 100;
     private static final long JOIN_MILLIS = 2000;
     private static final long ADDRESS_REFRESH_NANOS = 1_000_000_000L;
@@ -232,11 +232,20 @@ final class PcapPort {
         return localAddresses.contains(address);
     }
 
-    /** Stops the capture thread (within one read timeout) and releases the handle. */
+    /**
+     * Stops the capture thread and releases the handle. In immediate mode libpcap's read blocks
+     * past its timeout; pcap_breakloop wakes it (libpcap 1.10 signals an eventfd the read polls),
+     * and the read then returns PCAP_ERROR_BREAK, which pcap4j throws as EOFException.
+     */
     void close() {
         closed = true;
         memberships.values().forEach(PcapPort::closeQuietly);
         memberships.clear();
+        try {
+            handle.breakLoop();
+        } catch (NotOpenException e) {
+            // the capture thread is already gone
+        }
         if (Thread.currentThread() != capture) {
             try {
                 capture.join(JOIN_MILLIS);
