@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what the network-namespace lab tests (distribution/lab) need from Debian:
-# keepalived as the reference peer, tcpdump/tshark for captures, iproute2, nftables, ping.
+# keepalived as the reference peer, tcpdump/tshark for captures, iproute2, nftables, ping,
+# libpcap0.8 for driver-pcap (pcap4j loads libpcap.so.0.8 through JNA).
 # Run as root: installs missing packages (one apt-get update first). Without root: a note only,
 # the lab tests then skip themselves (or fail under CI=true).
 set -euo pipefail
 
-packages=(keepalived tcpdump tshark iproute2 nftables iputils-ping)
+packages=(keepalived tcpdump tshark iproute2 nftables iputils-ping libpcap0.8)
 
 missing=()
 for p in "${packages[@]}"; do
