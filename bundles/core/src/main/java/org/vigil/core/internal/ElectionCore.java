@@ -290,4 +290,19 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     public void removeSyncGroup(String name) {
         engine.removeSyncGroup(name);
     }
+
+    @Override
+    public void addScript(ScriptSpec spec) {
+        engine.addScript(spec);
+    }
+
+    @Override
+    public void removeScript(String name) {
+        engine.removeScript(name);
+    }
+
+    @Override
+    public void scriptSecurity(boolean enabled, String scriptUser) {
+        engine.scriptSecurity(enabled, scriptUser);
+    }
 }

@@ -73,6 +73,8 @@ final class ElectionEngine implements InstanceRegistry {
     private AutoCloseable linkWatch;
     private boolean propagating;
 
+    private final Tracking tracking;
+
     private volatile VipManager vipManager;
     private volatile String driverName;
     private final AtomicInteger pendingPackets = new AtomicInteger();
@@ -84,6 +86,26 @@ final class ElectionEngine implements InstanceRegistry {
         this.log = log;
         this.notifier = notifier;
         this.callTimeoutMillis = callTimeoutMillis;
+        this.tracking = new Tracking(loop, log, new Tracking.Host() {
+            @Override
+            public void apply(String instance, int adjustment, boolean fault) {
+                applyTracking(instance, adjustment, fault);
+            }
+
+            @Override
+            public Optional<Boolean> linkUp(String iface) {
+                Boolean known = linkState.get(iface);
+                if (known != null) {
+                    return Optional.of(known);
+                }
+                return driver == null ? Optional.empty() : driver.link(iface).map(LinkInfo::up);
+            }
+        }, ScriptSecurity.Host.system());
+    }
+
+    /** Loop-confined; for tests of this package. */
+    Tracking tracking() {
+        return tracking;
     }
 
     VrrpLog log() {
@@ -157,6 +179,7 @@ final class ElectionEngine implements InstanceRegistry {
         for (InstanceRuntime rt : instances.values()) {
             applyConditions(rt);
         }
+        tracking.refreshLinks();
         if (previous != null) {
             log.line("Interface driver " + previous.name() + " replaced by " + next.name(), false);
         }
@@ -211,6 +234,7 @@ final class ElectionEngine implements InstanceRegistry {
                 applyConditions(rt);
             }
         }
+        tracking.linkChanged(iface);
     }
 
     void vipManagerBound(VipManager manager) {
@@ -293,6 +317,8 @@ final class ElectionEngine implements InstanceRegistry {
         byIdentity.put(config.identity(), rt);
         newSession(rt);
         openChannel(rt);
+        // before the start, so that a failed tracker means FAULT (init) and the first advert has the tracked priority
+        tracking.instanceConfigured(config.name(), config.tracks());
         rt.machine.start(rt.usable() && !groupHeld(rt));
         applyConditions(rt);
     }
@@ -315,8 +341,10 @@ final class ElectionEngine implements InstanceRegistry {
             if (!previousName.equals(config.name())) {
                 instances.remove(previousName);
                 instances.put(config.name(), rt);
+                tracking.instanceRemoved(previousName);
             }
             rt.reconfigure(config);
+            tracking.instanceConfigured(config.name(), config.tracks());
             if (!before.authType().equals(config.authType()) || !before.authKey().equals(config.authKey())
                     || before.version() != config.version()) {
                 newSession(rt);
@@ -343,6 +371,7 @@ final class ElectionEngine implements InstanceRegistry {
         if (rt == null) {
             return;
         }
+        tracking.instanceRemoved(name);
         rt.machine.stop();
         rt.closeChannel();
         byIdentity.remove(rt.config.identity());
@@ -355,8 +384,49 @@ final class ElectionEngine implements InstanceRegistry {
                 remove(name);
             }
             closeLinkWatch();
+            tracking.close();
             return null;
         });
+    }
+
+    // ---- tracking -----------------------------------------------------------------------------
+
+    /** A vrrp_script added or changed. */
+    @Override
+    public void addScript(ScriptSpec spec) {
+        call(() -> {
+            tracking.scriptConfigured(spec);
+            return null;
+        });
+    }
+
+    @Override
+    public void removeScript(String name) {
+        call(() -> {
+            tracking.scriptRemoved(name);
+            return null;
+        });
+    }
+
+    @Override
+    public void scriptSecurity(boolean enabled, String scriptUser) {
+        call(() -> {
+            tracking.securityConfigured(enabled, scriptUser);
+            return null;
+        });
+    }
+
+    /** Tracking's verdict for an instance: its priority adjustment and whether it is held in FAULT. */
+    private void applyTracking(String name, int adjustment, boolean fault) {
+        InstanceRuntime rt = instances.get(name);
+        if (rt == null) {
+            return;
+        }
+        rt.machine.setPriorityAdjustment(adjustment);
+        if (rt.trackFault != fault) {
+            rt.trackFault = fault;
+            applyConditions(rt);
+        }
     }
 
     /** Sets the tracking adjustment of an instance (the hook for track_* in a later issue). */

@@ -25,6 +25,7 @@ import org.vigil.codec.VrrpCodec;
  * @param virtualRoutes virtual_routes, added and removed with the addresses
  * @param masterAnnounce the garp_master_* schedule on becoming master
  * @param lowerPrioAnnounce the garp_lower_prio_* schedule of a master hearing a lower priority
+ * @param tracks track_script, track_interface and track_file entries
  */
 public record InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
         int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
@@ -32,7 +33,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
         InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
         boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
-        AnnouncePolicy lowerPrioAnnounce) {
+        AnnouncePolicy lowerPrioAnnounce, Tracks tracks) {
 
     public InstanceConfig {
         Objects.requireNonNull(name, "name");
@@ -64,6 +65,21 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         if (downTimerAdverts < 1) {
             downTimerAdverts = VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS;
         }
+        tracks = tracks == null ? Tracks.NONE : tracks;
+    }
+
+    /** Without tracking. */
+    public InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
+            int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
+            AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
+            List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
+            InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
+            boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
+            AnnouncePolicy lowerPrioAnnounce) {
+        this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
+                preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
+                mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
+                masterAnnounce, lowerPrioAnnounce, Tracks.NONE);
     }
 
     /** Without virtual routes, with keepalived's default announcement schedule. */

@@ -54,7 +54,9 @@ final class InstanceConfigParser {
                 mcast == null || mcast.isBlank() ? null : literal(mcast), bool(p, Instance.V3_CHECKSUM_AS_V2, false),
                 integer(p, Instance.DOWN_TIMER_ADVERTS, VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS),
                 bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false),
-                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), masterAnnounce(p), lowerPrioAnnounce(p));
+                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), masterAnnounce(p), lowerPrioAnnounce(p),
+                Tracks.parse(strings(p, Instance.TRACK_SCRIPT), strings(p, Instance.TRACK_INTERFACE),
+                        strings(p, Instance.TRACK_FILE)));
     }
 
     // garp_* keys as the config bundle writes them (keyword with '_' turned into '.'), seconds
@@ -200,17 +202,17 @@ final class InstanceConfigParser {
         return v == null ? dflt : String.valueOf(v);
     }
 
-    private static int integer(Map<String, ?> p, String key, int dflt) {
+    static int integer(Map<String, ?> p, String key, int dflt) {
         Object v = p.get(key);
         return v == null ? dflt : v instanceof Number n ? n.intValue() : Integer.parseInt(String.valueOf(v).trim());
     }
 
-    private static long longValue(Map<String, ?> p, String key, long dflt) {
+    static long longValue(Map<String, ?> p, String key, long dflt) {
         Object v = p.get(key);
         return v == null ? dflt : v instanceof Number n ? n.longValue() : Long.parseLong(String.valueOf(v).trim());
     }
 
-    private static boolean bool(Map<String, ?> p, String key, boolean dflt) {
+    static boolean bool(Map<String, ?> p, String key, boolean dflt) {
         Object v = p.get(key);
         return v == null ? dflt : v instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(v).trim());
     }

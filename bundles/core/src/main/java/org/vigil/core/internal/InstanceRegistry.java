@@ -19,4 +19,12 @@ public interface InstanceRegistry {
     void addSyncGroup(String name, List<String> members);
 
     void removeSyncGroup(String name);
+
+    /** A vrrp_script added or changed (a changed script starts over). */
+    void addScript(ScriptSpec spec);
+
+    void removeScript(String name);
+
+    /** global_defs enable_script_security and script_user (null when unset). */
+    void scriptSecurity(boolean enabled, String scriptUser);
 }

@@ -37,6 +37,8 @@ final class InstanceRuntime implements InstanceActions {
     AuthSession session;
     Authenticator sessionSource;
     boolean linkUp;
+    /** A tracked script, interface or file with weight 0 (or a file below -253) says FAULT. */
+    boolean trackFault;
     private byte[] addressBytes;
     private final byte[] authData = new byte[VrrpCodec.V2_AUTH_DATA_LENGTH];
     /** auth_type AH: the whole IPv4 datagram, built by the session; allocated on first use. */
@@ -63,7 +65,7 @@ final class InstanceRuntime implements InstanceActions {
     }
 
     boolean usable() {
-        return channel != null && linkUp && authReady();
+        return channel != null && linkUp && authReady() && !trackFault;
     }
 
     ChannelSpec desiredSpec() {

@@ -1,0 +1,359 @@
+package org.vigil.core.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * vrrp_script, track_script, track_interface and track_file (keepalived-behaviour.md a.1): turns
+ * script verdicts, link states and file values into each instance's priority adjustment and
+ * tracking FAULT. Loop-confined, except the work on the "vigil-scripts" executor (script runs,
+ * timeouts, file polls), whose results are posted to the loop as events.
+ *
+ * <p>Per tracked object with weight w (reverse negates w): w = 0 means FAULT while the object is
+ * down (reverse: while up); w &gt; 0 adds w while it is up; w &lt; 0 adds w while it is down. A
+ * track_file adds value x w (reverse: -value x w), FAULT below -253; with w = 0 a non-zero value
+ * is FAULT. The engine clamps the result to 1..254 and never changes an owner's priority.
+ */
+final class Tracking implements AutoCloseable {
+
+    /** What the engine does with a result. */
+    interface Host {
+        /** The instance's adjustment and whether tracking holds it in FAULT. */
+        void apply(String instance, int adjustment, boolean fault);
+
+        /** Current link state of an interface, empty if the interface is unknown. */
+        Optional<Boolean> linkUp(String iface);
+    }
+
+    /** keepalived: a track_file result below this means FAULT. */
+    static final int FILE_FAULT_BELOW = -253;
+    static final long DEFAULT_FILE_POLL_MILLIS = 1_000;
+
+    private final Loop loop;
+    private final VrrpLog log;
+    private final Host host;
+    private final ScriptSecurity.Host securityHost;
+    private long filePollMillis = DEFAULT_FILE_POLL_MILLIS;
+    private boolean launchProcesses = true;
+
+    // loop-confined
+    private final Map<String, ScriptEntry> scripts = new LinkedHashMap<>();
+    private final Map<String, Tracks> instances = new LinkedHashMap<>();
+    private final Map<String, Integer> fileValues = new HashMap<>();
+    private boolean securityEnabled;
+    private String scriptUser;
+    private long generation;
+
+    /** Paths the poller reads; written on the loop, read on the executor. */
+    private final Set<String> polledFiles = ConcurrentHashMap.newKeySet();
+    private ScheduledExecutorService executor;
+    private ScheduledFuture<?> filePoll;
+
+    private static final class ScriptEntry {
+        final ScriptSpec spec;
+        final ScriptState state;
+        final long generation;
+        /** False when script security (or an unusable user) disabled it: it then has no effect. */
+        boolean enabled;
+        ScriptRunner runner;
+
+        ScriptEntry(ScriptSpec spec, long generation) {
+            this.spec = spec;
+            this.state = new ScriptState(spec);
+            this.generation = generation;
+        }
+    }
+
+    Tracking(Loop loop, VrrpLog log, Host host, ScriptSecurity.Host securityHost) {
+        this.loop = loop;
+        this.log = log;
+        this.host = host;
+        this.securityHost = securityHost;
+    }
+
+    /** For virtual-time tests: scripts are checked and tracked, but their outcomes come from the test. */
+    void setLaunchProcesses(boolean launch) {
+        launchProcesses = launch;
+    }
+
+    /** For tests: how often track_file files are read. */
+    void setFilePollMillis(long millis) {
+        filePollMillis = millis;
+    }
+
+    private ScheduledExecutorService executor() {
+        if (executor == null) {
+            ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
+                Thread t = new Thread(r, "vigil-scripts");
+                t.setDaemon(true);
+                return t;
+            });
+            e.setRemoveOnCancelPolicy(true);
+            executor = e;
+        }
+        return executor;
+    }
+
+    // ---- scripts (on the loop) ----------------------------------------------------------------
+
+    /** A vrrp_script added or changed: a changed script starts over (keepalived: a new script). */
+    void scriptConfigured(ScriptSpec spec) {
+        ScriptEntry old = scripts.get(spec.name());
+        if (old != null && old.spec.equals(spec)) {
+            return;
+        }
+        if (old != null) {
+            stop(old);
+        }
+        ScriptEntry entry = new ScriptEntry(spec, ++generation);
+        scripts.put(spec.name(), entry);
+        startRunner(entry);
+        reevaluateUsers(spec.name());
+    }
+
+    void scriptRemoved(String name) {
+        ScriptEntry old = scripts.remove(name);
+        if (old != null) {
+            stop(old);
+            reevaluateUsers(name);
+        }
+    }
+
+    /** global_defs enable_script_security and script_user: every script is checked again. */
+    void securityConfigured(boolean enabled, String user) {
+        String u = user == null || user.isBlank() ? null : user.trim();
+        if (enabled == securityEnabled && java.util.Objects.equals(u, scriptUser)) {
+            return;
+        }
+        securityEnabled = enabled;
+        scriptUser = u;
+        for (ScriptEntry e : scripts.values()) {
+            stop(e);
+            startRunner(e);
+        }
+        instances.keySet().forEach(this::evaluate);
+    }
+
+    private void startRunner(ScriptEntry entry) {
+        ScriptSecurity.Decision decision = ScriptSecurity.decide(entry.spec, securityEnabled, scriptUser, securityHost,
+                line -> log.line(line, false));
+        entry.enabled = decision != null;
+        if (decision == null || !launchProcesses) {
+            return;
+        }
+        String name = entry.spec.name();
+        long gen = entry.generation;
+        entry.runner = new ScriptRunner(entry.spec, decision.argv(), executor(),
+                outcome -> loop.execute(() -> scriptOutcome(name, gen, outcome)), line -> log.line(line, false));
+        entry.runner.start();
+    }
+
+    private static void stop(ScriptEntry entry) {
+        if (entry.runner != null) {
+            entry.runner.close();
+            entry.runner = null;
+        }
+    }
+
+    /** One run's outcome; outcomes of a replaced script are ignored. */
+    void scriptOutcome(String name, long gen, ScriptState.Outcome outcome) {
+        ScriptEntry e = scripts.get(name);
+        if (e == null || e.generation != gen || !e.enabled) {
+            return;
+        }
+        if (e.state.apply(outcome, line -> log.line(line, false))) {
+            reevaluateUsers(name);
+        }
+    }
+
+    /** Generation of the named script's current runner, for tests that feed outcomes. */
+    long generation(String name) {
+        ScriptEntry e = scripts.get(name);
+        return e == null ? -1 : e.generation;
+    }
+
+    private void reevaluateUsers(String scriptName) {
+        for (var en : instances.entrySet()) {
+            if (en.getValue().scripts().stream().anyMatch(t -> t.name().equals(scriptName))) {
+                evaluate(en.getKey());
+            }
+        }
+    }
+
+    // ---- instances, links, files (on the loop) ------------------------------------------------
+
+    void instanceConfigured(String name, Tracks tracks) {
+        Tracks before = instances.put(name, tracks);
+        if (before != null && before.isEmpty() && tracks.isEmpty()) {
+            return;
+        }
+        for (Tracks.Entry f : tracks.files()) {
+            if (!f.name().startsWith("/")) {
+                log.line("(" + name + ") track_file " + f.name()
+                        + ": vrrp_track_file blocks are not supported yet, give the file's absolute path - ignoring", false);
+            }
+        }
+        updatePolledFiles();
+        evaluate(name);
+    }
+
+    void instanceRemoved(String name) {
+        if (instances.remove(name) != null) {
+            updatePolledFiles();
+        }
+    }
+
+    void linkChanged(String iface) {
+        for (var en : instances.entrySet()) {
+            if (en.getValue().interfaces().stream().anyMatch(t -> t.name().equals(iface))) {
+                evaluate(en.getKey());
+            }
+        }
+    }
+
+    /** After a driver change every tracked link may read differently. */
+    void refreshLinks() {
+        for (var en : instances.entrySet()) {
+            if (!en.getValue().interfaces().isEmpty()) {
+                evaluate(en.getKey());
+            }
+        }
+    }
+
+    void fileValue(String path, int value) {
+        Integer before = fileValues.put(path, value);
+        if (before != null && before == value) {
+            return;
+        }
+        for (var en : instances.entrySet()) {
+            if (en.getValue().files().stream().anyMatch(t -> t.name().equals(path))) {
+                evaluate(en.getKey());
+            }
+        }
+    }
+
+    /** Computes and hands over the instance's adjustment and tracking FAULT. */
+    void evaluate(String instance) {
+        Tracks tracks = instances.get(instance);
+        if (tracks == null) {
+            return;
+        }
+        int adjustment = 0;
+        boolean fault = false;
+        for (Tracks.Entry t : tracks.scripts()) {
+            ScriptEntry e = scripts.get(t.name());
+            if (e == null || !e.enabled) {
+                continue; // not configured (yet) or disabled by script security: no effect
+            }
+            int w = t.weight() != null ? t.weight() : e.spec.weight();
+            boolean reverse = t.reverse() != null ? t.reverse() : e.spec.reverse();
+            boolean up = e.state.good();
+            if (w == 0) {
+                fault |= reverse == up;
+            } else if ((w > 0) == up) {
+                adjustment += reverse ? -w : w;
+            }
+        }
+        for (Tracks.Entry t : tracks.interfaces()) {
+            int w = t.weight() != null ? t.weight() : 0;
+            boolean reverse = Boolean.TRUE.equals(t.reverse());
+            boolean up = host.linkUp(t.name()).orElse(false);
+            if (w == 0) {
+                fault |= reverse == up;
+            } else if ((w > 0) == up) {
+                adjustment += reverse ? -w : w;
+            }
+        }
+        for (Tracks.Entry t : tracks.files()) {
+            if (!t.name().startsWith("/")) {
+                continue;
+            }
+            int w = t.weight() != null ? t.weight() : 1;
+            int value = fileValues.getOrDefault(t.name(), 0);
+            if (w == 0) {
+                fault |= value != 0;
+            } else {
+                long v = (long) value * w * (Boolean.TRUE.equals(t.reverse()) ? -1 : 1);
+                if (v < FILE_FAULT_BELOW) {
+                    fault = true;
+                } else {
+                    adjustment += (int) Math.max(Integer.MIN_VALUE / 4, Math.min(Integer.MAX_VALUE / 4, v));
+                }
+            }
+        }
+        host.apply(instance, adjustment, fault);
+    }
+
+    private void updatePolledFiles() {
+        Set<String> wanted = new HashSet<>();
+        for (Tracks t : instances.values()) {
+            t.files().stream().map(Tracks.Entry::name).filter(n -> n.startsWith("/")).forEach(wanted::add);
+        }
+        polledFiles.retainAll(wanted);
+        polledFiles.addAll(wanted);
+        fileValues.keySet().retainAll(wanted);
+        if (wanted.isEmpty()) {
+            if (filePoll != null) {
+                filePoll.cancel(false);
+                filePoll = null;
+            }
+            return;
+        }
+        // the first reading happens here, on the loop, so an instance starts with its file's value
+        for (String path : wanted) {
+            if (!fileValues.containsKey(path)) {
+                fileValues.put(path, readValue(Path.of(path)));
+            }
+        }
+        if (filePoll == null) {
+            Map<String, Integer> seen = new ConcurrentHashMap<>(fileValues);
+            filePoll = executor().scheduleWithFixedDelay(() -> {
+                for (String path : polledFiles) {
+                    int v = readValue(Path.of(path));
+                    Integer before = seen.put(path, v);
+                    if (before == null || before != v) {
+                        loop.execute(() -> fileValue(path, v));
+                    }
+                }
+            }, filePollMillis, filePollMillis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** The integer at the start of the file; a missing, empty or unreadable file reads as 0. */
+    static int readValue(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            String text = new String(bytes, 0, Math.min(bytes.length, 64), StandardCharsets.US_ASCII).trim();
+            String[] words = text.split("\\s+");
+            return words.length == 0 || words[0].isEmpty() ? 0 : Integer.parseInt(words[0]);
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        scripts.values().forEach(Tracking::stop);
+        if (filePoll != null) {
+            filePoll.cancel(false);
+            filePoll = null;
+        }
+        if (executor != null) {
+            executor.shutdownNow();
+            executor = null;
+        }
+    }
+}

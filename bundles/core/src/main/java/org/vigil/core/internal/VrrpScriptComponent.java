@@ -1,0 +1,76 @@
+package org.vigil.core.internal;
+
+import java.util.Map;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.vigil.api.vrrp.ConfigurationPids;
+
+/** One vrrp_script from a factory configuration; the core runs it and applies its verdicts. */
+@Component(configurationPid = ConfigurationPids.SCRIPT, configurationPolicy = ConfigurationPolicy.REQUIRE,
+        service = {})
+@Designate(ocd = VrrpScriptComponent.Config.class, factory = true)
+public class VrrpScriptComponent {
+
+    /** keepalived's keywords; see {@link ConfigurationPids.Script}. */
+    @ObjectClassDefinition(name = "VRRP script", description = "One vrrp_script of keepalived.conf")
+    public @interface Config {
+        @AttributeDefinition(description = "vrrp_script name, e.g. chk_web")
+        String name();
+
+        @AttributeDefinition(description = "the command; split like keepalived, run by /bin/sh -c only if it "
+                + "contains shell metacharacters")
+        String script();
+
+        long interval_ms() default 1000;
+
+        @AttributeDefinition(description = "milliseconds; 0 means the interval")
+        long timeout_ms() default 0;
+
+        int weight() default 0;
+
+        boolean weight_reverse() default false;
+
+        int rise() default 1;
+
+        int fall() default 1;
+
+        @AttributeDefinition(description = "user [group] to run as; unset means script_user or the default")
+        String user() default "";
+
+        boolean init_fail() default false;
+    }
+
+    private final InstanceRegistry registry;
+    private String name;
+
+    @Activate
+    public VrrpScriptComponent(@Reference InstanceRegistry registry, Map<String, Object> properties) {
+        this.registry = registry;
+        ScriptSpec spec = ScriptSpec.parse(properties);
+        registry.addScript(spec);
+        name = spec.name();
+    }
+
+    @Modified
+    void modified(Map<String, Object> properties) {
+        ScriptSpec spec = ScriptSpec.parse(properties);
+        if (!spec.name().equals(name)) {
+            registry.removeScript(name);
+        }
+        registry.addScript(spec);
+        name = spec.name();
+    }
+
+    @Deactivate
+    void deactivate() {
+        registry.removeScript(name);
+    }
+}

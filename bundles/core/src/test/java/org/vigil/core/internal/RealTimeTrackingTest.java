@@ -1,0 +1,137 @@
+package org.vigil.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.auth.internal.NoneAuthenticator;
+
+/** Real scripts and files with the real election thread on the in-memory LAN (VRRPv3, 10 cs). */
+class RealTimeTrackingTest {
+    @TempDir
+    Path dir;
+    private final FakeLan lan = new FakeLan(() -> System.nanoTime() / 1_000);
+    private final List<Runnable> cleanup = new ArrayList<>();
+    private final List<String> log = new CopyOnWriteArrayList<>();
+
+    private ElectionEngine engine(String name, String address) {
+        ElectionLoop loop = new ElectionLoop("vigil-election");
+        Notifier notifier = new Notifier();
+        ElectionEngine engine = new ElectionEngine(loop, (line, detail) -> log.add(line), notifier, 2_000);
+        engine.driverBound(lan.host(name, address));
+        engine.authenticatorAdded(new NoneAuthenticator());
+        cleanup.add(() -> {
+            engine.stopAll();
+            loop.stop(1_000);
+            notifier.close(1_000);
+        });
+        return engine;
+    }
+
+    @AfterEach
+    void stop() {
+        cleanup.forEach(Runnable::run);
+    }
+
+    private static Map<String, Object> instance(int priority, String key, String entry) {
+        Map<String, Object> p = new HashMap<>();
+        p.put("name", "VI_1");
+        p.put("interface", "eth0");
+        p.put("virtual.router.id", 51);
+        p.put("priority", priority);
+        p.put("version", 3);
+        p.put("advert.int.cs", 10);
+        p.put("virtual.ipaddress", new String[] {"192.0.2.249/24"});
+        p.put(key, new String[] {entry});
+        return p;
+    }
+
+    private Path script(String name, String body) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, "#!/bin/sh\n" + body + "\n");
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return p;
+    }
+
+    private static InstanceStatus status(ElectionEngine e) {
+        return e.instance("VI_1").orElseThrow();
+    }
+
+    @Test
+    void aFailingCheckHandsTheVipToThePeerAndARecoveredOneTakesItBack() throws IOException {
+        Path flag = dir.resolve("healthy");
+        Files.createFile(flag);
+        Path chk = script("chk.sh", "test -f " + flag);
+        ElectionEngine r1 = engine("r1", "192.0.2.11");
+        ElectionEngine r2 = engine("r2", "192.0.2.12");
+        r1.addScript(new ScriptSpec("chk_web", chk.toString(), 100, 1_000, -60, false, 2, 2, null, false));
+        r1.addInstance(InstanceConfigParser.parse(instance(150, "track.script", "chk_web")));
+        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.script", "none_such")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
+
+        Files.delete(flag);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(r2).state() == InstanceState.MASTER);
+        assertThat(status(r1).state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(status(r1).effectivePriority()).isEqualTo(90);
+        assertThat(log).contains("VRRP_Script(chk_web) failed (exited with status 1)",
+                "(VI_1) Changing effective priority from 150 to 90");
+
+        Files.createFile(flag);
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
+        assertThat(status(r1).effectivePriority()).isEqualTo(150);
+        await().atMost(Duration.ofSeconds(2)).until(() -> status(r2).state() == InstanceState.BACKUP);
+        assertThat(log).contains("VRRP_Script(chk_web) succeeded");
+    }
+
+    @Test
+    void aSlowScriptNeverDelaysTheAdverts() throws IOException {
+        Path slow = script("slow.sh", "sleep 2");
+        ElectionEngine r1 = engine("r1", "192.0.2.11");
+        r1.addScript(new ScriptSpec("slow", slow.toString(), 100, 1_000, -10, false, 1, 1, null, false));
+        r1.addInstance(InstanceConfigParser.parse(instance(254, "track.script", "slow")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
+        long from = System.nanoTime() / 1_000;
+        // scripts start, hang and get killed all through this window
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        List<Long> at = lan.framesFrom("r1").stream().map(FakeLan.Frame::atMicros).filter(t -> t >= from).toList();
+        long worst = 0;
+        for (int i = 1; i < at.size(); i++) {
+            worst = Math.max(worst, at.get(i) - at.get(i - 1));
+        }
+        System.out.printf("adverts while a script hangs: %d in 3 s, largest gap %.1f ms%n", at.size(), worst / 1e3);
+        // a script run on the election thread would stall it for the whole 1 s timeout; scheduling
+        // noise on a loaded host stays far below that
+        assertThat(at.size()).isGreaterThanOrEqualTo(20);
+        assertThat(worst).as("largest gap between adverts, us").isLessThan(500_000);
+        assertThat(log).contains("VRRP_Script(slow) timed_out", "(VI_1) Changing effective priority from 254 to 244");
+    }
+
+    @Test
+    void aTrackedFileIsPolled() throws IOException {
+        Path file = dir.resolve("weight");
+        Files.writeString(file, "0\n");
+        ElectionEngine r1 = engine("r1", "192.0.2.11");
+        r1.tracking().setFilePollMillis(50);
+        r1.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -3")));
+        assertThat(status(r1).effectivePriority()).isEqualTo(100);
+        Files.writeString(file, "10\n");
+        await().atMost(Duration.ofSeconds(3)).until(() -> status(r1).effectivePriority() == 70);
+        Files.delete(file);
+        await().atMost(Duration.ofSeconds(3)).until(() -> status(r1).effectivePriority() == 100);
+    }
+}
