@@ -178,7 +178,9 @@ final class PcapPort {
             int total = Frames.getShort(frame, ip + 2);
             // Trailing link-layer padding is cut by the total length; fragments are never VRRP
             if ((frame[ip] & 0xf0) != 0x40 || ihl < Frames.IPV4_HEADER || total < ihl || ip + total > len
-                    || (Frames.getShort(frame, ip + 6) & 0x3fff) != 0) {
+                    || (Frames.getShort(frame, ip + 6) & 0x3fff) != 0
+                    // the kernel drops a bad header before any raw socket sees it
+                    || Frames.checksum(frame, ip, ihl, 0) != 0) {
                 return;
             }
             byte[] datagram = Arrays.copyOfRange(frame, ip, ip + total);
