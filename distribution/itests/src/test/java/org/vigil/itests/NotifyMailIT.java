@@ -1,0 +1,144 @@
+package org.vigil.itests;
+
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.function.Supplier;
+
+import javax.inject.Inject;
+
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.vigil.api.vrrp.VrrpService;
+
+/**
+ * The mail notifier inside Felix, with jakarta.mail and Angus Mail embedded in its bundle, mails
+ * an election to a real SMTP server. GreenMail runs host-side in the same JVM (native container);
+ * ({@link HostSideSmtp}, never loaded inside the framework); the test inside the framework reads what it received through a java.util.function.Supplier
+ * left in the system properties, since GreenMail's classes are not visible in the framework.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class NotifyMailIT {
+    private static final String RECEIVED = "vigil.it.greenmail.received";
+
+    @Inject
+    VrrpService vrrp;
+
+    @Inject
+    ConfigurationAdmin configAdmin;
+
+    @Configuration
+    public Option[] config() throws IOException {
+        int smtpPort = HostSideSmtp.start(RECEIVED);
+
+        int lanPort = 45_000 + 16 * (int) (Math.random() * 100);
+        System.setProperty("vigil.it.mail.lanPort", Integer.toString(lanPort));
+        Path conf = Files.createTempFile("vigil-mail-it-", ".conf");
+        Files.writeString(conf, String.join("\n",
+                "global_defs {",
+                "    router_id vigil_mail_it",
+                "    notification_email {",
+                "        Ops Team <ops@example.com>",
+                "    }",
+                "    notification_email_from vigil@example.com",
+                "    smtp_server 127.0.0.1 " + smtpPort,
+                "    smtp_helo_name vigil-it",
+                "    smtp_connect_timeout 5",
+                "}",
+                "vrrp_instance VI_M {",
+                "    state BACKUP",
+                "    interface lan0",
+                "    virtual_router_id 61",
+                "    priority 100",
+                "    advert_int 0.1",
+                "    smtp_alert",
+                "    virtual_ipaddress {",
+                "        192.0.2.239/24",
+                "    }",
+                "}", ""));
+        return options(
+                systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
+                frameworkProperty("vigil.config.file").value(conf.toString()),
+                mavenBundle("org.ow2.asm", "asm", v("asm")),
+                mavenBundle("org.ow2.asm", "asm-commons", v("asm")),
+                mavenBundle("org.ow2.asm", "asm-util", v("asm")),
+                mavenBundle("org.ow2.asm", "asm-tree", v("asm")),
+                mavenBundle("org.ow2.asm", "asm-analysis", v("asm")),
+                mavenBundle("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.bundle", v("spifly")),
+                mavenBundle("org.slf4j", "slf4j-api", v("slf4j")),
+                mavenBundle("org.slf4j", "slf4j-simple", v("slf4j")),
+                mavenBundle("org.osgi", "org.osgi.util.function", v("osgi.function")),
+                mavenBundle("org.osgi", "org.osgi.util.promise", v("osgi.promise")),
+                mavenBundle("org.osgi", "org.osgi.service.component", v("osgi.component")),
+                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", v("felix.configadmin")),
+                mavenBundle("org.apache.felix", "org.apache.felix.scr", v("felix.scr")),
+                ours("api"), ours("codec"), ours("auth"), ours("driver.sim"), ours("core"), ours("config"),
+                ours("notify.mail"),
+                junitBundles());
+    }
+
+    private static String v(String key) {
+        return System.getProperty("v." + key);
+    }
+
+    private static Option ours(String name) {
+        String path = System.getProperty("vigil.bundle." + name);
+        assertNotNull("system property vigil.bundle." + name, path);
+        return bundle(Path.of(path).toUri().toString());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    public void anElectionIsMailedAsKeepalivedMailsIt() throws Exception {
+        // The simulated driver on a LAN of its own: nobody else there, so VI_M becomes MASTER.
+        org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.vigil.driver.sim", "?");
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("lan.port", Integer.getInteger("vigil.it.mail.lanPort"));
+        p.put("node", "vigil");
+        p.put("interfaces", new String[] { "lan0 192.0.2.11/24 fe80::11" });
+        c.update(p);
+
+        Supplier<List<String>> received = (Supplier<List<String>>) System.getProperties().get(RECEIVED);
+        String subject = "Subject: [vigil_mail_it] VRRP Instance VI_M - Entering MASTER state\r\n";
+        long deadline = System.currentTimeMillis() + 20_000;
+        String master = null;
+        while (master == null && System.currentTimeMillis() < deadline) {
+            master = received.get().stream().filter(m -> m.contains(subject)).findFirst().orElse(null);
+            if (master == null) {
+                Thread.sleep(100);
+            }
+        }
+        if (master == null) {
+            fail("no MASTER mail; received: " + received.get());
+        }
+        String ours = master.substring(master.indexOf("Date: "));
+        assertTrue(ours, ours.matches("(?s)Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n"
+                + "From: vigil@example.com\r\n"
+                + "Subject: \\[vigil_mail_it\\] VRRP Instance VI_M - Entering MASTER state\r\n"
+                + "X-Mailer: Keepalived\r\n"
+                + "To: Ops Team <ops@example.com>\r\n"
+                + "\r\n"
+                + "=> VRRP Instance is now owning VRRP VIPs <=\r\n.*"));
+        assertTrue(master, master.contains("Return-Path: <vigil@example.com>"));
+        assertTrue(master, master.contains("vigil-it"));
+    }
+}
