@@ -26,6 +26,18 @@ final class Interfaces {
         int getifaddrs(PointerByReference ifap);
 
         void freeifaddrs(Pointer ifa);
+
+        int if_nametoindex(String name);
+
+        int socket(int domain, int type, int protocol);
+
+        long send(int fd, byte[] buf, long len, int flags);
+
+        long recv(int fd, byte[] buf, long len, int flags);
+
+        int setsockopt(int fd, int level, int name, byte[] value, int len);
+
+        int close(int fd);
     }
 
     private static final int AF_INET = 2;
@@ -45,7 +57,7 @@ final class Interfaces {
     private static final int SLL_HALEN = 11;
     private static final int SLL_ADDR = 12;
 
-    private static final LibC LIBC = Native.load("c", LibC.class);
+    static final LibC LIBC = Native.load("c", LibC.class);
 
     /** One interface: index, MAC, flags and its addresses in the kernel's order (primary IPv4 first). */
     record Iface(String name, int index, byte[] mac, int flags, List<InetAddress> addresses) {

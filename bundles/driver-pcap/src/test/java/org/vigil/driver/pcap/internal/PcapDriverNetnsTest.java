@@ -205,6 +205,26 @@ class PcapDriverNetnsTest {
     }
 
     @Test
+    void unicastDestinationMacComesFromTheKernelsNeighbourTable() throws Exception {
+        byte[] bMac = HexFormat.ofDelimiter(":").parseHex(B_MAC);
+        // Without entries: broadcast for IPv4, the solicited-node group for IPv6
+        NetnsLab.ip("-n", lab.ns("a"), "neigh", "flush", "dev", "lan0");
+        assertThat(inA.call(() -> Neighbours.unicastMac("lan0", B4))).isEqualTo(Frames.BROADCAST_MAC);
+        assertThat(inA.call(() -> Neighbours.unicastMac("lan0", B6)))
+                .isEqualTo(HexFormat.of().parseHex("3333ff000002"));
+        try {
+            NetnsLab.ip("-n", lab.ns("a"), "neigh", "replace", "192.0.2.2", "lladdr", B_MAC, "dev", "lan0", "nud",
+                    "permanent");
+            NetnsLab.ip("-n", lab.ns("a"), "neigh", "replace", "2001:db8::2", "lladdr", B_MAC, "dev", "lan0", "nud",
+                    "permanent");
+            assertThat(inA.call(() -> Neighbours.unicastMac("lan0", B4))).as("from the ARP table").isEqualTo(bMac);
+            assertThat(inA.call(() -> Neighbours.unicastMac("lan0", B6))).as("from RTM_GETNEIGH").isEqualTo(bMac);
+        } finally {
+            NetnsLab.ip("-n", lab.ns("a"), "neigh", "flush", "dev", "lan0", "nud", "permanent");
+        }
+    }
+
+    @Test
     void anAhDatagramGoesOutAsBuiltWithItsHeaderChecksum() throws Exception {
         // keepalived's AH advert (lab.md section 7) from a's address: IP ID 1, checksum 0 to be filled in
         byte[] datagram = HexFormat.of().parseHex("45c0004000010000ff330000c0000201e0000012"
