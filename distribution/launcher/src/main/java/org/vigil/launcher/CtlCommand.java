@@ -60,6 +60,11 @@ final class CtlCommand implements Callable<Integer> {
                     + (Files.exists(pid) ? ", present" : ", absent") + "); start one, or name its pid file with -p");
             return NO_DAEMON;
         }
+        if (Home.inTempDirectory(socket) && !ownedByMe(socket)) {
+            err.println("vigil ctl: " + socket + " is not owned by " + System.getProperty("user.name")
+                    + ": not talking to it");
+            return NO_DAEMON;
+        }
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             channel.write(ByteBuffer.wrap((commandLine(command) + "\n").getBytes(StandardCharsets.UTF_8)));
             InputStream in = Channels.newInputStream(channel);
@@ -85,6 +90,14 @@ final class CtlCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("vigil ctl: talking to the daemon on " + socket + " failed: " + e.getMessage());
             return FAILED;
+        }
+    }
+
+    private static boolean ownedByMe(Path socket) {
+        try {
+            return Files.getOwner(socket).getName().equals(System.getProperty("user.name"));
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -1,10 +1,17 @@
 package org.vigil.launcher;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Where the installation lives: VIGIL_HOME (set by bin/vigil), else the parent of lib/. */
 final class Home {
+    /** A Unix socket address holds 107 bytes of path (sun_path with its NUL); kept below with a margin. */
+    static final int MAX_SOCKET_PATH = 100;
+
     private Home() {
     }
 
@@ -32,7 +39,28 @@ final class Home {
     static Path controlSocket(Path pidFile) {
         String name = pidFile.getFileName().toString();
         String ctl = name.endsWith(".pid") ? name.substring(0, name.length() - 4) + ".ctl" : name + ".ctl";
-        return pidFile.resolveSibling(ctl);
+        Path beside = pidFile.resolveSibling(ctl);
+        if (beside.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8).length <= MAX_SOCKET_PATH) {
+            return beside;
+        }
+        // too long for a Unix socket address: a short name in the temp directory, derived from the
+        // pid file's path so that ctl finds it too (ctl checks the owner there)
+        return Path.of(System.getProperty("java.io.tmpdir"), "vigil-" + shortHash(beside.toAbsolutePath().toString()) + ".ctl");
+    }
+
+    /** Whether the control socket is the fallback in the shared temp directory rather than beside the pid file. */
+    static boolean inTempDirectory(Path socket) {
+        return socket.toAbsolutePath().getParent().equals(Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath())
+                && socket.getFileName().toString().startsWith("vigil-");
+    }
+
+    private static String shortHash(String text) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** keepalived uses /run/keepalived.pid; Vigil uses /run/vigil.pid where it may. */

@@ -61,6 +61,16 @@ class CtlCommandTest {
         assertThat(Home.controlSocket(Path.of("/run/vigil.pid"))).isEqualTo(Path.of("/run/vigil.ctl"));
         assertThat(Home.controlSocket(Path.of("/run/ns1/vigil-a.pid"))).isEqualTo(Path.of("/run/ns1/vigil-a.ctl"));
         assertThat(Home.controlSocket(Path.of("/tmp/vigil"))).isEqualTo(Path.of("/tmp/vigil.ctl"));
+        // beyond what a Unix socket address holds: a short name in the temp directory, the same for daemon and ctl
+        Path deep = Path.of("/var/lib/" + "very-long-folder-name/".repeat(5) + "vigil.pid");
+        Path fallback = Home.controlSocket(deep);
+        assertThat(fallback.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        assertThat(fallback.toString().length()).isLessThanOrEqualTo(Home.MAX_SOCKET_PATH);
+        assertThat(Home.controlSocket(deep)).isEqualTo(fallback);
+        assertThat(Home.controlSocket(Path.of("/var/lib/other/" + "very-long-folder-name/".repeat(5) + "vigil.pid")))
+                .isNotEqualTo(fallback);
+        assertThat(Home.inTempDirectory(fallback)).isTrue();
+        assertThat(Home.inTempDirectory(Path.of("/run/vigil.ctl"))).isFalse();
     }
 
     @Test

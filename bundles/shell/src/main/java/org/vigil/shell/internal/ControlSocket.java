@@ -66,7 +66,16 @@ public final class ControlSocket {
             LOG.debug("No {} set: no control socket", SOCKET_PROPERTY);
             return;
         }
-        server = bind(path);
+        ServerSocketChannel bound;
+        try {
+            bound = bind(path);
+        } catch (IOException | RuntimeException e) {
+            // the daemon runs on; only bin/vigil ctl is unavailable, and the log says why
+            LOG.error("Cannot open the control socket {}: {}", path, e.getMessage());
+            server = null;
+            return;
+        }
+        server = bound;
         Thread acceptor = new Thread(this::accept, "vigil-ctl");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -107,6 +116,11 @@ public final class ControlSocket {
 
     Path path() {
         return path;
+    }
+
+    /** Whether the socket is bound and accepting (false without the property or when binding failed). */
+    boolean listening() {
+        return server != null && server.isOpen();
     }
 
     @Deactivate
