@@ -1,11 +1,13 @@
 package org.vigil.notify.mail.internal;
 
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -44,6 +46,8 @@ public class MailNotifier implements TransitionListener {
     private final Thread worker;
     private final Map<String, Boolean> alerts = new ConcurrentHashMap<>();
     private final Map<String, Event> lastMailed = new ConcurrentHashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong givenUp = new AtomicLong();
     private volatile boolean stopped;
 
     @Activate
@@ -76,7 +80,7 @@ public class MailNotifier implements TransitionListener {
     void removed(Kind kind, String name, boolean deleted) {
         Boolean alert = alerts.remove(key(kind, name));
         if (deleted && Boolean.TRUE.equals(alert)) {
-            mail(kind, name, Event.DELETED, java.time.ZonedDateTime.now());
+            mail(kind, name, Event.DELETED, ZonedDateTime.now());
         }
     }
 
@@ -96,7 +100,7 @@ public class MailNotifier implements TransitionListener {
         mail(e.kind(), e.name(), event, e.time().atZone(ZoneId.systemDefault()));
     }
 
-    private void mail(Kind kind, String name, Event event, java.time.ZonedDateTime when) {
+    private void mail(Kind kind, String name, Event event, ZonedDateTime when) {
         if (!settings.enabled() || settings.noEmailFaults() && event == Event.FAULT) {
             return;
         }
@@ -120,6 +124,16 @@ public class MailNotifier implements TransitionListener {
         return List.copyOf(queue);
     }
 
+    /** Mails delivered since activation. */
+    long sent() {
+        return sent.get();
+    }
+
+    /** Mails given up on after every try. */
+    long givenUp() {
+        return givenUp.get();
+    }
+
     private void deliverLoop() {
         while (!stopped) {
             Mail mail;
@@ -139,6 +153,7 @@ public class MailNotifier implements TransitionListener {
                 SmtpSender.send(settings, mail.content());
                 LOG.info("Remote SMTP server [{}]:{} connected. SMTP alert successfully sent: {}", settings.host(),
                         settings.port(), mail.subject());
+                sent.incrementAndGet();
                 return;
             } catch (Exception e) {
                 LOG.warn("SMTP alert \"{}\" to [{}]:{} failed (try {} of {}): {}", mail.subject(), settings.host(),
@@ -154,6 +169,7 @@ public class MailNotifier implements TransitionListener {
             }
         }
         LOG.error("SMTP alert \"{}\" not sent, giving up", mail.subject());
+        givenUp.incrementAndGet();
     }
 
     private static String key(Kind kind, String name) {

@@ -22,6 +22,7 @@ import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionEvent.Kind;
 
+import com.icegreen.greenmail.configuration.GreenMailConfiguration;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 
@@ -207,6 +208,34 @@ class MailNotifierTest {
             for (Socket s : held) {
                 s.close();
             }
+        }
+    }
+
+    @Test
+    void authExtensionLogsInAndAWrongPasswordDeliversNothing() {
+        GreenMail auth = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort())
+                .withConfiguration(GreenMailConfiguration.aConfig().withUser("vigil@firewall.loc", "vigil", "s3cret"));
+        auth.start();
+        try {
+            String server = "127.0.0.1 " + auth.getSmtp().getPort();
+            MailNotifier wrong = new MailNotifier(global("smtp.server", server, "smtp.user", "vigil",
+                    "smtp.password", "wrong", "notify.mail.tries", 1));
+            try {
+                wrong.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
+                await().atMost(Duration.ofSeconds(10)).until(() -> wrong.givenUp() == 1);
+                assertThat(auth.getReceivedMessages()).isEmpty();
+            } finally {
+                wrong.deactivate();
+            }
+            notifier = new MailNotifier(global("smtp.server", server, "smtp.user", "vigil", "smtp.password", "s3cret"));
+            notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
+            await().atMost(Duration.ofSeconds(10)).until(() -> auth.getReceivedMessages().length == 2);
+            assertThat(notifier.sent()).isEqualTo(1);
+            // The settings are logged at activation: without the password.
+            assertThat(MailSettings.from(global("smtp.user", "vigil", "smtp.password", "s3cret")).toString())
+                    .doesNotContain("s3cret").contains("user=vigil");
+        } finally {
+            auth.stop();
         }
     }
 
