@@ -287,6 +287,11 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     }
 
     @Override
+    public void addSyncGroup(String name, List<String> members, boolean trackingWeight) {
+        engine.addSyncGroup(name, members, trackingWeight);
+    }
+
+    @Override
     public void removeSyncGroup(String name) {
         engine.removeSyncGroup(name);
     }

@@ -100,6 +100,12 @@ final class ElectionEngine implements InstanceRegistry {
                 }
                 return driver == null ? Optional.empty() : driver.link(iface).map(LinkInfo::up);
             }
+
+            @Override
+            public boolean groupIgnoresWeights(String instance) {
+                SyncGroup group = groupOf(instance);
+                return group != null && !group.trackingWeight;
+            }
         }, ScriptSecurity.Host.system());
     }
 
@@ -678,10 +684,16 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void addSyncGroup(String name, List<String> members) {
+        addSyncGroup(name, members, false);
+    }
+
+    @Override
+    public void addSyncGroup(String name, List<String> members, boolean trackingWeight) {
         call(() -> {
-            SyncGroup group = new SyncGroup(name, members);
+            SyncGroup group = new SyncGroup(name, members, trackingWeight);
             syncGroups.put(name, group);
             group.members(instances).forEach(this::applyConditions);
+            group.memberNames.forEach(tracking::evaluate);
             return null;
         });
     }
@@ -692,6 +704,7 @@ final class ElectionEngine implements InstanceRegistry {
             SyncGroup group = syncGroups.remove(name);
             if (group != null) {
                 group.members(instances).forEach(this::applyConditions);
+                group.memberNames.forEach(tracking::evaluate);
             }
             return null;
         });
@@ -700,11 +713,14 @@ final class ElectionEngine implements InstanceRegistry {
     static final class SyncGroup {
         final String name;
         final List<String> memberNames;
+        /** sync_group_tracking_weight: members keep their trackers' weights. */
+        final boolean trackingWeight;
         InstanceState published = InstanceState.INIT;
 
-        SyncGroup(String name, List<String> memberNames) {
+        SyncGroup(String name, List<String> memberNames, boolean trackingWeight) {
             this.name = Objects.requireNonNull(name);
             this.memberNames = List.copyOf(memberNames);
+            this.trackingWeight = trackingWeight;
         }
 
         List<InstanceRuntime> members(Map<String, InstanceRuntime> instances) {

@@ -18,6 +18,9 @@ public interface InstanceRegistry {
 
     void addSyncGroup(String name, List<String> members);
 
+    /** With sync_group_tracking_weight: the members' trackers keep their weights. */
+    void addSyncGroup(String name, List<String> members, boolean trackingWeight);
+
     void removeSyncGroup(String name);
 
     /** A vrrp_script added or changed (a changed script starts over). */

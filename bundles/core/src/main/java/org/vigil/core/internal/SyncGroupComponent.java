@@ -26,6 +26,9 @@ public class SyncGroupComponent {
         String[] group() default {};
     }
 
+    /** The config bridge's key for the sync_group_tracking_weight flag. */
+    static final String TRACKING_WEIGHT = "sync.group.tracking.weight";
+
     private final InstanceRegistry registry;
     private String name;
 
@@ -43,7 +46,8 @@ public class SyncGroupComponent {
 
     private void apply(Map<String, Object> properties) {
         name = InstanceConfigParser.string(properties, ConfigurationPids.NAME, "group");
-        registry.addSyncGroup(name, InstanceConfigParser.strings(properties, ConfigurationPids.SyncGroup.GROUP));
+        registry.addSyncGroup(name, InstanceConfigParser.strings(properties, ConfigurationPids.SyncGroup.GROUP),
+                InstanceConfigParser.bool(properties, TRACKING_WEIGHT, false));
     }
 
     @Deactivate

@@ -36,6 +36,12 @@ final class Tracking implements AutoCloseable {
 
         /** Current link state of an interface, empty if the interface is unknown. */
         Optional<Boolean> linkUp(String iface);
+
+        /**
+         * Whether the instance is in a sync group without sync_group_tracking_weight: keepalived
+         * then drops its weighted track_scripts and zeroes its other trackers' weights.
+         */
+        boolean groupIgnoresWeights(String instance);
     }
 
     /** keepalived: a track_file result below this means FAULT. */
@@ -53,6 +59,8 @@ final class Tracking implements AutoCloseable {
     private final Map<String, ScriptEntry> scripts = new LinkedHashMap<>();
     private final Map<String, Tracks> instances = new LinkedHashMap<>();
     private final Map<String, Integer> fileValues = new HashMap<>();
+    /** "instance script" pairs already warned about a weight ignored for a sync group. */
+    private final Set<String> groupWarnings = new HashSet<>();
     private boolean securityEnabled;
     private String scriptUser;
     private long generation;
@@ -253,12 +261,23 @@ final class Tracking implements AutoCloseable {
         }
         int adjustment = 0;
         boolean fault = false;
+        boolean grouped = host.groupIgnoresWeights(instance);
+        if (!grouped) {
+            groupWarnings.removeIf(k -> k.startsWith(instance + " "));
+        }
         for (Tracks.Entry t : tracks.scripts()) {
             ScriptEntry e = scripts.get(t.name());
             if (e == null || !e.enabled) {
                 continue; // not configured (yet) or disabled by script security: no effect
             }
             int w = t.weight() != null ? t.weight() : e.spec.weight();
+            if (grouped && w != 0) {
+                if (groupWarnings.add(instance + " " + t.name())) {
+                    log.line("(" + instance + ") ignoring tracked script " + t.name() + " with weights due to SYNC group",
+                            false);
+                }
+                continue;
+            }
             boolean reverse = t.reverse() != null ? t.reverse() : e.spec.reverse();
             boolean up = e.state.good();
             if (w == 0) {
@@ -268,7 +287,7 @@ final class Tracking implements AutoCloseable {
             }
         }
         for (Tracks.Entry t : tracks.interfaces()) {
-            int w = t.weight() != null ? t.weight() : 0;
+            int w = grouped || t.weight() == null ? 0 : t.weight();
             boolean reverse = Boolean.TRUE.equals(t.reverse());
             boolean up = host.linkUp(t.name()).orElse(false);
             if (w == 0) {
@@ -281,7 +300,7 @@ final class Tracking implements AutoCloseable {
             if (!t.name().startsWith("/")) {
                 continue;
             }
-            int w = t.weight() != null ? t.weight() : 1;
+            int w = grouped ? 0 : t.weight() != null ? t.weight() : 1;
             int value = fileValues.getOrDefault(t.name(), 0);
             if (w == 0) {
                 fault |= value != 0;

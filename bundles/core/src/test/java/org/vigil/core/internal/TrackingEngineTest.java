@@ -248,6 +248,34 @@ class TrackingEngineTest {
     }
 
     @Test
+    void inASyncGroupWeightsAreIgnoredUnlessTheGroupKeepsThem() {
+        Router r1 = new Router("r1", "192.0.2.11");
+        r1.script("chk", -60, 1, 1, false);
+        r1.engine.addSyncGroup("G1", List.of("VI_1", "VI_2"));
+        r1.engine.addInstance(tracked(150, "track.script", "chk"));
+        Map<String, Object> second = instance("VI_2", 52, "eth1", 150);
+        second.put("track.interface", new String[] {"eth2 weight -20"});
+        r1.host.setLink("eth2", true);
+        r1.engine.addInstance(InstanceConfigParser.parse(second));
+        r1.run("chk", ScriptState.Outcome.exited(1));
+        assertThat(r1.vi().effectivePriority()).isEqualTo(150);
+        assertThat(r1.log).contains("(VI_1) ignoring tracked script chk with weights due to SYNC group");
+        // the interface's weight becomes 0: down means FAULT for the whole group
+        loop.advance(5_000_000);
+        r1.host.setLink("eth2", false);
+        loop.runPending();
+        assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.FAULT);
+        assertThat(r1.vi().state()).isEqualTo(InstanceState.FAULT);
+        assertThat(r1.vi("VI_2").effectivePriority()).isEqualTo(150);
+        r1.host.setLink("eth2", true);
+        loop.runPending();
+
+        r1.engine.removeSyncGroup("G1");
+        r1.engine.addSyncGroup("G1", List.of("VI_1", "VI_2"), true);
+        assertThat(r1.vi().effectivePriority()).as("sync_group_tracking_weight").isEqualTo(90);
+    }
+
+    @Test
     void aScriptConfiguredAfterTheInstanceTakesEffectThen() {
         Router r1 = new Router("r1", "192.0.2.11");
         r1.engine.addInstance(tracked(150, "track.script", "chk weight -60"));
