@@ -139,7 +139,7 @@ public final class PcapDriver implements InterfaceDriver {
                 throw new IOException("pcap interface driver is stopped");
             }
             PcapPort port = ports.get(spec.interfaceName());
-            if (port == null) {
+            if (port == null || port.isClosed()) {
                 port = new PcapPort(spec.interfaceName(), iface.mac());
                 ports.put(spec.interfaceName(), port);
             }
@@ -233,25 +233,41 @@ public final class PcapDriver implements InterfaceDriver {
             port.send(bytes, length);
             return;
         }
-        PcapHandle sender;
-        synchronized (this) {
-            sender = senders.get(interfaceName);
-            if (sender == null || !sender.isOpen()) {
-                sender = PcapPort.openHandle(interfaceName);
-                try {
-                    // Never read: a filter that matches nothing keeps its buffer empty
-                    sender.setFilter(NOTHING, BpfCompileMode.OPTIMIZE);
-                } catch (PcapNativeException | NotOpenException e) {
-                    sender.close();
-                    throw new IOException("filter on " + interfaceName + ": " + e.getMessage(), e);
-                }
-                senders.put(interfaceName, sender);
+        try {
+            sender(interfaceName, false).sendPacket(bytes, length);
+        } catch (PcapNativeException | NotOpenException e) {
+            // The interface may have been deleted and created again under the same name: one
+            // retry on a fresh handle
+            try {
+                sender(interfaceName, true).sendPacket(bytes, length);
+            } catch (PcapNativeException | NotOpenException again) {
+                throw new IOException("sending a frame on " + interfaceName + ": " + again.getMessage(), again);
             }
         }
-        try {
-            sender.sendPacket(bytes, length);
-        } catch (PcapNativeException | NotOpenException e) {
-            throw new IOException("sending a frame on " + interfaceName + ": " + e.getMessage(), e);
+    }
+
+    private synchronized PcapHandle sender(String interfaceName, boolean fresh) throws IOException {
+        if (deactivated) {
+            throw new IOException("pcap interface driver is stopped");
         }
+        PcapHandle sender = senders.get(interfaceName);
+        if (sender != null && (fresh || !sender.isOpen())) {
+            if (sender.isOpen()) {
+                sender.close();
+            }
+            sender = null;
+        }
+        if (sender == null) {
+            sender = PcapPort.openHandle(interfaceName);
+            try {
+                // Never read: a filter that matches nothing keeps its buffer empty
+                sender.setFilter(NOTHING, BpfCompileMode.OPTIMIZE);
+            } catch (PcapNativeException | NotOpenException e) {
+                sender.close();
+                throw new IOException("filter on " + interfaceName + ": " + e.getMessage(), e);
+            }
+            senders.put(interfaceName, sender);
+        }
+        return sender;
     }
 }

@@ -41,11 +41,16 @@ final class PcapPort {
     /** Read timeout; immediate mode delivers each frame at once, and close breaks the loop. */
     private static final int READ_TIMEOUT_MILLIS = 100;
     private static final long JOIN_MILLIS = 2000;
+    /** How often a capture that lost its interface tries to open it again. */
+    private static final long REOPEN_MILLIS = 200;
     private static final long ADDRESS_REFRESH_NANOS = 1_000_000_000L;
 
     final String interfaceName;
     final byte[] mac;
-    private final PcapHandle handle;
+    /** Replaced by the capture thread when libpcap gives up on the interface (taken down, recreated). */
+    private volatile PcapHandle handle;
+    /** Wakes the capture thread from its wait between reopen attempts. */
+    private final Object reopenLock = new Object();
     private final List<PcapChannel> channels = new CopyOnWriteArrayList<>();
     /** Memberships that make a real NIC's multicast filter let the groups through. */
     private final Map<InetAddress, DatagramChannel> memberships = new ConcurrentHashMap<>();
@@ -58,22 +63,28 @@ final class PcapPort {
     PcapPort(String interfaceName, byte[] mac) throws IOException {
         this.interfaceName = interfaceName;
         this.mac = mac.clone();
-        handle = openHandle(interfaceName);
-        try {
-            if (handle.getDlt() != DataLinkType.EN10MB) {
-                throw new IOException("interface " + interfaceName + " is not Ethernet (link type " + handle.getDlt() + ")");
-            }
-            handle.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
-        } catch (PcapNativeException | NotOpenException e) {
-            handle.close();
-            throw new IOException("capture filter on " + interfaceName + ": " + e.getMessage(), e);
-        } catch (IOException e) {
-            handle.close();
-            throw e;
-        }
+        handle = openCapture(interfaceName);
         capture = new Thread(this::captureLoop, "vigil-pcap-rx-" + interfaceName);
         capture.setDaemon(true);
         capture.start();
+    }
+
+    /** A capture handle on an Ethernet interface with the VRRP/AH filter. */
+    private static PcapHandle openCapture(String interfaceName) throws IOException {
+        PcapHandle h = openHandle(interfaceName);
+        try {
+            if (h.getDlt() != DataLinkType.EN10MB) {
+                throw new IOException("interface " + interfaceName + " is not Ethernet (link type " + h.getDlt() + ")");
+            }
+            h.setFilter(FILTER, BpfCompileMode.OPTIMIZE);
+            return h;
+        } catch (PcapNativeException | NotOpenException e) {
+            h.close();
+            throw new IOException("capture filter on " + interfaceName + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            h.close();
+            throw e;
+        }
     }
 
     /**
@@ -150,17 +161,60 @@ final class PcapPort {
                 } catch (TimeoutException e) {
                     continue;
                 } catch (EOFException e) {
-                    break;
+                    // pcap_breakloop: only close() asks for it
+                    continue;
+                } catch (PcapNativeException | NotOpenException e) {
+                    if (closed) {
+                        break;
+                    }
+                    // libpcap reports ENETDOWN ("The interface went down") when the link is taken
+                    // down; the channels stay open, so capture resumes when it comes back
+                    LOG.warn("capture on {} failed ({}); reopening", interfaceName, e.getMessage());
+                    reopen();
+                    continue;
                 }
                 dispatch(frame, System.nanoTime());
             }
-        } catch (PcapNativeException | NotOpenException | RuntimeException e) {
-            if (!closed) {
-                LOG.error("capturing on {} stopped: {}", interfaceName, e.toString());
-            }
+        } catch (RuntimeException e) {
+            LOG.error("capturing on {} stopped: {}", interfaceName, e.toString());
         } finally {
+            closed = true;
             // Closed here, never under a running read
+            if (handle.isOpen()) {
+                handle.close();
+            }
+        }
+    }
+
+    /** Replaces the handle, trying every REOPEN_MILLIS until it opens or the port is closed. */
+    private void reopen() {
+        if (handle.isOpen()) {
             handle.close();
+        }
+        boolean told = false;
+        while (!closed) {
+            synchronized (reopenLock) {
+                try {
+                    reopenLock.wait(REOPEN_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    closed = true;
+                    return;
+                }
+            }
+            if (closed) {
+                return;
+            }
+            try {
+                handle = openCapture(interfaceName);
+                LOG.info("capture on {} reopened", interfaceName);
+                return;
+            } catch (IOException e) {
+                if (!told) {
+                    LOG.warn("capture on {} cannot be reopened yet: {}", interfaceName, e.getMessage());
+                    told = true;
+                }
+            }
         }
     }
 
@@ -243,10 +297,13 @@ final class PcapPort {
         closed = true;
         memberships.values().forEach(PcapPort::closeQuietly);
         memberships.clear();
+        synchronized (reopenLock) {
+            reopenLock.notifyAll();
+        }
         try {
             handle.breakLoop();
         } catch (NotOpenException e) {
-            // the capture thread is already gone
+            // between handles, or the capture thread is already gone
         }
         if (Thread.currentThread() != capture) {
             try {

@@ -287,6 +287,71 @@ class PcapDriverNetnsTest {
     }
 
     @Test
+    void captureSurvivesTheInterfaceBeingTakenDownAndUp() throws Exception {
+        Inbox atA = new Inbox();
+        open(inA, pcapA, multicast(IpFamily.IPV4, GROUP4), atA);
+        PacketChannel b = open(inB, linuxB, multicast(IpFamily.IPV4, GROUP4), new Inbox());
+        try {
+            // libpcap fails the read with ENETDOWN here; the channel must not go deaf for good
+            NetnsLab.ip("-n", lab.ns("a"), "link", "set", "lan0", "down");
+            await().atMost(DEADLINE).until(() -> !inA.call(() -> pcapA.link("lan0")).orElseThrow().up());
+        } finally {
+            NetnsLab.ip("-n", lab.ns("a"), "link", "set", "lan0", "up");
+            // An administrative down flushes IPv6 addresses; the other tests need a's back
+            NetnsLab.ip("-n", lab.ns("a"), "addr", "replace", "2001:db8::1/64", "dev", "lan0", "nodad");
+        }
+        await().atMost(DEADLINE).until(() -> inA.call(() -> pcapA.link("lan0").map(LinkInfo::linkLocalIpv6).isPresent()));
+        await().atMost(DEADLINE).untilAsserted(() -> {
+            b.send(ADVERT_V2, 0, ADVERT_V2.length, GROUP4);
+            ReceivedPacket p = atA.packets.poll(200, TimeUnit.MILLISECONDS);
+            assertThat(p).as("an advert after the link came back").isNotNull();
+            assertThat(p.source()).isEqualTo(B4);
+        });
+    }
+
+    @Test
+    void captureReopensWhenTheInterfaceIsDeletedAndCreatedAgain() throws Exception {
+        // A veth pair inside a: the channel listens on x0, frames are injected on x1
+        byte[] peerMac = HexFormat.of().parseHex("02005e000099");
+        InetAddress peer = ip("192.0.2.99");
+        byte[] advert = Frames.ipv4(peerMac, Frames.multicastMac(GROUP4), 1, VRRP, (java.net.Inet4Address) peer,
+                (java.net.Inet4Address) GROUP4, ADVERT_V2, 0, ADVERT_V2.length);
+        createPair();
+        Inbox atX0 = new Inbox();
+        open(inA, pcapA, new ChannelSpec("x0", IpFamily.IPV4, VRRP, GROUP4, List.of(), A4), atX0);
+        try {
+            inA.call(() -> {
+                pcapA.sendFrame("x1", advert, 0, advert.length);
+                return null;
+            });
+            assertThat(atX0.next().source()).isEqualTo(peer);
+
+            NetnsLab.ip("-n", lab.ns("a"), "link", "del", "x0");
+            createPair();
+            await().atMost(DEADLINE).untilAsserted(() -> {
+                inA.call(() -> {
+                    pcapA.sendFrame("x1", advert, 0, advert.length);
+                    return null;
+                });
+                ReceivedPacket p = atX0.packets.poll(200, TimeUnit.MILLISECONDS);
+                assertThat(p).as("an advert on the new x0").isNotNull();
+            });
+        } finally {
+            try {
+                NetnsLab.ip("-n", lab.ns("a"), "link", "del", "x0");
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+    }
+
+    private static void createPair() throws IOException {
+        NetnsLab.ip("-n", lab.ns("a"), "link", "add", "x0", "type", "veth", "peer", "name", "x1");
+        NetnsLab.ip("-n", lab.ns("a"), "link", "set", "x0", "up");
+        NetnsLab.ip("-n", lab.ns("a"), "link", "set", "x1", "up");
+    }
+
+    @Test
     void ethernetFrameGoesOutAsBuilt() throws Exception {
         // An ARP request for b from a made-up host: b answers it and learns the sender
         byte[] frame = HexFormat.of().parseHex("ffffffffffff" + "02005e000099" + "0806" + "0001" + "0800" + "06" + "04"
