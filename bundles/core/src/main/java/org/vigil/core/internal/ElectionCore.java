@@ -287,8 +287,8 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     }
 
     @Override
-    public void addSyncGroup(String name, List<String> members, boolean trackingWeight) {
-        engine.addSyncGroup(name, members, trackingWeight);
+    public void addSyncGroup(String name, List<String> members, boolean trackingWeight, Tracks tracks) {
+        engine.addSyncGroup(name, members, trackingWeight, tracks);
     }
 
     @Override

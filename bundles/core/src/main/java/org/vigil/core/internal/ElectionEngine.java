@@ -106,6 +106,12 @@ final class ElectionEngine implements InstanceRegistry {
                 SyncGroup group = groupOf(instance);
                 return group != null && !group.trackingWeight;
             }
+
+            @Override
+            public Tracks groupTracks(String instance) {
+                SyncGroup group = groupOf(instance);
+                return group == null ? Tracks.NONE : group.tracks;
+            }
         }, ScriptSecurity.Host.system());
     }
 
@@ -687,13 +693,17 @@ final class ElectionEngine implements InstanceRegistry {
         addSyncGroup(name, members, false);
     }
 
+    void addSyncGroup(String name, List<String> members, boolean trackingWeight) {
+        addSyncGroup(name, members, trackingWeight, Tracks.NONE);
+    }
+
     @Override
-    public void addSyncGroup(String name, List<String> members, boolean trackingWeight) {
+    public void addSyncGroup(String name, List<String> members, boolean trackingWeight, Tracks tracks) {
         call(() -> {
-            SyncGroup group = new SyncGroup(name, members, trackingWeight);
+            SyncGroup group = new SyncGroup(name, members, trackingWeight, tracks);
             syncGroups.put(name, group);
             group.members(instances).forEach(this::applyConditions);
-            group.memberNames.forEach(tracking::evaluate);
+            tracking.groupsChanged();
             return null;
         });
     }
@@ -704,7 +714,7 @@ final class ElectionEngine implements InstanceRegistry {
             SyncGroup group = syncGroups.remove(name);
             if (group != null) {
                 group.members(instances).forEach(this::applyConditions);
-                group.memberNames.forEach(tracking::evaluate);
+                tracking.groupsChanged();
             }
             return null;
         });
@@ -715,12 +725,14 @@ final class ElectionEngine implements InstanceRegistry {
         final List<String> memberNames;
         /** sync_group_tracking_weight: members keep their trackers' weights. */
         final boolean trackingWeight;
+        final Tracks tracks;
         InstanceState published = InstanceState.INIT;
 
-        SyncGroup(String name, List<String> memberNames, boolean trackingWeight) {
+        SyncGroup(String name, List<String> memberNames, boolean trackingWeight, Tracks tracks) {
             this.name = Objects.requireNonNull(name);
             this.memberNames = List.copyOf(memberNames);
             this.trackingWeight = trackingWeight;
+            this.tracks = tracks == null ? Tracks.NONE : tracks;
         }
 
         List<InstanceRuntime> members(Map<String, InstanceRuntime> instances) {

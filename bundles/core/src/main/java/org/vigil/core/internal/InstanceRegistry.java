@@ -18,8 +18,11 @@ public interface InstanceRegistry {
 
     void addSyncGroup(String name, List<String> members);
 
-    /** With sync_group_tracking_weight: the members' trackers keep their weights. */
-    void addSyncGroup(String name, List<String> members, boolean trackingWeight);
+    /**
+     * With sync_group_tracking_weight (the members' trackers keep their weights) and the group's own
+     * track_* entries, which every member tracks.
+     */
+    void addSyncGroup(String name, List<String> members, boolean trackingWeight, Tracks tracks);
 
     void removeSyncGroup(String name);
 

@@ -11,6 +11,7 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.vigil.api.vrrp.ConfigurationPids;
+import org.vigil.api.vrrp.ConfigurationPids.Instance;
 
 /** One vrrp_sync_group: its members move between MASTER, BACKUP and FAULT together. */
 @Component(configurationPid = ConfigurationPids.SYNC_GROUP, configurationPolicy = ConfigurationPolicy.REQUIRE,
@@ -46,8 +47,13 @@ public class SyncGroupComponent {
 
     private void apply(Map<String, Object> properties) {
         name = InstanceConfigParser.string(properties, ConfigurationPids.NAME, "group");
+        // global_tracking is the keyword's older name
+        boolean trackingWeight = InstanceConfigParser.bool(properties, TRACKING_WEIGHT, false)
+                || InstanceConfigParser.bool(properties, "global.tracking", false);
         registry.addSyncGroup(name, InstanceConfigParser.strings(properties, ConfigurationPids.SyncGroup.GROUP),
-                InstanceConfigParser.bool(properties, TRACKING_WEIGHT, false));
+                trackingWeight, Tracks.parse(InstanceConfigParser.strings(properties, Instance.TRACK_SCRIPT),
+                        InstanceConfigParser.strings(properties, Instance.TRACK_INTERFACE),
+                        InstanceConfigParser.strings(properties, Instance.TRACK_FILE)));
     }
 
     @Deactivate

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -42,6 +44,9 @@ final class Tracking implements AutoCloseable {
          * then drops its weighted track_scripts and zeroes its other trackers' weights.
          */
         boolean groupIgnoresWeights(String instance);
+
+        /** The track_* entries of the instance's sync group (they apply to every member). */
+        Tracks groupTracks(String instance);
     }
 
     /** keepalived: a track_file result below this means FAULT. */
@@ -61,6 +66,11 @@ final class Tracking implements AutoCloseable {
     private final Map<String, Integer> fileValues = new HashMap<>();
     /** "instance script" pairs already warned about a weight ignored for a sync group. */
     private final Set<String> groupWarnings = new HashSet<>();
+    /**
+     * No script runs before global_defs is known: under enable_script_security an insecure
+     * script must not get even one run as root.
+     */
+    private boolean securityKnown;
     private boolean securityEnabled;
     private String scriptUser;
     private long generation;
@@ -143,9 +153,10 @@ final class Tracking implements AutoCloseable {
     /** global_defs enable_script_security and script_user: every script is checked again. */
     void securityConfigured(boolean enabled, String user) {
         String u = user == null || user.isBlank() ? null : user.trim();
-        if (enabled == securityEnabled && java.util.Objects.equals(u, scriptUser)) {
+        if (securityKnown && enabled == securityEnabled && java.util.Objects.equals(u, scriptUser)) {
             return;
         }
+        securityKnown = true;
         securityEnabled = enabled;
         scriptUser = u;
         for (ScriptEntry e : scripts.values()) {
@@ -156,6 +167,10 @@ final class Tracking implements AutoCloseable {
     }
 
     private void startRunner(ScriptEntry entry) {
+        if (!securityKnown) {
+            entry.enabled = false;
+            return;
+        }
         ScriptSecurity.Decision decision = ScriptSecurity.decide(entry.spec, securityEnabled, scriptUser, securityHost,
                 line -> log.line(line, false));
         entry.enabled = decision != null;
@@ -194,11 +209,37 @@ final class Tracking implements AutoCloseable {
     }
 
     private void reevaluateUsers(String scriptName) {
-        for (var en : instances.entrySet()) {
-            if (en.getValue().scripts().stream().anyMatch(t -> t.name().equals(scriptName))) {
-                evaluate(en.getKey());
+        for (String instance : instances.keySet()) {
+            if (effective(instance).scripts().stream().anyMatch(t -> t.name().equals(scriptName))) {
+                evaluate(instance);
             }
         }
+    }
+
+    /** The instance's own entries followed by its sync group's. */
+    private Tracks effective(String instance) {
+        Tracks own = instances.get(instance);
+        if (own == null) {
+            return Tracks.NONE;
+        }
+        Tracks group = host.groupTracks(instance);
+        if (group == null || group.isEmpty()) {
+            return own;
+        }
+        return new Tracks(concat(own.scripts(), group.scripts()), concat(own.interfaces(), group.interfaces()),
+                concat(own.files(), group.files()));
+    }
+
+    private static List<Tracks.Entry> concat(List<Tracks.Entry> a, List<Tracks.Entry> b) {
+        List<Tracks.Entry> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
+    }
+
+    /** A sync group's entries changed: its files may need polling, its members a new verdict. */
+    void groupsChanged() {
+        updatePolledFiles();
+        instances.keySet().forEach(this::evaluate);
     }
 
     // ---- instances, links, files (on the loop) ------------------------------------------------
@@ -225,18 +266,18 @@ final class Tracking implements AutoCloseable {
     }
 
     void linkChanged(String iface) {
-        for (var en : instances.entrySet()) {
-            if (en.getValue().interfaces().stream().anyMatch(t -> t.name().equals(iface))) {
-                evaluate(en.getKey());
+        for (String instance : instances.keySet()) {
+            if (effective(instance).interfaces().stream().anyMatch(t -> t.name().equals(iface))) {
+                evaluate(instance);
             }
         }
     }
 
     /** After a driver change every tracked link may read differently. */
     void refreshLinks() {
-        for (var en : instances.entrySet()) {
-            if (!en.getValue().interfaces().isEmpty()) {
-                evaluate(en.getKey());
+        for (String instance : instances.keySet()) {
+            if (!effective(instance).interfaces().isEmpty()) {
+                evaluate(instance);
             }
         }
     }
@@ -246,19 +287,19 @@ final class Tracking implements AutoCloseable {
         if (before != null && before == value) {
             return;
         }
-        for (var en : instances.entrySet()) {
-            if (en.getValue().files().stream().anyMatch(t -> t.name().equals(path))) {
-                evaluate(en.getKey());
+        for (String instance : instances.keySet()) {
+            if (effective(instance).files().stream().anyMatch(t -> t.name().equals(path))) {
+                evaluate(instance);
             }
         }
     }
 
     /** Computes and hands over the instance's adjustment and tracking FAULT. */
     void evaluate(String instance) {
-        Tracks tracks = instances.get(instance);
-        if (tracks == null) {
+        if (!instances.containsKey(instance)) {
             return;
         }
+        Tracks tracks = effective(instance);
         int adjustment = 0;
         boolean fault = false;
         boolean grouped = host.groupIgnoresWeights(instance);
@@ -318,8 +359,9 @@ final class Tracking implements AutoCloseable {
 
     private void updatePolledFiles() {
         Set<String> wanted = new HashSet<>();
-        for (Tracks t : instances.values()) {
-            t.files().stream().map(Tracks.Entry::name).filter(n -> n.startsWith("/")).forEach(wanted::add);
+        for (String instance : instances.keySet()) {
+            effective(instance).files().stream().map(Tracks.Entry::name).filter(n -> n.startsWith("/"))
+                    .forEach(wanted::add);
         }
         polledFiles.retainAll(wanted);
         polledFiles.addAll(wanted);

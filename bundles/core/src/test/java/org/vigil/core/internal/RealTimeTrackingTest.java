@@ -35,6 +35,7 @@ class RealTimeTrackingTest {
         ElectionEngine engine = new ElectionEngine(loop, (line, detail) -> log.add(line), notifier, 2_000);
         engine.driverBound(lan.host(name, address));
         engine.authenticatorAdded(new NoneAuthenticator());
+        engine.scriptSecurity(false, null);
         cleanup.add(() -> {
             engine.stopAll();
             loop.stop(1_000);

@@ -35,6 +35,7 @@ class TrackingEngineTest {
         Router(String name, String address) {
             host = lan.host(name, address);
             engine.tracking().setLaunchProcesses(false);
+            engine.scriptSecurity(false, null);
             engine.driverBound(host);
             engine.authenticatorAdded(new NoneAuthenticator());
             loop.runPending();
@@ -273,6 +274,46 @@ class TrackingEngineTest {
         r1.engine.removeSyncGroup("G1");
         r1.engine.addSyncGroup("G1", List.of("VI_1", "VI_2"), true);
         assertThat(r1.vi().effectivePriority()).as("sync_group_tracking_weight").isEqualTo(90);
+    }
+
+    @Test
+    void aSyncGroupsOwnTrackerTakesEveryMemberToFault() {
+        Router r1 = new Router("r1", "192.0.2.11");
+        r1.script("chk", 0, 1, 1, false);
+        Map<String, Object> group = new HashMap<>();
+        group.put("name", "G1");
+        group.put("group", new String[] {"VI_1", "VI_2"});
+        group.put("track.script", new String[] {"chk"});
+        new SyncGroupComponent(r1.engine, group);
+        r1.engine.addInstance(InstanceConfigParser.parse(instance("VI_1", 51, "eth0", 200)));
+        r1.engine.addInstance(InstanceConfigParser.parse(instance("VI_2", 52, "eth1", 200)));
+        loop.advance(5_000_000);
+        assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.MASTER);
+
+        r1.run("chk", ScriptState.Outcome.exited(3));
+        assertThat(r1.vi().state()).isEqualTo(InstanceState.FAULT);
+        assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.FAULT);
+        r1.run("chk", ScriptState.Outcome.exited(0));
+        assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.BACKUP);
+    }
+
+    @Test
+    void noScriptRunsBeforeTheScriptSecuritySettingsAreKnown() {
+        Router r1 = new Router("r1", "192.0.2.11");
+        ElectionEngine fresh = new ElectionEngine(loop, (line, detail) -> r1.log.add(line), r1.notifier, 1_000);
+        fresh.tracking().setLaunchProcesses(false);
+        fresh.driverBound(r1.host);
+        fresh.authenticatorAdded(new NoneAuthenticator());
+        loop.runPending();
+        fresh.addScript(new ScriptSpec("chk", "/bin/true", 1_000, 1_000, -60, false, 1, 1, null, true));
+        fresh.addInstance(InstanceConfigParser.parse(instance("VI_9", 59, "eth0", 150)));
+        Map<String, Object> p = instance("VI_9", 59, "eth0", 150);
+        p.put("track.script", new String[] {"chk"});
+        fresh.updateInstance("VI_9", InstanceConfigParser.parse(p));
+        assertThat(fresh.runtime("VI_9").machine.effectivePriority()).as("not yet enabled").isEqualTo(150);
+        fresh.scriptSecurity(false, null);
+        assertThat(fresh.runtime("VI_9").machine.effectivePriority()).isEqualTo(90);
+        fresh.stopAll();
     }
 
     @Test
