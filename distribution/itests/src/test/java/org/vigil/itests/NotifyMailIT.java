@@ -30,15 +30,17 @@ import org.osgi.service.cm.ConfigurationAdmin;
 import org.vigil.api.vrrp.VrrpService;
 
 /**
- * The mail notifier inside Felix, with jakarta.mail and Angus Mail embedded in its bundle, mails
- * an election to a real SMTP server. GreenMail runs host-side in the same JVM (native container);
- * ({@link HostSideSmtp}, never loaded inside the framework); the test inside the framework reads what it received through a java.util.function.Supplier
- * left in the system properties, since GreenMail's classes are not visible in the framework.
+ * The notifiers inside Felix: the mail notifier, with jakarta.mail and Angus Mail embedded in its
+ * bundle, mails an election to a real SMTP server, and the script notifier runs the notify
+ * scripts. GreenMail runs host-side in the same JVM (native container; {@link HostSideSmtp} is
+ * never loaded inside the framework); the test inside the framework reads what it received
+ * through a java.util.function.Supplier left in the system properties.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class NotifyMailIT {
     private static final String RECEIVED = "vigil.it.greenmail.received";
+    private static final String RECORD = "vigil.it.notify.record";
 
     @Inject
     VrrpService vrrp;
@@ -52,7 +54,13 @@ public class NotifyMailIT {
 
         int lanPort = 45_000 + 16 * (int) (Math.random() * 100);
         System.setProperty("vigil.it.mail.lanPort", Integer.toString(lanPort));
-        Path conf = Files.createTempFile("vigil-mail-it-", ".conf");
+        Path dir = Files.createTempDirectory("vigil-notify-it-");
+        Path record = dir.resolve("record.txt");
+        System.setProperty(RECORD, record.toString());
+        Path script = dir.resolve("notify.sh");
+        Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + record + "\n");
+        script.toFile().setExecutable(true);
+        Path conf = dir.resolve("keepalived.conf");
         Files.writeString(conf, String.join("\n",
                 "global_defs {",
                 "    router_id vigil_mail_it",
@@ -71,6 +79,8 @@ public class NotifyMailIT {
                 "    priority 100",
                 "    advert_int 0.1",
                 "    smtp_alert",
+                "    notify_master \"" + script + " master 'two words'\"",
+                "    notify " + script,
                 "    virtual_ipaddress {",
                 "        192.0.2.239/24",
                 "    }",
@@ -92,7 +102,7 @@ public class NotifyMailIT {
                 mavenBundle("org.apache.felix", "org.apache.felix.configadmin", v("felix.configadmin")),
                 mavenBundle("org.apache.felix", "org.apache.felix.scr", v("felix.scr")),
                 ours("api"), ours("codec"), ours("auth"), ours("driver.sim"), ours("core"), ours("config"),
-                ours("notify.mail"),
+                ours("notify.mail"), ours("notify.script"),
                 junitBundles());
     }
 
@@ -108,7 +118,7 @@ public class NotifyMailIT {
 
     @Test
     @SuppressWarnings("unchecked")
-    public void anElectionIsMailedAsKeepalivedMailsIt() throws Exception {
+    public void anElectionIsMailedAndScriptedAsKeepalivedDoesIt() throws Exception {
         // The simulated driver on a LAN of its own: nobody else there, so VI_M becomes MASTER.
         org.osgi.service.cm.Configuration c = configAdmin.getConfiguration("org.vigil.driver.sim", "?");
         Hashtable<String, Object> p = new Hashtable<>();
@@ -131,7 +141,8 @@ public class NotifyMailIT {
             fail("no MASTER mail; received: " + received.get());
         }
         String ours = master.substring(master.indexOf("Date: "));
-        assertTrue(ours, ours.matches("(?s)Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n"
+        assertTrue(ours, ours.matches("(?s)Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} "
+                + "\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n"
                 + "From: vigil@example.com\r\n"
                 + "Subject: \\[vigil_mail_it\\] VRRP Instance VI_M - Entering MASTER state\r\n"
                 + "X-Mailer: Keepalived\r\n"
@@ -140,5 +151,19 @@ public class NotifyMailIT {
                 + "=> VRRP Instance is now owning VRRP VIPs <=\r\n.*"));
         assertTrue(master, master.contains("Return-Path: <vigil@example.com>"));
         assertTrue(master, master.contains("vigil-it"));
+
+        // notify-script, from the same keepalived.conf: notify_master with its own arguments, the
+        // generic notify with keepalived's four.
+        Path record = Path.of(System.getProperty(RECORD));
+        long scriptDeadline = System.currentTimeMillis() + 10_000;
+        List<String> lines = List.of();
+        while (System.currentTimeMillis() < scriptDeadline
+                && !(lines.contains("master two words") && lines.contains("INSTANCE VI_M MASTER 100"))) {
+            Thread.sleep(100);
+            lines = Files.exists(record) ? Files.readAllLines(record) : List.of();
+        }
+        assertTrue(lines.toString(), lines.contains("master two words"));
+        assertTrue(lines.toString(), lines.contains("INSTANCE VI_M BACKUP 100"));
+        assertTrue(lines.toString(), lines.contains("INSTANCE VI_M MASTER 100"));
     }
 }
