@@ -13,6 +13,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.vrrp.ConfigurationPids;
@@ -31,6 +34,37 @@ import org.vigil.notify.mail.internal.MailFormat.Event;
 @Component(configurationPid = {ConfigurationPids.GLOBAL, MailNotifier.PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {TransitionListener.class, MailNotifier.class})
 public class MailNotifier implements TransitionListener {
+
+    /**
+     * Vigil's extension settings (PID {@value #PID}); the keepalived settings come from the
+     * bridge's global configuration. Declared for metatype; read as properties by {@link MailSettings}.
+     */
+    // bnd allows @Designate only on single-PID components: the OCD names its PID itself.
+    @ObjectClassDefinition(pid = PID, name = "Vigil SMTP alerts",
+            description = "Vigil extensions to keepalived's SMTP alerts")
+    @interface Config {
+        @AttributeDefinition(description = "STARTTLS required (never falls back to plain text)")
+        boolean smtp_starttls() default false;
+
+        @AttributeDefinition(required = false,
+                description = "Hosts whose TLS certificate is trusted (Angus mail.smtp.ssl.trust)")
+        String smtp_ssl_trust();
+
+        @AttributeDefinition(required = false, description = "SMTP AUTH user; AUTH is used when set")
+        String smtp_user();
+
+        @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "SMTP AUTH password")
+        String smtp_password();
+
+        @AttributeDefinition(description = "Mails waiting for delivery; the oldest is dropped beyond this")
+        int notify_mail_queue() default MailSettings.DEFAULT_QUEUE;
+
+        @AttributeDefinition(description = "Delivery tries per mail")
+        int notify_mail_tries() default MailSettings.DEFAULT_TRIES;
+
+        @AttributeDefinition(description = "Delay before the second try, doubled for each further try, ms")
+        long notify_mail_retry_delay_ms() default MailSettings.DEFAULT_RETRY_DELAY_MS;
+    }
 
     /** Vigil's own mail settings (STARTTLS, AUTH, queue, tries), apart from the bridge's global PID. */
     static final String PID = "org.vigil.notify.mail";
@@ -114,7 +148,8 @@ public class MailNotifier implements TransitionListener {
         while (!queue.offerLast(mail)) {
             Mail dropped = queue.pollFirst();
             if (dropped != null) {
-                LOG.warn("SMTP queue full ({} mails), dropping the oldest: {}", settings.queueSize(), dropped.subject());
+                LOG.warn("SMTP queue full ({} mails), dropping the oldest: {}", settings.queueSize(),
+                        dropped.subject());
             }
         }
     }

@@ -31,7 +31,8 @@ class MailFormatTest {
 
     @Test
     void groupSubjectsAndBodies() {
-        assertThat(MailFormat.subject("r", Kind.GROUP, "G", MailFormat.Event.STOP)).isEqualTo("[r] VRRP Group G - Stopping");
+        assertThat(MailFormat.subject("r", Kind.GROUP, "G", MailFormat.Event.STOP))
+                .isEqualTo("[r] VRRP Group G - Stopping");
         assertThat(MailFormat.body(Kind.GROUP, MailFormat.Event.STOP))
                 .isEqualTo("=> All VRRP group instances are now stopping <=");
         assertThat(MailFormat.body(Kind.GROUP, MailFormat.Event.FAULT))

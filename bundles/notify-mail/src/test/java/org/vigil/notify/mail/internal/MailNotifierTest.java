@@ -31,7 +31,8 @@ import jakarta.mail.internet.MimeMessage;
 /** A real SMTP server (GreenMail on 127.0.0.1) receives what keepalived would send. */
 class MailNotifierTest {
 
-    private static final String DATE = "Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n";
+    private static final String DATE =
+            "Date: [A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} [+-]\\d{4}\r\n";
 
     private GreenMail greenMail;
     private MailNotifier notifier;

@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.vrrp.ConfigurationPids;
@@ -27,9 +29,27 @@ import org.vigil.notify.script.internal.NotifyScripts.Script;
  * the per instance and per sync group scripts arrive from {@link InstanceNotifyConfig} and
  * {@link GroupNotifyConfig}. {@link #transition} only queues work and returns.
  */
-@Component(configurationPid = {ConfigurationPids.GLOBAL, ScriptNotifier.PID}, configurationPolicy = ConfigurationPolicy.OPTIONAL,
-        service = {TransitionListener.class, ScriptNotifier.class})
+@Component(configurationPid = {ConfigurationPids.GLOBAL, ScriptNotifier.PID},
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {TransitionListener.class, ScriptNotifier.class})
 public class ScriptNotifier implements TransitionListener {
+
+    /**
+     * Vigil's own tuning (PID {@value #PID}); script_user and the FIFOs come from the bridge's
+     * global configuration. Declared for metatype; read as properties in {@link #activate}.
+     */
+    // bnd allows @Designate only on single-PID components: the OCD names its PID itself.
+    @ObjectClassDefinition(pid = PID, name = "Vigil notify scripts",
+            description = "How Vigil runs keepalived's notify scripts")
+    @interface Config {
+        @AttributeDefinition(description = "A notify script still running after this is killed, ms")
+        long notify_script_timeout_ms() default DEFAULT_TIMEOUT_MS;
+
+        @AttributeDefinition(description = "Notify scripts running at once")
+        int notify_script_threads() default DEFAULT_THREADS;
+
+        @AttributeDefinition(description = "Scripts (and FIFO lines) waiting; new ones are dropped beyond this")
+        int notify_script_queue() default DEFAULT_QUEUE;
+    }
 
     /** Vigil's own settings, kept apart from the keepalived.conf bridge's global configuration. */
     static final String PID = "org.vigil.notify.script";
