@@ -32,6 +32,11 @@ final class RunAs {
         this.globalUser = globalUser == null || globalUser.isBlank() ? null : globalUser.strip();
     }
 
+    /** Whether Vigil runs as root (and so could run scripts as another user). */
+    boolean root() {
+        return root;
+    }
+
     static boolean runningAsRoot() {
         try {
             return Integer.valueOf(0).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -68,10 +69,11 @@ public class ScriptNotifier implements TransitionListener {
     private final Map<String, NotifyScripts> instances = new ConcurrentHashMap<>();
     private final Map<String, NotifyScripts> groups = new ConcurrentHashMap<>();
     private final Map<String, Integer> lastPriority = new ConcurrentHashMap<>();
+    private final AtomicLong refused = new AtomicLong();
     private volatile Settings settings;
 
     /** Everything derived from the global configuration, replaced as a whole on change. */
-    private record Settings(ScriptRunner runner, RunAs runAs, List<FifoWriter> fifos) {
+    private record Settings(ScriptRunner runner, RunAs runAs, boolean securityEnabled, List<FifoWriter> fifos) {
         void close() {
             runner.close();
             fifos.forEach(FifoWriter::close);
@@ -106,7 +108,9 @@ public class ScriptNotifier implements TransitionListener {
         Settings next = new Settings(
                 new ScriptRunner(intValue(global.get(THREADS_KEY), DEFAULT_THREADS), queue,
                         longValue(global.get(TIMEOUT_KEY), DEFAULT_TIMEOUT_MS)),
-                new RunAs(root, user == null ? null : String.valueOf(user)), List.copyOf(fifos));
+                new RunAs(root, user == null ? null : String.valueOf(user)),
+                Boolean.parseBoolean(String.valueOf(global.get(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY))),
+                List.copyOf(fifos));
         Settings previous = settings;
         settings = next;
         if (previous != null) {
@@ -183,19 +187,36 @@ public class ScriptNotifier implements TransitionListener {
         }
     }
 
-    private static void run(Settings s, String label, Script script, List<String> extra) {
+    private void run(Settings s, String label, Script script, List<String> extra) {
         if (script.command().isEmpty()) {
             return;
         }
-        List<String> argv;
-        try {
-            argv = new ArrayList<>(s.runAs().prefix(script.user()));
-        } catch (IllegalStateException e) {
-            LOG.warn("Not running {} script {}: {}", label, script.command(), e.getMessage());
-            return;
-        }
-        argv.addAll(script.command().argv(extra));
-        s.runner().submit(label, argv);
+        s.runner().submit(label, () -> {
+            List<String> argv;
+            try {
+                argv = new ArrayList<>(s.runAs().prefix(script.user()));
+            } catch (IllegalStateException e) {
+                LOG.warn("Not running {} script {}: {}", label, script.command(), e.getMessage());
+                refused.incrementAndGet();
+                return null;
+            }
+            if (argv.isEmpty() && s.runAs().root() && !ScriptSecurity.secure(script.command())) {
+                if (s.securityEnabled()) {
+                    LOG.warn("Unsafe permissions found for script '{}' - disabling.", script.command());
+                    refused.incrementAndGet();
+                    return null;
+                }
+                LOG.warn("SECURITY VIOLATION - scripts are being executed but script_security not enabled"
+                        + " - there are insecure scripts ({}).", script.command());
+            }
+            argv.addAll(script.command().argv(extra));
+            return argv;
+        });
+    }
+
+    /** Scripts not run because of their user or enable_script_security. */
+    long refused() {
+        return refused.get();
     }
 
     /** keepalived's FIFO line: {@code INSTANCE "VI_1" MASTER 100}. */

@@ -7,6 +7,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,20 @@ final class ScriptRunner implements AutoCloseable {
         pool.allowCoreThreadTimeOut(true);
     }
 
-    /** Queues the script; returns at once. */
-    void submit(String label, List<String> argv) {
+    /**
+     * Queues the script; returns at once. {@code argv} is computed on the pool (it may look up
+     * users and check files) and returns null when the script must not run.
+     */
+    void submit(String label, Supplier<List<String>> argv) {
         try {
-            pool.execute(() -> run(label, argv));
+            pool.execute(() -> {
+                List<String> command = argv.get();
+                if (command != null) {
+                    run(label, command);
+                }
+            });
         } catch (RejectedExecutionException e) {
-            LOG.warn("Notify queue full, not running {} ({})", label, argv.get(0));
+            LOG.warn("Notify queue full, not running the {} script", label);
         }
     }
 

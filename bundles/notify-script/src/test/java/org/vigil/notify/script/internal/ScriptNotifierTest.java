@@ -153,6 +153,32 @@ class ScriptNotifierTest {
     }
 
     @Test
+    void scriptSecurityRefusesARootScriptOthersCanReplace() throws IOException {
+        Assumptions.assumeTrue(RunAs.runningAsRoot(), "the check applies to scripts run as root");
+        // Writable by anyone, not sticky: anyone could swap the script that root runs.
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        String script = recorder("master");
+        Map<String, Object> vi = config("VI_1", "notify.master", script);
+
+        notifier = new ScriptNotifier(Map.of("enable.script.security", true, "script.user", "root"), true);
+        notifier.addInstance(NotifyScripts.from(vi));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> notifier.refused() == 1);
+        assertThat(records()).isEmpty();
+        notifier.deactivate();
+
+        // Without enable_script_security it runs (with keepalived's SECURITY VIOLATION warning).
+        notifier = new ScriptNotifier(Map.of("script.user", "root"), true);
+        notifier.addInstance(NotifyScripts.from(vi));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().contains("master: "));
+
+        // A root-owned path nobody else can write passes.
+        assertThat(ScriptSecurity.secure(Path.of("/bin/sh"))).isTrue();
+        assertThat(ScriptSecurity.secure(Path.of(script))).isFalse();
+    }
+
+    @Test
     void writesKeepalivedsFifoLineAndNeverWaitsForAReader() throws Exception {
         Path fifo = dir.resolve("notify.fifo");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
