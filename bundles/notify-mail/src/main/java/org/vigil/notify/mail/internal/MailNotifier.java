@@ -69,6 +69,9 @@ public class MailNotifier implements TransitionListener {
     /** Vigil's own mail settings (STARTTLS, AUTH, queue, tries), apart from the bridge's global PID. */
     static final String PID = "org.vigil.notify.mail";
 
+    /** How long deactivation waits for queued mails. */
+    static final long DRAIN_MS = 5_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(MailNotifier.class);
 
     /** One mail waiting for delivery. */
@@ -100,10 +103,24 @@ public class MailNotifier implements TransitionListener {
         }
     }
 
+    /**
+     * At shutdown the core stops first (higher start level) and reports STOP: the "Stopping" mails
+     * get a bounded time to go out (one try each) before the framework exits.
+     */
     @Deactivate
     void deactivate() {
         stopped = true;
-        worker.interrupt();
+        if (worker.isAlive()) {
+            try {
+                worker.join(DRAIN_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (worker.isAlive()) {
+                LOG.warn("{} SMTP alerts not sent at shutdown", queue.size() + 1);
+                worker.interrupt();
+            }
+        }
     }
 
     /** smtp_alert of one instance or group (the bridge resolves it against the global settings). */
@@ -170,14 +187,16 @@ public class MailNotifier implements TransitionListener {
     }
 
     private void deliverLoop() {
-        while (!stopped) {
+        while (!stopped || !queue.isEmpty()) {
             Mail mail;
             try {
-                mail = queue.take();
+                mail = queue.poll(500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 return;
             }
-            deliver(mail);
+            if (mail != null) {
+                deliver(mail);
+            }
         }
     }
 
@@ -194,7 +213,7 @@ public class MailNotifier implements TransitionListener {
                 LOG.warn("SMTP alert \"{}\" to [{}]:{} failed (try {} of {}): {}", mail.subject(), settings.host(),
                         settings.port(), attempt, settings.tries(), e.toString());
             }
-            if (attempt < settings.tries()) {
+            if (attempt < settings.tries() && !stopped) {
                 try {
                     TimeUnit.MILLISECONDS.sleep(delay);
                 } catch (InterruptedException e) {

@@ -136,6 +136,15 @@ class MailNotifierTest {
     }
 
     @Test
+    void stoppingMailsQueuedAtShutdownStillGoOut() {
+        notifier = new MailNotifier(global());
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.INIT, true));
+        notifier.deactivate();
+        assertThat(greenMail.getReceivedMessages()).hasSize(2);
+        notifier = null;
+    }
+
+    @Test
     void syncGroupMail() {
         notifier = new MailNotifier(global());
         notifier.transition(event(Kind.GROUP, "VG_1", InstanceState.BACKUP, InstanceState.MASTER, false));

@@ -49,7 +49,7 @@ final class FifoWriter implements AutoCloseable {
     }
 
     private void drain() {
-        while (!closed) {
+        while (!closed || !lines.isEmpty()) {
             String line;
             try {
                 line = lines.poll(1, TimeUnit.SECONDS);
@@ -110,7 +110,18 @@ final class FifoWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        // The thread writes what is queued, then ends.
         closed = true;
+    }
+
+    /** Closes and waits up to {@code ms} for the queued lines to be written. */
+    void drain(long ms) {
+        close();
+        try {
+            thread.join(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         thread.interrupt();
     }
 }

@@ -64,6 +64,9 @@ public class ScriptNotifier implements TransitionListener {
     static final String QUEUE_KEY = "notify.script.queue";
     static final int DEFAULT_QUEUE = 64;
 
+    /** How long deactivation waits for queued scripts. */
+    static final long DRAIN_MS = 5_000;
+
     private static final Logger LOG = LoggerFactory.getLogger(ScriptNotifier.class);
 
     private final Map<String, NotifyScripts> instances = new ConcurrentHashMap<>();
@@ -118,11 +121,16 @@ public class ScriptNotifier implements TransitionListener {
         }
     }
 
+    /**
+     * At shutdown the core stops first (higher start level) and reports STOP: give notify_stop
+     * scripts and FIFO lines a bounded time to go out before the framework exits.
+     */
     @Deactivate
     void deactivate() {
         Settings s = settings;
         if (s != null) {
-            s.close();
+            s.runner().drain(DRAIN_MS);
+            s.fifos().forEach(f -> f.drain(1000));
         }
     }
 

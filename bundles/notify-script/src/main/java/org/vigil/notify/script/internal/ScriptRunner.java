@@ -89,6 +89,21 @@ final class ScriptRunner implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        // Queued and running scripts still run, each bounded by its timeout.
+        pool.shutdown();
+    }
+
+    /** Closes and waits up to {@code ms} for queued scripts (notify_stop at shutdown), then kills the rest. */
+    void drain(long ms) {
+        pool.shutdown();
+        try {
+            if (!pool.awaitTermination(ms, TimeUnit.MILLISECONDS)) {
+                LOG.warn("Notify scripts still running at shutdown, killing them");
+                pool.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

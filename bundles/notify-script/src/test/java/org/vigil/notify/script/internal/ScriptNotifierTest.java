@@ -112,6 +112,21 @@ class ScriptNotifierTest {
     }
 
     @Test
+    void stopScriptsQueuedAtShutdownStillRun() throws IOException {
+        notifier = new ScriptNotifier(Map.of(), false);
+        Path slow = dir.resolve("slow-stop.sh");
+        Files.writeString(slow, "#!/bin/sh\nsleep 0.5\necho \"stop: $*\" >> " + dir.resolve("record.txt") + "\n");
+        Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
+        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.stop", slow.toString())));
+
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.INIT, 100, true));
+        notifier.deactivate();
+
+        assertThat(records()).containsExactly("stop: ");
+        notifier = null;
+    }
+
+    @Test
     void aHangingScriptIsKilledAndDelaysNothing() throws IOException {
         notifier = new ScriptNotifier(Map.of(ScriptNotifier.TIMEOUT_KEY, 500L), false);
         Path hang = dir.resolve("hang.sh");
