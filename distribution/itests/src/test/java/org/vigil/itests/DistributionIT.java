@@ -172,7 +172,9 @@ public class DistributionIT {
     @Test
     public void demoShowsElectionFailoverAndPreemptionAndExitsZero() throws Exception {
         long start = System.nanoTime();
-        Result r = vigil(90, "demo");
+        // A generous per-step deadline: on a loaded build machine three JVMs boot slowly; the
+        // demo's own duration (printed) is what the 30 s promise is about.
+        Result r = vigil(150, "demo", "--step-timeout", "45");
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("bin/vigil demo took %.1f s%n", seconds);
         assertEquals(r.output(), 0, r.exit());
