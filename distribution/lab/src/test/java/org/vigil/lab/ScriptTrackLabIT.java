@@ -73,6 +73,12 @@ class ScriptTrackLabIT extends LabTest {
             dir = dir("smtp-c1");
             Path log = dir.resolve("log");
             try {
+                // the folder survives from an earlier run: its messages would count as this run's
+                try (Stream<Path> old = Files.list(dir)) {
+                    for (Path f : old.toList()) {
+                        Files.delete(f);
+                    }
+                }
                 process = new ProcessBuilder("ip", "netns", "exec", lab.ns("c1"), "python3", "-W", "ignore", "-c", SMTPD,
                         dir.toString(), SMTP_HOST, Integer.toString(SMTP_PORT)).redirectErrorStream(true)
                         .redirectOutput(log.toFile()).start();
@@ -136,6 +142,7 @@ class ScriptTrackLabIT extends LabTest {
         Path d = dir("notify-" + router);
         Path script = d.resolve("notify.sh");
         Path record = d.resolve("record");
+        Files.deleteIfExists(record);
         Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + record + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return new Notify(script, record);
