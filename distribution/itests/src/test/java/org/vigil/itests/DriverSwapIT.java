@@ -1,12 +1,9 @@
 package org.vigil.itests;
 
 import static org.junit.Assert.assertEquals;
-import static org.junit.Assert.assertNotNull;
 import static org.junit.Assert.assertTrue;
-import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.mavenBundle;
 import static org.ops4j.pax.exam.CoreOptions.options;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.vigil.itests.VigilOnFelixIT.address;
@@ -144,33 +141,12 @@ public class DriverSwapIT {
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("info"),
                 frameworkProperty("vigil.config.file").value(conf.toString()),
-                mavenBundle("org.ow2.asm", "asm", v("asm")),
-                mavenBundle("org.ow2.asm", "asm-commons", v("asm")),
-                mavenBundle("org.ow2.asm", "asm-util", v("asm")),
-                mavenBundle("org.ow2.asm", "asm-tree", v("asm")),
-                mavenBundle("org.ow2.asm", "asm-analysis", v("asm")),
-                mavenBundle("org.apache.aries.spifly", "org.apache.aries.spifly.dynamic.bundle", v("spifly")),
-                mavenBundle("org.slf4j", "slf4j-api", v("slf4j")),
-                mavenBundle("org.slf4j", "slf4j-simple", v("slf4j")),
-                mavenBundle("org.osgi", "org.osgi.util.function", v("osgi.function")),
-                mavenBundle("org.osgi", "org.osgi.util.promise", v("osgi.promise")),
-                mavenBundle("org.osgi", "org.osgi.service.component", v("osgi.component")),
-                mavenBundle("org.apache.felix", "org.apache.felix.configadmin", v("felix.configadmin")),
-                mavenBundle("org.apache.felix", "org.apache.felix.scr", v("felix.scr")),
-                mavenBundle("org.apache.felix", "org.apache.felix.gogo.runtime", v("gogo.runtime")),
-                ours("api"), ours("codec"), ours("auth"), ours("driver.sim"), ours("core"), ours("config"), ours("shell"),
+                VigilBundles.infrastructure(),
+                VigilBundles.ours("api", "codec", "auth", "driver.sim", "core", "config", "shell"),
                 junitBundles());
     }
 
-    private static String v(String key) {
-        return System.getProperty("v." + key);
-    }
 
-    private static Option ours(String name) {
-        String path = System.getProperty("vigil.bundle." + name);
-        assertNotNull("system property vigil.bundle." + name, path);
-        return bundle(Path.of(path).toUri().toString());
-    }
 
     @Before
     public void joinLan() throws Exception {
