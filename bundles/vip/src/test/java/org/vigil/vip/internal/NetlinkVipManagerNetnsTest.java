@@ -1,5 +1,7 @@
 package org.vigil.vip.internal;
 
+import org.vigil.testing.netns.NetnsLab;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.vigil.vip.internal.RtnlTest.ip;
@@ -48,8 +50,8 @@ class NetlinkVipManagerNetnsTest {
 
     @BeforeAll
     static void buildLab() throws Exception {
-        NetnsLab.requireRootAndIp();
-        lab = new NetnsLab();
+        NetnsLab.requireRootAndIp("the VIP manager namespace tests");
+        lab = new NetnsLab("vip");
         lab.createSwitch();
         lab.addHost("r1", R1_MAC, "192.0.2.1/24", "2001:db8::1/64");
         lab.addHost("c1", "02:00:5e:00:00:64", "192.0.2.100/24");

@@ -1,5 +1,7 @@
 package org.vigil.driver.linux.internal;
 
+import org.vigil.testing.netns.NetnsLab;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -61,8 +63,8 @@ class LinuxDriverNetnsTest {
 
     @BeforeAll
     static void buildLab() throws Exception {
-        NetnsLab.requireRootAndIp();
-        lab = new NetnsLab();
+        NetnsLab.requireRootAndIp("the Linux driver tests");
+        lab = new NetnsLab("drvlinux");
         lab.createSwitch();
         lab.addHost("a", A_MAC, "192.0.2.1/24", "2001:db8::1/64");
         // A second IPv4 address, which the kernel makes secondary: it must not become the primary

@@ -1,5 +1,7 @@
 package org.vigil.driver.pcap.internal;
 
+import org.vigil.testing.netns.NetnsLab;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -67,8 +69,8 @@ class PcapDriverNetnsTest {
 
     @BeforeAll
     static void buildLab() throws Exception {
-        NetnsLab.requireRootAndIp();
-        lab = new NetnsLab();
+        NetnsLab.requireRootAndIp("the pcap driver tests");
+        lab = new NetnsLab("drvpcap");
         lab.createSwitch();
         // A second IPv4 address, which the kernel makes secondary: it must not become the primary
         lab.addHost("a", A_MAC, "192.0.2.1/24", "192.0.2.200/24", "2001:db8::1/64");

@@ -1,4 +1,4 @@
-package org.vigil.driver.linux.internal;
+package org.vigil.testing.netns;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -15,17 +15,27 @@ import java.util.concurrent.TimeUnit;
  * A throw-away lab of network namespaces: a switch namespace with a bridge (multicast snooping
  * off) and one namespace per host, each with a veth {@code lan0} whose peer is a bridge port
  * {@code p<host>}. Documentation addresses only; the host's own interfaces are never touched.
+ * Shared by the namespace tests of driver-linux, driver-pcap and vip; entering a namespace from
+ * the JVM is each bundle's own (NamespaceThread), because each binds libc its own way.
  */
-final class NetnsLab implements AutoCloseable {
+public final class NetnsLab implements AutoCloseable {
 
-    private final String prefix = "vigil-drvlinux-" + ProcessHandle.current().pid() + "-";
+    private final String prefix;
     private final List<String> namespaces = new ArrayList<>();
+
+    /**
+     * @param tag names this lab's namespaces ("vigil-TAG-PID-host"), so concurrent or leftover
+     *            labs of other tests never collide
+     */
+    public NetnsLab(String tag) {
+        prefix = "vigil-" + tag + "-" + ProcessHandle.current().pid() + "-";
+    }
 
     /**
      * Skips the calling test class without root, with the reason; under CI=true a missing root
      * or a missing {@code ip} fails instead, so a CI run cannot pass by skipping.
      */
-    static void requireRootAndIp() {
+    public static void requireRootAndIp(String tests) {
         boolean ci = "true".equalsIgnoreCase(System.getenv("CI"));
         String uid;
         try {
@@ -36,8 +46,8 @@ final class NetnsLab implements AutoCloseable {
         boolean root = "0".equals(uid);
         boolean ip = Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip"))
                 || Files.isExecutable(Path.of("/usr/bin/ip"));
-        String reason = !root ? "the Linux driver tests need root (uid " + uid + "): they create network namespaces"
-                : "the Linux driver tests need iproute2's ip (apt-get install -y iproute2)";
+        String reason = !root ? tests + " need root (uid " + uid + "): they create network namespaces"
+                : tests + " need iproute2's ip (apt-get install -y iproute2)";
         if (root && ip) {
             return;
         }
@@ -47,12 +57,12 @@ final class NetnsLab implements AutoCloseable {
         assumeTrue(false, reason + "; skipped");
     }
 
-    String ns(String name) {
+    public String ns(String name) {
         return prefix + name;
     }
 
     /** Creates the switch namespace and bridge. */
-    void createSwitch() throws IOException {
+    public void createSwitch() throws IOException {
         add("sw");
         ip("-n", ns("sw"), "link", "add", "br0", "type", "bridge", "mcast_snooping", "0", "stp_state", "0",
                 "forward_delay", "0");
@@ -63,7 +73,7 @@ final class NetnsLab implements AutoCloseable {
      * Adds a host namespace with lan0 on the bridge, the given MAC (so the link-local address is
      * known) and addresses; IPv6 duplicate address detection off so addresses work at once.
      */
-    void addHost(String host, String mac, String... cidrs) throws IOException {
+    public void addHost(String host, String mac, String... cidrs) throws IOException {
         add(host);
         ip("-n", ns("sw"), "link", "add", "p" + host, "type", "veth", "peer", "name", "lan0", "netns", ns(host));
         sh("ip", "netns", "exec", ns(host), "sysctl", "-qw", "net.ipv6.conf.lan0.accept_dad=0",
@@ -86,14 +96,14 @@ final class NetnsLab implements AutoCloseable {
     }
 
     /** Runs ip with these arguments; fails with its output when it exits non-zero. */
-    static String ip(String... args) throws IOException {
+    public static String ip(String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("ip");
         command.addAll(List.of(args));
         return run(command);
     }
 
-    static String sh(String... command) throws IOException {
+    public static String sh(String... command) throws IOException {
         return run(List.of(command));
     }
 
