@@ -19,12 +19,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionEvent.Kind;
+import org.vigil.testing.netns.HostRequirement;
 
 /** Real scripts that record their arguments, a real FIFO. */
 class ScriptNotifierTest {
@@ -151,7 +151,7 @@ class ScriptNotifierTest {
 
     @Test
     void runsAsTheConfiguredUserWhenRoot() throws IOException {
-        Assumptions.assumeTrue(RunAs.runningAsRoot(), "needs root to switch user");
+        HostRequirement.require(RunAs.runningAsRoot(), "running a notify script as another user needs root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path script = dir.resolve("id.sh");
         Files.writeString(script, "#!/bin/sh\nid -un > " + dir.resolve("who.txt") + "\n");
@@ -169,7 +169,7 @@ class ScriptNotifierTest {
 
     @Test
     void scriptSecurityRefusesARootScriptOthersCanReplace() throws IOException {
-        Assumptions.assumeTrue(RunAs.runningAsRoot(), "the check applies to scripts run as root");
+        HostRequirement.require(RunAs.runningAsRoot(), "enable_script_security's check applies to scripts run as root, so it needs root");
         // Writable by anyone, not sticky: anyone could swap the script that root runs.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         String script = recorder("master");
