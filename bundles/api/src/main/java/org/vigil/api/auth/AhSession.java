@@ -52,19 +52,27 @@ public interface AhSession extends AuthSession {
     /**
      * Checks a received datagram in keepalived's order: AH present, next header VRRP, ICV
      * (constant time), SPI equal to the IPv4 source, sequence number above the last one seen.
-     * Only a datagram that passes every check raises the counter.
+     * Changes nothing: the core calls {@link #accept()} once every later receive check has passed
+     * too, so an advert dropped by one of those (a wrong interval, say) never raises the counter.
      *
      * @param ipProtocol the IP protocol the datagram arrived with
-     * @param ipHeader the raw IPv4 header as received (null when the driver has none: rejected)
-     * @param payload the IP payload: AH header then the VRRP packet, from {@code offset}
+     * @param datagram the bytes holding the raw IPv4 header and the IP payload
+     * @param headerOffset where the IPv4 header starts in {@code datagram}
+     * @param headerLength its length as received, 0 when the driver has none (rejected)
+     * @param offset the IP payload, AH header then the VRRP packet
+     * @param length payload length
      * @param unicast in unicast mode keepalived leaves the TTL out of the ICV
      * @return null when it authenticates, else the reason, worded as keepalived logs it
      */
-    String verify(int ipProtocol, byte[] ipHeader, byte[] payload, int offset, int length, boolean unicast);
+    String verify(int ipProtocol, byte[] datagram, int headerOffset, int headerLength, int offset, int length,
+            boolean unicast);
+
+    /** Raises the counter to the sequence number of the datagram {@link #verify} last accepted. */
+    void accept();
 
     /**
      * keepalived's resync: a master that accepted an advert of lower priority continues from that
-     * advert's sequence number plus one. Call after {@link #verify} accepted that advert.
+     * advert's sequence number plus one. Call after {@link #accept} took that advert.
      *
      * @return the line keepalived logs for it
      */

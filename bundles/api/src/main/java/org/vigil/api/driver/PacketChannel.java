@@ -2,6 +2,7 @@ package org.vigil.api.driver;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.BitSet;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -24,6 +25,15 @@ public interface PacketChannel extends AutoCloseable {
      */
     default void sendDatagram(byte[] datagram, int offset, int length) throws IOException {
         throw new IOException("this channel cannot send caller-built IPv4 datagrams");
+    }
+
+    /**
+     * Says which VRIDs the listener wants (bits 1..255). A driver that can drops the others as
+     * early as it can, ideally in the kernel (a socket filter), so that junk for other VRIDs
+     * never reaches user space; one that cannot ignores this, and the core drops them itself.
+     * Called on the election thread when instances join or leave the channel: must not block.
+     */
+    default void acceptVrids(BitSet vrids) {
     }
 
     /** The source address this channel sends from (primary IPv4 or link-local IPv6). */

@@ -55,6 +55,8 @@ public class AhAuthenticator implements Authenticator {
         private final byte[] scratchAh = new byte[AH_LENGTH];
         private final byte[] digest = new byte[16];
         private long sequence;
+        /** The sequence number of the datagram verify() last passed, -1 when none is waiting for accept(). */
+        private long pendingSequence = -1;
         private boolean cycled;
         private int ipId;
 
@@ -135,44 +137,54 @@ public class AhAuthenticator implements Authenticator {
         // ---- receive --------------------------------------------------------------------------
 
         @Override
-        public String verify(int ipProtocol, byte[] ipHeader, byte[] payload, int offset, int length,
-                boolean unicast) {
+        public String verify(int ipProtocol, byte[] datagram, int headerOffset, int headerLength, int offset,
+                int length, boolean unicast) {
+            pendingSequence = -1;
             if (ipProtocol != IP_PROTOCOL) {
                 return AuthReasons.NO_AH_HEADER;
             }
-            if (ipHeader == null || ipHeader.length < IPV4_HEADER_LENGTH || (ipHeader[0] & 0xf0) != 0x40) {
+            if (datagram == null || headerLength < IPV4_HEADER_LENGTH
+                    || (datagram[headerOffset] & 0xf0) != 0x40) {
                 return AuthReasons.NO_IP_HEADER;
             }
-            int ihl = (ipHeader[0] & 0x0f) * 4;
-            if (ihl < IPV4_HEADER_LENGTH || ihl > ipHeader.length) {
+            int ihl = (datagram[headerOffset] & 0x0f) * 4;
+            if (ihl < IPV4_HEADER_LENGTH || ihl > headerLength) {
                 return AuthReasons.NO_IP_HEADER;
             }
             // a raw socket hands over exactly the datagram; anything beyond its total length is not in the ICV
-            int covered = Math.min(length, getShort(ipHeader, 2) - ihl);
+            int covered = Math.min(length, getShort(datagram, headerOffset + 2) - ihl);
             if (covered < AH_LENGTH) {
                 return AuthReasons.AH_TRUNCATED;
             }
-            int nextHeader = payload[offset] & 0xff;
+            int nextHeader = datagram[offset] & 0xff;
             if (nextHeader != NEXT_HEADER_VRRP) {
                 return AuthReasons.ahNotVrrp(nextHeader);
             }
-            System.arraycopy(payload, offset, scratchAh, 0, AH_LENGTH);
+            System.arraycopy(datagram, offset, scratchAh, 0, AH_LENGTH);
             Arrays.fill(scratchAh, ICV_OFFSET, AH_LENGTH, (byte) 0);
-            icv(ipHeader, 0, ihl, scratchAh, 0, payload, offset + AH_LENGTH, covered - AH_LENGTH, unicast);
-            if (!icvMatches(payload, offset + ICV_OFFSET)) {
+            icv(datagram, headerOffset, ihl, scratchAh, 0, datagram, offset + AH_LENGTH, covered - AH_LENGTH, unicast);
+            if (!icvMatches(datagram, offset + ICV_OFFSET)) {
                 return AuthReasons.INVALID_ICV;
             }
-            long spi = getInt(payload, offset + 4);
-            long saddr = getInt(ipHeader, 12);
+            long spi = getInt(datagram, offset + 4);
+            long saddr = getInt(datagram, headerOffset + 12);
             if (spi != saddr) {
-                return AuthReasons.invalidSpi(ipHeader, 12, payload, offset + 4);
+                return AuthReasons.invalidSpi(datagram, headerOffset + 12, datagram, offset + 4);
             }
-            long seq = getInt(payload, offset + 8);
+            long seq = getInt(datagram, offset + 8);
             if (seq <= sequence) {
                 return AuthReasons.replayed(seq, sequence);
             }
-            sequence = seq;
+            pendingSequence = seq;
             return null;
+        }
+
+        @Override
+        public void accept() {
+            if (pendingSequence >= 0) {
+                sequence = pendingSequence;
+                pendingSequence = -1;
+            }
         }
 
         @Override

@@ -40,12 +40,13 @@ class AhAuthenticatorTest {
         }
     }
 
-    private static byte[] header(byte[] datagram) {
-        return Arrays.copyOf(datagram, 20);
-    }
-
+    /** Verifies and, when it passes, accepts: what the core does when no later check drops the advert. */
     private static String verify(AhSession s, byte[] datagram, boolean unicast) {
-        return s.verify(51, header(datagram), datagram, 20, datagram.length - 20, unicast);
+        String reason = s.verify(51, datagram, 0, 20, 20, datagram.length - 20, unicast);
+        if (reason == null) {
+            s.accept();
+        }
+        return reason;
     }
 
     /** An independent ICV: keepalived-behaviour.md a.4 spelled out with javax.crypto directly. */
@@ -221,6 +222,19 @@ class AhAuthenticatorTest {
     }
 
     @Test
+    void aVerifiedAdvertThatIsNotAcceptedLeavesTheCounter() throws Exception {
+        // the core drops it by a later check (a wrong interval): the next advert must still pass
+        AhSession s = session("lab51pw");
+        byte[] seven = resigned(KEEPALIVED, 28, new byte[] { 0, 0, 0, 7 });
+        assertThat(s.verify(51, seven, 0, 20, 20, seven.length - 20, false)).isNull();
+        assertThat(s.sequenceNumber()).isZero();
+        assertThat(verify(s, seven, false)).isNull();
+        assertThat(s.sequenceNumber()).isEqualTo(7);
+        s.accept();
+        assertThat(s.sequenceNumber()).as("accept without a new verify changes nothing").isEqualTo(7);
+    }
+
+    @Test
     void theCounterIsSharedBySendingAndReceiving() throws Exception {
         // keepalived's single counter: after sending 1..3 a peer's seq 2 is old, its seq 4 is new
         AhSession s = session("lab51pw");
@@ -264,7 +278,7 @@ class AhAuthenticatorTest {
     @Test
     void aPlainVrrpPacketIsRejectedWhenAhIsConfigured() {
         AhSession s = session("lab51pw");
-        assertThat(s.verify(112, header(KEEPALIVED), VRRP, 0, VRRP.length, false))
+        assertThat(s.verify(112, VRRP, 0, 0, 0, VRRP.length, false))
                 .isEqualTo("No AH header but auth type is AH");
     }
 
@@ -277,8 +291,8 @@ class AhAuthenticatorTest {
     @Test
     void withoutTheIpHeaderOrWithATruncatedAhNothingIsAccepted() {
         AhSession s = session("lab51pw");
-        assertThat(s.verify(51, null, KEEPALIVED, 20, 44, false)).startsWith("IPSEC-AH : no IPv4 header");
-        assertThat(s.verify(51, header(KEEPALIVED), KEEPALIVED, 20, 20, false))
+        assertThat(s.verify(51, KEEPALIVED, 0, 0, 20, 44, false)).startsWith("IPSEC-AH : no IPv4 header");
+        assertThat(s.verify(51, KEEPALIVED, 0, 20, 20, 20, false))
                 .isEqualTo("IPSEC-AH : packet shorter than its AH header");
     }
 

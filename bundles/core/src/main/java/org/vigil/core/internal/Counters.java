@@ -5,7 +5,7 @@ import java.util.TreeMap;
 
 import org.vigil.api.vrrp.InstanceCounters;
 
-/** Mutable counters of one instance; touched only on the loop. */
+/** Mutable counters of one instance; touched only on the loop. Counting allocates nothing. */
 final class Counters {
     long advertsReceived;
     long advertsSent;
@@ -16,18 +16,42 @@ final class Counters {
     long lateTimers;
     /** Adverts whose address list differs from ours: logged and processed, so not a drop. */
     long addressListMismatch;
-    private final Map<String, Long> dropped = new TreeMap<>();
+    /** Lower-priority adverts heard as master within one interval of the last answer: not answered again. */
+    long lowerPriorityIgnored;
+    private final long[] dropped = new long[ReceiveDrop.values().length];
 
-    void drop(String reason) {
-        dropped.merge(reason, 1L, Long::sum);
+    void drop(ReceiveDrop reason) {
+        dropped[reason.ordinal()]++;
     }
 
-    long dropped(String reason) {
-        return dropped.getOrDefault(reason, 0L);
+    /** Adds drops counted elsewhere (a driver thread's queue overflow). */
+    void drop(ReceiveDrop reason, long count) {
+        dropped[reason.ordinal()] += count;
+    }
+
+    long dropped(ReceiveDrop reason) {
+        return dropped[reason.ordinal()];
+    }
+
+    InstanceCounters snapshot(Map<String, Long> channelDropped) {
+        return new InstanceCounters(advertsReceived, advertsSent, becameMaster, releasedMaster,
+                priorityZeroReceived, priorityZeroSent, asMap(dropped), lateTimers, addressListMismatch,
+                channelDropped);
     }
 
     InstanceCounters snapshot() {
-        return new InstanceCounters(advertsReceived, advertsSent, becameMaster, releasedMaster,
-                priorityZeroReceived, priorityZeroSent, dropped, lateTimers);
+        return snapshot(Map.of());
+    }
+
+    /** The non-zero counts by reason name. */
+    static Map<String, Long> asMap(long[] counts) {
+        Map<String, Long> out = new TreeMap<>();
+        ReceiveDrop[] reasons = ReceiveDrop.values();
+        for (int i = 0; i < counts.length; i++) {
+            if (counts[i] != 0) {
+                out.put(reasons[i].name(), counts[i]);
+            }
+        }
+        return out;
     }
 }

@@ -1,7 +1,6 @@
 package org.vigil.core.internal;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -16,26 +15,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-import org.vigil.api.auth.AhSession;
 import org.vigil.api.auth.AuthType;
 import org.vigil.api.auth.Authenticator;
+import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.driver.LinkInfo;
-import org.vigil.api.driver.PacketChannel;
-import org.vigil.api.driver.ReceivedPacket;
 import org.vigil.api.vip.VipManager;
-import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
-import org.vigil.api.vrrp.IpFamily;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionListener;
-import org.vigil.codec.DecodeStatus;
-import org.vigil.codec.DecodedAdvert;
 import org.vigil.codec.VrrpCodec;
 
 /**
@@ -44,17 +35,12 @@ import org.vigil.codec.VrrpCodec;
  * post to the loop. {@link ElectionCore} is the DS shell around it.
  */
 final class ElectionEngine implements InstanceRegistry {
-    /** Received packets waiting for the loop; beyond this a flood is dropped, never queued. */
-    static final int MAX_PENDING_PACKETS = 4096;
-
-    static final String DROP_VERSION = "VERSION_MISMATCH";
-    static final String DROP_AUTH = "AUTH_FAILED";
-    static final String DROP_INTERVAL = "INTERVAL_MISMATCH";
-    static final String DROP_PROTOCOL = "UNSUPPORTED_PROTOCOL";
-    /** AH where none is configured or none where AH is (keepalived's authtype_mismatch). */
-    static final String DROP_AUTH_TYPE = "AUTH_TYPE_MISMATCH";
-    /** An AH header whose next header is not VRRP: keepalived ignores it silently. */
-    static final String DROP_AH_NOT_VRRP = "AH_NOT_VRRP";
+    static final String DROP_VERSION = ReceiveDrop.VERSION_MISMATCH.name();
+    static final String DROP_AUTH = ReceiveDrop.AUTH_FAILED.name();
+    static final String DROP_INTERVAL = ReceiveDrop.INTERVAL_MISMATCH.name();
+    static final String DROP_PROTOCOL = ReceiveDrop.UNSUPPORTED_PROTOCOL.name();
+    static final String DROP_AUTH_TYPE = ReceiveDrop.AUTH_TYPE_MISMATCH.name();
+    static final String DROP_AH_NOT_VRRP = ReceiveDrop.AH_NOT_VRRP.name();
 
     private final Loop loop;
     private final VrrpLog log;
@@ -67,7 +53,7 @@ final class ElectionEngine implements InstanceRegistry {
     private final Map<AuthType, Authenticator> authenticators = new EnumMap<>(AuthType.class);
     private final Map<String, SyncGroup> syncGroups = new LinkedHashMap<>();
     private final Map<String, Boolean> linkState = new HashMap<>();
-    private final DecodedAdvert decoded = new DecodedAdvert();
+    private final ReceivePath receivePath;
     private final byte[] sendBuffer = new byte[VrrpCodec.MAX_LENGTH];
     private InterfaceDriver driver;
     private AutoCloseable linkWatch;
@@ -75,17 +61,16 @@ final class ElectionEngine implements InstanceRegistry {
 
     private final Tracking tracking;
 
-    private volatile VipManager vipManager;
+    /** Loop-confined like the rest; set through the loop (DS callbacks post). */
+    private VipManager vipManager;
     private volatile String driverName;
-    private final AtomicInteger pendingPackets = new AtomicInteger();
-    private final AtomicLong unknownVrid = new AtomicLong();
-    private final AtomicLong overflowDrops = new AtomicLong();
 
     ElectionEngine(Loop loop, VrrpLog log, Notifier notifier, long callTimeoutMillis) {
         this.loop = loop;
         this.log = log;
         this.notifier = notifier;
         this.callTimeoutMillis = callTimeoutMillis;
+        this.receivePath = new ReceivePath(loop);
         this.tracking = new Tracking(loop, log, new Tracking.Host() {
             @Override
             public void apply(String instance, int adjustment, boolean fault) {
@@ -132,12 +117,22 @@ final class ElectionEngine implements InstanceRegistry {
         return sendBuffer;
     }
 
+    /** Packets for a VRID no instance has, over every channel (loop-confined; tests). */
     long unknownVridCount() {
-        return unknownVrid.get();
+        long n = 0;
+        for (ReceivePath.Channel ch : receivePath.channels()) {
+            n += ch.dropped().getOrDefault(ReceiveDrop.UNKNOWN_VRID.name(), 0L);
+        }
+        return n;
     }
 
-    long overflowDropCount() {
-        return overflowDrops.get();
+    /** Driver channels open: one per interface, family, protocol, group and source, not one per instance. */
+    int channelCount() {
+        return receivePath.channelCount();
+    }
+
+    ReceivePath receivePath() {
+        return receivePath;
     }
 
     // ---- services -----------------------------------------------------------------------------
@@ -179,13 +174,15 @@ final class ElectionEngine implements InstanceRegistry {
                 rt.linkUp = false;
                 applyConditions(rt);
             }
-            instances.values().forEach(InstanceRuntime::closeChannel);
+            instances.values().forEach(this::closeChannel);
             log.line("No interface driver: every instance is in FAULT until one appears", false);
             return;
         }
         linkWatch = next.watchLinks((iface, up) -> loop.execute(() -> linkChanged(iface, up)));
         for (InstanceRuntime rt : instances.values()) {
-            rt.closeChannel();
+            closeChannel(rt);
+        }
+        for (InstanceRuntime rt : instances.values()) {
             openChannel(rt);
         }
         for (InstanceRuntime rt : instances.values()) {
@@ -214,6 +211,7 @@ final class ElectionEngine implements InstanceRegistry {
             return;
         }
         String iface = rt.config.interfaceName();
+        // the driver's cache, kept by its link events: no netlink dump on the election thread
         Optional<LinkInfo> link = driver.link(iface);
         if (link.isEmpty()) {
             rt.machine.logLimited("no-interface", "interface " + iface + " not found");
@@ -221,14 +219,17 @@ final class ElectionEngine implements InstanceRegistry {
         }
         rt.linkUp = linkState.getOrDefault(iface, link.get().up());
         try {
-            rt.channelSpec = rt.desiredSpec();
-            InstanceRuntime target = rt;
-            rt.channel = driver.open(rt.channelSpec, packet -> received(target, packet));
+            ChannelSpec spec = rt.desiredSpec();
+            rt.attach(receivePath.join(rt, spec, driver), spec);
         } catch (IOException | RuntimeException e) {
-            rt.channel = null;
-            rt.channelSpec = null;
+            rt.attach(null, null);
             rt.machine.logLimited("open-failed", "cannot open a channel on " + iface + ": " + e);
         }
+    }
+
+    private void closeChannel(InstanceRuntime rt) {
+        receivePath.leave(rt, rt.receiveChannel());
+        rt.attach(null, null);
     }
 
     private void linkChanged(String iface, boolean up) {
@@ -249,14 +250,18 @@ final class ElectionEngine implements InstanceRegistry {
         tracking.linkChanged(iface);
     }
 
+    /** Posts to the loop and waits, so that the instances use the new manager when the DS callback returns. */
     void vipManagerBound(VipManager manager) {
-        vipManager = manager;
+        call(() -> vipManager = manager);
     }
 
     void vipManagerUnbound(VipManager manager) {
-        if (vipManager == manager) {
-            vipManager = null;
-        }
+        call(() -> {
+            if (vipManager == manager) {
+                vipManager = null;
+            }
+            return null;
+        });
     }
 
     void authenticatorAdded(Authenticator authenticator) {
@@ -362,7 +367,7 @@ final class ElectionEngine implements InstanceRegistry {
                 newSession(rt);
             }
             if (rt.channel == null || !rt.desiredSpec().equals(rt.channelSpec)) {
-                rt.closeChannel();
+                closeChannel(rt);
                 openChannel(rt);
             }
             applyConditions(rt);
@@ -385,7 +390,7 @@ final class ElectionEngine implements InstanceRegistry {
         }
         tracking.instanceRemoved(name);
         rt.machine.stop();
-        rt.closeChannel();
+        closeChannel(rt);
         byIdentity.remove(rt.config.identity());
     }
 
@@ -452,156 +457,16 @@ final class ElectionEngine implements InstanceRegistry {
     }
 
     List<InstanceStatus> instances() {
-        return call(() -> instances.values().stream().map(rt -> rt.machine.status()).toList());
+        return call(() -> instances.values().stream().map(InstanceRuntime::status).toList());
     }
 
     Optional<InstanceStatus> instance(String name) {
-        return call(() -> Optional.ofNullable(instances.get(name)).map(rt -> rt.machine.status()));
+        return call(() -> Optional.ofNullable(instances.get(name)).map(InstanceRuntime::status));
     }
 
     /** Loop-confined access for tests of this package. */
     InstanceRuntime runtime(String name) {
         return instances.get(name);
-    }
-
-    // ---- receive path -------------------------------------------------------------------------
-
-    /** On a driver thread: hand over to the loop, never block; a flood beyond the queue is dropped. */
-    private void received(InstanceRuntime rt, ReceivedPacket packet) {
-        if (pendingPackets.incrementAndGet() > MAX_PENDING_PACKETS) {
-            pendingPackets.decrementAndGet();
-            overflowDrops.incrementAndGet();
-            return;
-        }
-        loop.execute(() -> {
-            pendingPackets.decrementAndGet();
-            process(rt, packet);
-        });
-    }
-
-    /** On the loop: every receive check, then the state machine. A failed check only counts. */
-    void process(InstanceRuntime channelOwner, ReceivedPacket p) {
-        if (instances.get(channelOwner.config.name()) != channelOwner || channelOwner.channel == null) {
-            return; // removed, or the packet of a channel closed since
-        }
-        // AH (keepalived-behaviour.md a.4): the VRRP packet follows the 24-byte AH header
-        boolean ah = p.protocol() == AhSession.IP_PROTOCOL;
-        int vrrpOffset = p.offset() + (ah ? AhSession.AH_LENGTH : 0);
-        int vrrpLength = p.length() - (ah ? AhSession.AH_LENGTH : 0);
-        if (vrrpLength < 2) {
-            unknownVrid.incrementAndGet();
-            return;
-        }
-        int vrid = p.data()[vrrpOffset + 1] & 0xff;
-        String iface = p.interfaceName() != null ? p.interfaceName() : channelOwner.config.interfaceName();
-        InstanceRuntime rt = byIdentity.get(new InstanceConfig.Identity(vrid, channelOwner.config.family(), iface));
-        if (rt == null) {
-            // RFC 5798 section 7.1: not our VRID; counted, silent
-            unknownVrid.incrementAndGet();
-            return;
-        }
-        if (rt != channelOwner) {
-            return; // that instance's own channel delivers it
-        }
-        InetAddress local = rt.localAddress();
-        if (local != null && local.equals(p.source())) {
-            return; // our own advert looped back by the driver
-        }
-        InstanceConfig cfg = rt.config;
-        String from = p.source() == null ? "?" : p.source().getHostAddress();
-        if (!ah && p.protocol() != VrrpCodec.IP_PROTOCOL) {
-            drop(rt, DROP_PROTOCOL, "received IP protocol " + p.protocol() + " from " + from);
-            return;
-        }
-        if (ah != rt.usesAh()) {
-            // keepalived checks this before anything else of the packet
-            drop(rt, DROP_AUTH_TYPE, ah ? "Received AH header but auth type not AH" : "No AH header but auth type is AH");
-            return;
-        }
-        if (ah && (p.data()[p.offset()] & 0xff) != VrrpCodec.IP_PROTOCOL) {
-            // keepalived ignores "an AH header for some other protocol" without a word; we count it
-            drop(rt, DROP_AH_NOT_VRRP, "IPSEC-AH : next header " + (p.data()[p.offset()] & 0xff) + " is not VRRP - ignoring");
-            return;
-        }
-        byte[] src = p.source() == null ? new byte[cfg.family() == IpFamily.IPV4 ? 4 : 16] : p.source().getAddress();
-        byte[] dst = p.destination() == null ? rt.desiredSpec().group() == null ? src
-                : rt.desiredSpec().group().getAddress() : p.destination().getAddress();
-        // keepalived checks TTL 255 only on multicast: routed unicast peers arrive with less
-        int ttl = cfg.unicast() ? VrrpCodec.TTL : p.ttl();
-        DecodeStatus status = VrrpCodec.decode(p.data(), vrrpOffset, vrrpLength, cfg.family() == IpFamily.IPV6, src,
-                dst, ttl, decoded);
-        if (status != DecodeStatus.OK) {
-            drop(rt, status.name(), decodeReason(status, from, cfg));
-            return;
-        }
-        if (decoded.version() != cfg.version()) {
-            drop(rt, DROP_VERSION, "wrong version. Received " + decoded.version() + " and expect " + cfg.version());
-            return;
-        }
-        if (cfg.version() == 2) {
-            String reason = rt.session == null ? "no authenticator for " + cfg.authType()
-                    : rt.session.check(decoded.authType(), decoded.buffer(), decoded.authDataOffset());
-            if (reason != null) {
-                drop(rt, DROP_AUTH, reason);
-                return;
-            }
-            if (ah) {
-                // last of the auth checks, as in keepalived: only an advert that passes raises the replay counter
-                String ahReason = rt.session instanceof AhSession s
-                        ? s.verify(p.protocol(), p.ipHeader(), p.data(), p.offset(), p.length(), cfg.unicast())
-                        : "no AH session";
-                if (ahReason != null) {
-                    drop(rt, DROP_AUTH, ahReason);
-                    return;
-                }
-            }
-            if (decoded.advertIntervalCs() != cfg.advertIntervalCs()) {
-                // RFC 3768 section 7.1: MUST drop
-                drop(rt, DROP_INTERVAL, "advertisement interval mismatch mine=" + cfg.advertIntervalCs() / 100
-                        + " sec rcv'd=" + decoded.advertIntervalCs() / 100 + " sec");
-                return;
-            }
-        }
-        if (decoded.priority() != VrrpCodec.PRIORITY_STOP) {
-            checkAddressList(rt);
-        }
-        rt.machine.onAdvert(decoded.priority(), decoded.advertIntervalCs(), p.source(), src);
-    }
-
-    /** Logged and counted but processed, as keepalived does (RFC 5798 section 7.1: SHOULD log). */
-    private void checkAddressList(InstanceRuntime rt) {
-        List<VirtualAddress> ours = rt.config.virtualAddresses();
-        boolean mismatch = false;
-        if (decoded.addressCount() != ours.size()) {
-            mismatch = true;
-            rt.machine.logLimited("address-count",
-                    "expected " + ours.size() + " VIPs but received " + decoded.addressCount());
-        }
-        for (VirtualAddress vip : ours) {
-            if (!decoded.containsAddress(vip.address().getAddress())) {
-                mismatch = true;
-                rt.machine.logLimited("address-missing:" + vip.address().getHostAddress(),
-                        "ip address associated with VRID " + rt.config.vrid() + " not present in MASTER advert: "
-                                + vip.address().getHostAddress());
-            }
-        }
-        if (mismatch) {
-            rt.machine.counters.addressListMismatch++;
-        }
-    }
-
-    private static String decodeReason(DecodeStatus status, String from, InstanceConfig cfg) {
-        return switch (status) {
-            case BAD_CHECKSUM -> "Invalid VRRPv" + cfg.version() + " checksum from " + from;
-            case BAD_TTL -> "invalid TTL/HL. Received from " + from;
-            case BAD_VERSION -> "wrong version from " + from;
-            default -> "dropped advert from " + from + ": " + status;
-        };
-    }
-
-    private void drop(InstanceRuntime rt, String reason, String line) {
-        rt.machine.counters.drop(reason);
-        rt.machine.logLimited("drop:" + reason, line);
     }
 
     // ---- transitions and sync groups ----------------------------------------------------------

@@ -1,7 +1,6 @@
 package org.vigil.core.internal;
 
 import java.util.ArrayDeque;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -10,20 +9,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The real {@link Loop}: one dedicated thread, a queue of posted tasks and a priority queue of
- * deadlines on {@link System#nanoTime()}. Posted tasks run before due timers of the same turn so
- * a received advert is never starved by a burst of timers.
+ * The real {@link Loop}: one dedicated thread, a queue of posted tasks, a list of receive queues
+ * with work, and the {@link TimerQueue} on {@link System#nanoTime()}. Due timers always run
+ * first and are looked at again before each posted task and each receive batch, so a flood of
+ * packets or a burst of management calls delays an advert by one batch at most.
  */
 public final class ElectionLoop implements Loop {
     private static final Logger LOG = LoggerFactory.getLogger(ElectionLoop.class);
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
-    private final ArrayDeque<Runnable> posted = new ArrayDeque<>();
-    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    /** Guarded by lock; swapped with {@link #runningTasks} each turn. */
+    private ArrayDeque<Runnable> posted = new ArrayDeque<>();
+    private ArrayDeque<Runnable> runningTasks = new ArrayDeque<>();
+    /** Guarded by lock; swapped with {@link #draining} each turn. */
+    private ArrayDeque<ReceiveSource> readyQueues = new ArrayDeque<>();
+    private ArrayDeque<ReceiveSource> draining = new ArrayDeque<>();
+    /** Loop thread only. */
+    private final TimerQueue timers = new TimerQueue();
     private final long originNanos = System.nanoTime();
     private final Thread thread;
-    private long sequence;
     private volatile boolean running = true;
 
     public ElectionLoop(String threadName) {
@@ -40,17 +45,8 @@ public final class ElectionLoop implements Loop {
     }
 
     @Override
-    public TimerHandle schedule(long deadlineMicros, Runnable task) {
-        Timer timer;
-        lock.lock();
-        try {
-            timer = new Timer(deadlineMicros, sequence++, task);
-            timers.add(timer);
-            wake.signal();
-        } finally {
-            lock.unlock();
-        }
-        return timer;
+    public Timer timer(Runnable task) {
+        return new LoopTimer(timers.newTimer(task));
     }
 
     @Override
@@ -65,11 +61,27 @@ public final class ElectionLoop implements Loop {
     }
 
     @Override
+    public void ready(ReceiveSource queue) {
+        lock.lock();
+        try {
+            readyQueues.add(queue);
+            wake.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
     public boolean inLoop() {
         return Thread.currentThread() == thread;
     }
 
-    /** Stops the thread after the task it is running; waits at most {@code timeoutMillis}. */
+    /** The election thread, for scheduling settings (vrrp_rt_priority). */
+    Thread thread() {
+        return thread;
+    }
+
+    /** Stops the thread after the task it is running; waits at most {@code timeoutMillis} (never on the loop itself). */
     public void stop(long timeoutMillis) {
         running = false;
         lock.lock();
@@ -87,84 +99,116 @@ public final class ElectionLoop implements Loop {
         }
     }
 
+    /**
+     * The timer queue belongs to the loop thread; a timer armed or cancelled from elsewhere (a
+     * test, a management call) is handed over through {@link #execute} instead of racing it.
+     */
+    private final class LoopTimer implements Timer {
+        private final Timer inner;
+
+        LoopTimer(Timer inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void arm(long deadlineMicros) {
+            if (inLoop()) {
+                inner.arm(deadlineMicros);
+            } else {
+                execute(() -> inner.arm(deadlineMicros));
+            }
+        }
+
+        @Override
+        public void cancel() {
+            if (inLoop()) {
+                inner.cancel();
+            } else {
+                execute(inner::cancel);
+            }
+        }
+
+        @Override
+        public boolean armed() {
+            return inner.armed();
+        }
+
+        @Override
+        public long deadlineMicros() {
+            return inner.deadlineMicros();
+        }
+    }
+
     private void run() {
         while (running) {
-            Runnable task = next();
-            if (task == null) {
-                continue;
+            awaitWork();
+            runDueTimers();
+            while (!runningTasks.isEmpty()) {
+                runSafely(runningTasks.poll());
+                runDueTimers();
             }
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                // one broken task must not stop every instance
-                LOG.error("Election loop task failed", e);
+            ReceiveSource source;
+            while ((source = draining.poll()) != null) {
+                boolean more;
+                try {
+                    more = source.drain(RECEIVE_BATCH);
+                } catch (RuntimeException | Error e) {
+                    LOG.error("Election loop receive queue failed", e);
+                    more = false;
+                }
+                if (more) {
+                    ready(source);
+                }
+                runDueTimers();
             }
         }
     }
 
-    /** Waits for the next posted task or due timer; null when woken for nothing. */
-    private Runnable next() {
+    private void runDueTimers() {
+        long now = nowMicros();
+        Runnable task;
+        while ((task = timers.pollDue(now)) != null) {
+            runSafely(task);
+            now = nowMicros();
+        }
+    }
+
+    private static void runSafely(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException | Error e) {
+            // one broken task must not stop every instance
+            LOG.error("Election loop task failed", e);
+        }
+    }
+
+    /** Sleeps until a task is posted, a queue has work or the first timer is due; then takes the work. */
+    private void awaitWork() {
         lock.lock();
         try {
-            while (running) {
-                Runnable task = posted.poll();
-                if (task != null) {
-                    return task;
-                }
-                Timer first = timers.peek();
-                if (first != null && first.cancelled) {
-                    timers.poll();
-                    continue;
-                }
-                long now = nowMicros();
-                if (first != null && first.deadline <= now) {
-                    timers.poll();
-                    first.fired = true;
-                    return first.task;
+            while (running && posted.isEmpty() && readyQueues.isEmpty()) {
+                long wait = timers.nextDeadline() - nowMicros();
+                if (wait <= 0) {
+                    break;
                 }
                 try {
-                    if (first == null) {
+                    if (timers.isEmpty()) {
                         wake.await();
                     } else {
-                        wake.await(first.deadline - now, TimeUnit.MICROSECONDS);
+                        wake.await(wait, TimeUnit.MICROSECONDS);
                     }
                 } catch (InterruptedException e) {
                     running = false;
                 }
             }
-            return null;
+            ArrayDeque<Runnable> tasks = posted;
+            posted = runningTasks;
+            runningTasks = tasks;
+            ArrayDeque<ReceiveSource> queues = readyQueues;
+            readyQueues = draining;
+            draining = queues;
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static final class Timer implements TimerHandle, Comparable<Timer> {
-        final long deadline;
-        final long seq;
-        final Runnable task;
-        volatile boolean cancelled;
-        boolean fired;
-
-        Timer(long deadline, long seq, Runnable task) {
-            this.deadline = deadline;
-            this.seq = seq;
-            this.task = task;
-        }
-
-        @Override
-        public long deadlineMicros() {
-            return deadline;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Timer o) {
-            int c = Long.compare(deadline, o.deadline);
-            return c != 0 ? c : Long.compare(seq, o.seq);
         }
     }
 }

@@ -32,14 +32,21 @@ final class InstanceRuntime implements InstanceActions {
     private final ElectionEngine engine;
     InstanceConfig config;
     final VrrpInstance machine;
+    /** The shared driver channel this instance sends on (its receive channel's), or null. */
     PacketChannel channel;
+    /** This instance's own spec: its unicast peers are where it sends. */
     ChannelSpec channelSpec;
+    private ReceivePath.Channel receiveChannel;
+    /** Queue overflows of our VRID on the current channel already added to the counters. */
+    private long overflowCounted;
     AuthSession session;
     Authenticator sessionSource;
     boolean linkUp;
     /** A tracked script, interface or file with weight 0 (or a file below -253) says FAULT. */
     boolean trackFault;
     private byte[] addressBytes;
+    /** Each VIP's bytes, for the address-list check without allocating. */
+    private byte[][] vipBytes;
     private final byte[] authData = new byte[VrrpCodec.V2_AUTH_DATA_LENGTH];
     /** auth_type AH: the whole IPv4 datagram, built by the session; allocated on first use. */
     private byte[] datagram;
@@ -50,12 +57,14 @@ final class InstanceRuntime implements InstanceActions {
         this.engine = engine;
         this.config = config;
         this.addressBytes = concatenate(config.virtualAddresses());
+        this.vipBytes = split(config.virtualAddresses());
         this.machine = new VrrpInstance(config, loop, this);
     }
 
     void reconfigure(InstanceConfig next) {
         config = next;
         addressBytes = concatenate(next.virtualAddresses());
+        vipBytes = split(next.virtualAddresses());
         machine.reconfigure(next);
     }
 
@@ -82,15 +91,34 @@ final class InstanceRuntime implements InstanceActions {
         return config.version() == 2 && config.family() == IpFamily.IPV4 && config.authType() == AuthType.AH;
     }
 
-    void closeChannel() {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (RuntimeException e) {
-                engine.log().line("(" + config.name() + ") closing channel failed: " + e, false);
-            }
-            channel = null;
-            channelSpec = null;
+    /** Puts the instance on a shared channel (null: none); its counters keep what the old one counted. */
+    void attach(ReceivePath.Channel shared, ChannelSpec spec) {
+        foldOverflow();
+        receiveChannel = shared;
+        channel = shared == null ? null : shared.channel;
+        channelSpec = shared == null ? null : spec;
+        overflowCounted = shared == null ? 0 : shared.overflow(config.vrid());
+    }
+
+    ReceivePath.Channel receiveChannel() {
+        return receiveChannel;
+    }
+
+    byte[][] vipBytes() {
+        return vipBytes;
+    }
+
+    /** The state machine's status with the channel's figures: queue overflows for our VRID, channel-level drops. */
+    org.vigil.api.vrrp.InstanceStatus status() {
+        foldOverflow();
+        return machine.status(receiveChannel == null ? java.util.Map.of() : receiveChannel.dropped());
+    }
+
+    private void foldOverflow() {
+        if (receiveChannel != null) {
+            long total = receiveChannel.overflow(config.vrid());
+            machine.counters.drop(ReceiveDrop.QUEUE_OVERFLOW, total - overflowCounted);
+            overflowCounted = total;
         }
     }
 
@@ -228,6 +256,14 @@ final class InstanceRuntime implements InstanceActions {
     }
 
     // ---- helpers ------------------------------------------------------------------------------
+
+    private static byte[][] split(List<VirtualAddress> addresses) {
+        byte[][] out = new byte[addresses.size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = addresses.get(i).address().getAddress();
+        }
+        return out;
+    }
 
     private static byte[] concatenate(List<VirtualAddress> addresses) {
         int size = 0;

@@ -2,26 +2,66 @@ package org.vigil.core.internal;
 
 /**
  * The single thread that runs every state machine, as the state machines see it. Times are in
- * microseconds on a monotonic clock. Everything but {@link #execute} is called on the loop itself.
+ * microseconds on a monotonic clock. {@link #execute} and {@link #ready} may be called from any
+ * thread; everything else is called on the loop itself.
+ *
+ * <p>Order of work (ARCHITECTURE, scaling rule): due timers first, then posted tasks, then the
+ * receive queues in turn, a bounded batch each, with due timers checked again before every task
+ * and batch. So neither a flood on one channel nor a burst of 510 adverts can hold back an
+ * advert timer, and one busy channel cannot starve another.
  */
 public interface Loop {
 
+    /** Packets one receive queue may process before the loop looks at timers and other queues. */
+    int RECEIVE_BATCH = 16;
+
     long nowMicros();
 
-    /** Runs {@code task} on the loop at {@code deadlineMicros} (or as soon as possible after it). */
-    TimerHandle schedule(long deadlineMicros, Runnable task);
+    /**
+     * A reusable timer running {@code task} on the loop: armed, re-armed and cancelled any number
+     * of times without allocating (a backup re-arms its master-down timer on every advert).
+     */
+    Timer timer(Runnable task);
+
+    /** A one-shot timer: runs {@code task} on the loop at {@code deadlineMicros} (or as soon as possible after it). */
+    default TimerHandle schedule(long deadlineMicros, Runnable task) {
+        Timer timer = timer(task);
+        timer.arm(deadlineMicros);
+        return timer;
+    }
 
     /** Runs {@code task} on the loop soon; callable from any thread. */
     void execute(Runnable task);
+
+    /**
+     * Says that {@code queue} has work; callable from any thread, without allocating. The loop
+     * calls {@link ReceiveSource#drain} until it reports nothing left.
+     */
+    void ready(ReceiveSource queue);
 
     /** Whether the caller is running on the loop. */
     boolean inLoop();
 
     /** A scheduled task. */
     interface TimerHandle {
+        /** The deadline, or -1 when not armed. */
         long deadlineMicros();
 
         /** Cancels the task if it has not run yet; harmless afterwards. */
         void cancel();
+    }
+
+    /** A timer that can be armed again. */
+    interface Timer extends TimerHandle {
+        /** Sets (or moves) the deadline; the task runs once at it unless re-armed or cancelled first. */
+        void arm(long deadlineMicros);
+
+        boolean armed();
+    }
+
+    /** Work that arrives from another thread in a bounded queue: received packets. */
+    interface ReceiveSource {
+        /** Processes at most {@code budget} items on the loop; returns whether more are waiting. */
+        boolean drain(int budget);
     }
 }

@@ -22,6 +22,11 @@ final class RateLimiter {
      * suppressed since the last line (0 for the first).
      */
     long admit(String key, long nowMicros) {
+        return admit(key, nowMicros, windowMicros);
+    }
+
+    /** {@link #admit(String, long)} with a window of its own for this key. Allocates only for a new key. */
+    long admit(String key, long nowMicros, long windowMicros) {
         Window w = windows.get(key);
         if (w == null) {
             windows.put(key, new Window(nowMicros));

@@ -32,15 +32,24 @@ final class VrrpInstance {
     private int priorityAdjustment;
     private int effectivePriority;
     private int masterAdverIntervalCs;
+    /** The master's address as last heard, in the first {@link #masterLength} bytes; no allocation per advert. */
+    private final byte[] masterBytes = new byte[16];
+    private int masterLength;
+    /** {@link #masterBytes} as an address, made when first asked for after a change. */
     private InetAddress masterAddress;
-    private Loop.TimerHandle masterDownTimer;
-    private Loop.TimerHandle adverTimer;
+    /** Reusable: a backup re-arms it on every advert, which must not allocate. */
+    private final Loop.Timer masterDownTimer;
+    private final Loop.Timer adverTimer;
+    private long masterDownDeadline;
+    private long adverDeadline;
     private long startedMicros;
     private boolean started;
     /** Link up, a driver bound, an authenticator present. */
     private boolean linkUsable;
     /** Held in FAULT by a sync group member. */
     private boolean groupFault;
+    /** What the last {@link #admitLog} returned: lines swallowed since the last one written. */
+    private long admittedSuppressed;
 
     VrrpInstance(InstanceConfig config, Loop loop, InstanceActions actions) {
         this.config = config;
@@ -48,6 +57,8 @@ final class VrrpInstance {
         this.actions = actions;
         this.effectivePriority = clampedPriority(config.priority(), 0);
         this.masterAdverIntervalCs = config.advertIntervalCs();
+        this.masterDownTimer = loop.timer(this::masterDownExpired);
+        this.adverTimer = loop.timer(this::adverTimerExpired);
     }
 
     // ---- inputs -------------------------------------------------------------------------------
@@ -96,15 +107,19 @@ final class VrrpInstance {
         return linkUsable && !groupFault;
     }
 
-    /** A decoded advert that passed every receive check, for our VRID. */
-    void onAdvert(int priority, int advertIntervalCs, InetAddress source, byte[] sourceBytes) {
+    /**
+     * A decoded advert that passed every receive check, for our VRID.
+     *
+     * @param source the sender's address, 4 or 16 bytes; read during the call only
+     */
+    void onAdvert(int priority, int advertIntervalCs, byte[] source) {
         counters.advertsReceived++;
         if (priority == VrrpCodec.PRIORITY_STOP) {
             counters.priorityZeroReceived++;
         }
         switch (state) {
             case BACKUP -> backupReceived(priority, advertIntervalCs, source);
-            case MASTER -> masterReceived(priority, advertIntervalCs, source, sourceBytes);
+            case MASTER -> masterReceived(priority, advertIntervalCs, source);
             default -> {
                 // INIT and FAULT ignore adverts (RFC 5798 section 6.4.1; keepalived FAULT)
             }
@@ -191,7 +206,7 @@ final class VrrpInstance {
         }
         InstanceState from = state;
         setState(InstanceState.BACKUP);
-        masterAddress = null;
+        forgetMaster();
         log(init ? "Entering BACKUP STATE (init)" : "Entering BACKUP STATE", false);
         long downMicros = init && config.initialMaster()
                 // keepalived a.5: a non-owner "state MASTER" waits one interval plus skew only
@@ -201,7 +216,7 @@ final class VrrpInstance {
         actions.transition(from, InstanceState.BACKUP, false);
     }
 
-    private void backupReceived(int priority, int advertIntervalCs, InetAddress source) {
+    private void backupReceived(int priority, int advertIntervalCs, byte[] source) {
         long now = loop.nowMicros();
         if (priority == VrrpCodec.PRIORITY_STOP) {
             log("Backup received priority 0 advertisement", true);
@@ -213,16 +228,17 @@ final class VrrpInstance {
                 // RFC 5798 section 6.4.2: Master_Adver_Interval := the advert's interval
                 masterAdverIntervalCs = advertIntervalCs;
             }
-            masterAddress = source;
+            rememberMaster(source);
             armMasterDown(now + masterDownMicros());
             return;
         }
         // preempting and the master is lower: let our master-down timer run out
-        logLimited("lower-priority",
-                "received lower priority (" + priority + ") advert from " + source.getHostAddress() + " - discarding");
+        if (admitLog("lower-priority")) {
+            logAdmitted("received lower priority (" + priority + ") advert from " + text(source) + " - discarding");
+        }
     }
 
-    private void masterReceived(int priority, int advertIntervalCs, InetAddress source, byte[] sourceBytes) {
+    private void masterReceived(int priority, int advertIntervalCs, byte[] source) {
         long now = loop.nowMicros();
         int ours = ownPriority();
         if (priority == VrrpCodec.PRIORITY_STOP) {
@@ -231,13 +247,13 @@ final class VrrpInstance {
             return;
         }
         boolean higher = priority > ours;
-        boolean tieLost = priority == ours && compareUnsigned(sourceBytes, localAddressBytes()) > 0;
+        boolean tieLost = priority == ours && compareUnsigned(source, localAddressBytes()) > 0;
         if (higher || tieLost) {
             if (higher) {
-                log("Master received advert from " + source.getHostAddress() + " with higher priority " + priority
+                log("Master received advert from " + text(source) + " with higher priority " + priority
                         + ", ours " + ours, false);
             } else {
-                log("Master received advert from " + source.getHostAddress() + " with same priority " + priority
+                log("Master received advert from " + text(source) + " with same priority " + priority
                         + " but higher IP address than ours", false);
             }
             if (config.higherPrioSendAdvert()) {
@@ -250,8 +266,18 @@ final class VrrpInstance {
             yieldToBackup(source);
             return;
         }
-        log("Received advert from " + source.getHostAddress() + " with lower priority " + priority + ", ours " + ours
-                + ", forcing new election", false);
+        // The answer (log, advert, GARP restart) is rate-limited like every per-packet reaction: a
+        // flood of forged lower-priority adverts must not turn into a flood of adverts and GARPs.
+        // One answer per advert interval is what a real lower-priority peer needs to back off.
+        long suppressed = limiter.admit("lower-priority-answer", now, VrrpTimes.csToMicros(config.advertIntervalCs()));
+        if (suppressed < 0) {
+            counters.lowerPriorityIgnored++;
+            return;
+        }
+        if (admitLog("lower-priority-master")) {
+            logAdmitted("Received advert from " + text(source) + " with lower priority " + priority + ", ours " + ours
+                    + ", forcing new election");
+        }
         actions.masterHeardLowerPriority();
         if (!config.lowerPrioNoAdvert()) {
             sendAdvert(ours);
@@ -271,19 +297,23 @@ final class VrrpInstance {
         log("setting VIPs.", true);
         actions.acquire(config.allAddresses(), config.virtualRoutes());
         counters.becameMaster++;
-        masterAddress = actions.localAddress();
+        forgetMaster();
         armAdverTimer(fromDeadlineMicros + VrrpTimes.csToMicros(config.advertIntervalCs()));
         actions.transition(from, InstanceState.MASTER, false);
     }
 
-    private void yieldToBackup(InetAddress newMaster) {
+    private void yieldToBackup(byte[] newMaster) {
         cancelTimers();
         InstanceState from = state;
         setState(InstanceState.BACKUP);
         log("Entering BACKUP STATE", false);
         releaseAddresses();
         counters.releasedMaster++;
-        masterAddress = newMaster;
+        if (newMaster == null) {
+            forgetMaster();
+        } else {
+            rememberMaster(newMaster);
+        }
         armMasterDown(loop.nowMicros() + masterDownMicros());
         actions.transition(from, InstanceState.BACKUP, false);
     }
@@ -301,7 +331,7 @@ final class VrrpInstance {
             releaseAddresses();
             counters.releasedMaster++;
         }
-        masterAddress = null;
+        forgetMaster();
         actions.transition(from, InstanceState.FAULT, false);
     }
 
@@ -313,34 +343,29 @@ final class VrrpInstance {
     // ---- timers -------------------------------------------------------------------------------
 
     private void armMasterDown(long deadlineMicros) {
-        if (masterDownTimer != null) {
-            masterDownTimer.cancel();
-        }
-        masterDownTimer = loop.schedule(deadlineMicros, () -> masterDownExpired(deadlineMicros));
+        masterDownDeadline = deadlineMicros;
+        masterDownTimer.arm(deadlineMicros);
     }
 
-    private void masterDownExpired(long deadlineMicros) {
-        masterDownTimer = null;
+    private void masterDownExpired() {
         if (state != InstanceState.BACKUP) {
             return;
         }
-        checkLate(deadlineMicros);
+        checkLate(masterDownDeadline);
         log("Receive advertisement timeout", true);
-        becomeMaster(deadlineMicros);
+        becomeMaster(masterDownDeadline);
     }
 
     private void armAdverTimer(long deadlineMicros) {
-        if (adverTimer != null) {
-            adverTimer.cancel();
-        }
-        adverTimer = loop.schedule(deadlineMicros, () -> adverTimerExpired(deadlineMicros));
+        adverDeadline = deadlineMicros;
+        adverTimer.arm(deadlineMicros);
     }
 
-    private void adverTimerExpired(long deadlineMicros) {
-        adverTimer = null;
+    private void adverTimerExpired() {
         if (state != InstanceState.MASTER) {
             return;
         }
+        long deadlineMicros = adverDeadline;
         checkLate(deadlineMicros);
         sendAdvert(ownPriority());
         long interval = VrrpTimes.csToMicros(config.advertIntervalCs());
@@ -368,13 +393,30 @@ final class VrrpInstance {
     }
 
     private void cancelTimers() {
-        if (masterDownTimer != null) {
-            masterDownTimer.cancel();
-            masterDownTimer = null;
+        masterDownTimer.cancel();
+        adverTimer.cancel();
+    }
+
+    private void rememberMaster(byte[] source) {
+        if (masterLength != source.length || !java.util.Arrays.equals(masterBytes, 0, masterLength, source, 0,
+                source.length)) {
+            System.arraycopy(source, 0, masterBytes, 0, source.length);
+            masterLength = source.length;
+            masterAddress = null;
         }
-        if (adverTimer != null) {
-            adverTimer.cancel();
-            adverTimer = null;
+    }
+
+    private void forgetMaster() {
+        masterLength = 0;
+        masterAddress = null;
+    }
+
+    /** For log lines only: allocates. */
+    private static String text(byte[] address) {
+        try {
+            return InetAddress.getByAddress(address).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "?";
         }
     }
 
@@ -455,10 +497,24 @@ final class VrrpInstance {
 
     /** Rate-limited instance line: one per key per 10 s with the count of those swallowed. */
     void logLimited(String key, String line) {
-        long suppressed = limiter.admit(key, loop.nowMicros());
-        if (suppressed >= 0) {
-            log(RateLimiter.withCount(line, suppressed), false);
+        if (admitLog(key)) {
+            logAdmitted(line);
         }
+    }
+
+    /**
+     * The allocation-free half of {@link #logLimited}: whether a line for {@code key} may be
+     * written now. When true, build the line and pass it to {@link #logAdmitted}, so that a
+     * flood costs a map lookup per packet, never a string.
+     */
+    boolean admitLog(String key) {
+        admittedSuppressed = limiter.admit(key, loop.nowMicros());
+        return admittedSuppressed >= 0;
+    }
+
+    /** Writes the line {@link #admitLog} just admitted, with the count of those it swallowed. */
+    void logAdmitted(String line) {
+        log(RateLimiter.withCount(line, admittedSuppressed), false);
     }
 
     // ---- views --------------------------------------------------------------------------------
@@ -479,27 +535,40 @@ final class VrrpInstance {
         return masterAdverIntervalCs;
     }
 
+    /** The master as last heard (null when unknown or when we are master); allocates once per change. */
     InetAddress masterAddress() {
+        if (masterAddress == null && masterLength > 0) {
+            try {
+                masterAddress = InetAddress.getByAddress(java.util.Arrays.copyOf(masterBytes, masterLength));
+            } catch (java.net.UnknownHostException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return masterAddress;
     }
 
     /** Deadline of the master-down timer, or -1 when it is not armed. */
     long masterDownDeadline() {
-        return masterDownTimer == null ? -1 : masterDownTimer.deadlineMicros();
+        return masterDownTimer.deadlineMicros();
     }
 
     /** Deadline of the advert timer, or -1 when it is not armed. */
     long adverTimerDeadline() {
-        return adverTimer == null ? -1 : adverTimer.deadlineMicros();
+        return adverTimer.deadlineMicros();
     }
 
     InstanceStatus status() {
-        InetAddress master = state == InstanceState.MASTER ? actions.localAddress() : masterAddress;
+        return status(java.util.Map.of());
+    }
+
+    /** @param channelDropped drops on the shared receive channel that belong to no instance */
+    InstanceStatus status(java.util.Map<String, Long> channelDropped) {
+        InetAddress master = state == InstanceState.MASTER ? actions.localAddress() : masterAddress();
         return new InstanceStatus(config.name(), state, config.vrid(), config.family(), config.version(),
                 config.interfaceName(), config.priority(), ownPriority(),
                 master == null ? null : master.getHostAddress(), config.advertIntervalCs(), masterAdverIntervalCs,
                 skewMicros(), masterDownMicros(), config.preempt(), config.preemptDelayMillis(),
                 config.virtualAddresses().stream().map(VirtualAddress::cidr).toList(),
-                actions.held().stream().map(VirtualAddress::cidr).toList(), counters.snapshot(), enteredState);
+                actions.held().stream().map(VirtualAddress::cidr).toList(), counters.snapshot(channelDropped), enteredState);
     }
 }

@@ -1,17 +1,17 @@
 package org.vigil.core.internal;
 
 import java.util.ArrayDeque;
-import java.util.PriorityQueue;
 
 /**
  * Virtual time for exact timer tests: nothing runs until {@link #advance}, which runs due tasks in
- * deadline order with the clock set to each task's deadline, and tasks they post as well.
+ * deadline order with the clock set to each task's deadline, and tasks they post as well. Uses the
+ * real loop's {@link TimerQueue}, so timers are ordered exactly as on the election thread.
  */
 final class ManualLoop implements Loop {
-    private final PriorityQueue<Entry> timers = new PriorityQueue<>();
+    private final TimerQueue timers = new TimerQueue();
     private final ArrayDeque<Runnable> posted = new ArrayDeque<>();
+    private final ArrayDeque<ReceiveSource> ready = new ArrayDeque<>();
     private long now;
-    private long sequence;
 
     @Override
     public long nowMicros() {
@@ -19,15 +19,18 @@ final class ManualLoop implements Loop {
     }
 
     @Override
-    public TimerHandle schedule(long deadlineMicros, Runnable task) {
-        Entry e = new Entry(deadlineMicros, sequence++, task);
-        timers.add(e);
-        return e;
+    public Timer timer(Runnable task) {
+        return timers.newTimer(task);
     }
 
     @Override
     public void execute(Runnable task) {
         posted.add(task);
+    }
+
+    @Override
+    public void ready(ReceiveSource queue) {
+        ready.add(queue);
     }
 
     @Override
@@ -39,17 +42,9 @@ final class ManualLoop implements Loop {
     void advance(long micros) {
         long target = now + micros;
         runPosted();
-        while (true) {
-            Entry e = timers.peek();
-            if (e == null || e.deadline > target) {
-                break;
-            }
-            timers.poll();
-            if (e.cancelled) {
-                continue;
-            }
-            now = Math.max(now, e.deadline);
-            e.task.run();
+        while (timers.nextDeadline() <= target) {
+            now = Math.max(now, timers.nextDeadline());
+            timers.pollDue(now).run();
             runPosted();
         }
         now = target;
@@ -72,38 +67,19 @@ final class ManualLoop implements Loop {
     }
 
     private void runPosted() {
-        Runnable r;
-        while ((r = posted.poll()) != null) {
-            r.run();
-        }
-    }
-
-    private static final class Entry implements TimerHandle, Comparable<Entry> {
-        final long deadline;
-        final long seq;
-        final Runnable task;
-        boolean cancelled;
-
-        Entry(long deadline, long seq, Runnable task) {
-            this.deadline = deadline;
-            this.seq = seq;
-            this.task = task;
-        }
-
-        @Override
-        public long deadlineMicros() {
-            return deadline;
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-        }
-
-        @Override
-        public int compareTo(Entry o) {
-            int c = Long.compare(deadline, o.deadline);
-            return c != 0 ? c : Long.compare(seq, o.seq);
+        while (true) {
+            Runnable r = posted.poll();
+            if (r != null) {
+                r.run();
+                continue;
+            }
+            ReceiveSource q = ready.poll();
+            if (q == null) {
+                return;
+            }
+            if (q.drain(RECEIVE_BATCH)) {
+                ready.add(q);
+            }
         }
     }
 }

@@ -24,7 +24,7 @@ class VrrpInstanceTest {
     }
 
     private static void advert(VrrpInstance instance, int priority, int intervalCs, InetAddress from) {
-        instance.onAdvert(priority, intervalCs, from, from.getAddress());
+        instance.onAdvert(priority, intervalCs, from.getAddress());
     }
 
     @Test
