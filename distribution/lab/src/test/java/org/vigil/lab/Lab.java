@@ -79,7 +79,8 @@ final class Lab implements AutoCloseable {
         return ns;
     }
 
-    private void addHost(String host, String v4, String v6) {
+    /** One more host on br0 (for example an attacker namespace), with veth lan0 and the addresses (/24, /64). */
+    void addHost(String host, String v4, String v6) {
         String ns = addNamespace(host);
         Sh.ok("ip", "link", "add", "lan0", "netns", ns, "type", "veth", "peer", "name", port(host), "netns", sw());
         // no DAD: IPv6 addresses (and IPv6 VIPs) are usable at once
@@ -90,6 +91,37 @@ final class Lab implements AutoCloseable {
         Sh.ok("ip", "-n", ns, "link", "set", "lan0", "up");
         Sh.ok("ip", "-n", sw(), "link", "set", port(host), "master", BRIDGE, "up");
         hosts.add(host);
+    }
+
+    /** One more bridge in the switch namespace (a separate segment), set up like br0. */
+    void addBridge(String bridge) {
+        Sh.ok("ip", "-n", sw(), "link", "add", bridge, "type", "bridge", "mcast_snooping", "0", "stp_state", "0",
+                "forward_delay", "0");
+        Sh.ok("ip", "-n", sw(), "link", "set", bridge, "up");
+    }
+
+    /**
+     * One more veth on a host: IFNAME in the host's namespace, its peer PORT (at most 15 characters) a port of
+     * the bridge; the addresses (with their prefix) on IFNAME, IPv6 without DAD.
+     */
+    void addLink(String host, String ifname, String port, String bridge, String v4Cidr, String v6Cidr) {
+        String ns = ns(host);
+        Sh.ok("ip", "link", "add", ifname, "netns", ns, "type", "veth", "peer", "name", port, "netns", sw());
+        Sh.ok("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv6.conf." + ifname + ".accept_dad=0");
+        Sh.ok("ip", "-n", ns, "addr", "add", v4Cidr, "dev", ifname);
+        Sh.ok("ip", "-n", ns, "addr", "add", v6Cidr, "dev", ifname, "nodad");
+        Sh.ok("ip", "-n", ns, "link", "set", ifname, "up");
+        Sh.ok("ip", "-n", sw(), "link", "set", port, "master", bridge, "up");
+    }
+
+    /** The MAC of an interface of the host. */
+    String mac(String host, String ifname) {
+        Matcher m = Pattern.compile("\"address\":\"([0-9a-f:]{17})\"").matcher(Sh.ok("ip", "-n", ns(host), "-j", "link",
+                "show", ifname));
+        if (!m.find()) {
+            throw new IllegalStateException("no MAC for " + ifname + " in " + ns(host));
+        }
+        return m.group(1);
     }
 
     String sw() {

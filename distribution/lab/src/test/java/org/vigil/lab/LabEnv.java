@@ -16,8 +16,15 @@ final class LabEnv {
     private LabEnv() {
     }
 
+    /**
+     * The distribution the lab runs: {@code vigil.bench.dist} when set (a private copy for a benchmark, so that a
+     * rebuild of distribution/app/target/vigil during the run does not change what runs), else {@code vigil.dist}.
+     */
     static Path dist() {
-        String d = System.getProperty("vigil.dist");
+        String d = System.getProperty("vigil.bench.dist", "");
+        if (d.isBlank()) {
+            d = System.getProperty("vigil.dist");
+        }
         assertThat(d).as("system property vigil.dist (set by the pom)").isNotNull();
         return Path.of(d).toAbsolutePath().normalize();
     }
