@@ -42,7 +42,6 @@ final class Ipv4Channel extends RawChannel {
     private final Pointer sendControl;
     // receive side, receive thread only
     private final Pointer receiveBuffer;
-    private final byte[] header = new byte[60];
 
     /**
      * @param headerIncluded set IP_HDRINCL: {@link #sendPacket} sends caller-built datagrams and
@@ -181,16 +180,15 @@ final class Ipv4Channel extends RawChannel {
         if (length < HEADER_MIN) {
             return;
         }
-        receiveBuffer.get(0, header, 0, HEADER_MIN);
-        int ihl = (header[0] & 0x0f) * 4;
-        if ((header[0] & 0xf0) != 0x40 || ihl < HEADER_MIN || ihl > length) {
+        byte[] data = frame;
+        receiveBuffer.get(0, data, 0, length);
+        int ihl = (data[0] & 0x0f) * 4;
+        if ((data[0] & 0xf0) != 0x40 || ihl < HEADER_MIN || ihl > length) {
             return;
         }
-        byte[] data = new byte[length];
-        receiveBuffer.get(0, data, 0, length);
-        byte[] ipHeader = java.util.Arrays.copyOf(data, ihl);
-        int ttl = data[8] & 0xff;
-        offer(Sockaddr.ipv4(data, 12), Sockaddr.ipv4(data, 16), ttl, ipHeader, data, ihl, length - ihl, receivedNanos);
+        view.wrap(spec.interfaceName(), spec.protocol(), data[8] & 0xff, data, 0, ihl, ihl, length - ihl, receivedNanos)
+                .addresses(data, 12, data, 16, 4);
+        offer();
     }
 
     private static void putIntLe(byte[] b, int off, int v) {

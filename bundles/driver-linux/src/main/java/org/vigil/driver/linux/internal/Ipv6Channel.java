@@ -39,6 +39,8 @@ final class Ipv6Channel extends RawChannel {
     private final Pointer receiveIov;
     private final Pointer receiveName;
     private final Pointer receiveControl;
+    private final byte[] sourceAddress = new byte[16];
+    private final byte[] destination = new byte[16];
 
     Ipv6Channel(Native nat, ChannelSpec spec, PacketListener listener, int ifindex, Inet6Address source,
             Consumer<RawChannel> onClose) {
@@ -133,7 +135,7 @@ final class Ipv6Channel extends RawChannel {
             return;
         }
         int hopLimit = -1;
-        InetAddress dst = null;
+        boolean haveDestination = false;
         long controlLength = receiveMsg.getLong(40);
         long off = 0;
         while (off + Linux.SIZEOF_CMSGHDR <= controlLength) {
@@ -146,16 +148,19 @@ final class Ipv6Channel extends RawChannel {
             if (level == Linux.IPPROTO_IPV6 && type == Linux.IPV6_HOPLIMIT) {
                 hopLimit = receiveControl.getInt(off + Linux.SIZEOF_CMSGHDR);
             } else if (level == Linux.IPPROTO_IPV6 && type == Linux.IPV6_PKTINFO) {
-                dst = Sockaddr.ipv6(receiveControl, off + Linux.SIZEOF_CMSGHDR);
+                receiveControl.get(off + Linux.SIZEOF_CMSGHDR, destination, 0, 16);
+                haveDestination = true;
             }
             off += (len + 7) & ~7L;
         }
-        if (hopLimit < 0 || dst == null) {
+        if (hopLimit < 0 || !haveDestination) {
             return;
         }
-        InetAddress src = Sockaddr.ipv6(receiveName, 8);
-        byte[] data = new byte[length];
+        receiveName.get(8, sourceAddress, 0, 16);
+        byte[] data = frame;
         receiveBuffer.get(0, data, 0, length);
-        offer(src, dst, hopLimit, null, data, 0, length, receivedNanos);
+        view.wrap(spec.interfaceName(), spec.protocol(), hopLimit, data, 0, 0, 0, length, receivedNanos)
+                .addresses(sourceAddress, 0, destination, 0, 16);
+        offer();
     }
 }

@@ -1,22 +1,29 @@
 package org.vigil.driver.linux.internal;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import jnr.ffi.Pointer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.api.driver.LinkInfo;
 import org.vigil.api.driver.LinkListener;
 
 /**
  * Watches rtnetlink link and address events on its own thread and tells listeners when a link
  * goes up or down (IFF_UP and IFF_RUNNING, as keepalived judges it). Events go to one socket
  * and the resynchronising dumps to another, so dump answers and events never interleave.
+ *
+ * <p>It also keeps what the driver answers for {@link LinuxDriver#link}: each interface's
+ * {@link LinkInfo} (state, MAC, primary IPv4, IPv6 link-local), updated from the same events, so
+ * that the election thread reads a map instead of dumping links and addresses through netlink.
  */
 final class LinkMonitor {
 
@@ -28,6 +35,8 @@ final class LinkMonitor {
     private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
     /** ifindex to the last state seen; the monitor thread's after construction. */
     private final Map<Integer, Rtnetlink.Link> links = new HashMap<>();
+    /** By interface name; written by the monitor thread, read by anyone. */
+    private final Map<String, LinkInfo> infos = new ConcurrentHashMap<>();
     private final Rtnetlink events;
     private final Rtnetlink queries;
     private final int eventFd;
@@ -47,6 +56,7 @@ final class LinkMonitor {
             for (Rtnetlink.Link l : q.dumpLinks()) {
                 links.put(l.index(), l);
             }
+            refreshInfos(q);
         } catch (IOException | RuntimeException e) {
             events.close();
             if (q != null) {
@@ -127,15 +137,51 @@ final class LinkMonitor {
             if (n < 0) {
                 return;
             }
+            boolean changed = false;
             for (Rtnetlink.Message m : Rtnetlink.parse(ByteBuffer.wrap(events.bytes(), 0, n))) {
                 if (m.link() != null) {
+                    changed = true;
                     apply(m.link(), m.type() == Linux.RTM_DELLINK);
-                } else if (m.address() != null && LOG.isDebugEnabled()) {
-                    LOG.debug("Netlink reports address {} {} on ifindex {}", m.address().address().getHostAddress(),
-                            m.type() == Linux.RTM_NEWADDR ? "added" : "removed", m.address().index());
+                } else if (m.address() != null) {
+                    changed = true;
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("Netlink reports address {} {} on ifindex {}", m.address().address().getHostAddress(),
+                                m.type() == Linux.RTM_NEWADDR ? "added" : "removed", m.address().index());
+                    }
                 }
             }
+            if (changed) {
+                // one address dump per batch of events, on this thread, not the caller's
+                refreshInfos(queries);
+            }
         }
+    }
+
+    /** The cached view of one interface, or null when the monitor has not seen it. */
+    LinkInfo info(String name) {
+        return infos.get(name);
+    }
+
+    /** Rebuilds the cache from the links known and a fresh address dump. */
+    private void refreshInfos(Rtnetlink nl) throws IOException {
+        Map<Integer, InetAddress> ipv4 = new HashMap<>();
+        Map<Integer, InetAddress> linkLocal = new HashMap<>();
+        for (Rtnetlink.Address a : nl.dumpAddresses()) {
+            // The kernel lists the primary address first; secondaries carry IFA_F_SECONDARY
+            if (a.family() == Linux.AF_INET && !a.secondary()) {
+                ipv4.putIfAbsent(a.index(), a.address());
+            } else if (a.family() == Linux.AF_INET6 && a.scope() == Linux.RT_SCOPE_LINK) {
+                linkLocal.putIfAbsent(a.index(), a.address());
+            }
+        }
+        Map<String, LinkInfo> next = new HashMap<>();
+        for (Rtnetlink.Link l : links.values()) {
+            if (l.name() != null) {
+                next.put(l.name(), LinuxDriver.info(l, ipv4.get(l.index()), linkLocal.get(l.index())));
+            }
+        }
+        infos.keySet().retainAll(next.keySet());
+        infos.putAll(next);
     }
 
     private void resync() throws IOException {
@@ -147,6 +193,7 @@ final class LinkMonitor {
         for (Rtnetlink.Link gone : before.values()) {
             apply(gone, true);
         }
+        refreshInfos(queries);
     }
 
     private void apply(Rtnetlink.Link link, boolean deleted) {
@@ -154,6 +201,17 @@ final class LinkMonitor {
         String name = link.name() != null ? link.name() : previous != null ? previous.name() : null;
         if (name == null) {
             return;
+        }
+        // the cache first, so a listener that asks for the link sees the new state
+        if (previous != null && previous.name() != null && !previous.name().equals(name)) {
+            infos.remove(previous.name());
+        }
+        if (deleted) {
+            infos.remove(name);
+        } else {
+            LinkInfo known = infos.get(name);
+            infos.put(name, LinuxDriver.info(link, known == null ? null : known.primaryIpv4(),
+                    known == null ? null : known.linkLocalIpv6()));
         }
         boolean wasUp = previous != null && previous.up();
         boolean isUp = !deleted && link.up();

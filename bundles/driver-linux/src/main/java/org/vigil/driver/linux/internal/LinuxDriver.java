@@ -83,6 +83,7 @@ public final class LinuxDriver implements InterfaceDriver {
         deactivated = true;
         for (RawChannel c : channels) {
             c.close();
+            c.awaitClosed(2000);
         }
         synchronized (this) {
             if (monitor != null) {
@@ -154,8 +155,19 @@ public final class LinuxDriver implements InterfaceDriver {
         return index;
     }
 
+    /**
+     * From the link monitor's cache while anyone watches links (the election core always does),
+     * so the election thread never waits on a netlink dump; otherwise one dump.
+     */
     @Override
     public Optional<LinkInfo> link(String interfaceName) {
+        LinkMonitor m;
+        synchronized (this) {
+            m = monitor;
+        }
+        if (m != null) {
+            return Optional.ofNullable(m.info(interfaceName));
+        }
         try (Rtnetlink nl = new Rtnetlink(nat, 0)) {
             Rtnetlink.Link found = null;
             for (Rtnetlink.Link l : nl.dumpLinks()) {
@@ -180,12 +192,16 @@ public final class LinuxDriver implements InterfaceDriver {
                     linkLocal = a.address();
                 }
             }
-            byte[] mac = found.mac().length == 6 ? found.mac() : new byte[6];
-            return Optional.of(new LinkInfo(found.name(), found.index(), mac, ipv4, linkLocal, found.up()));
+            return Optional.of(info(found, ipv4, linkLocal));
         } catch (IOException e) {
             LOG.warn("reading link {} through rtnetlink failed: {}", interfaceName, e.getMessage());
             return Optional.empty();
         }
+    }
+
+    static LinkInfo info(Rtnetlink.Link link, InetAddress ipv4, InetAddress linkLocal) {
+        byte[] mac = link.mac() != null && link.mac().length == 6 ? link.mac() : new byte[6];
+        return new LinkInfo(link.name(), link.index(), mac, ipv4, linkLocal, link.up());
     }
 
     @Override

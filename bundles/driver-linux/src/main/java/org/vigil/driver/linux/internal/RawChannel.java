@@ -2,6 +2,7 @@ package org.vigil.driver.linux.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.BitSet;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -14,6 +15,7 @@ import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.PacketChannel;
 import org.vigil.api.driver.PacketListener;
 import org.vigil.api.driver.ReceivedPacket;
+import org.vigil.api.vrrp.IpFamily;
 
 /**
  * A raw IP socket bound to one interface and protocol, with its own receive thread. The thread
@@ -27,7 +29,14 @@ abstract class RawChannel implements PacketChannel {
     /** Largest IP datagram; VRRP never comes close, but a truncated read would be misparsed. */
     static final int RECEIVE_BUFFER = 65536;
     private static final int POLLFD_SIZE = 8;
-    private static final long JOIN_MILLIS = 2000;
+    /**
+     * Socket receive buffer asked for (SO_RCVBUFFORCE, as root or with CAP_NET_ADMIN; else
+     * SO_RCVBUF up to net.core.rmem_max): room for a second of 510 adverts plus a burst of junk,
+     * so the kernel never has to drop real adverts while the receive thread catches up.
+     */
+    static final int SOCKET_RECEIVE_BUFFER = 4 << 20;
+    private static final int SO_RCVBUFFORCE = 33;
+    private static final int SO_ATTACH_FILTER = 26;
 
     final Native nat;
     final LibC libc;
@@ -42,6 +51,13 @@ abstract class RawChannel implements PacketChannel {
     int fd = -1;
     private int eventFd = -1;
     private Thread receiver;
+    /** The receive thread's reusable view: the listener copies what it keeps. */
+    final ReceivedPacket view = new ReceivedPacket();
+    /** The receive thread's copy of the datagram out of native memory. */
+    final byte[] frame = new byte[RECEIVE_BUFFER];
+    /** Raw bytes of the source we send from and of the group, for the receive filter. */
+    final byte[] sourceBytes;
+    final byte[] groupBytes;
 
     RawChannel(Native nat, ChannelSpec spec, PacketListener listener, int ifindex, InetAddress source,
             Consumer<RawChannel> onClose) {
@@ -52,6 +68,8 @@ abstract class RawChannel implements PacketChannel {
         this.ifindex = ifindex;
         this.source = source;
         this.onClose = onClose;
+        this.sourceBytes = source.getAddress();
+        this.groupBytes = spec.unicast() ? null : spec.group().getAddress();
     }
 
     /**
@@ -66,6 +84,7 @@ abstract class RawChannel implements PacketChannel {
             nat.check(libc.setsockopt(fd, Linux.SOL_SOCKET, Linux.SO_BINDTODEVICE, name, name.length),
                     "SO_BINDTODEVICE " + spec.interfaceName());
             configure();
+            sizeReceiveBuffer();
             eventFd = nat.check(libc.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK), "eventfd");
         } catch (IOException | RuntimeException e) {
             closeFds();
@@ -74,6 +93,43 @@ abstract class RawChannel implements PacketChannel {
         receiver = new Thread(this::receiveLoop, threadName);
         receiver.setDaemon(true);
         receiver.start();
+    }
+
+    private void sizeReceiveBuffer() {
+        try {
+            nat.setInt(fd, Linux.SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_RECEIVE_BUFFER, "SO_RCVBUFFORCE");
+        } catch (IOException e) {
+            try {
+                nat.setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, SOCKET_RECEIVE_BUFFER, "SO_RCVBUF");
+            } catch (IOException ignored) {
+                LOG.debug("receive buffer on {} left at the default: {}", spec.interfaceName(), ignored.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Attaches the kernel filter for these VRIDs ({@link VridFilter}); called on the election
+     * thread, cheap (one setsockopt). A failure leaves the socket unfiltered: the core still
+     * drops other VRIDs itself, it only costs more.
+     */
+    @Override
+    public void acceptVrids(BitSet vrids) {
+        byte[] program = VridFilter.program(spec.family() == IpFamily.IPV4, spec.protocol() == LinuxDriver.PROTOCOL_AH,
+                vrids);
+        Pointer code = nat.allocate(program.length);
+        code.put(0, program, 0, program.length);
+        Pointer fprog = nat.allocate(16); // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
+        fprog.putShort(0, (short) (program.length / VridFilter.INSTRUCTION_SIZE));
+        fprog.putAddress(8, code.address());
+        synchronized (sendLock) {
+            if (fd < 0) {
+                return;
+            }
+            if (libc.setsockopt(fd, Linux.SOL_SOCKET, SO_ATTACH_FILTER, fprog, 16) < 0) {
+                LOG.warn("cannot attach the VRID filter on {}: {}", spec.interfaceName(), nat.failure("SO_ATTACH_FILTER")
+                        .getMessage());
+            }
+        }
     }
 
     /** Socket options of the family: TTL, multicast, membership, ancillary data. */
@@ -145,29 +201,36 @@ abstract class RawChannel implements PacketChannel {
         throw nat.failure(what + " on " + spec.interfaceName());
     }
 
-    /** Filters by the channel's mode and hands a packet to the listener, shielding the thread. */
-    final void offer(InetAddress src, InetAddress dst, int ttl, byte[] ipHeader, byte[] data, int offset, int length,
-            long receivedNanos) {
-        if (src.equals(source)) {
+    /**
+     * Filters by the channel's mode and hands {@link #view} (filled by the subclass over
+     * {@link #frame}) to the listener, shielding the thread. Allocates nothing.
+     */
+    final void offer() {
+        ReceivedPacket p = view;
+        if (p.sourceEquals(sourceBytes)) {
             // Our own packet: a second Vigil on this host or a routing loop; never our business
             return;
         }
         // Each channel hears its own mode only, so an instance never gets one packet twice
-        boolean forUs = spec.unicast() ? !dst.isMulticastAddress() && !isBroadcast(dst) : dst.equals(spec.group());
+        byte[] dst = p.destinationBytes();
+        boolean forUs = groupBytes == null ? !isMulticast(dst, p.addressLength()) && !isBroadcast(dst, p.addressLength())
+                : java.util.Arrays.equals(dst, 0, p.addressLength(), groupBytes, 0, groupBytes.length);
         if (!forUs) {
             return;
         }
         try {
-            listener.received(new ReceivedPacket(spec.interfaceName(), src, dst, ttl, spec.protocol(), ipHeader, data,
-                    offset, length, receivedNanos));
+            listener.received(p);
         } catch (RuntimeException e) {
             LOG.warn("packet listener on {} failed", spec.interfaceName(), e);
         }
     }
 
-    private static boolean isBroadcast(InetAddress a) {
-        byte[] b = a.getAddress();
-        return b.length == 4 && (b[0] & b[1] & b[2] & b[3]) == (byte) 0xff;
+    private static boolean isMulticast(byte[] a, int length) {
+        return length == 4 ? (a[0] & 0xf0) == 0xe0 : (a[0] & 0xff) == 0xff;
+    }
+
+    private static boolean isBroadcast(byte[] a, int length) {
+        return length == 4 && (a[0] & a[1] & a[2] & a[3]) == (byte) 0xff;
     }
 
     final void requireOpen() throws IOException {
@@ -199,6 +262,9 @@ abstract class RawChannel implements PacketChannel {
             closeFds();
             return;
         }
+        // No join: the election thread closes channels and must not wait for another thread.
+        // The receive thread sees the eventfd, closes both fds under the send lock and ends;
+        // a send racing it finds the fd gone and fails cleanly.
         synchronized (sendLock) {
             if (eventFd >= 0) {
                 Pointer one = nat.allocate(8);
@@ -206,14 +272,16 @@ abstract class RawChannel implements PacketChannel {
                 libc.write(eventFd, one, 8);
             }
         }
-        if (t != Thread.currentThread()) {
+    }
+
+    /** Waits for the receive thread to end (the driver's deactivation, tests). */
+    void awaitClosed(long millis) {
+        Thread t = receiver;
+        if (t != null && t != Thread.currentThread()) {
             try {
-                t.join(JOIN_MILLIS);
+                t.join(millis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) {
-                LOG.warn("receive thread {} did not stop within {} ms", t.getName(), JOIN_MILLIS);
             }
         }
     }
