@@ -410,8 +410,9 @@ final class Lexer {
                 if (!Files.isDirectory(dir)) {
                     continue;
                 }
-                PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + element);
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+                    // inside the try: a malformed pattern ("[a-") throws PatternSyntaxException
+                    PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + element);
                     for (Path entry : entries) {
                         String file = entry.getFileName().toString();
                         // glob(3) does not let wildcards match a leading dot.

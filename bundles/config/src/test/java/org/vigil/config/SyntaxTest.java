@@ -177,6 +177,21 @@ class SyntaxTest {
     }
 
     @Test
+    void malformedIncludeGlobMatchesNothingInsteadOfFailingTheWholeFile() {
+        // found by the fuzzer (distribution/fuzz): an unclosed '[' made getPathMatcher throw and
+        // the whole configuration came back as one "internal error"
+        write(dir, "conf.d/a.conf", "global_defs {\n router_id from-a\n}\n");
+        Path main = write(dir, "keepalived.conf", "include conf.d/[a-\ninclude conf.d/{a\n"
+                + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n"
+                + " virtual_ipaddress {\n 192.0.2.1\n }\n}\n");
+        ParseResult r = KeepalivedConfig.parse(main, "x");
+        assertThat(lines(r.diagnostics())).containsExactly(
+                main + ":1: no file matches include pattern 'conf.d/[a-'",
+                main + ":2: no file matches include pattern 'conf.d/{a'");
+        assertThat(r.model().instance("VI_1")).isPresent();
+    }
+
+    @Test
     void includeLoopsAreDetected() {
         Path a = write(dir, "a.conf", "global_defs {\n router_id r1\n}\ninclude b.conf\n");
         Path b = write(dir, "b.conf", "include a.conf\n");
