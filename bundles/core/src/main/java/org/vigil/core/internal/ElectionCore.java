@@ -120,12 +120,18 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
 
     private void selectDriver() {
         synchronized (drivers) {
+            // The selected name is a preference, not a requirement (swap contract): while its
+            // driver is absent the best remaining one carries the instances, and the selected one
+            // takes over again when it comes back. FAULT only when no driver is present at all.
             InterfaceDriver best = null;
             // ServiceReference order: higher ranking (then lower service id) compares greater
             for (InterfaceDriver candidate : drivers.descendingMap().values()) {
-                if (driverTarget == null || driverTarget.equals(candidate.name())) {
+                if (driverTarget != null && driverTarget.equals(candidate.name())) {
                     best = candidate;
                     break;
+                }
+                if (best == null) {
+                    best = candidate;
                 }
             }
             if (best == selectedDriver) {

@@ -81,29 +81,65 @@ class ElectionCoreTest {
     }
 
     @Test
-    void aSelectedNameThatIsAbsentMeansFaultUntilADriverOfThatNameAppears() {
+    void aSelectedNameIsAPreferenceTheBestRemainingDriverCarriesTheInstancesMeanwhile() {
         ElectionCore core = core(Map.of());
         FakeLan.Host linux = lan.host("linux", "192.0.2.11");
         bind(core, linux, 100);
         core.addInstance(TestConfigs.v3(255, 10).build());
+        List<TransitionEvent> events = new CopyOnWriteArrayList<>();
+        core.bindTransitionListener(events::add);
         await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
+        events.clear();
 
+        // selected but absent: linux keeps carrying the instance, no FAULT
         core.selectDriver("pcap");
-        assertThat(core.activeDriver()).isEmpty();
+        assertThat(core.activeDriver()).contains("linux");
         assertThat(core.selectedDriver()).contains("pcap");
-        assertThat(core.drivers()).containsExactly(new DriverInfo("linux", 100, false));
-        assertThat(state(core)).isEqualTo(InstanceState.FAULT);
-        assertThat(linux.openChannels()).isZero();
+        assertThat(core.drivers()).containsExactly(new DriverInfo("linux", 100, true));
+        assertThat(state(core)).isEqualTo(InstanceState.MASTER);
+        assertThat(linux.openChannels()).isEqualTo(1);
 
+        // it appears, though ranked lower: it takes over
         FakeLan.Host pcap = lan.host("pcap", "192.0.2.11");
-        bind(core, pcap, 50);
+        ServiceReference<InterfaceDriver> pcapRef = bind(core, pcap, 50);
         assertThat(core.activeDriver()).contains("pcap");
-        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
         assertThat(pcap.openChannels()).isEqualTo(1);
+        assertThat(linux.openChannels()).isZero();
+        await().atMost(Duration.ofSeconds(2)).until(() -> lan.framesFrom("pcap").size() >= 3);
+
+        // its bundle stops: the best remaining one takes over at once, still the preference
+        core.unbindDriver(pcapRef, pcap);
+        assertThat(core.activeDriver()).contains("linux");
+        assertThat(core.selectedDriver()).contains("pcap");
+        assertThat(linux.openChannels()).isEqualTo(1);
+        assertThat(state(core)).isEqualTo(InstanceState.MASTER);
+
+        // and it returns when the driver comes back
+        FakeLan.Host pcapAgain = lan.host("pcap", "192.0.2.11");
+        bind(core, pcapAgain, 50);
+        assertThat(core.activeDriver()).contains("pcap");
+        assertThat(pcapAgain.openChannels()).isEqualTo(1);
+        assertThat(events).as("no transition through any of it").isEmpty();
 
         core.selectDriver(null);
         assertThat(core.activeDriver()).contains("linux");
         assertThat(core.selectedDriver()).isEmpty();
+    }
+
+    @Test
+    void onlyNoDriverAtAllMeansFault() {
+        ElectionCore core = core(Map.of());
+        FakeLan.Host linux = lan.host("linux", "192.0.2.11");
+        ServiceReference<InterfaceDriver> ref = bind(core, linux, 100);
+        core.selectDriver("pcap");
+        core.addInstance(TestConfigs.v3(255, 10).build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
+        core.unbindDriver(ref, linux);
+        assertThat(core.activeDriver()).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.FAULT);
+        bind(core, lan.host("sim", "192.0.2.11"), -100);
+        assertThat(core.activeDriver()).contains("sim");
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
     }
 
     @Test
