@@ -112,6 +112,20 @@ class AhElectionTest {
     }
 
     @Test
+    void anAdvertDroppedAfterItsAhCheckDoesNotMoveTheReplayCounter() {
+        // r2 advertises every 2 s: keepalived's 1 s advert passes AH, then fails the interval check
+        Router r2 = new Router("r2", "192.0.2.12");
+        TestConfigs slow = ah(100, "lab51pw");
+        slow.advertCs = 200;
+        r2.engine.addInstance(slow.build());
+        byte[] datagram = HexFormat.of().parseHex(KEEPALIVED_FIRST_ADVERT);
+        r2.receive(Arrays.copyOf(datagram, 20), Arrays.copyOfRange(datagram, 20, datagram.length));
+
+        assertThat(r2.status().counters().dropped()).containsEntry(ElectionEngine.DROP_INTERVAL, 1L);
+        assertThat(r2.session().sequenceNumber()).as("sequence 1 was never accepted").isZero();
+    }
+
+    @Test
     void twoAhRoutersElectAndTheFirstAdvertIsKeepalivedsFrame() {
         Router r1 = new Router("r1", "192.0.2.11");
         Router r2 = new Router("r2", "192.0.2.12");

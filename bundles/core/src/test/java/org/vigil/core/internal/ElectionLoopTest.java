@@ -56,6 +56,36 @@ class ElectionLoopTest {
     }
 
     @Test
+    void aDueTimerRunsWhileAReceiveQueueIsNeverEmpty() {
+        // a flood: the queue always has more; before issue 8 a posted packet always won over a due timer
+        java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean flooding = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Loop.ReceiveSource flood = budget -> {
+            processed.addAndGet(budget);
+            return flooding.get();
+        };
+        List<Long> lateness = new CopyOnWriteArrayList<>();
+        loop.execute(() -> {
+            loop.ready(flood);
+            long deadline = loop.nowMicros() + 20_000;
+            loop.schedule(deadline, () -> lateness.add(loop.nowMicros() - deadline));
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> lateness.size() == 1);
+        flooding.set(false);
+        assertThat(processed.get()).as("the flood was being served meanwhile").isGreaterThan(1_000);
+        // a second receive queue gets its turn too
+        List<String> other = new CopyOnWriteArrayList<>();
+        flooding.set(true);
+        loop.ready(flood);
+        loop.ready(budget -> {
+            other.add("served");
+            return false;
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> other.size() == 1);
+        flooding.set(false);
+    }
+
+    @Test
     void aFailingTaskDoesNotStopTheLoop() {
         List<String> fired = new CopyOnWriteArrayList<>();
         loop.execute(() -> {

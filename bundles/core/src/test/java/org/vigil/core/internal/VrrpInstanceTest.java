@@ -233,6 +233,24 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void aFloodOfLowerPriorityAdvertsGetsOneAnswerPerInterval() {
+        VrrpInstance master = start(TestConfigs.v2(255));
+        loop.advance(400_000);
+        actions.clear();
+        for (int i = 0; i < 1_000; i++) {
+            advert(master, 100, 100, HIGHER_IP);
+        }
+        assertThat(actions.sendTimes()).as("one answer, not a thousand").containsExactly(400_000L);
+        assertThat(actions.texts()).hasSize(1);
+        assertThat(master.counters.lowerPriorityIgnored).isEqualTo(999);
+        // a real lower-priority master keeps sending once per interval: each of those is answered
+        loop.advance(1_000_000);
+        advert(master, 100, 100, HIGHER_IP);
+        assertThat(actions.sendTimes()).containsExactly(400_000L, 1_000_000L, 1_400_000L);
+        assertThat(master.state()).isEqualTo(InstanceState.MASTER);
+    }
+
+    @Test
     void lowerPrioNoAdvertSilencesTheAnswer() {
         VrrpInstance master = start(TestConfigs.v2(255).lowerPrioNoAdvert());
         actions.clear();
