@@ -102,7 +102,15 @@ final class StatusFormatter {
         for (Map.Entry<String, Long> drop : new TreeMap<>(c.dropped()).entrySet()) {
             counter(out, "  " + drop.getKey(), drop.getValue());
         }
+        counter(out, "address list differs", c.addressListMismatch());
         counter(out, "late timers", c.lateTimers());
+        if (!c.channelDropped().isEmpty()) {
+            // drops on the channel this instance shares, which belong to no instance
+            out.append("Channel (shared with the instances on ").append(s.interfaceName()).append(")\n");
+            for (Map.Entry<String, Long> drop : new TreeMap<>(c.channelDropped()).entrySet()) {
+                counter(out, "dropped " + drop.getKey(), drop.getValue());
+            }
+        }
         return out.toString().stripTrailing();
     }
 

@@ -30,7 +30,8 @@ class StatusFormatterTest {
     static InstanceStatus backup() {
         return new InstanceStatus("VI_6", InstanceState.BACKUP, 61, IpFamily.IPV6, 3, "lan1", 100, 80,
                 "fe80::11", 100, 50, 312_500, 1_812_500, false, 0, List.of("2001:db8::249/64"), List.of(),
-                new InstanceCounters(4_000, 2, 1, 1, 1, 0, Map.of("auth", 2L, "ttl", 5L), 3),
+                new InstanceCounters(4_000, 2, 1, 1, 1, 0, Map.of("auth", 2L, "ttl", 5L), 3, 1,
+                        Map.of("UNKNOWN_VRID", 12L)),
                 Instant.parse("2026-11-22T11:00:00Z"));
     }
 
@@ -82,6 +83,7 @@ class StatusFormatterTest {
                 "  priority 0 sent       0",
                 "  priority 0 received   0",
                 "  dropped               0",
+                "  address list differs  0",
                 "  late timers           0"));
     }
 
@@ -111,7 +113,10 @@ class StatusFormatterTest {
                 "  dropped               7",
                 "    auth                2",
                 "    ttl                 5",
-                "  late timers           3"));
+                "  address list differs  1",
+                "  late timers           3",
+                "Channel (shared with the instances on lan1)",
+                "  dropped UNKNOWN_VRID  12"));
     }
 
     @Test
