@@ -7,6 +7,7 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayDeque;
@@ -35,6 +36,11 @@ final class Lexer {
             .compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}|\\$([A-Za-z_][A-Za-z0-9_]*)(?=\\s|$)");
     /** Guards against definitions that refer to themselves. */
     private static final int MAX_EXPANSION_DEPTH = 32;
+    /**
+     * Bounds all the text parameter substitution produces for one configuration: definitions
+     * that refer to each other ({@code $A=$A $A}) otherwise double it at every level.
+     */
+    static final int MAX_SUBSTITUTED_CHARS = 1 << 22;
 
     private final String configId;
     private final List<Diagnostic> diagnostics;
@@ -43,6 +49,8 @@ final class Lexer {
     private final Deque<Path> reading = new ArrayDeque<>();
     private Path currentDirectory;
     private int logicalLine;
+    private long substitutedChars;
+    private boolean substitutionExhausted;
 
     Lexer(String configId, List<Diagnostic> diagnostics) {
         this.configId = configId;
@@ -148,8 +156,17 @@ final class Lexer {
             diagnostics.add(Diagnostic.warning(origin, "~SEQ and ~LST blocks are not supported by Vigil yet - ignoring line"));
             return;
         }
-        String expanded = substitute(line, origin);
+        String expanded = substitute(line, MAX_SUBSTITUTED_CHARS - substitutedChars);
+        if (expanded == null) {
+            if (!substitutionExhausted) {
+                substitutionExhausted = true;
+                diagnostics.add(Diagnostic.error(origin, "parameter substitution produces more than "
+                        + MAX_SUBSTITUTED_CHARS + " characters - ignoring this and later substituted lines"));
+            }
+            return;
+        }
         if (!expanded.equals(line)) {
+            substitutedChars += expanded.length();
             if (depth >= MAX_EXPANSION_DEPTH) {
                 diagnostics.add(Diagnostic.error(origin, "parameter substitution nested too deeply"));
                 return;
@@ -269,14 +286,17 @@ final class Lexer {
             case 'v' -> out.append('\u000b');
             case 'x' -> {
                 int j = i + 1;
+                int value = 0;
                 while (j < line.length() && Character.digit(line.charAt(j), 16) >= 0) {
+                    // the low byte of however many digits, without overflowing an int
+                    value = (value * 16 + Character.digit(line.charAt(j), 16)) & 0xff;
                     j++;
                 }
                 if (j == i + 1) {
                     out.append('x');
                     return i + 1;
                 }
-                out.append((char) (Integer.parseInt(line.substring(i + 1, j), 16) & 0xff));
+                out.append((char) value);
                 return j;
             }
             case 'c' -> {
@@ -340,7 +360,8 @@ final class Lexer {
         return matches != negated ? stripped.substring(end) : null;
     }
 
-    private String substitute(String line, Origin origin) {
+    /** The line with its parameters substituted, or null when that exceeds {@code budget} characters. */
+    private String substitute(String line, long budget) {
         Matcher m = REFERENCE.matcher(line);
         StringBuilder out = new StringBuilder();
         boolean changed = false;
@@ -350,6 +371,9 @@ final class Lexer {
             if (value == null) {
                 m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
             } else {
+                if (substitutionExhausted || out.length() + (long) value.length() > budget) {
+                    return null;
+                }
                 m.appendReplacement(out, Matcher.quoteReplacement(value));
                 changed = true;
             }
@@ -373,8 +397,15 @@ final class Lexer {
     }
 
     private void include(String pattern, Origin origin) {
-        Path target = currentDirectory == null ? Path.of(pattern) : currentDirectory.resolve(pattern);
-        target = target.normalize();
+        Path target;
+        try {
+            target = (currentDirectory == null ? Path.of(pattern) : currentDirectory.resolve(pattern)).normalize();
+        } catch (InvalidPathException e) {
+            // a NUL character, say
+            diagnostics.add(Diagnostic.error(origin, "invalid include file name '" + pattern.replace("\0", "\\0")
+                    + "': " + e.getReason()));
+            return;
+        }
         if (!hasGlob(pattern)) {
             read(target, origin);
             return;
@@ -397,7 +428,7 @@ final class Lexer {
         List<Path> current = new ArrayList<>();
         current.add(pattern.getRoot() == null ? Path.of("") : pattern.getRoot());
         for (Path name : pattern) {
-            String element = name.toString();
+            String element = collapseStars(name.toString());
             List<Path> next = new ArrayList<>();
             for (Path dir : current) {
                 if (!hasGlob(element)) {
@@ -428,6 +459,34 @@ final class Lexer {
             current = next;
         }
         return current.stream().filter(Files::isRegularFile).toList();
+    }
+
+    /**
+     * Within one name {@code **} means what {@code *} means, but each star is a {@code [^/]*} in
+     * the regex the file system makes, and a run of them backtracks exponentially.
+     */
+    static String collapseStars(String element) {
+        if (!element.contains("**")) {
+            return element;
+        }
+        StringBuilder out = new StringBuilder(element.length());
+        boolean lastWasStar = false;
+        for (int i = 0; i < element.length(); i++) {
+            char c = element.charAt(i);
+            if (c == '\\' && i + 1 < element.length()) {
+                out.append(c).append(element.charAt(++i));
+                lastWasStar = false;
+            } else if (c == '*') {
+                if (!lastWasStar) {
+                    out.append(c);
+                }
+                lastWasStar = true;
+            } else {
+                out.append(c);
+                lastWasStar = false;
+            }
+        }
+        return out.toString();
     }
 
     private static String describe(IOException e) {

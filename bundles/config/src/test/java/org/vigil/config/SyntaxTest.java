@@ -1,10 +1,12 @@
 package org.vigil.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.vigil.config.ConfFiles.lines;
 import static org.vigil.config.ConfFiles.write;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,6 +191,46 @@ class SyntaxTest {
                 main + ":1: no file matches include pattern 'conf.d/[a-'",
                 main + ":2: no file matches include pattern 'conf.d/{a'");
         assertThat(r.model().instance("VI_1")).isPresent();
+    }
+
+    @Test
+    void aRunOfStarsInAnIncludeGlobDoesNotBacktrackForever() {
+        // found by the fuzzer: 120 stars became 120 [^/]* in a row, which never finished
+        write(dir, "conf.d/x-vi1.conf", "global_defs {\n router_id starred\n}\n");
+        Path main = write(dir, "keepalived.conf", "include conf.d/" + "*".repeat(120) + "vi1.conf\n");
+        ParseResult r = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> KeepalivedConfig.parse(main, "x"));
+        assertThat(lines(r.diagnostics())).isEmpty();
+        assertThat(r.model().global().routerId()).isEqualTo("starred");
+        assertThat(Lexer.collapseStars("a**b\\**[**]*")).isEqualTo("a*b\\**[*]*");
+    }
+
+    @Test
+    void includeNameWithANulCharacterIsAnError() {
+        // found by the fuzzer: InvalidPathException became an "internal error" for the whole file
+        Path main = write(dir, "keepalived.conf", "include a\u0000b.conf\ninclude c\u0000*.conf\n");
+        ParseResult r = KeepalivedConfig.parse(main, "x");
+        assertThat(lines(r.diagnostics())).containsExactly(
+                main + ":1: invalid include file name 'a\\0b.conf': Nul character not allowed",
+                main + ":2: invalid include file name 'c\\0*.conf': Nul character not allowed");
+    }
+
+    @Test
+    void hexEscapeWithManyDigitsKeepsTheLowByte() {
+        // \x took every hex digit and Integer.parseInt overflowed past eight of them
+        Path main = write(dir, "keepalived.conf", "global_defs {\n router_id \"a\\x123456789abcz\"\n}\n");
+        ParseResult r = KeepalivedConfig.parse(main, "x");
+        assertThat(lines(r.diagnostics())).isEmpty();
+        assertThat(r.model().global().routerId()).isEqualTo("a\u00bcz");
+    }
+
+    @Test
+    void parametersThatDoubleAtEveryLevelAreStopped() {
+        // $A=$A $A doubled the line 32 times (2^32 words) before the depth guard stopped it
+        Path main = write(dir, "keepalived.conf", "$A=$A $A\nglobal_defs {\n router_id r1\n}\n$A\n$A\n");
+        ParseResult r = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> KeepalivedConfig.parse(main, "x"));
+        assertThat(lines(r.diagnostics())).containsExactly(main + ":5: parameter substitution produces more than "
+                + Lexer.MAX_SUBSTITUTED_CHARS + " characters - ignoring this and later substituted lines");
+        assertThat(r.model().global().routerId()).isEqualTo("r1");
     }
 
     @Test
