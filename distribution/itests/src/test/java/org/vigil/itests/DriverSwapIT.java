@@ -72,10 +72,17 @@ public class DriverSwapIT {
     private static final InetAddress GROUP4 = address("224.0.0.18");
     private static final InetAddress VIGIL = address("192.0.2.11");
     private static final InetAddress PEER = address("192.0.2.20");
-    /** VI_1: advert_int 0.1, priority 200: master down interval 3 x 100 ms + (256 - 200) / 256 x 100 ms. */
-    private static final long VI_1_MASTER_DOWN_MICROS = 300_000 + (256 - 200) * 100_000 / 256;
-    /** VI_2: advert_int 1, priority 150. */
-    private static final long VI_2_MASTER_DOWN_MICROS = 3_000_000 + (256 - 150) * 1_000_000 / 256;
+    /** VI_1: advert_int 0.1. */
+    private static final long VI_1_ADVERT_MICROS = 100_000;
+    /** VI_2: advert_int 1. */
+    private static final long VI_2_ADVERT_MICROS = 1_000_000;
+    /**
+     * Scheduling allowance on top of the two intervals: a swap that costs exactly the advert in
+     * flight gives a gap of two intervals plus the wake-up latency of the election thread and of
+     * this peer's receiver; on a loaded 2-core host (builds and a lab benchmark beside it) that
+     * reached 203.6 ms for VI_1 in one of five runs.
+     */
+    private static final long SCHEDULING_ALLOWANCE_MICROS = 25_000;
 
     @Inject
     BundleContext context;
@@ -196,21 +203,25 @@ public class DriverSwapIT {
             long start = System.nanoTime() / 1_000;
 
             // a second driver with a higher ranking replaces sim; the registration returns once it is active
+            long swap = System.nanoTime() / 1_000;
             ServiceRegistration<InterfaceDriver> second = register("sim-b", 0);
             assertEquals(Optional.of("sim-b"), vrrp.activeDriver());
-            Thread.sleep(1_500);
+            awaitAdvertsSince("sim-b registered", swap);
             // back to sim by name, then to the ranking again, each with the console command
+            swap = System.nanoTime() / 1_000;
             String byName = run("vrrp:driver sim");
             assertTrue(byName, byName.contains("*  sim ") && byName.contains("Selected by name: sim."));
             assertEquals(Optional.of("sim"), vrrp.activeDriver());
-            Thread.sleep(1_500);
+            awaitAdvertsSince("vrrp:driver sim", swap);
+            swap = System.nanoTime() / 1_000;
             String auto = run("vrrp:driver auto");
             assertTrue(auto, auto.contains("*  sim-b") && auto.contains("Selected by ranking."));
-            Thread.sleep(1_500);
+            awaitAdvertsSince("vrrp:driver auto", swap);
             // the active driver goes away: the core falls back to sim before unregister returns
+            swap = System.nanoTime() / 1_000;
             second.unregister();
             assertEquals(Optional.of("sim"), vrrp.activeDriver());
-            Thread.sleep(1_500);
+            awaitAdvertsSince("sim-b unregistered", swap);
             long end = System.nanoTime() / 1_000;
 
             assertEquals("the core was never deactivated", coreId, coreConfigurationId());
@@ -233,11 +244,15 @@ public class DriverSwapIT {
             assertTrue("VI_3 (backup) stayed silent", adverts.stream().noneMatch(a -> a[1] == 63));
             long gap1 = longestGap(61, start, end);
             long gap2 = longestGap(62, start, end);
+            long bound1 = 2 * VI_1_ADVERT_MICROS + SCHEDULING_ALLOWANCE_MICROS;
+            long bound2 = 2 * VI_2_ADVERT_MICROS + SCHEDULING_ALLOWANCE_MICROS;
             System.out.printf("DriverSwapIT: longest advert gap across 4 swaps: VI_1 %.1f ms (advert_int 100 ms, "
-                    + "master down %.1f ms), VI_2 %.1f ms (advert_int 1000 ms, master down %.1f ms)%n",
-                    gap1 / 1e3, VI_1_MASTER_DOWN_MICROS / 1e3, gap2 / 1e3, VI_2_MASTER_DOWN_MICROS / 1e3);
-            assertTrue("VI_1 gap " + gap1 + " µs", gap1 < VI_1_MASTER_DOWN_MICROS);
-            assertTrue("VI_2 gap " + gap2 + " µs", gap2 < VI_2_MASTER_DOWN_MICROS);
+                    + "bound %.0f ms), VI_2 %.1f ms (advert_int 1000 ms, bound %.0f ms)%n",
+                    gap1 / 1e3, bound1 / 1e3, gap2 / 1e3, bound2 / 1e3);
+            // the contract: a swap costs at most one advert interval, so no gap reaches two intervals
+            // (plus scheduling); master down, three intervals and the skew, would already let a backup take over
+            assertTrue("VI_1 gap " + gap1 + " µs, two intervals and the allowance " + bound1 + " µs", gap1 < bound1);
+            assertTrue("VI_2 gap " + gap2 + " µs, two intervals and the allowance " + bound2 + " µs", gap2 < bound2);
         } finally {
             master.stop();
         }
@@ -326,6 +341,19 @@ public class DriverSwapIT {
         Map<String, InstanceStatus> out = new TreeMap<>();
         vrrp.instances().forEach(s -> out.put(s.name(), s));
         return out;
+    }
+
+    /**
+     * Waits until the adverts flow again after a swap begun at {@code since} (µs): three of VI_1 and
+     * two of VI_2, so the gap across the swap and a steady interval after it are on record.
+     */
+    private void awaitAdvertsSince(String swap, long since) throws InterruptedException {
+        await("VI_1 and VI_2 advertising after " + swap, () -> heardSince(61, since) >= 3 && heardSince(62, since) >= 2,
+                10_000, () -> "VI_1 " + heardSince(61, since) + ", VI_2 " + heardSince(62, since) + " adverts");
+    }
+
+    private long heardSince(int vrid, long since) {
+        return adverts.stream().filter(a -> a[1] == vrid && a[0] >= since).count();
     }
 
     /** The longest time between two adverts of the VRID heard in [start, end], µs. */

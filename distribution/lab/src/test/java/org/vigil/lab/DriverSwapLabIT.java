@@ -22,8 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The swap contract on the wire (issue 4): Vigil is master on driver-linux over keepalived as
  * backup; the driver is switched to pcap and back with {@code bin/vigil ctl vrrp:driver}, and the
  * active driver bundle is stopped and started with Felix's own commands. keepalived never
- * transitions, Vigil never leaves MASTER, and no gap between Vigil's adverts reaches keepalived's
- * master down interval. Stopping every driver gives FAULT and keepalived takes over.
+ * transitions, Vigil never leaves MASTER, and no gap between Vigil's adverts reaches two advert
+ * intervals (a swap costs at most the advert in flight; keepalived's master down interval, printed
+ * beside it, is the much looser bound of "no transition"). Stopping every driver gives FAULT and
+ * keepalived takes over.
  */
 class DriverSwapLabIT extends LabTest {
     private static final Pattern BUNDLE_LINE = Pattern.compile("(?m)^\\s*(\\d+)\\s*\\|.*\\|\\s*(org\\.vigil\\.driver\\.\\w+)\\b");
@@ -61,17 +63,21 @@ class DriverSwapLabIT extends LabTest {
         assertThat(vigil.linesWith("Entering", vMark)).as("Vigil's transitions during the swaps").isEmpty();
         assertThat(States.last(vigil)).isEqualTo("MASTER");
         double masterDown = v.masterDownSeconds(100);
+        double bound = 2 * v.advertSeconds();
         List<Double> times = advertTimes(cap);
         StringBuilder report = new StringBuilder();
         for (var w : windows.entrySet()) {
             double gap = longestGap(times, w.getValue()[0], w.getValue()[1]);
             report.append(String.format(Locale.ROOT, "DriverSwapLabIT %s: longest advert gap during '%s': %.1f ms "
-                    + "(advert_int %.0f ms, keepalived's master down %.1f ms)%n", v, w.getKey(), gap * 1000,
-                    v.advertSeconds() * 1000, masterDown * 1000));
-            assertThat(gap).as("gap during " + w.getKey()).isLessThan(masterDown);
+                    + "(advert_int %.0f ms, bound two intervals %.0f ms; keepalived's master down %.1f ms)%n", v,
+                    w.getKey(), gap * 1000, v.advertSeconds() * 1000, bound * 1000, masterDown * 1000));
         }
         System.out.print(report);
         write("gaps.txt", report.toString());
+        for (var w : windows.entrySet()) {
+            assertThat(longestGap(times, w.getValue()[0], w.getValue()[1])).as("gap during " + w.getKey()
+                    + " (two advert intervals: " + bound + " s)").isLessThan(bound);
+        }
 
         // every driver gone: FAULT, and keepalived takes over
         int kaFault = ka.mark();
