@@ -44,9 +44,15 @@ final class Bench {
             vigil = "Vigil: repository HEAD " + head + dirty + " at run time";
         }
         String ka = Sh.quiet("/usr/sbin/keepalived", "--version").err().lines().findFirst().orElse("keepalived ?");
-        return String.format(Locale.ROOT, "run %s; %s; dist %s; %s; kernel %s, %d cores",
+        String load;
+        try {
+            load = String.join(" ", java.util.Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).split(" "), 3));
+        } catch (IOException e) {
+            load = "?";
+        }
+        return String.format(Locale.ROOT, "run %s; %s; dist %s; %s; kernel %s, %d cores, load average at start %s",
                 ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME).replaceAll("\\.\\d+", ""), vigil,
-                dist, ka.strip(), Sh.quiet("uname", "-r").out().strip(), Runtime.getRuntime().availableProcessors());
+                dist, ka.strip(), Sh.quiet("uname", "-r").out().strip(), Runtime.getRuntime().availableProcessors(), load);
     }
 
     /** Writes the table to results/NAME.txt and prints it. */
