@@ -1,13 +1,12 @@
 package org.vigil.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.Assumptions;
+import org.vigil.testing.netns.HostRequirement;
 
 /** What the lab needs from the host: root, the tools, the built distribution. */
 final class LabEnv {
@@ -29,13 +28,10 @@ final class LabEnv {
         return Path.of(d).toAbsolutePath().normalize();
     }
 
-    static boolean ci() {
-        return "true".equalsIgnoreCase(System.getenv("CI"));
-    }
-
     /**
      * Not root (or a tool missing): the lab tests are skipped with the reason, except under CI=true,
-     * where the run is root with the packages installed, so a skip would hide a broken lab: it fails.
+     * where the run is root with the packages installed, so a skip would hide a broken lab: it fails
+     * (the rule of every Vigil test with a host requirement: {@link HostRequirement}).
      */
     static void require() {
         String why = null;
@@ -49,12 +45,7 @@ final class LabEnv {
                 }
             }
         }
-        if (why != null) {
-            if (ci()) {
-                fail("CI=true, but " + why);
-            }
-            Assumptions.abort(why);
-        }
+        HostRequirement.require(why == null, why);
         assertThat(dist().resolve("bin/vigil")).as("the built distribution").isExecutable();
     }
 }
