@@ -60,6 +60,12 @@ final class ElectionEngine implements InstanceRegistry {
     private boolean propagating;
 
     private final Tracking tracking;
+    /** Mirrors of what tracking knows, for the off-loop preparation of script decisions. */
+    private final Map<String, ScriptSpec> scriptSpecs = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile SecuritySettings security;
+
+    private record SecuritySettings(boolean enabled, String user) {
+    }
 
     /** Loop-confined like the rest; set through the loop (DS callbacks post). */
     private VipManager vipManager;
@@ -313,6 +319,7 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void addInstance(InstanceConfig config) {
+        tracking.prepareFiles(config.tracks());
         call(() -> {
             add(config);
             return null;
@@ -342,6 +349,7 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void updateInstance(String previousName, InstanceConfig config) {
+        tracking.prepareFiles(config.tracks());
         call(() -> {
             InstanceRuntime rt = instances.get(previousName);
             if (rt == null) {
@@ -411,6 +419,12 @@ final class ElectionEngine implements InstanceRegistry {
     /** A vrrp_script added or changed. */
     @Override
     public void addScript(ScriptSpec spec) {
+        // file checks and the user lookup here, on the caller's thread, not on the election thread
+        scriptSpecs.put(spec.name(), spec);
+        SecuritySettings settings = security;
+        if (settings != null) {
+            tracking.prepare(spec, settings.enabled(), settings.user());
+        }
         call(() -> {
             tracking.scriptConfigured(spec);
             return null;
@@ -419,6 +433,7 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void removeScript(String name) {
+        scriptSpecs.remove(name);
         call(() -> {
             tracking.scriptRemoved(name);
             return null;
@@ -427,6 +442,10 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void scriptSecurity(boolean enabled, String scriptUser) {
+        security = new SecuritySettings(enabled, scriptUser);
+        for (ScriptSpec spec : scriptSpecs.values()) {
+            tracking.prepare(spec, enabled, scriptUser);
+        }
         call(() -> {
             tracking.securityConfigured(enabled, scriptUser);
             return null;
@@ -564,6 +583,7 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void addSyncGroup(String name, List<String> members, boolean trackingWeight, Tracks tracks) {
+        tracking.prepareFiles(tracks);
         call(() -> {
             SyncGroup group = new SyncGroup(name, members, trackingWeight, tracks);
             syncGroups.put(name, group);

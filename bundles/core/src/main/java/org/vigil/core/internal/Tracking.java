@@ -75,6 +75,18 @@ final class Tracking implements AutoCloseable {
     private String scriptUser;
     private long generation;
 
+    /**
+     * Script-security decisions and first file readings made off the loop by {@link #prepare}
+     * and {@link #prepareFiles} (the engine calls them on the caller's thread before it posts),
+     * taken once each on the loop; a miss (a race between two configuration calls) is decided
+     * on the loop as before.
+     */
+    private final Map<DecisionKey, Optional<ScriptSecurity.Decision>> prepared = new ConcurrentHashMap<>();
+    private final Map<String, Integer> preread = new ConcurrentHashMap<>();
+
+    private record DecisionKey(ScriptSpec spec, boolean enabled, String user) {
+    }
+
     /** Paths the poller reads; written on the loop, read on the executor. */
     private final Set<String> polledFiles = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService executor;
@@ -166,13 +178,38 @@ final class Tracking implements AutoCloseable {
         instances.keySet().forEach(this::evaluate);
     }
 
+    /**
+     * Off the loop: decides {@code spec} under the given settings (path, owner and permission
+     * checks, the user lookup), so that {@link #startRunner} on the loop only looks the answer up.
+     */
+    void prepare(ScriptSpec spec, boolean enabled, String user) {
+        String u = user == null || user.isBlank() ? null : user.trim();
+        prepared.put(new DecisionKey(spec, enabled, u), Optional.ofNullable(
+                ScriptSecurity.decide(spec, enabled, u, securityHost, line -> log.line(line, false))));
+    }
+
+    /** Off the loop: the first reading of each absolute track_file path the tracks name. */
+    void prepareFiles(Tracks tracks) {
+        if (tracks == null) {
+            return;
+        }
+        for (Tracks.Entry f : tracks.files()) {
+            if (f.name().startsWith("/")) {
+                preread.put(f.name(), readValue(Path.of(f.name())));
+            }
+        }
+    }
+
     private void startRunner(ScriptEntry entry) {
         if (!securityKnown) {
             entry.enabled = false;
             return;
         }
-        ScriptSecurity.Decision decision = ScriptSecurity.decide(entry.spec, securityEnabled, scriptUser, securityHost,
-                line -> log.line(line, false));
+        Optional<ScriptSecurity.Decision> ready = prepared.remove(new DecisionKey(entry.spec, securityEnabled,
+                scriptUser));
+        ScriptSecurity.Decision decision = ready != null ? ready.orElse(null)
+                : ScriptSecurity.decide(entry.spec, securityEnabled, scriptUser, securityHost,
+                        line -> log.line(line, false));
         entry.enabled = decision != null;
         if (decision == null || !launchProcesses) {
             return;
@@ -373,10 +410,12 @@ final class Tracking implements AutoCloseable {
             }
             return;
         }
-        // the first reading happens here, on the loop, so an instance starts with its file's value
+        // the first reading is known here (read by prepareFiles before the call was posted), so an
+        // instance starts with its file's value
         for (String path : wanted) {
             if (!fileValues.containsKey(path)) {
-                fileValues.put(path, readValue(Path.of(path)));
+                Integer early = preread.remove(path);
+                fileValues.put(path, early != null ? early : readValue(Path.of(path)));
             }
         }
         if (filePoll == null) {

@@ -290,10 +290,12 @@ final class VrrpInstance {
         cancelTimers();
         InstanceState from = state;
         setState(InstanceState.MASTER);
-        log("Entering MASTER STATE", false);
         actions.enteringMaster();
-        // the advert first, so the old master drops the VIPs before we add them (keepalived a.5)
+        // the advert first, before any slower work (log lines, VIPs, GARPs, notifications), so a
+        // takeover costs the protocol's time and no more; and so the old master drops the VIPs
+        // before we add them (keepalived a.5)
         sendAdvert(ownPriority());
+        log("Entering MASTER STATE", false);
         log("setting VIPs.", true);
         actions.acquire(config.allAddresses(), config.virtualRoutes());
         counters.becameMaster++;
@@ -352,8 +354,9 @@ final class VrrpInstance {
             return;
         }
         checkLate(masterDownDeadline);
-        log("Receive advertisement timeout", true);
         becomeMaster(masterDownDeadline);
+        // logged after the takeover advert has left (keepalived logs it first; only the order differs)
+        log("Receive advertisement timeout", true);
     }
 
     private void armAdverTimer(long deadlineMicros) {
