@@ -50,10 +50,16 @@ final class StatusFormatter {
             out.append(table(rows)).append('\n');
         }
         out.append(selected == null ? "Selected by ranking." : "Selected by name: " + selected + ".");
-        if (drivers.stream().noneMatch(DriverInfo::active)) {
-            out.append(selected != null && drivers.stream().noneMatch(d -> d.name().equals(selected))
-                    ? "\nNo driver named '" + selected + "' is present: every instance is in FAULT until one appears."
+        boolean selectedPresent = selected != null && drivers.stream().anyMatch(d -> d.name().equals(selected));
+        String active = drivers.stream().filter(DriverInfo::active).map(DriverInfo::name).findFirst().orElse(null);
+        if (active == null) {
+            out.append(selected != null && !selectedPresent
+                    ? "\nNo driver named '" + selected + "' is present, nor any other: every instance is in FAULT until one appears."
                     : "\nNo interface driver is active: every instance is in FAULT.");
+        } else if (selected != null && !selectedPresent) {
+            // a preference (swap contract): the best remaining driver carries the instances meanwhile
+            out.append("\nNo driver named '").append(selected).append("' is present: ").append(active)
+                    .append(" carries the instances until it appears.");
         }
         return out.toString();
     }

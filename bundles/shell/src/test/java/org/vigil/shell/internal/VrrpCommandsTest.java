@@ -61,18 +61,18 @@ class VrrpCommandsTest {
     }
 
     @Test
-    void anAbsentDriverNameIsSelectedAndTheOutputSaysTheInstancesAreInFault() {
+    void anAbsentDriverNameIsSelectedAndTheOutputSaysWhoCarriesTheInstancesMeanwhile() {
         FakeDrivers drivers = new FakeDrivers();
         VrrpCommands commands = new VrrpCommands(drivers, new StatusFormatter(CLOCK, ZoneOffset.UTC));
 
-        assertThat(commands.driver("xdp")).doesNotContain("*")
-                .endsWith("No driver named 'xdp' is present: every instance is in FAULT until one appears.");
+        assertThat(commands.driver("xdp")).contains("*  linux")
+                .endsWith("No driver named 'xdp' is present: linux carries the instances until it appears.");
         assertThatThrownBy(() -> commands.driver("li nux")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("Not a driver name: 'li nux'");
         assertThat(drivers.selected).isEqualTo("xdp");
     }
 
-    /** Three drivers by ranking; a selected name wins when present, else nothing is active. */
+    /** Three drivers by ranking; a selected name wins when present, else the highest ranked (a preference). */
     private static final class FakeDrivers implements VrrpService {
         private final List<DriverInfo> present = List.of(new DriverInfo("linux", 100, false),
                 new DriverInfo("pcap", 50, false), new DriverInfo("sim", -100, false));
@@ -93,7 +93,8 @@ class VrrpCommandsTest {
             if (selected == null) {
                 return Optional.of("linux");
             }
-            return present.stream().map(DriverInfo::name).filter(selected::equals).findFirst();
+            return Optional.of(present.stream().map(DriverInfo::name).filter(selected::equals).findFirst()
+                    .orElse("linux"));
         }
 
         @Override
