@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.vigil.api.auth.Authenticator;
 import org.vigil.api.driver.InterfaceDriver;
+import org.vigil.api.system.ProcessTuning;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceStatus;
@@ -51,6 +52,10 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     private final ElectionLoop loop;
     private final Notifier notifier;
     private final ElectionEngine engine;
+    private ProcessTuning tuning;
+    private SchedulingSettings scheduling = SchedulingSettings.NONE;
+    /** What was applied last, so a reload with the same values changes nothing. */
+    private SchedulingSettings applied = SchedulingSettings.NONE;
     /** False from deactivation on, when the loop no longer answers. */
     private volatile boolean running = true;
 
@@ -220,6 +225,72 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
 
     void unbindTransitionListener(TransitionListener listener) {
         engine.listenerRemoved(listener);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindProcessTuning(ProcessTuning t) {
+        tuning = t;
+        applied = SchedulingSettings.NONE;
+        applyScheduling();
+    }
+
+    synchronized void unbindProcessTuning(ProcessTuning t) {
+        if (tuning == t) {
+            tuning = null;
+        }
+    }
+
+    /** Returns once the loop has run what was posted before (tests). */
+    void awaitLoopForTests() {
+        engine.awaitLoop();
+    }
+
+    @Override
+    public synchronized void scheduling(SchedulingSettings settings) {
+        scheduling = settings;
+        applyScheduling();
+    }
+
+    /**
+     * On the election thread itself: SCHED_RR and nice apply to the calling thread (one Linux
+     * task), the memory lock and the rlimit to the process. Failures are logged, never fatal:
+     * the election runs on with the JVM's defaults.
+     */
+    private void applyScheduling() {
+        SchedulingSettings s = scheduling;
+        ProcessTuning t = tuning;
+        if (!s.any() || s.equals(applied)) {
+            return;
+        }
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VrrpLog.LOGGER_NAME);
+        if (t == null) {
+            // the native layer (driver-linux) may bind later: applied then
+            log.debug("scheduling settings waiting for a native layer");
+            return;
+        }
+        applied = s;
+        loop.execute(() -> {
+            try {
+                if (s.rlimitRttimeMicros() != null) {
+                    t.limitRealtimeMicros(s.rlimitRttimeMicros());
+                }
+                if (s.realtimePriority() != null) {
+                    t.realtimeCurrentThread(s.realtimePriority());
+                    log.info("Election thread set to realtime priority {} (SCHED_RR)", s.realtimePriority());
+                }
+                if (s.niceness() != null) {
+                    t.niceCurrentThread(s.niceness());
+                    log.info("Election thread set to priority (nice) {}", s.niceness());
+                }
+                if (s.noSwap()) {
+                    t.lockMemory();
+                    log.info("Memory locked (vrrp_no_swap)");
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                log.warn("Unable to apply the scheduling settings: {}", e.getMessage());
+            }
+        });
     }
 
     // ---- VrrpService --------------------------------------------------------------------------

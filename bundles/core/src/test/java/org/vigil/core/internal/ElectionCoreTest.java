@@ -127,6 +127,46 @@ class ElectionCoreTest {
     }
 
     @Test
+    void schedulingKnobsApplyOnTheElectionThreadOnceAndAgainForANewNativeLayer() {
+        ElectionCore core = core(Map.of());
+        List<String> calls = new CopyOnWriteArrayList<>();
+        org.vigil.api.system.ProcessTuning recording = new org.vigil.api.system.ProcessTuning() {
+            @Override
+            public void realtimeCurrentThread(int priority) {
+                calls.add("rt " + priority + " on " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void niceCurrentThread(int niceness) {
+                calls.add("nice " + niceness + " on " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void lockMemory() {
+                calls.add("mlockall");
+            }
+
+            @Override
+            public void limitRealtimeMicros(long micros) {
+                calls.add("rttime " + micros);
+            }
+        };
+        // global_defs { vrrp_rt_priority 5  vrrp_priority -10  vrrp_no_swap } as the bridge emits it
+        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "5", "vrrp.priority", "-10",
+                "vrrp.no.swap", true)));
+        assertThat(calls).as("nothing to apply it with yet").isEmpty();
+        core.bindProcessTuning(recording);
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 3);
+        assertThat(calls).containsExactly("rt 5 on vigil-election", "nice -10 on vigil-election", "mlockall");
+        // a reload with the same values does nothing; out-of-range values are ignored
+        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "5", "vrrp.priority", "-10",
+                "vrrp.no.swap", true)));
+        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "150")).realtimePriority()).isNull();
+        core.awaitLoopForTests();
+        assertThat(calls).hasSize(3);
+    }
+
+    @Test
     void onlyNoDriverAtAllMeansFault() {
         ElectionCore core = core(Map.of());
         FakeLan.Host linux = lan.host("linux", "192.0.2.11");

@@ -49,6 +49,14 @@ public interface LibC {
 
     int if_nametoindex(String name);
 
+    int sched_setscheduler(int pid, int policy, Pointer param);
+
+    int setpriority(int which, int who, int prio);
+
+    int mlockall(int flags);
+
+    int setrlimit(int resource, Pointer rlimit);
+
     @IgnoreError
     String strerror(int errnum);
 }
