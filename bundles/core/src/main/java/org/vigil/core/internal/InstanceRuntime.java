@@ -37,6 +37,10 @@ final class InstanceRuntime implements InstanceActions {
     /** This instance's own spec: its unicast peers are where it sends. */
     ChannelSpec channelSpec;
     private ReceivePath.Channel receiveChannel;
+    /** Where adverts go and from which address, as bytes for the codec; set by {@link #attach}. */
+    private byte[] sourceBytes;
+    private InetAddress[] destinations = new InetAddress[0];
+    private byte[][] destinationBytes = new byte[0][];
     /** Queue overflows of our VRID on the current channel already added to the counters. */
     private long overflowCounted;
     AuthSession session;
@@ -97,6 +101,14 @@ final class InstanceRuntime implements InstanceActions {
         receiveChannel = shared;
         channel = shared == null ? null : shared.channel;
         channelSpec = shared == null ? null : spec;
+        InetAddress source = channel == null ? null : channel.sourceAddress();
+        sourceBytes = source == null ? null : source.getAddress();
+        destinations = spec == null ? new InetAddress[0]
+                : spec.unicast() ? spec.unicastPeers().toArray(InetAddress[]::new) : new InetAddress[] { spec.group() };
+        destinationBytes = new byte[destinations.length][];
+        for (int i = 0; i < destinations.length; i++) {
+            destinationBytes[i] = destinations[i].getAddress();
+        }
         overflowCounted = shared == null ? 0 : shared.overflow(config.vrid());
     }
 
@@ -134,9 +146,10 @@ final class InstanceRuntime implements InstanceActions {
             if (config.version() == 2 && session != null) {
                 session.writeAuthData(authData, 0);
             }
-            byte[] src = ch.sourceAddress() == null ? null : ch.sourceAddress().getAddress();
-            List<InetAddress> destinations = channelSpec.unicast() ? channelSpec.unicastPeers()
-                    : List.of(channelSpec.group());
+            // worked out once per channel: an advert allocates nothing (GC pauses are what delay adverts)
+            byte[] src = sourceBytes;
+            InetAddress[] destinations = this.destinations;
+            byte[][] destinationBytes = this.destinationBytes;
             byte[] buf = engine.sendBuffer();
             AhSession ah = usesAh() && session instanceof AhSession s ? s : null;
             if (ah != null) {
@@ -146,11 +159,12 @@ final class InstanceRuntime implements InstanceActions {
                     datagram = new byte[AhSession.OVERHEAD + VrrpCodec.MAX_LENGTH];
                 }
             }
-            for (InetAddress dst : destinations) {
+            for (int i = 0; i < destinations.length; i++) {
+                InetAddress dst = destinations[i];
                 int len = VrrpCodec.encode(config.version(), config.vrid(), priority, config.advertIntervalCs(),
                         config.version() == 2 ? config.authType().wireValue() : 0,
                         config.version() == 2 ? authData : null, addressBytes, config.family() == IpFamily.IPV6,
-                        checksumForm(), src, dst.getAddress(), buf, 0);
+                        checksumForm(), src, destinationBytes[i], buf, 0);
                 if (ah != null) {
                     int total = ah.buildDatagram(buf, 0, len, (Inet4Address) ch.sourceAddress(), (Inet4Address) dst,
                             channelSpec.unicast(), datagram, 0);
