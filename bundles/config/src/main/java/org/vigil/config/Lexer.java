@@ -40,7 +40,7 @@ final class Lexer {
      * Bounds all the text parameter substitution produces for one configuration: definitions
      * that refer to each other ({@code $A=$A $A}) otherwise double it at every level.
      */
-    static final int MAX_SUBSTITUTED_CHARS = 1 << 22;
+    static final int MAX_SUBSTITUTED_CHARS = 1 << 20;
 
     private final String configId;
     private final List<Diagnostic> diagnostics;
