@@ -7,6 +7,7 @@ import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,7 +97,16 @@ public final class NetlinkVipManager implements VipManager {
     /** Worker only. */
     private NetlinkSocket netlink;
     /** The MAC frames go out from; tests replace it. */
-    volatile MacLookup macs = NetlinkVipManager::mac;
+    volatile MacLookup macs = this::cachedMac;
+    /**
+     * Each device's MAC as last read, and when (worker only). A burst for 510 instances sends
+     * thousands of frames; looking the MAC up for each one (NetworkInterface enumerates every
+     * interface of the namespace) made the worker fall tens of seconds behind at that scale.
+     */
+    private final Map<String, byte[]> macCache = new HashMap<>();
+    private final Map<String, Long> macRead = new HashMap<>();
+    /** A MAC is re-read at most this often, so a changed one is picked up within it. */
+    static final long MAC_CACHE_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     interface MacLookup {
         byte[] of(String device) throws IOException;
@@ -320,6 +330,32 @@ public final class NetlinkVipManager implements VipManager {
             reportOnce(key, "({}) sending {} on {} for {} failed: {}", instance, what, a.device(),
                     Text.of(a.address()), e.getMessage());
         }
+    }
+
+    /** The device's MAC: from the driver's link view when it has one, else the kernel's; cached briefly. */
+    private byte[] cachedMac(String device) throws IOException {
+        long now = System.nanoTime();
+        Long at = macRead.get(device);
+        byte[] mac = macCache.get(device);
+        if (mac != null && at != null && now - at < MAC_CACHE_NANOS) {
+            return mac;
+        }
+        InterfaceDriver driver = drivers.isEmpty() ? null : drivers.get(0);
+        byte[] fromDriver = driver == null ? null
+                : driver.link(device).map(org.vigil.api.driver.LinkInfo::mac).orElse(null);
+        mac = fromDriver != null && fromDriver.length == 6 && !allZero(fromDriver) ? fromDriver : mac(device);
+        macCache.put(device, mac);
+        macRead.put(device, now);
+        return mac;
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) {
+            if (x != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The interface's MAC, looked up in the worker's namespace. */
