@@ -5,10 +5,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -51,13 +49,12 @@ final class ElectionEngine implements InstanceRegistry {
     private final Map<String, InstanceRuntime> instances = new TreeMap<>();
     private final Map<InstanceConfig.Identity, InstanceRuntime> byIdentity = new HashMap<>();
     private final Map<AuthType, Authenticator> authenticators = new EnumMap<>(AuthType.class);
-    private final Map<String, SyncGroup> syncGroups = new LinkedHashMap<>();
+    private final SyncGroups syncGroups;
     private final Map<String, Boolean> linkState = new HashMap<>();
     private final ReceivePath receivePath;
     private final byte[] sendBuffer = new byte[VrrpCodec.MAX_LENGTH];
     private InterfaceDriver driver;
     private AutoCloseable linkWatch;
-    private boolean propagating;
 
     private final Tracking tracking;
     /** Mirrors of what tracking knows, for the off-loop preparation of script decisions. */
@@ -77,6 +74,7 @@ final class ElectionEngine implements InstanceRegistry {
         this.notifier = notifier;
         this.callTimeoutMillis = callTimeoutMillis;
         this.receivePath = new ReceivePath(loop);
+        this.syncGroups = new SyncGroups(instances, notifier);
         this.tracking = new Tracking(loop, log, new Tracking.Host() {
             @Override
             public void apply(String instance, int adjustment, boolean fault) {
@@ -94,13 +92,13 @@ final class ElectionEngine implements InstanceRegistry {
 
             @Override
             public boolean groupIgnoresWeights(String instance) {
-                SyncGroup group = groupOf(instance);
+                SyncGroups.Group group = groupOf(instance);
                 return group != null && !group.trackingWeight;
             }
 
             @Override
             public Tracks groupTracks(String instance) {
-                SyncGroup group = groupOf(instance);
+                SyncGroups.Group group = groupOf(instance);
                 return group == null ? Tracks.NONE : group.tracks;
             }
         }, ScriptSecurity.Host.system());
@@ -493,83 +491,19 @@ final class ElectionEngine implements InstanceRegistry {
     void transitioned(InstanceRuntime rt, InstanceState from, InstanceState to, boolean stopping) {
         notifier.publish(new TransitionEvent(TransitionEvent.Kind.INSTANCE, rt.config.name(), from, to,
                 rt.machine.ownPriority(), stopping, Instant.now()));
-        SyncGroup group = groupOf(rt.config.name());
-        if (group == null || stopping) {
-            return;
-        }
-        if (!propagating) {
-            propagating = true;
-            try {
-                for (InstanceRuntime other : group.members(instances)) {
-                    if (other == rt) {
-                        continue;
-                    }
-                    if (to == InstanceState.MASTER) {
-                        other.machine.followMaster();
-                    } else if (to == InstanceState.BACKUP && from == InstanceState.MASTER) {
-                        other.machine.followBackup();
-                    }
-                }
-            } finally {
-                propagating = false;
-            }
-        }
-        publishGroupStateIfSettled(group);
+        syncGroups.transitioned(rt, from, to, stopping);
     }
 
-    private void publishGroupStateIfSettled(SyncGroup group) {
-        List<InstanceRuntime> members = group.members(instances);
-        if (members.isEmpty()) {
-            return;
-        }
-        InstanceState common = members.get(0).machine.state();
-        for (InstanceRuntime m : members) {
-            if (m.machine.state() != common) {
-                return;
-            }
-        }
-        if (common != group.published) {
-            InstanceState before = group.published;
-            group.published = common;
-            notifier.publish(new TransitionEvent(TransitionEvent.Kind.GROUP, group.name, before, common, 0, false,
-                    Instant.now()));
-        }
-    }
-
-    /** Recomputes FAULT conditions of the instance and, if grouped, of its whole group. */
     private void applyConditions(InstanceRuntime rt) {
-        SyncGroup group = groupOf(rt.config.name());
-        if (group == null) {
-            rt.machine.setConditions(rt.usable(), false);
-            return;
-        }
-        boolean held = groupHeld(rt);
-        for (InstanceRuntime m : group.members(instances)) {
-            m.machine.setConditions(m.usable(), held);
-        }
+        syncGroups.applyConditions(rt);
     }
 
-    /** Whether any member of the instance's group cannot run (keepalived: one FAULT, all FAULT). */
     private boolean groupHeld(InstanceRuntime rt) {
-        SyncGroup group = groupOf(rt.config.name());
-        if (group == null) {
-            return false;
-        }
-        for (InstanceRuntime m : group.members(instances)) {
-            if (!m.usable()) {
-                return true;
-            }
-        }
-        return false;
+        return syncGroups.held(rt);
     }
 
-    private SyncGroup groupOf(String instanceName) {
-        for (SyncGroup g : syncGroups.values()) {
-            if (g.memberNames.contains(instanceName)) {
-                return g;
-            }
-        }
-        return null;
+    private SyncGroups.Group groupOf(String instanceName) {
+        return syncGroups.groupOf(instanceName);
     }
 
     @Override
@@ -585,8 +519,7 @@ final class ElectionEngine implements InstanceRegistry {
     public void addSyncGroup(String name, List<String> members, boolean trackingWeight, Tracks tracks) {
         tracking.prepareFiles(tracks);
         call(() -> {
-            SyncGroup group = new SyncGroup(name, members, trackingWeight, tracks);
-            syncGroups.put(name, group);
+            SyncGroups.Group group = syncGroups.put(name, members, trackingWeight, tracks);
             group.members(instances).forEach(this::applyConditions);
             tracking.groupsChanged();
             return null;
@@ -596,40 +529,13 @@ final class ElectionEngine implements InstanceRegistry {
     @Override
     public void removeSyncGroup(String name) {
         call(() -> {
-            SyncGroup group = syncGroups.remove(name);
+            SyncGroups.Group group = syncGroups.remove(name);
             if (group != null) {
                 group.members(instances).forEach(this::applyConditions);
                 tracking.groupsChanged();
             }
             return null;
         });
-    }
-
-    static final class SyncGroup {
-        final String name;
-        final List<String> memberNames;
-        /** sync_group_tracking_weight: members keep their trackers' weights. */
-        final boolean trackingWeight;
-        final Tracks tracks;
-        InstanceState published = InstanceState.INIT;
-
-        SyncGroup(String name, List<String> memberNames, boolean trackingWeight, Tracks tracks) {
-            this.name = Objects.requireNonNull(name);
-            this.memberNames = List.copyOf(memberNames);
-            this.trackingWeight = trackingWeight;
-            this.tracks = tracks == null ? Tracks.NONE : tracks;
-        }
-
-        List<InstanceRuntime> members(Map<String, InstanceRuntime> instances) {
-            List<InstanceRuntime> out = new ArrayList<>();
-            for (String n : memberNames) {
-                InstanceRuntime rt = instances.get(n);
-                if (rt != null) {
-                    out.add(rt);
-                }
-            }
-            return out;
-        }
     }
 
     // ---- loop calls ---------------------------------------------------------------------------
