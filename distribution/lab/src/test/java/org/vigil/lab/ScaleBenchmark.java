@@ -218,7 +218,7 @@ class ScaleBenchmark extends LabTest {
             }
         }
         cells.put("window", fmt("%.0f s", secs));
-        cells.put("adverts/s master (expected " + n + ")", fmt("%.1f", fromMaster / secs));
+        cells.put("adverts/s master (expected: instances)", fmt("%.1f", fromMaster / secs));
         cells.put("adverts/s backup (expected 0)", fmt("%.1f", fromBackup / secs));
         cells.put("streams the backup advertised", Integer.toString(backupStreams.size()));
         cells.put("per-stream max gap: median", fmt("%.3f s", Bench.median(maxGaps)));
@@ -240,6 +240,7 @@ class ScaleBenchmark extends LabTest {
             crashCaps.add(track(new BenchCapture(lab, crashDir, br, BenchCapture.VRRP)));
         }
         Bench.hold(2.5);
+        int heldBefore = m2.present(vips).size();
         long crashAt = System.currentTimeMillis() * 1000;
         master.crash();
         long allOnBackup = awaitAll(m2, vips, crashAt, Duration.ofSeconds(30));
@@ -279,7 +280,8 @@ class ScaleBenchmark extends LabTest {
         cells.put("crash: gap - floor, median", fmt("%.1f ms", Bench.median(over2)));
         cells.put("crash: gap - floor, max", fmt("%.1f ms", Bench.max(over2)));
         cells.put("crash: gap - floor, min (< 0: early)", fmt("%.1f ms", over2.stream().mapToDouble(d -> d).min().orElse(Double.NaN)));
-        cells.put("crash: backup VIPs added", firstAdd.size() + " / " + n);
+        cells.put("crash: VIPs the backup held before", heldBefore + " / " + n);
+        cells.put("crash: backup VIPs added after", firstAdd.size() + " / " + n);
         cells.put("crash: first -> last VIP on backup", firstAdd.isEmpty() ? "-" : fmt("%.0f ms", (firstAdd.values()
                 .stream().mapToLong(Long::longValue).max().getAsLong() - firstAdd.values().stream().mapToLong(
                         Long::longValue).min().getAsLong()) / 1000.0));
