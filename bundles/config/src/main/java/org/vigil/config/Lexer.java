@@ -9,7 +9,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -428,7 +427,7 @@ final class Lexer {
         List<Path> current = new ArrayList<>();
         current.add(pattern.getRoot() == null ? Path.of("") : pattern.getRoot());
         for (Path name : pattern) {
-            String element = collapseStars(name.toString());
+            String element = name.toString();
             List<Path> next = new ArrayList<>();
             for (Path dir : current) {
                 if (!hasGlob(element)) {
@@ -442,51 +441,21 @@ final class Lexer {
                     continue;
                 }
                 try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-                    // inside the try: a malformed pattern ("[a-") throws PatternSyntaxException
-                    PathMatcher matcher = dir.getFileSystem().getPathMatcher("glob:" + element);
                     for (Path entry : entries) {
                         String file = entry.getFileName().toString();
                         // glob(3) does not let wildcards match a leading dot.
-                        if (matcher.matches(entry.getFileName()) && (!file.startsWith(".") || element.startsWith("."))) {
+                        if (GlobName.matches(element, file) && (!file.startsWith(".") || element.startsWith("."))) {
                             next.add(entry);
                         }
                     }
                 } catch (IOException | RuntimeException e) {
-                    // An unreadable directory or a bad pattern matches nothing, as with glob(3).
+                    // An unreadable directory matches nothing, as with glob(3).
                 }
             }
             next.sort(null);
             current = next;
         }
         return current.stream().filter(Files::isRegularFile).toList();
-    }
-
-    /**
-     * Within one name {@code **} means what {@code *} means, but each star is a {@code [^/]*} in
-     * the regex the file system makes, and a run of them backtracks exponentially.
-     */
-    static String collapseStars(String element) {
-        if (!element.contains("**")) {
-            return element;
-        }
-        StringBuilder out = new StringBuilder(element.length());
-        boolean lastWasStar = false;
-        for (int i = 0; i < element.length(); i++) {
-            char c = element.charAt(i);
-            if (c == '\\' && i + 1 < element.length()) {
-                out.append(c).append(element.charAt(++i));
-                lastWasStar = false;
-            } else if (c == '*') {
-                if (!lastWasStar) {
-                    out.append(c);
-                }
-                lastWasStar = true;
-            } else {
-                out.append(c);
-                lastWasStar = false;
-            }
-        }
-        return out.toString();
     }
 
     private static String describe(IOException e) {

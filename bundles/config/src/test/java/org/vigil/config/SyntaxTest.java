@@ -195,13 +195,13 @@ class SyntaxTest {
 
     @Test
     void aRunOfStarsInAnIncludeGlobDoesNotBacktrackForever() {
-        // found by the fuzzer: 120 stars became 120 [^/]* in a row, which never finished
+        // found by the fuzzer: 120 stars became 120 [^/]* in a row in the file system's regex,
+        // which never finished (GlobName matches without that regex now)
         write(dir, "conf.d/x-vi1.conf", "global_defs {\n router_id starred\n}\n");
         Path main = write(dir, "keepalived.conf", "include conf.d/" + "*".repeat(120) + "vi1.conf\n");
         ParseResult r = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> KeepalivedConfig.parse(main, "x"));
         assertThat(lines(r.diagnostics())).isEmpty();
         assertThat(r.model().global().routerId()).isEqualTo("starred");
-        assertThat(Lexer.collapseStars("a**b\\**[**]*")).isEqualTo("a*b\\**[*]*");
     }
 
     @Test
