@@ -45,6 +45,12 @@ class FuzzCampaignTest {
     private final long runs = Long.getLong("vigil.fuzz.runs", 10_000_000L);
     private final long maxSeconds = Long.getLong("vigil.fuzz.maxSeconds", 4 * 3600L);
     private final boolean merge = Boolean.parseBoolean(System.getProperty("vigil.fuzz.merge", "true"));
+    /**
+     * Fuzzing processes per target (libFuzzer's -jobs, done here so that each one's figures can be
+     * read): each runs its share of the inputs on the one corpus directory, which libFuzzer
+     * reloads, so they learn from one another. The targets still run one after the other.
+     */
+    private final int jobs = Integer.getInteger("vigil.fuzz.jobs", 1);
     /** Targets whose last run (target/fuzz/TARGET/fuzz.log) is reported again instead of run. */
     private final List<String> reuse = List.of(System.getProperty("vigil.fuzz.reuse", "").split(","));
     /** The class path, copied once: a jar that another build reinstalls in ~/.m2 meanwhile stays as it was. */
@@ -92,14 +98,18 @@ class FuzzCampaignTest {
         cmd.add("-max_len=" + (target.equals("config") ? 1024 : 4200));
         // go on after a finding, so that one run reports all it finds (timeouts and OOMs still stop it)
         cmd.add("--keep_going=50");
+        // inputs that cost more (substitution up to its bound, say) are chosen less often
+        cmd.add("-entropic_scale_per_exec_time=1");
         cmd.add("-print_final_stats=1");
         cmd.add("-artifact_prefix=" + work + "/");
+        cmd.add("--reproducer_path=" + work);
         Path dict = resources.resolve(target + ".dict");
         if (Files.exists(dict)) {
             cmd.add("-dict=" + dict);
         }
         cmd.add(grown.toString());
-        for (Path dir : List.of(committed, seeds, crashes)) {
+        // not the crash reproducers: some are slow by nature (they hit a bound), CorpusReplayTest runs them
+        for (Path dir : List.of(committed, seeds)) {
             if (Files.isDirectory(dir)) {
                 cmd.add(dir.toString());
             }
@@ -115,7 +125,7 @@ class FuzzCampaignTest {
         } else {
             deleteTree(grown);
             Files.createDirectories(grown);
-            exit = run(cmd, work.resolve("fuzz.log"), r);
+            exit = jobs <= 1 ? run(cmd, work.resolve("fuzz.log"), r) : runJobs(cmd, work, r);
         }
         if (r.wallSeconds >= 0) {
             r.wallSeconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
@@ -202,6 +212,58 @@ class FuzzCampaignTest {
         return classPath;
     }
 
+    /** {@link #jobs} copies of {@code cmd} at once, {@code runs / jobs} inputs each; their figures added up in {@code r}. */
+    private int runJobs(List<String> cmd, Path work, Result r) throws Exception {
+        List<Result> parts = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        int[] exits = new int[jobs];
+        Exception[] failures = new Exception[jobs];
+        for (int i = 0; i < jobs; i++) {
+            int job = i;
+            List<String> c = new ArrayList<>();
+            for (String arg : cmd) {
+                c.add(arg.startsWith("-runs=") ? "-runs=" + ((runs + jobs - 1) / jobs) : arg);
+            }
+            c.add(c.indexOf("-print_final_stats=1"), "-seed=" + (1 + job));
+            Result part = new Result(r.target);
+            parts.add(part);
+            Thread t = new Thread(() -> {
+                try {
+                    exits[job] = run(c, work.resolve("fuzz-" + job + ".log"), part);
+                } catch (Exception e) {
+                    failures[job] = e;
+                }
+            }, "fuzz-" + r.target + "-" + job);
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        int exit = 0;
+        for (int i = 0; i < jobs; i++) {
+            if (failures[i] != null) {
+                throw failures[i];
+            }
+            Result p = parts.get(i);
+            exit = Math.max(exit, exits[i]);
+            r.runs += p.runs;
+            r.fuzzSeconds = Math.max(r.fuzzSeconds, p.fuzzSeconds);
+            r.cov = Math.max(r.cov, p.cov);
+            r.ft = Math.max(r.ft, p.ft);
+            r.covInitial = i == 0 ? p.covInitial : Math.min(r.covInitial, p.covInitial);
+            r.peakRssMb = Math.max(r.peakRssMb, p.peakRssMb);
+            r.slowestSeconds = Math.max(r.slowestSeconds, p.slowestSeconds);
+            r.corpusLive = p.corpusLive;
+            r.crashes.addAll(p.crashes);
+            r.slowUnits.addAll(p.slowUnits);
+            r.findings.addAll(p.findings);
+        }
+        r.execPerSec = r.fuzzSeconds > 0 ? r.runs / r.fuzzSeconds : 0;
+        r.command = jobs + " processes, -seed=1.." + jobs + ", -runs=" + ((runs + jobs - 1) / jobs) + " each: " + r.command;
+        return exit;
+    }
+
     /** Runs {@code cmd}, its output to {@code log}; parses libFuzzer's figures into {@code r}. */
     private static int run(List<String> cmd, Path log, Result r) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -270,8 +332,10 @@ class FuzzCampaignTest {
             }
             m = ARTIFACT.matcher(line);
             if (m.find()) {
-                if (!r.crashes.contains(m.group(1))) {
-                    r.crashes.add(m.group(1));
+                // libFuzzer's slow-unit-* (over 10 s wall time, -report_slow_units) is a figure, not a finding
+                List<String> into = m.group(1).contains("/slow-unit-") ? r.slowUnits : r.crashes;
+                if (!into.contains(m.group(1))) {
+                    into.add(m.group(1));
                 }
                 inException = false;
             }
@@ -286,7 +350,8 @@ class FuzzCampaignTest {
         w.println("Vigil fuzz campaign (distribution/fuzz, FuzzCampaignTest, -Dvigil.fuzz=true)");
         w.println("date:     " + DateTimeFormatter.ISO_INSTANT.format(Instant.now().atOffset(ZoneOffset.UTC)));
         w.println("fuzzer:   Jazzer " + System.getProperty("vigil.fuzz.jazzer", "0.24.0")
-                + " (libFuzzer inside), instrumentation org.vigil.**, one target at a time, nice 10, -Xmx1g");
+                + " (libFuzzer inside), instrumentation org.vigil.**, one target at a time, " + jobs
+                + " process(es) per target on one corpus, nice 10, -Xmx1g each");
         w.println("java:     " + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         w.println("machine:  " + Runtime.getRuntime().availableProcessors() + " cores (shared with other work)");
         w.println();
@@ -311,6 +376,9 @@ class FuzzCampaignTest {
             w.println("  " + r.command.replace(System.getProperty("surefire.test.class.path", "\u0000"), "<test class path>"));
             if (!r.crashes.isEmpty()) {
                 w.println("  crash inputs: " + r.crashes);
+            }
+            if (!r.slowUnits.isEmpty()) {
+                w.println("  slow inputs (over 10 s wall time, not findings): " + r.slowUnits);
             }
             r.findings.forEach(f -> w.println("  " + f));
         }
@@ -357,6 +425,7 @@ class FuzzCampaignTest {
         int exit;
         String command = "";
         final List<String> crashes = new ArrayList<>();
+        final List<String> slowUnits = new ArrayList<>();
         final List<String> findings = new ArrayList<>();
 
         Result(String target) {
