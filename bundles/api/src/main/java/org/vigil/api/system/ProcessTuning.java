@@ -16,6 +16,15 @@ public interface ProcessTuning {
     /** Round-robin realtime scheduling (SCHED_RR) at {@code priority} (1..99) for the calling thread. */
     void realtimeCurrentThread(int priority) throws IOException;
 
+    /**
+     * The same for the implementation's own I/O threads that feed the election (the native
+     * driver's receive threads), present and future: a backup whose receive thread starves under
+     * load misses its master's adverts however fast its election thread is. keepalived's VRRP
+     * process is one thread, so vrrp_rt_priority covers both there.
+     */
+    default void realtimeIoThreads(int priority) throws IOException {
+    }
+
     /** The calling thread's nice value (-20..19). */
     void niceCurrentThread(int niceness) throws IOException;
 

@@ -276,6 +276,7 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
                     t.limitRealtimeMicros(s.rlimitRttimeMicros());
                 }
                 if (s.realtimePriority() != null) {
+                    t.realtimeIoThreads(s.realtimePriority());
                     t.realtimeCurrentThread(s.realtimePriority());
                     log.info("Election thread set to realtime priority {} (SCHED_RR)", s.realtimePriority());
                 }

@@ -137,6 +137,11 @@ class ElectionCoreTest {
             }
 
             @Override
+            public void realtimeIoThreads(int priority) {
+                calls.add("rt-io " + priority);
+            }
+
+            @Override
             public void niceCurrentThread(int niceness) {
                 calls.add("nice " + niceness + " on " + Thread.currentThread().getName());
             }
@@ -156,14 +161,15 @@ class ElectionCoreTest {
                 "vrrp.no.swap", true)));
         assertThat(calls).as("nothing to apply it with yet").isEmpty();
         core.bindProcessTuning(recording);
-        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 3);
-        assertThat(calls).containsExactly("rt 5 on vigil-election", "nice -10 on vigil-election", "mlockall");
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 4);
+        assertThat(calls).containsExactly("rt-io 5", "rt 5 on vigil-election", "nice -10 on vigil-election",
+                "mlockall");
         // a reload with the same values does nothing; out-of-range values are ignored
         core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "5", "vrrp.priority", "-10",
                 "vrrp.no.swap", true)));
         assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "150")).realtimePriority()).isNull();
         core.awaitLoopForTests();
-        assertThat(calls).hasSize(3);
+        assertThat(calls).hasSize(4);
     }
 
     @Test

@@ -34,6 +34,12 @@ public final class LinuxProcessTuning implements ProcessTuning {
         nat.check(nat.libc.sched_setscheduler(0, SCHED_RR, param), "sched_setscheduler(SCHED_RR, " + priority + ")");
     }
 
+    /** Every receive thread of the Linux driver takes it on at its next wake-up, and new ones at their start. */
+    @Override
+    public void realtimeIoThreads(int priority) {
+        ReceivePriority.set(priority);
+    }
+
     @Override
     public void niceCurrentThread(int niceness) throws IOException {
         nat.check(nat.libc.setpriority(PRIO_PROCESS, 0, niceness), "setpriority(" + niceness + ")");

@@ -147,8 +147,12 @@ abstract class RawChannel implements PacketChannel {
         pollfds.putShort(4, Linux.POLLIN);
         pollfds.putInt(POLLFD_SIZE, eventFd);
         pollfds.putShort(POLLFD_SIZE + 4, Linux.POLLIN);
+        int priorityApplied = ReceivePriority.apply(nat, Thread.currentThread().getName());
         try {
             while (!closed.get()) {
+                if (priorityApplied != ReceivePriority.generation()) {
+                    priorityApplied = ReceivePriority.apply(nat, Thread.currentThread().getName());
+                }
                 pollfds.putShort(6, (short) 0);
                 pollfds.putShort(POLLFD_SIZE + 6, (short) 0);
                 int n = libc.poll(pollfds, 2, -1);

@@ -359,6 +359,37 @@ class LinuxDriverNetnsTest {
     }
 
     @Test
+    void receiveThreadsTakeOnTheRealtimePriorityAtTheirNextWakeUp() throws Exception {
+        Inbox atB = new Inbox();
+        open(inB, driverB, multicast(IpFamily.IPV4, GROUP4), atB);
+        PacketChannel a = open(inA, driverA, multicast(IpFamily.IPV4, GROUP4), new Inbox());
+        try {
+            new LinuxProcessTuning().realtimeIoThreads(7);
+            a.send(ADVERT_V2, 0, ADVERT_V2.length, GROUP4);
+            atB.next();
+            await().atMost(DEADLINE).until(() -> receiveThreadPolicies().contains("2/7"));
+        } finally {
+            ReceivePriority.set(0);
+        }
+    }
+
+    /** "policy/rt_priority" of every receive thread of this JVM, from /proc (comm is cut at 15 characters). */
+    private static List<String> receiveThreadPolicies() throws IOException {
+        List<String> out = new ArrayList<>();
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path t : tasks.toList()) {
+                String comm = java.nio.file.Files.readString(t.resolve("comm")).trim();
+                if (comm.startsWith("vigil-linux-rx")) {
+                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.add(f[41 - 3] + "/" + f[40 - 3]);
+                }
+            }
+        }
+        return out;
+    }
+
+    @Test
     void ethernetFrameGoesOutAsBuilt() throws Exception {
         // An ARP request for b from a made-up host: b answers it and learns the sender, which
         // shows the frame left a's lan0 byte for byte

@@ -1,0 +1,47 @@
+package org.vigil.driver.linux.internal;
+
+import jnr.ffi.Pointer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The realtime priority the receive threads should run at (vrrp_rt_priority), shared by
+ * {@link LinuxProcessTuning}, which sets it, and {@link RawChannel}, whose threads apply it to
+ * themselves: sched_setscheduler with pid 0 changes the calling thread only, so each thread
+ * does it on its own, at its start and at its first wake-up after a change.
+ */
+final class ReceivePriority {
+    private static final Logger LOG = LoggerFactory.getLogger(ReceivePriority.class);
+    private static final int SCHED_RR = 2;
+    /** 0 for none (SCHED_OTHER, the JVM's default). */
+    private static volatile int priority;
+    private static volatile int generation;
+
+    private ReceivePriority() {
+    }
+
+    static void set(int rtPriority) {
+        priority = rtPriority;
+        generation++;
+    }
+
+    static int generation() {
+        return generation;
+    }
+
+    /** Applies the current setting to the calling thread; returns the generation applied. */
+    static int apply(Native nat, String thread) {
+        int g = generation;
+        int p = priority;
+        if (p > 0) {
+            Pointer param = nat.allocate(4);
+            param.putInt(0, p);
+            if (nat.libc.sched_setscheduler(0, SCHED_RR, param) < 0) {
+                LOG.warn("cannot set {} to realtime priority {}: {}", thread, p, nat.failure("sched_setscheduler")
+                        .getMessage());
+            }
+        }
+        return g;
+    }
+}
