@@ -44,6 +44,7 @@ class FloodBenchmark extends LabTest {
 
     private Path sender;
     private String label = "";
+    private final List<String> drops = new ArrayList<>();
     private final List<String> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
@@ -125,6 +126,9 @@ class FloodBenchmark extends LabTest {
                 long ms2 = size(master);
                 long bs2 = size(backup);
                 cap.close();
+                if (cap.dropped() != 0) {
+                    drops.add(impl + " " + v + " " + kind + " " + rate + ": " + cap.dropped());
+                }
                 Matcher s = SENT.matcher(flood.output());
                 String reached = s.find() ? s.group(3) : "? (" + flood.output().strip().replace('\n', ' ') + ")";
                 List<Long> times = new ArrayList<>();
@@ -257,6 +261,8 @@ class FloodBenchmark extends LabTest {
                 + "(edges included), s; bk adv = adverts the backup sent in the flood; false B = backup 'Entering MASTER "
                 + "STATE'; false M = master 'Entering BACKUP/FAULT STATE' (both up to " + (int) AFTER + " s after); log ln "
                 + "= lines both logs wrote during the flood; CPU m%/b% = master/backup CPU in % of one core\n");
+        b.append("\ntcpdump dropped by kernel (the capture keeps only the routers' packets): ").append(drops.isEmpty()
+                ? "0 in every flood" : String.join(", ", drops)).append('\n');
         if (!notes.isEmpty()) {
             b.append("\nnotes:\n");
             notes.forEach(n -> b.append("- ").append(n).append('\n'));
