@@ -9,10 +9,16 @@ import java.util.List;
  * other words on a line.
  */
 final class TreeBuilder {
+    /**
+     * keepalived's deepest blocks are a few levels (virtual_server, real_server, a checker);
+     * deeper is an error, not recursion until the stack overflows (20,000 '{' did that).
+     */
+    static final int MAX_DEPTH = 32;
 
     private final List<Token> tokens;
     private final List<Diagnostic> diagnostics;
     private int pos;
+    private int depth;
 
     TreeBuilder(List<Token> tokens, List<Diagnostic> diagnostics) {
         this.tokens = tokens;
@@ -24,6 +30,34 @@ final class TreeBuilder {
     }
 
     private List<ConfigNode> block(ConfigNode owner) {
+        if (owner != null && depth >= MAX_DEPTH) {
+            skip(owner);
+            return List.of();
+        }
+        depth++;
+        try {
+            return statements(owner);
+        } finally {
+            depth--;
+        }
+    }
+
+    /** Passes over a block nested too deep, up to its matching '}' (or the end), with one error. */
+    private void skip(ConfigNode owner) {
+        diagnostics.add(Diagnostic.error(owner.origin(), "blocks nested more than " + MAX_DEPTH
+                + " deep - ignoring block '" + owner.line() + "'"));
+        int open = 1;
+        while (pos < tokens.size() && open > 0) {
+            Token.Kind kind = tokens.get(pos++).kind();
+            if (kind == Token.Kind.OPEN) {
+                open++;
+            } else if (kind == Token.Kind.CLOSE) {
+                open--;
+            }
+        }
+    }
+
+    private List<ConfigNode> statements(ConfigNode owner) {
         List<ConfigNode> nodes = new ArrayList<>();
         while (pos < tokens.size()) {
             Token t = tokens.get(pos);

@@ -234,6 +234,18 @@ class SyntaxTest {
     }
 
     @Test
+    void bracesNestedTwentyThousandDeepAreAnErrorNotAStackOverflow() {
+        // found by the fuzzer: TreeBuilder recursed once per '{' and StackOverflowError escaped parse()
+        Path main = write(dir, "keepalived.conf", "global_defs {\n router_id r1\n}\nx " + "{".repeat(20_000)
+                + "\n" + "}".repeat(20_000) + "\nvrrp_script chk {\n script /bin/true\n}\n");
+        ParseResult r = KeepalivedConfig.parse(main, "x");
+        assertThat(lines(r.errors())).contains(main + ":4: blocks nested more than " + TreeBuilder.MAX_DEPTH
+                + " deep - ignoring block '{'");
+        assertThat(r.model().global().routerId()).isEqualTo("r1");
+        assertThat(r.model().script("chk")).isPresent();
+    }
+
+    @Test
     void includeLoopsAreDetected() {
         Path a = write(dir, "a.conf", "global_defs {\n router_id r1\n}\ninclude b.conf\n");
         Path b = write(dir, "b.conf", "include a.conf\n");
