@@ -54,10 +54,16 @@ final class BenchCapture implements AutoCloseable {
         }
     }
 
-    /** Stops tcpdump by its PID (SIGINT writes out the buffer and the counts); idempotent. */
+    /**
+     * Stops tcpdump by its PID (SIGINT writes out the buffer and the counts); idempotent. Without immediate mode
+     * libpcap reads the kernel's ring a block at a time (a block is handed over when full or after 1 s), and the
+     * block in progress at SIGINT is lost ("received by filter" exceeds "captured"): so the capture first runs on
+     * for 1.5 s, and a window that ends at close() still has all its packets.
+     */
     @Override
     public void close() {
         if (process.isAlive()) {
+            Bench.hold(1.5);
             Sh.run(List.of("kill", "-INT", Long.toString(process.pid())));
             try {
                 if (!process.waitFor(20, TimeUnit.SECONDS)) {
