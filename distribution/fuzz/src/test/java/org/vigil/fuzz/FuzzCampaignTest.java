@@ -141,7 +141,9 @@ class FuzzCampaignTest {
             mergeCmd.add("-merge=1");
             mergeCmd.add("-set_cover_merge=1");
             mergeCmd.add("-use_counters=0");
-            mergeCmd.add("-timeout=10");
+            mergeCmd.add("-timeout=60");
+            mergeCmd.add("-artifact_prefix=" + work + "/merge-");
+            mergeCmd.add("--reproducer_path=" + work);
             mergeCmd.add("-rss_limit_mb=3072");
             mergeCmd.add(min.toString());
             mergeCmd.add(committed.toString());
