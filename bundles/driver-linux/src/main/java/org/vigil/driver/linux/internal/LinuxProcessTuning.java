@@ -34,10 +34,39 @@ public final class LinuxProcessTuning implements ProcessTuning {
         nat.check(nat.libc.sched_setscheduler(0, SCHED_RR, param), "sched_setscheduler(SCHED_RR, " + priority + ")");
     }
 
-    /** Every receive thread of the Linux driver takes it on at its next wake-up, and new ones at their start. */
+    /**
+     * Every receive thread of the Linux driver takes it on at its next wake-up, and new ones at
+     * their start. The JVM's own threads that can stop the election thread go realtime too: the
+     * VM thread (it runs every safepoint, and the serial collector's collections) and the GC
+     * worker threads. Left at normal priority beside a CPU hog, they made a realtime election
+     * thread wait tens of milliseconds at a safepoint (the soak benchmark's loaded phase).
+     */
     @Override
     public void realtimeIoThreads(int priority) {
         ReceivePriority.set(priority);
+        Pointer param = nat.allocate(4);
+        param.putInt(0, priority);
+        try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : tasks.toList()) {
+                String comm;
+                try {
+                    comm = java.nio.file.Files.readString(task.resolve("comm")).trim();
+                } catch (IOException gone) {
+                    continue; // the thread ended meanwhile
+                }
+                if (comm.equals("VM Thread") || comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
+                    int tid = Integer.parseInt(task.getFileName().toString());
+                    if (nat.libc.sched_setscheduler(tid, SCHED_RR, param) < 0) {
+                        org.slf4j.LoggerFactory.getLogger(LinuxProcessTuning.class).warn(
+                                "cannot set the JVM's {} to realtime priority {}: {}", comm, priority,
+                                nat.failure("sched_setscheduler").getMessage());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(LinuxProcessTuning.class).warn(
+                    "cannot list the JVM's threads to set their priority: {}", e.toString());
+        }
     }
 
     @Override

@@ -44,4 +44,25 @@ class LinuxProcessTuningTest {
         assertThat(got[2]).as("nice").isEqualTo(-5);
         assertThat(schedulingOfThisThread()).as("the test's own thread is untouched").containsExactly(before);
     }
+
+    @Test
+    void theJvmsVmThreadGoesRealtimeWithTheIoThreads() throws Exception {
+        NetnsLab.requireRootAndIp("setting realtime scheduling");
+        try {
+            new LinuxProcessTuning().realtimeIoThreads(3);
+            String vmThread = null;
+            try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+                for (Path t : tasks.toList()) {
+                    if (Files.readString(t.resolve("comm")).trim().equals("VM Thread")) {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        vmThread = f[41 - 3] + "/" + f[40 - 3];
+                    }
+                }
+            }
+            assertThat(vmThread).as("policy/rt_priority of the VM thread, which runs every safepoint").isEqualTo("2/3");
+        } finally {
+            ReceivePriority.set(0);
+        }
+    }
 }
