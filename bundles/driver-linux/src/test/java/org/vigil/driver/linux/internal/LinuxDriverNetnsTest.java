@@ -380,9 +380,7 @@ class LinuxDriverNetnsTest {
             for (java.nio.file.Path t : tasks.toList()) {
                 String comm = java.nio.file.Files.readString(t.resolve("comm")).trim();
                 if (comm.startsWith("vigil-linux-rx")) {
-                    String stat = java.nio.file.Files.readString(t.resolve("stat"));
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    out.add(f[41 - 3] + "/" + f[40 - 3]);
+                    out.add(ThreadScheduling.of(t));
                 }
             }
         }
