@@ -96,6 +96,9 @@ final class FrameworkRunner {
         p.put("felix.fileinstall.dir", home.resolve("deploy") + "," + configDir);
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.poll", "1000");
+        // only what FileInstall can install: any other file (deploy/README) is retried on every
+        // scan, opened as a jar and thrown away, a steady trickle of garbage for the collector
+        p.put("felix.fileinstall.filter", ".*\\.(jar|cfg|config)");
         p.put("felix.fileinstall.log.level", "2");
         p.put("gosh.args", options.console ? "" : "--nointeractive");
         if (options.simLanPort != null) {

@@ -118,10 +118,15 @@ public final class ElectionLoop implements Loop {
 
         @Override
         public void arm(long deadlineMicros) {
+            arm(deadlineMicros, 0);
+        }
+
+        @Override
+        public void arm(long deadlineMicros, long earlyMicros) {
             if (inLoop()) {
-                inner.arm(deadlineMicros);
+                inner.arm(deadlineMicros, earlyMicros);
             } else {
-                execute(() -> inner.arm(deadlineMicros));
+                execute(() -> inner.arm(deadlineMicros, earlyMicros));
             }
         }
 
@@ -147,26 +152,35 @@ public final class ElectionLoop implements Loop {
 
     private void run() {
         while (running) {
-            awaitWork();
+            turn();
+        }
+    }
+
+    /**
+     * One turn of the loop. A method of its own so the JIT compiles it after a few hundred turns:
+     * the loop in {@link #run} is entered once, and would otherwise stay in the interpreter
+     * until on-stack replacement kicks in minutes later.
+     */
+    private void turn() {
+        awaitWork();
+        runDueTimers();
+        while (!runningTasks.isEmpty()) {
+            runSafely(runningTasks.poll());
             runDueTimers();
-            while (!runningTasks.isEmpty()) {
-                runSafely(runningTasks.poll());
-                runDueTimers();
+        }
+        ReceiveSource source;
+        while ((source = draining.poll()) != null) {
+            boolean more;
+            try {
+                more = source.drain(RECEIVE_BATCH);
+            } catch (RuntimeException | Error e) {
+                LOG.error("Election loop receive queue failed", e);
+                more = false;
             }
-            ReceiveSource source;
-            while ((source = draining.poll()) != null) {
-                boolean more;
-                try {
-                    more = source.drain(RECEIVE_BATCH);
-                } catch (RuntimeException | Error e) {
-                    LOG.error("Election loop receive queue failed", e);
-                    more = false;
-                }
-                if (more) {
-                    ready(source);
-                }
-                runDueTimers();
+            if (more) {
+                ready(source);
             }
+            runDueTimers();
         }
     }
 

@@ -56,6 +56,16 @@ public interface Loop {
         /** Sets (or moves) the deadline; the task runs once at it unless re-armed or cancelled first. */
         void arm(long deadlineMicros);
 
+        /**
+         * Like {@link #arm(long)}, but the task may also run up to {@code earlyMicros} before the
+         * deadline when the loop is awake then anyway. Timer slack, as the kernel and systemd
+         * know it: a master's adverts for hundreds of instances share a wake-up instead of
+         * waking the thread once each. Never for a timer that must not fire early (master down).
+         */
+        default void arm(long deadlineMicros, long earlyMicros) {
+            arm(deadlineMicros);
+        }
+
         boolean armed();
     }
 

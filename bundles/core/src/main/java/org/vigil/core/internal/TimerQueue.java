@@ -26,9 +26,13 @@ final class TimerQueue {
         return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
     }
 
-    /** Removes the earliest timer if it is due at {@code now} and returns its task, else null. */
+    /**
+     * Removes the earliest timer if it is due at {@code now}, or within its slack of being due,
+     * and returns its task, else null. Only the earliest deadline is looked at: a later timer
+     * with more slack waits for its turn, which keeps this O(log n) and never fires anything late.
+     */
     Runnable pollDue(long now) {
-        if (size == 0 || heap[0].deadline > now) {
+        if (size == 0 || heap[0].deadline - heap[0].early > now) {
             return null;
         }
         Entry e = heap[0];
@@ -108,6 +112,8 @@ final class TimerQueue {
     private final class Entry implements Loop.Timer {
         final Runnable task;
         long deadline = -1;
+        /** How long before the deadline the task may run (0: not before it). */
+        long early;
         long seq;
         int index = -1;
 
@@ -121,10 +127,16 @@ final class TimerQueue {
 
         @Override
         public void arm(long deadlineMicros) {
+            arm(deadlineMicros, 0);
+        }
+
+        @Override
+        public void arm(long deadlineMicros, long earlyMicros) {
             if (index >= 0) {
                 removeAt(index);
             }
             deadline = deadlineMicros;
+            early = Math.max(0, earlyMicros);
             seq = sequence++;
             insert(this);
         }

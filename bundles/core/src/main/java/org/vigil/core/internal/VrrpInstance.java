@@ -361,7 +361,7 @@ final class VrrpInstance {
 
     private void armAdverTimer(long deadlineMicros) {
         adverDeadline = deadlineMicros;
-        adverTimer.arm(deadlineMicros);
+        adverTimer.arm(deadlineMicros, VrrpTimes.advertSlackMicros(config.advertIntervalCs()));
     }
 
     private void adverTimerExpired() {

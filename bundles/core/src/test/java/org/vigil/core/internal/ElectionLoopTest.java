@@ -45,6 +45,38 @@ class ElectionLoopTest {
     }
 
     @Test
+    void timersWithSlackShareTheWakeUpOfAnEarlierTimerButNeverRunBeforeTheirSlack() {
+        // the master's adverts for many instances: each may leave up to its slack early
+        List<String> fired = new CopyOnWriteArrayList<>();
+        List<Long> at = new CopyOnWriteArrayList<>();
+        loop.execute(() -> {
+            long base = loop.nowMicros();
+            Loop.Timer first = loop.timer(() -> {
+                fired.add("first");
+                at.add(loop.nowMicros() - base);
+            });
+            Loop.Timer withinSlack = loop.timer(() -> {
+                fired.add("within");
+                at.add(loop.nowMicros() - base);
+            });
+            Loop.Timer beyondSlack = loop.timer(() -> {
+                fired.add("beyond");
+                at.add(loop.nowMicros() - base);
+            });
+            first.arm(base + 50_000);
+            withinSlack.arm(base + 250_000, 220_000);
+            beyondSlack.arm(base + 400_000, 100_000);
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> fired.size() == 3);
+        assertThat(fired).containsExactly("first", "within", "beyond");
+        assertThat(at.get(0)).isGreaterThanOrEqualTo(50_000);
+        // woken for "first", the loop ran "within" 200 ms before its deadline instead of waking again
+        assertThat(at.get(1)).as("within its slack, on the earlier wake-up").isLessThan(250_000);
+        // "beyond" was not within its slack then, and runs no earlier than its slack allows
+        assertThat(at.get(2)).isGreaterThanOrEqualTo(300_000);
+    }
+
+    @Test
     void aCancelledTimerDoesNotRun() {
         List<String> fired = new CopyOnWriteArrayList<>();
         long base = loop.nowMicros();

@@ -39,6 +39,11 @@ final class Ipv4Channel extends RawChannel {
     private final Pointer sendMsg;
     private final Pointer sendIov;
     private final Pointer sendName;
+    /**
+     * The destination {@link #sendName} holds (guarded by sendLock). Adverts go to the same group
+     * or peer every time, and encoding it again would clone the address bytes on every send.
+     */
+    private InetAddress sendNameHolds;
     private final Pointer sendControl;
     // receive side, receive thread only
     private final Pointer receiveBuffer;
@@ -152,7 +157,10 @@ final class Ipv4Channel extends RawChannel {
             requireOpen();
             sendBuffer.put(0, bytes, offset, length);
             sendIov.putLong(8, length);
-            Sockaddr.putIn(sendName, 0, dst);
+            if (dst != sendNameHolds) {
+                Sockaddr.putIn(sendName, 0, dst);
+                sendNameHolds = dst;
+            }
             sendMsg.putAddress(32, sendControl.address());
             sendMsg.putLong(40, Linux.cmsgSpace(IN_PKTINFO));
             sendMsg.putInt(48, 0);

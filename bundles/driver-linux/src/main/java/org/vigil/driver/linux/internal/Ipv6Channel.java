@@ -32,6 +32,11 @@ final class Ipv6Channel extends RawChannel {
     private final Pointer sendMsg;
     private final Pointer sendIov;
     private final Pointer sendName;
+    /**
+     * The destination {@link #sendName} holds (guarded by sendLock). Adverts go to the same group
+     * or peer every time, and encoding it again would clone the address bytes on every send.
+     */
+    private InetAddress sendNameHolds;
     private final Pointer sendControl;
     // receive side, receive thread only
     private final Pointer receiveBuffer;
@@ -110,7 +115,10 @@ final class Ipv6Channel extends RawChannel {
             requireOpen();
             sendBuffer.put(0, payload, offset, length);
             sendIov.putLong(8, length);
-            Sockaddr.putIn6(sendName, 0, dst, Sockaddr.scopeFor(dst, ifindex));
+            if (dst != sendNameHolds) {
+                Sockaddr.putIn6(sendName, 0, dst, Sockaddr.scopeFor(dst, ifindex));
+                sendNameHolds = dst;
+            }
             sendMsg.putAddress(32, sendControl.address());
             sendMsg.putLong(40, Linux.cmsgSpace(IN6_PKTINFO));
             sendMsg.putInt(48, 0);
