@@ -41,7 +41,8 @@ ip netns exec "$ns" "$dist/bin/vigil" -t -f "$conf" > /dev/null
 
 base="-XX:-UsePerfData -Xss512k"
 setups=(
-  "serial, C1 only (the old default)|-Xms8m -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+  "serial, C1, fixed 96m, young 16m (default)|-Xms96m -Xmx96m -Xmn16m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+  "serial, C1, growing 8m-96m (the old default)|-Xms8m -Xmx96m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
   "serial, tiered|-Xms32m -Xmx96m -XX:+UseSerialGC"
   "serial, tiered, pre-touched 32m young 16m|-Xms64m -Xmx64m -Xmn16m -XX:+UseSerialGC -XX:+AlwaysPreTouch"
   "parallel, 1 thread|-Xms64m -Xmx64m -XX:+UseParallelGC -XX:ParallelGCThreads=1 -XX:+AlwaysPreTouch"
@@ -51,7 +52,7 @@ setups=(
 )
 printf '%s\n' "JVM stop-the-world pauses with 510 VRRPv3 instances at 1 s + 1 at 0.01 s, master, ${secs} s after start-up (-Xlog:safepoint)"
 printf '%s\n' "run $(date -u +%Y-%m-%dT%H:%M:%SZ), $(java -version 2>&1 | sed -n 1p), $(nproc) cores, Vigil $(git -C "$here" rev-parse --short=12 HEAD)"
-printf '%-46s %8s %10s %10s %10s %8s %8s\n' "setup" "pauses" "max ms" "p99 ms" "total ms" "RSS MB" "CPU s"
+printf '%-46s %8s %8s %10s %10s %10s %8s %8s\n' "setup" "pauses" "of them GC" "max ms" "p99 ms" "total ms" "RSS MB" "CPU s"
 for s in "${setups[@]}"; do
   name=${s%%|*}; opts=${s#*|}
   log=$work/safepoint-$RANDOM.log
@@ -67,14 +68,19 @@ for s in "${setups[@]}"; do
   [ "$masters" -ge 509 ] || { echo "only $masters instances became master: see $work/out.log" >&2; exit 1; }
   t1=$(awk '{print $14+$15}' /proc/$pid/stat)
   rss=$(awk '/VmRSS/ {print int($2/1024)}' /proc/$pid/status)
+  # the window ends here: the shutdown's own collections are not the steady state
+  lines1=$(wc -l < "$log")
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=
   # lines like: Safepoint "Cleanup", Time since last: ..., Reaching safepoint: 1234 ns, At safepoint: 5678 ns, Total: 6912 ns
-  tail -n +"$((lines0 + 1))" "$log" | sed -n 's/.*Total: \([0-9]*\) ns.*/\1/p' | sort -n > "$work/p"
+  sed -n "$((lines0 + 1)),${lines1}p" "$log" > "$work/window"
+  sed -n 's/.*Total: \([0-9]*\) ns.*/\1/p' "$work/window" | sort -n > "$work/p"
+  # collections: GenCollectForAllocation (serial, parallel), G1/Shenandoah/ZGC pauses
+  gcs=$(grep -c -E 'Safepoint "(GenCollect|G1|Shenandoah|ZMark|ZRelocate|CollectForMetadataAllocation|ParallelGC)' "$work/window" || true)
   n=$(wc -l < "$work/p")
   if [ "$n" -gt 0 ]; then
     max=$(tail -1 "$work/p"); p99=$(sed -n "$(( (n * 99 + 99) / 100 ))p" "$work/p"); tot=$(paste -sd+ "$work/p" | bc)
   else max=0; p99=0; tot=0; fi
-  printf '%-46s %8d %10.3f %10.3f %10.3f %8d %8.2f\n' "$name" "$n" "$(echo "$max/1000000" | bc -l)" \
+  printf '%-46s %8d %8d %10.3f %10.3f %10.3f %8d %8.2f\n' "$name" "$n" "$gcs" "$(echo "$max/1000000" | bc -l)" \
       "$(echo "$p99/1000000" | bc -l)" "$(echo "$tot/1000000" | bc -l)" "$rss" "$(echo "($t1-$t0)/$(getconf CLK_TCK)" | bc -l)"
 done
-echo "setup = JVM options; the appliance adds $base. pauses = safepoints in the window, max/p99/total = their 'Total' (reaching + at safepoint)."
+echo "setup = JVM options; the appliance adds $base. pauses = safepoints in the window (from 20 s after start to before the stop), of them GC = collections; max/p99/total = their 'Total' (reaching + at safepoint)."

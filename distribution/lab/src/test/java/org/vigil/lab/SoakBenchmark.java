@@ -47,7 +47,49 @@ class SoakBenchmark extends LabTest {
 
     record Phase(String name, long t0, long t1, Map<String, Long> masterTicks0, Map<String, Long> masterTicks1,
             Map<String, Long> backupTicks0, Map<String, Long> backupTicks1, Map<String, Integer> masterMark,
-            Map<String, Integer> backupMark, Map<String, Integer> masterMarkEnd, Map<String, Integer> backupMarkEnd) {
+            Map<String, Integer> backupMark, Map<String, Integer> masterMarkEnd, Map<String, Integer> backupMarkEnd,
+            Stalls stalls) {
+    }
+
+    /**
+     * The machine's own stalls in a phase: cyclictest, a C thread at the daemons' realtime priority
+     * (SCHED_FIFO 5, memory locked) waking every 1 ms. A wake-up later than Master_Down_Interval
+     * there means no daemon on this machine could have advertised in time either.
+     */
+    record Stalls(double maxMs, long over20ms, long overMasterDown) {
+        static final int BUCKETS_US = 100_000;
+
+        static List<String> command(double seconds) {
+            return List.of("cyclictest", "-m", "-q", "-p", "5", "-i", "1000", "-t", "1", "-h",
+                    Integer.toString(BUCKETS_US), "-D", (long) Math.ceil(seconds) + "s");
+        }
+
+        /** cyclictest's histogram: lines "latency_us count", then "# Max Latencies: N" and "# Histogram Overflows: N". */
+        static Stalls parse(String out) {
+            long over20 = 0;
+            long overDown = 0;
+            double max = Double.NaN;
+            for (String line : out.lines().toList()) {
+                String[] f = line.trim().split("\\s+");
+                if (line.startsWith("# Max Latencies:") && f.length >= 4) {
+                    max = Long.parseLong(f[3]) / 1000.0;
+                } else if (line.startsWith("# Histogram Overflows:") && f.length >= 4) {
+                    long n = Long.parseLong(f[3]);
+                    over20 += n;
+                    overDown += n;
+                } else if (f.length == 2 && !line.startsWith("#")) {
+                    long us = Long.parseLong(f[0]);
+                    long n = Long.parseLong(f[1]);
+                    if (us > 2 * ADVERT * 1e6) {
+                        over20 += n;
+                    }
+                    if (us > MASTER_DOWN * 1e6) {
+                        overDown += n;
+                    }
+                }
+            }
+            return new Stalls(max, over20, overDown);
+        }
     }
 
     static final List<Pair> PAIRS = List.of(new Pair("vigil default", "vigil", 0, "r1", "r2", 51),
@@ -148,6 +190,13 @@ class SoakBenchmark extends LabTest {
                         overDown, over20, falseB, falseM, fromBackup, cpuM, cpuB));
             }
         }
+        b.append(String.format(Locale.ROOT, "%nthe machine's own stalls (cyclictest -m -p 5 -i 1000, SCHED_FIFO 5 like the daemons, "
+                + "beside them in each phase):%n"));
+        for (Phase ph : phases) {
+            b.append(String.format(Locale.ROOT, "  %-7s max wake-up latency %7.2f ms, wake-ups later than 20 ms: %d, later "
+                    + "than Master_Down_Interval: %d%n", ph.name(), ph.stalls().maxMs(), ph.stalls().over20ms(),
+                    ph.stalls().overMasterDown()));
+        }
         b.append(String.format(Locale.ROOT, "%nRSS of the process tree at the end (master / backup):%n"));
         for (Pair p : PAIRS) {
             b.append(String.format(Locale.ROOT, "  %-26s %6.1f / %6.1f MB%n", p.label(), rss.get(p.label()) / 1024.0,
@@ -236,8 +285,18 @@ class SoakBenchmark extends LabTest {
             bm.put(k, d.mark());
         });
         long t0 = System.currentTimeMillis() * 1000;
+        Bench.Helper probe = track(new Bench.Helper(dir("cyclictest-" + name).resolve("out"), Stalls.command(seconds)));
         Bench.hold(seconds);
         long t1 = System.currentTimeMillis() * 1000;
+        try {
+            if (!probe.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("cyclictest did not end after its " + seconds + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+        Stalls stalls = Stalls.parse(probe.output());
         if (stress != null && !stress.process.isAlive()) {
             throw new AssertionError("stress-ng ended early: " + stress.output());
         }
@@ -253,6 +312,6 @@ class SoakBenchmark extends LabTest {
             b1.put(k, d.cpuTicks());
             bmEnd.put(k, d.mark());
         });
-        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd);
+        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd, stalls);
     }
 }

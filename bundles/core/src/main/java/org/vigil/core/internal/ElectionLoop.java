@@ -32,6 +32,8 @@ public final class ElectionLoop implements Loop {
     private ArrayDeque<ReceiveSource> draining = new ArrayDeque<>();
     /** Loop thread only. */
     private final TimerQueue timers = new TimerQueue();
+    /** Loop thread only: {@link #afterDueTimers} work. */
+    private final ArrayDeque<Runnable> afterTimers = new ArrayDeque<>();
     private final long originNanos = System.nanoTime();
     private final Thread thread;
     private volatile boolean running = true;
@@ -63,6 +65,14 @@ public final class ElectionLoop implements Loop {
             lock.unlock();
         }
         wake();
+    }
+
+    @Override
+    public void afterDueTimers(Runnable task) {
+        if (!inLoop()) {
+            throw new IllegalStateException("afterDueTimers is for the election thread");
+        }
+        afterTimers.add(task);
     }
 
     @Override
@@ -190,6 +200,15 @@ public final class ElectionLoop implements Loop {
         while ((task = timers.pollDue(now)) != null) {
             runSafely(task);
             now = nowMicros();
+        }
+        while ((task = afterTimers.poll()) != null) {
+            runSafely(task);
+            // a timer that fell due meanwhile still goes before the rest of this work
+            now = nowMicros();
+            while ((task = timers.pollDue(now)) != null) {
+                runSafely(task);
+                now = nowMicros();
+            }
         }
     }
 

@@ -34,6 +34,14 @@ public interface Loop {
     void execute(Runnable task);
 
     /**
+     * On the loop only: runs {@code task} as soon as every timer due now has run, before posted
+     * tasks and receive queues. A takeover sends its advert in its timer and leaves the slower
+     * rest (log lines, VIPs, notifications) to this, so when hundreds of backups time out
+     * together every takeover advert leaves before any of that work.
+     */
+    void afterDueTimers(Runnable task);
+
+    /**
      * Says that {@code queue} has work; callable from any thread, without allocating. The loop
      * calls {@link ReceiveSource#drain} until it reports nothing left.
      */

@@ -40,6 +40,13 @@ final class VrrpInstance {
     /** Reusable: a backup re-arms it on every advert, which must not allocate. */
     private final Loop.Timer masterDownTimer;
     private final Loop.Timer adverTimer;
+    /**
+     * A takeover whose advert has left but whose slower rest (log lines, VIPs, transition) waits
+     * for {@link Loop#afterDueTimers}; the state it came from. Every input settles it first, so
+     * nothing the instance does can overtake it.
+     */
+    private InstanceState takeoverFrom;
+    private final Runnable finishTakeover;
     private long masterDownDeadline;
     private long adverDeadline;
     private long startedMicros;
@@ -57,6 +64,7 @@ final class VrrpInstance {
         this.actions = actions;
         this.effectivePriority = clampedPriority(config.priority(), 0);
         this.masterAdverIntervalCs = config.advertIntervalCs();
+        this.finishTakeover = this::finishTakeover;
         this.masterDownTimer = loop.timer(this::masterDownExpired);
         this.adverTimer = loop.timer(this::adverTimerExpired);
     }
@@ -65,6 +73,7 @@ final class VrrpInstance {
 
     /** Startup (RFC 5798 section 6.4.1), or FAULT (init) when nothing can carry adverts. */
     void start(boolean usable) {
+        finishTakeover();
         if (started) {
             return;
         }
@@ -83,6 +92,7 @@ final class VrrpInstance {
      * present; {@code heldByGroup} = a sync group member cannot run. Either one false means FAULT.
      */
     void setConditions(boolean usable, boolean heldByGroup) {
+        finishTakeover();
         linkUsable = usable;
         groupFault = heldByGroup;
         reevaluateFault();
@@ -113,6 +123,7 @@ final class VrrpInstance {
      * @param source the sender's address, 4 or 16 bytes; read during the call only
      */
     void onAdvert(int priority, int advertIntervalCs, byte[] source) {
+        finishTakeover();
         counters.advertsReceived++;
         if (priority == VrrpCodec.PRIORITY_STOP) {
             counters.priorityZeroReceived++;
@@ -128,6 +139,7 @@ final class VrrpInstance {
 
     /** Shutdown (RFC 5798 sections 6.4.2, 6.4.3): a master says priority 0 and lets go. */
     void stop() {
+        finishTakeover();
         if (!started) {
             return;
         }
@@ -146,12 +158,14 @@ final class VrrpInstance {
 
     /** The hook for tracking: base priority plus {@code adjustment}, kept in 1..254; owners never change. */
     void setPriorityAdjustment(int adjustment) {
+        finishTakeover();
         priorityAdjustment = adjustment;
         updateEffectivePriority();
     }
 
     /** Applies a changed configuration of the same identity, keeping state, timers and counters. */
     void reconfigure(InstanceConfig next) {
+        finishTakeover();
         InstanceConfig previous = config;
         config = next;
         if (next.version() == 2 || state != InstanceState.BACKUP) {
@@ -179,6 +193,7 @@ final class VrrpInstance {
 
     /** Sync group: a member became master, so do we. */
     void followMaster() {
+        finishTakeover();
         if (state == InstanceState.BACKUP) {
             becomeMaster(loop.nowMicros());
         }
@@ -186,6 +201,7 @@ final class VrrpInstance {
 
     /** Sync group: a member fell back to backup, so do we. */
     void followBackup() {
+        finishTakeover();
         if (state == InstanceState.MASTER) {
             yieldToBackup(null);
         }
@@ -287,20 +303,30 @@ final class VrrpInstance {
     }
 
     private void becomeMaster(long fromDeadlineMicros) {
-        cancelTimers();
         InstanceState from = state;
+        takeMaster(fromDeadlineMicros);
+        completeMaster(from);
+    }
+
+    /**
+     * The advert first, before any slower work (log lines, VIPs, GARPs, notifications), so a
+     * takeover costs the protocol's time and no more; and so the old master drops the VIPs
+     * before we add them (keepalived a.5).
+     */
+    private void takeMaster(long fromDeadlineMicros) {
+        cancelTimers();
         setState(InstanceState.MASTER);
         actions.enteringMaster();
-        // the advert first, before any slower work (log lines, VIPs, GARPs, notifications), so a
-        // takeover costs the protocol's time and no more; and so the old master drops the VIPs
-        // before we add them (keepalived a.5)
         sendAdvert(ownPriority());
-        log("Entering MASTER STATE", false);
-        log("setting VIPs.", true);
-        actions.acquire(config.allAddresses(), config.virtualRoutes());
         counters.becameMaster++;
         forgetMaster();
         armAdverTimer(fromDeadlineMicros + VrrpTimes.csToMicros(config.advertIntervalCs()));
+    }
+
+    private void completeMaster(InstanceState from) {
+        log("Entering MASTER STATE", false);
+        log("setting VIPs.", true);
+        actions.acquire(config.allAddresses(), config.virtualRoutes());
         actions.transition(from, InstanceState.MASTER, false);
     }
 
@@ -354,9 +380,22 @@ final class VrrpInstance {
             return;
         }
         checkLate(masterDownDeadline);
-        becomeMaster(masterDownDeadline);
-        // logged after the takeover advert has left (keepalived logs it first; only the order differs)
+        InstanceState from = state;
+        takeMaster(masterDownDeadline);
+        // the rest after every takeover due now has sent its advert (hundreds of backups time out
+        // together when a master dies)
+        takeoverFrom = from;
+        loop.afterDueTimers(finishTakeover);
+    }
+
+    private void finishTakeover() {
+        InstanceState from = takeoverFrom;
+        if (from == null) {
+            return;
+        }
+        takeoverFrom = null;
         log("Receive advertisement timeout", true);
+        completeMaster(from);
     }
 
     private void armAdverTimer(long deadlineMicros) {
@@ -365,6 +404,7 @@ final class VrrpInstance {
     }
 
     private void adverTimerExpired() {
+        finishTakeover();
         if (state != InstanceState.MASTER) {
             return;
         }

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 final class ManualLoop implements Loop {
     private final TimerQueue timers = new TimerQueue();
     private final ArrayDeque<Runnable> posted = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> afterTimers = new ArrayDeque<>();
     private final ArrayDeque<ReceiveSource> ready = new ArrayDeque<>();
     private long now;
 
@@ -29,6 +30,11 @@ final class ManualLoop implements Loop {
     }
 
     @Override
+    public void afterDueTimers(Runnable task) {
+        afterTimers.add(task);
+    }
+
+    @Override
     public void ready(ReceiveSource queue) {
         ready.add(queue);
     }
@@ -45,7 +51,11 @@ final class ManualLoop implements Loop {
         while (timers.nextDeadline() <= target) {
             now = Math.max(now, timers.nextDeadline());
             timers.pollDue(now).run();
-            runPosted();
+            // like the election loop: every timer due at this instant first, then their
+            // after-work, then posted tasks and receive queues
+            if (timers.nextDeadline() > now) {
+                runPosted();
+            }
         }
         now = target;
         runPosted();
@@ -66,8 +76,16 @@ final class ManualLoop implements Loop {
         advance(micros - now);
     }
 
+    private void runAfterTimers() {
+        Runnable r;
+        while ((r = afterTimers.poll()) != null) {
+            r.run();
+        }
+    }
+
     private void runPosted() {
         while (true) {
+            runAfterTimers();
             Runnable r = posted.poll();
             if (r != null) {
                 r.run();

@@ -53,6 +53,72 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void backupsTimingOutTogetherAllSendTheirTakeoverAdvertBeforeAnyOfThemTakesItsVips() {
+        // a master carrying 50 instances dies: all 50 master-down timers are due at once
+        java.util.List<String> events = new java.util.ArrayList<>();
+        java.util.List<VrrpInstance> backups = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            String name = "VI_" + i;
+            RecordingActions own = new RecordingActions(loop, US);
+            InstanceActions shared = new InstanceActions() {
+                @Override
+                public boolean sendAdvert(int priority) {
+                    events.add("advert " + name);
+                    return own.sendAdvert(priority);
+                }
+
+                @Override
+                public void acquire(java.util.Collection<org.vigil.api.vip.VirtualAddress> addresses) {
+                    events.add("acquire " + name);
+                    own.acquire(addresses);
+                }
+
+                @Override
+                public void release(java.util.Collection<org.vigil.api.vip.VirtualAddress> addresses) {
+                    own.release(addresses);
+                }
+
+                @Override
+                public java.util.List<org.vigil.api.vip.VirtualAddress> held() {
+                    return own.held();
+                }
+
+                @Override
+                public InetAddress localAddress() {
+                    return US;
+                }
+
+                @Override
+                public void transition(InstanceState from, InstanceState to, boolean stopping) {
+                    events.add("transition " + name + " " + to);
+                }
+
+                @Override
+                public void log(String line, boolean detail) {
+                    events.add("log " + name + " " + line);
+                }
+            };
+            VrrpInstance backup = new VrrpInstance(TestConfigs.v2(100).build(), loop, shared);
+            backup.start(true);
+            backups.add(backup);
+        }
+        events.clear();
+
+        loop.advance(3_609_375);
+
+        assertThat(backups).allMatch(b -> b.state() == InstanceState.MASTER);
+        assertThat(events.subList(0, 50)).allMatch(e -> e.startsWith("advert "));
+        assertThat(events.subList(50, events.size())).noneMatch(e -> e.startsWith("advert "))
+                .contains("acquire VI_0", "acquire VI_49", "transition VI_49 MASTER",
+                        "log VI_0 (VI_1) Receive advertisement timeout", "log VI_0 (VI_1) Entering MASTER STATE");
+        // each one keeps its order: the advert, then keepalived's lines (timeout, MASTER), VIPs, the transition
+        java.util.List<String> first = events.stream().filter(e -> e.split(" ")[1].equals("VI_0")).toList();
+        assertThat(first).containsExactly("advert VI_0", "log VI_0 (VI_1) Receive advertisement timeout",
+                "log VI_0 (VI_1) Entering MASTER STATE", "log VI_0 (VI_1) setting VIPs.", "acquire VI_0",
+                "transition VI_0 MASTER");
+    }
+
+    @Test
     void v2SkewDoesNotDependOnTheInterval() {
         TestConfigs config = TestConfigs.v2(100);
         config.advertCs = 200;
