@@ -1,0 +1,35 @@
+package org.vigil.api.check;
+
+import java.util.Objects;
+
+/**
+ * A change in a virtual server's pool, as notifiers hear it (mail, notify scripts, the fifo,
+ * JMX). Texts are keepalived's: real server {@code [192.0.2.21]:tcp:80}, virtual server the same
+ * form, {@code FWM 10} or {@code [group]:80}.
+ *
+ * @param kind          what happened
+ * @param virtualServer the virtual server
+ * @param realServer    the real server, or "" for a virtual server event
+ * @param weight        the real server's weight now (0 when down with inhibit_on_failure), or -1
+ * @param line          the line the checker logged for it, in keepalived's words
+ */
+public record CheckEvent(Kind kind, String virtualServer, String realServer, int weight, String line) {
+
+    public enum Kind {
+        /** A real server entered the pool (or was enabled). */
+        REAL_SERVER_UP,
+        /** A real server left the pool (or was disabled: inhibit_on_failure). */
+        REAL_SERVER_DOWN,
+        /** The virtual server's live weight reached quorum + hysteresis. */
+        QUORUM_GAINED,
+        /** The live weight fell below quorum - hysteresis. */
+        QUORUM_LOST
+    }
+
+    public CheckEvent {
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(virtualServer, "virtualServer");
+        Objects.requireNonNull(realServer, "realServer");
+        Objects.requireNonNull(line, "line");
+    }
+}

@@ -1,0 +1,46 @@
+package org.vigil.api.check;
+
+/**
+ * The contract between the keepalived.conf bridge (config bundle) and the checker, like
+ * {@code org.vigil.api.vrrp.ConfigurationPids} for VRRP: PIDs, and keys named after keepalived's
+ * keywords with underscores turned into dots ({@code delay_loop} is {@code delay.loop}).
+ *
+ * <p>Virtual and real server keywords are normalised by the bridge (typed values, keepalived's
+ * defaults and fix-ups, times in seconds as double). A check block is not: the bridge cannot know
+ * a third party's grammar, so every keyword of {@code check.N} is stored as its tokens (String[])
+ * and read by the checker and the type through {@link CheckProperties}.
+ */
+public final class CheckerPids {
+    private CheckerPids() {
+    }
+
+    /** Factory configuration: one per virtual_server. */
+    public static final String VIRTUAL_SERVER = "org.vigil.checker.virtualserver";
+    /** Factory configuration: one per real_server (and one per sorry_server), with its check blocks. */
+    public static final String REAL_SERVER = "org.vigil.checker.realserver";
+    /** Factory configuration: one per virtual_server_group. */
+    public static final String GROUP = "org.vigil.checker.group";
+
+    /**
+     * A virtual server's identity, on its own configuration and on each of its real servers':
+     * "192.0.2.249:tcp:80" ([v6] in brackets), "fwmark:10:inet" or "group:NAME:80". String.
+     */
+    public static final String VIRTUAL_SERVER_KEY = "virtual.server";
+
+    /** Real server keys besides keywords: address (String), port (int), sorry (boolean: a sorry_server). */
+    public static final String ADDRESS = "address";
+    public static final String PORT = "port";
+    public static final String SORRY = "sorry";
+
+    /** Number of check blocks on a real server (int); block N's keys start with "check.N.". */
+    public static final String CHECK_COUNT = "check.count";
+    /** Block N's type, "check.N.type": the block name as written, upper case ("TCP_CHECK"). */
+    public static String checkType(int n) {
+        return "check." + n + ".type";
+    }
+
+    /** The prefix of block N's keywords. */
+    public static String checkPrefix(int n) {
+        return "check." + n + ".";
+    }
+}
