@@ -3,9 +3,11 @@
 # JVM (GC and other safepoints, from -Xlog:safepoint) while Vigil runs 510 VRRPv3 instances at 1 s
 # plus one at 0.01 s as master, alone in a network namespace of its own (a veth pair, no peer:
 # nothing leaves the namespace). Prints one row per JVM setup; as root.
-#   distribution/lab/scripts/gc-pauses.sh [seconds per setup, default 60] > distribution/lab/results/gc-pauses.txt
+#   distribution/lab/scripts/gc-pauses.sh [seconds per setup, default 60] [only setups matching this regex] \
+#       > distribution/lab/results/gc-pauses.txt
 set -euo pipefail
 secs=${1:-60}
+only=${2:-}
 here=$(cd "$(dirname "$0")/../../.." && pwd)
 dist=${VIGIL_DIST:-$here/distribution/app/target/vigil}
 work=$(mktemp -d /tmp/vigil-gc.XXXXXX)
@@ -52,9 +54,10 @@ setups=(
 )
 printf '%s\n' "JVM stop-the-world pauses with 510 VRRPv3 instances at 1 s + 1 at 0.01 s, master, ${secs} s after start-up (-Xlog:safepoint)"
 printf '%s\n' "run $(date -u +%Y-%m-%dT%H:%M:%SZ), $(java -version 2>&1 | sed -n 1p), $(nproc) cores, Vigil $(git -C "$here" rev-parse --short=12 HEAD)"
-printf '%-46s %8s %8s %10s %10s %10s %8s %8s\n' "setup" "pauses" "of them GC" "max ms" "p99 ms" "total ms" "RSS MB" "CPU s"
+printf '%-46s %8s %8s %10s %10s %10s %8s %8s\n' "setup" "pauses" "GCs" "max ms" "p99 ms" "total ms" "RSS MB" "CPU s"
 for s in "${setups[@]}"; do
   name=${s%%|*}; opts=${s#*|}
+  if [ -n "$only" ] && ! [[ $name =~ $only ]]; then continue; fi
   log=$work/safepoint-$RANDOM.log
   VIGIL_JAVA_OPTS="$opts $base -Xlog:safepoint:file=$log" ip netns exec "$ns" "$dist/bin/vigil" -n -l -f "$conf" \
       -p "$work/vigil.pid" > "$work/out.log" 2>&1 &
