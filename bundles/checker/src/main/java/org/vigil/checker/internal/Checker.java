@@ -1,0 +1,281 @@
+package org.vigil.checker.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.api.check.CheckEvent;
+import org.vigil.api.check.CheckListener;
+import org.vigil.api.check.CheckType;
+import org.vigil.api.lb.LoadBalancerDriver;
+import org.vigil.api.lb.ServiceKey;
+import org.vigil.api.lb.VirtualService;
+
+/**
+ * The checker: owns the engine and its threads (one loop thread, two workers for the types'
+ * calls, one timer thread lent to the types, one notification thread, one load-balancer thread),
+ * and binds the whiteboards. The configuration components and the commands reach the engine
+ * through this; every call is handed to the loop.
+ */
+@Component(service = Checker.class, immediate = true)
+public final class Checker {
+    static final int WORKERS = 2;
+    static final String THREAD_PREFIX = "vigil-check";
+    private static final Logger LOG = LoggerFactory.getLogger(Checker.class);
+
+    private final ThreadLoop loop;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledThreadPoolExecutor checkTimers;
+    private final Notifier notifier = new Notifier();
+    private final LbPublisher publisher = new LbPublisher();
+    private final CheckEngine engine;
+    /** Every bound service per type name, best first (ranking, then the oldest). */
+    private final Map<String, List<TypeRef>> types = new HashMap<>();
+    private final List<DriverRef> drivers = new ArrayList<>();
+
+    private record TypeRef(CheckType type, int ranking, long id) {
+    }
+
+    private record DriverRef(LoadBalancerDriver driver, int ranking, long id) {
+    }
+
+    private static final Comparator<TypeRef> BEST_TYPE = Comparator.comparingInt(TypeRef::ranking).reversed()
+            .thenComparingLong(TypeRef::id);
+    private static final Comparator<DriverRef> BEST_DRIVER = Comparator.comparingInt(DriverRef::ranking).reversed()
+            .thenComparingLong(DriverRef::id);
+
+    @Activate
+    public Checker() {
+        loop = new ThreadLoop(THREAD_PREFIX + "er");
+        workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named(THREAD_PREFIX + "-worker-"));
+        checkTimers = new ScheduledThreadPoolExecutor(1, named(THREAD_PREFIX + "-timer-"));
+        checkTimers.setRemoveOnCancelPolicy(true);
+        engine = new CheckEngine(loop, workers, checkTimers, new EngineOutput() {
+            @Override
+            public void event(CheckEvent event) {
+                notifier.publish(event);
+            }
+
+            @Override
+            public void pool(String vsKey, List<VirtualService> services) {
+                publisher.pool(vsKey, services);
+            }
+
+            @Override
+            public void removed(String vsKey, List<ServiceKey> keys) {
+                publisher.removed(vsKey, keys);
+            }
+        }, () -> ThreadLocalRandom.current().nextDouble());
+        loop.schedule(TimeUnit.SECONDS.toNanos(2), () -> {
+            if (publisher.driverName().isEmpty() && engine.totals().virtualServers() > 0) {
+                LOG.info("No load-balancer driver: the checker keeps and reports the pools (check:list) and programs no kernel");
+            }
+        });
+    }
+
+    @Deactivate
+    void deactivate() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        loop.execute(() -> {
+            engine.shutdown();
+            done.complete(null);
+        });
+        try {
+            done.get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("The checker did not stop in time: {}", e.toString());
+        }
+        loop.shutdown(1000);
+        workers.shutdownNow();
+        checkTimers.shutdownNow();
+        notifier.shutdown();
+        publisher.shutdown();
+    }
+
+    // ---- whiteboards ----
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeType")
+    void addType(CheckType type, Map<String, Object> props) {
+        String name = typeName(props);
+        if (name == null) {
+            LOG.warn("A CheckType service without {} is ignored: {}", CheckType.TYPE_PROPERTY, type);
+            return;
+        }
+        CheckType best;
+        synchronized (types) {
+            List<TypeRef> list = types.computeIfAbsent(name, k -> new ArrayList<>());
+            list.add(new TypeRef(type, ranking(props), id(props)));
+            list.sort(BEST_TYPE);
+            best = list.get(0).type();
+        }
+        loop.execute(() -> engine.setType(name, best));
+    }
+
+    void removeType(CheckType type, Map<String, Object> props) {
+        String name = typeName(props);
+        if (name == null) {
+            return;
+        }
+        CheckType best;
+        synchronized (types) {
+            List<TypeRef> list = types.getOrDefault(name, new ArrayList<>());
+            list.removeIf(r -> r.type() == type);
+            best = list.isEmpty() ? null : list.get(0).type();
+            if (list.isEmpty()) {
+                types.remove(name);
+            }
+        }
+        loop.execute(() -> engine.setType(name, best));
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            unbind = "removeListener")
+    void addListener(CheckListener listener) {
+        notifier.add(listener);
+    }
+
+    void removeListener(CheckListener listener) {
+        notifier.remove(listener);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY, unbind = "removeDriver")
+    void addDriver(LoadBalancerDriver driver, Map<String, Object> props) {
+        synchronized (drivers) {
+            drivers.add(new DriverRef(driver, ranking(props), id(props)));
+            drivers.sort(BEST_DRIVER);
+        }
+        chooseDriver();
+    }
+
+    void removeDriver(LoadBalancerDriver driver, Map<String, Object> props) {
+        synchronized (drivers) {
+            drivers.removeIf(r -> r.driver() == driver);
+        }
+        chooseDriver();
+    }
+
+    private void chooseDriver() {
+        loop.execute(() -> {
+            LoadBalancerDriver best;
+            synchronized (drivers) {
+                best = drivers.isEmpty() ? null : drivers.get(0).driver();
+            }
+            Optional<String> was = publisher.driverName();
+            String now = best == null ? null : best.name();
+            if (!Optional.ofNullable(now).equals(was)) {
+                LOG.info(now == null ? "No load-balancer driver: pools are kept and reported only"
+                        : "Load-balancer driver " + now + " programs the pools");
+            }
+            publisher.driver(best, best == null ? List.of() : engine.allServices());
+        });
+    }
+
+    // ---- what the configuration components and the commands call ----
+
+    void putVirtualServer(String pid, VsSettings settings) {
+        loop.execute(() -> engine.putVirtualServer(pid, settings));
+    }
+
+    void removeVirtualServer(String pid, boolean deleted) {
+        loop.execute(() -> engine.removeVirtualServer(pid, deleted));
+    }
+
+    void putRealServer(String pid, RsSettings settings) {
+        loop.execute(() -> engine.putRealServer(pid, settings));
+    }
+
+    void removeRealServer(String pid, boolean deleted) {
+        loop.execute(() -> engine.removeRealServer(pid, deleted));
+    }
+
+    void putGroup(String pid, GroupSettings group) {
+        loop.execute(() -> engine.putGroup(pid, group));
+    }
+
+    void removeGroup(String pid) {
+        loop.execute(() -> engine.removeGroup(pid));
+    }
+
+    List<Status.Virtual> snapshot() {
+        return ask(CheckEngine::snapshot);
+    }
+
+    Status.Totals totals() {
+        return ask(CheckEngine::totals);
+    }
+
+    Optional<String> driverName() {
+        return publisher.driverName();
+    }
+
+    /** Runs a query on the loop and waits a bounded time for it (the shell's thread, never the loop). */
+    private <T> T ask(Function<CheckEngine, T> query) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                f.complete(query.apply(engine));
+            } catch (RuntimeException e) {
+                f.completeExceptionally(e);
+            }
+        });
+        try {
+            return f.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted");
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("The checker did not answer: " + e, e);
+        }
+    }
+
+    private static String typeName(Map<String, Object> props) {
+        Object v = props.get(CheckType.TYPE_PROPERTY);
+        if (v instanceof String[] a && a.length > 0) {
+            v = a[0];
+        }
+        return v == null ? null : v.toString().trim().toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static int ranking(Map<String, Object> props) {
+        return props.get("service.ranking") instanceof Integer i ? i : 0;
+    }
+
+    private static long id(Map<String, Object> props) {
+        return props.get("service.id") instanceof Long l ? l : 0;
+    }
+
+    private static java.util.concurrent.ThreadFactory named(String prefix) {
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

@@ -1,0 +1,33 @@
+package org.vigil.checker.internal;
+
+import java.util.List;
+
+import org.vigil.api.check.CheckEvent;
+import org.vigil.api.lb.ServiceKey;
+import org.vigil.api.lb.VirtualService;
+
+/** Where the engine sends what it decided; called on the loop, so implementations only hand over. */
+interface EngineOutput {
+
+    void event(CheckEvent event);
+
+    /** A virtual server's services as the kernel should hold them now (a group: one per entry). */
+    void pool(String vsKey, List<VirtualService> services);
+
+    /** A virtual server is gone. */
+    void removed(String vsKey, List<ServiceKey> keys);
+
+    EngineOutput NONE = new EngineOutput() {
+        @Override
+        public void event(CheckEvent event) {
+        }
+
+        @Override
+        public void pool(String vsKey, List<VirtualService> services) {
+        }
+
+        @Override
+        public void removed(String vsKey, List<ServiceKey> keys) {
+        }
+    };
+}

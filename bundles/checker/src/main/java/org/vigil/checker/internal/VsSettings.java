@@ -1,0 +1,57 @@
+package org.vigil.checker.internal;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One virtual_server as the bridge wrote it, already typed. Times in seconds; a negative retry,
+ * delay_before_retry, warmup or connect_timeout means "not set here" (the real server, the check
+ * block, then the type's default decide).
+ *
+ * @param key  {@link org.vigil.api.check.CheckerPids#VIRTUAL_SERVER_KEY}
+ * @param text the virtual server as keepalived logs it
+ */
+record VsSettings(String key, String text, String protocol, double delayLoop, String scheduler,
+        List<String> schedulerFlags, String method, long persistenceTimeout, String persistenceGranularity,
+        int quorum, int hysteresis, String quorumUp, String quorumDown, boolean sorryInhibit,
+        String sorryMethod, boolean inhibitOnFailure, boolean alpha, boolean omega, boolean haSuspend, int retry,
+        double delayBeforeRetry, double warmup, double connectTimeout, String virtualhost, String origin) {
+
+    VsSettings {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(text, "text");
+        schedulerFlags = List.copyOf(schedulerFlags);
+    }
+
+    /** A virtual server with keepalived's defaults, for tests and the bridge-less path. */
+    static VsSettings defaults(String key) {
+        return new VsSettings(key, Texts.virtualServer(key), Texts.protocolOf(key), 60, "wlc", List.of(), "NAT", 0,
+                "", 1, 0, "", "", false, "", false, false, false, false, -1, -1, -1, -1, "", "");
+    }
+
+    VsSettings withDelayLoop(double seconds) {
+        return new VsSettings(key, text, protocol, seconds, scheduler, schedulerFlags, method, persistenceTimeout,
+                persistenceGranularity, quorum, hysteresis, quorumUp, quorumDown, sorryInhibit, sorryMethod,
+                inhibitOnFailure, alpha, omega, haSuspend, retry, delayBeforeRetry, warmup, connectTimeout,
+                virtualhost, origin);
+    }
+
+    VsSettings withQuorum(int q, int h) {
+        return new VsSettings(key, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
+                persistenceGranularity, q, h, quorumUp, quorumDown, sorryInhibit, sorryMethod, inhibitOnFailure, alpha,
+                omega, haSuspend, retry, delayBeforeRetry, warmup, connectTimeout, virtualhost, origin);
+    }
+
+    VsSettings withFlags(boolean inhibit, boolean alphaFlag) {
+        return new VsSettings(key, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
+                persistenceGranularity, quorum, hysteresis, quorumUp, quorumDown, sorryInhibit, sorryMethod, inhibit,
+                alphaFlag, omega, haSuspend, retry, delayBeforeRetry, warmup, connectTimeout, virtualhost, origin);
+    }
+
+    VsSettings withTimers(int retryCount, double dbr, double warmupSeconds, double connectTimeoutSeconds) {
+        return new VsSettings(key, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
+                persistenceGranularity, quorum, hysteresis, quorumUp, quorumDown, sorryInhibit, sorryMethod,
+                inhibitOnFailure, alpha, omega, haSuspend, retryCount, dbr, warmupSeconds, connectTimeoutSeconds,
+                virtualhost, origin);
+    }
+}

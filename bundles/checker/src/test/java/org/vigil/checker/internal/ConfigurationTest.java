@@ -1,0 +1,60 @@
+package org.vigil.checker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** Reading the bridge's properties (CheckerPids) and keepalived's server texts. */
+class ConfigurationTest {
+
+    @Test
+    void checkBlocksAreReadAsTokensWithoutTheirType() {
+        Map<String, Object> props = Map.of(
+                "check.count", 2,
+                "check.0.type", "TCP_CHECK",
+                "check.0.connect.timeout", new String[] { "3" },
+                "check.1.type", new String[] { "HTTP_GET" },
+                "check.1.url.0.path", new String[] { "/health" },
+                "check.1.url.0.status.code", new String[] { "200", "204" },
+                "check.1.vigil.origin", "keepalived.conf:14",
+                "weight", 3);
+        List<RsSettings.Block> blocks = RealServerComponent.blocks(2, props, "keepalived.conf:12");
+        assertThat(blocks).extracting(RsSettings.Block::type).containsExactly("TCP_CHECK", "HTTP_GET");
+        assertThat(blocks.get(0).properties().keys()).containsExactly("connect.timeout");
+        assertThat(blocks.get(1).properties().blocks("url").get(0).tokens("status.code")).contains(List.of("200", "204"));
+        assertThat(blocks.get(1).properties().keys()).doesNotContain("vigil.origin");
+        assertThat(blocks).extracting(RsSettings.Block::origin).containsExactly("keepalived.conf:12", "keepalived.conf:14");
+    }
+
+    @Test
+    void serversAreWrittenAsKeepalivedLogsThem() {
+        assertThat(Texts.virtualServer("192.0.2.249:tcp:80")).isEqualTo("[192.0.2.249]:tcp:80");
+        assertThat(Texts.virtualServer("[2001:db8::1]:udp:53")).isEqualTo("[2001:db8::1]:udp:53");
+        assertThat(Texts.virtualServer("fwmark:10:inet")).isEqualTo("FWM 10");
+        assertThat(Texts.virtualServer("group:web:tcp")).isEqualTo("[web]:tcp:0");
+        assertThat(Texts.protocolOf("[2001:db8::1]:udp:53")).isEqualTo("udp");
+    }
+
+    @Test
+    void groupEntriesExpandToServiceKeys() {
+        var keys = ServiceKeys.expand(new GroupSettings("web", List.of("192.0.2.1-192.0.2.3 80",
+                "2001:db8::fe-2001:db8::ff 443"), List.of("7 inet6")), "tcp");
+        assertThat(keys).extracting(k -> k.text()).containsExactly("[192.0.2.1]:tcp:80", "[192.0.2.2]:tcp:80",
+                "[192.0.2.3]:tcp:80", "[2001:db8:0:0:0:0:0:fe]:tcp:443", "[2001:db8:0:0:0:0:0:ff]:tcp:443", "FWM 7");
+    }
+
+    @Test
+    void showListsEachRealServerWithItsCheck() {
+        Status.Check check = new Status.Check("TCP_CHECK", "active", true, 0,
+                "TCP connection to [192.0.2.21]:tcp:80 success.", 420, 0, 1);
+        Status.Virtual v = new Status.Virtual("192.0.2.249:tcp:80", "[192.0.2.249]:tcp:80", "wlc", "NAT", 1, 0, true, 1,
+                false, List.of(new Status.Real("[192.0.2.21]:tcp:80", false, true, 1, false, List.of(check))), null);
+        String text = StatusText.show(v);
+        assertThat(text).contains("VS [192.0.2.249]:tcp:80: quorum up");
+        assertThat(text).containsPattern("\\[192.0.2.21\\]:tcp:80 +up +1 +TCP_CHECK +active +0 +0.42 ms +TCP connection");
+        assertThat(StatusText.find(List.of(v), "192.0.2.249")).contains(v);
+    }
+}
