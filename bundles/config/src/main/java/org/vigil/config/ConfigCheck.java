@@ -31,7 +31,8 @@ public final class ConfigCheck {
 
     /**
      * {@code vigil -t}: {@code [-f FILE] [-i CONFIG_ID]}; prints every diagnostic as
-     * {@code file:line: message} and exits 0, or 5 (as keepalived -t) when there are errors.
+     * {@code file:line: message} and exits 0, or 5 (as keepalived -t) when there are errors or
+     * corrections ({@link Diagnostic#failsCheck()}).
      */
     public static void main(String[] args) {
         System.exit(run(List.of(args), SYSTEM_INTERFACES, System.err));
@@ -57,7 +58,8 @@ public final class ConfigCheck {
 
     /**
      * Parses and validates {@code file}, prints every diagnostic as {@code file:line: message} and
-     * returns keepalived -t's exit status: 0, or {@link #EXIT_CONFIG_ERROR} when there are errors.
+     * returns keepalived -t's exit status: 0, or {@link #EXIT_CONFIG_ERROR} when there are errors or
+     * corrections.
      */
     public static int report(Path file, String configId, Predicate<String> interfaceExists, PrintStream out) {
         ParseResult result = KeepalivedConfig.parse(file, configId);
@@ -65,7 +67,8 @@ public final class ConfigCheck {
         all.addAll(validate(result.model(), interfaceExists));
         all = KeepalivedConfig.sorted(all);
         all.forEach(out::println);
-        return all.stream().anyMatch(Diagnostic::isError) ? EXIT_CONFIG_ERROR : 0;
+        // keepalived -t fails on every configuration error it reports, the ones it corrects too
+        return all.stream().anyMatch(Diagnostic::failsCheck) ? EXIT_CONFIG_ERROR : 0;
     }
 
     public static List<Diagnostic> check(Path file) {
@@ -77,6 +80,17 @@ public final class ConfigCheck {
         List<Diagnostic> all = new ArrayList<>(result.diagnostics());
         all.addAll(validate(result.model(), interfaceExists));
         return KeepalivedConfig.sorted(all);
+    }
+
+    private static void addressInterfaces(List<VirtualIp> addresses, Predicate<String> interfaceExists,
+            List<Diagnostic> out) {
+        for (VirtualIp vip : addresses) {
+            int dev = vip.options().indexOf("dev");
+            if (dev >= 0 && dev + 1 < vip.options().size() && !interfaceExists.test(vip.options().get(dev + 1))) {
+                out.add(Diagnostic.error(vip.origin(), "interface " + vip.options().get(dev + 1) + " for ip address "
+                        + vip.address().getHostAddress() + " doesn't exist"));
+            }
+        }
     }
 
     /** The host-dependent checks alone, for a model that was already parsed. */
@@ -98,15 +112,9 @@ public final class ConfigCheck {
                 }
                 List<VirtualIp> vips = new ArrayList<>(vi.virtualIpaddress());
                 vips.addAll(vi.virtualIpaddressExcluded());
-                for (VirtualIp vip : vips) {
-                    int dev = vip.options().indexOf("dev");
-                    if (dev >= 0 && dev + 1 < vip.options().size()
-                            && !interfaceExists.test(vip.options().get(dev + 1))) {
-                        out.add(Diagnostic.error(vip.origin(), "interface " + vip.options().get(dev + 1)
-                                + " for ip address " + vip.address().getHostAddress() + " doesn't exist"));
-                    }
-                }
+                addressInterfaces(vips, interfaceExists, out);
             }
+            addressInterfaces(model.staticAddresses(), interfaceExists, out);
         } catch (RuntimeException e) {
             out.add(new Diagnostic(Diagnostic.Severity.ERROR, "", 0, "internal error while checking interfaces: " + e));
         }

@@ -8,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * One ConfigurationAdmin configuration to create: a singleton (pid) or a factory configuration
- * (factory pid and name, the name being the instance, group or script name). Property values are
- * String, Integer, Long, Boolean or String[].
+ * (factory pid and name, the name being the instance, group or script name, or a virtual or real
+ * server's identity). Property values are String, Integer, Long, Double, Boolean or String[].
  */
 public record ConfigurationRecord(String pid, boolean factory, String name, Map<String, Object> properties) {
 

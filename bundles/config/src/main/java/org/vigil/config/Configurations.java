@@ -15,7 +15,8 @@ import org.vigil.api.vrrp.ConfigurationPids.Script;
 import org.vigil.api.vrrp.ConfigurationPids.SyncGroup;
 
 /**
- * The model as ConfigurationAdmin configurations, per {@link ConfigurationPids}: keys are the
+ * The model as ConfigurationAdmin configurations, per {@link ConfigurationPids} (VRRP) and
+ * {@link org.vigil.api.check.CheckerPids} (virtual servers, real servers, groups): keys are the
  * keywords with dots for underscores, values normalised (units, keepalived's defaults and
  * fix-ups). Keywords without a key in the contract follow the same naming rule: a bare flag
  * becomes {@code true}, a block a String[] of its lines, anything else the words joined by spaces.
@@ -44,6 +45,7 @@ public final class Configurations {
         for (VrrpInstance vi : model.instances()) {
             out.add(new ConfigurationRecord(ConfigurationPids.INSTANCE, true, vi.name(), instance(vi, global)));
         }
+        CheckerConfigurations.add(model, out);
         return out;
     }
 

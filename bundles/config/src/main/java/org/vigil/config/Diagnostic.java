@@ -9,8 +9,16 @@ import java.util.Objects;
 public record Diagnostic(Severity severity, String file, int line, String message) {
 
     public enum Severity {
+        /** Vigil's own notice; keepalived -t would not fail on it. */
         WARNING,
-        ERROR
+        /** A bad value or construct: {@code -t} fails and the file is not applied. */
+        ERROR,
+        /**
+         * What keepalived reports as a configuration error and then corrects (a default it sets, a
+         * duplicate it drops): {@code -t} fails as keepalived's does, but the file is applied with
+         * keepalived's correction, as keepalived runs it.
+         */
+        CORRECTED
     }
 
     public Diagnostic {
@@ -27,8 +35,19 @@ public record Diagnostic(Severity severity, String file, int line, String messag
         return new Diagnostic(Severity.WARNING, origin.file(), origin.line(), message);
     }
 
+    /** keepalived's corrections: see {@link Severity#CORRECTED}. */
+    public static Diagnostic corrected(Origin origin, String message) {
+        return new Diagnostic(Severity.CORRECTED, origin.file(), origin.line(), message);
+    }
+
+    /** An error: the configuration is not applied. */
     public boolean isError() {
         return severity == Severity.ERROR;
+    }
+
+    /** Whether {@code -t} fails on this, as keepalived -t does: an error or a correction. */
+    public boolean failsCheck() {
+        return severity != Severity.WARNING;
     }
 
     @Override

@@ -5,17 +5,28 @@ import java.util.Optional;
 
 /**
  * The typed content of a keepalived.conf. {@code unsupported} keeps top-level blocks Vigil reads
- * but does not act on yet (virtual_server, static_routes, ...), so tools can still show them.
+ * but does not act on yet (static_routes, ...), so tools can still show them.
+ * {@code staticAddresses} are the static_ipaddress entries (checked, not yet acted on).
  */
 public record KeepalivedModel(GlobalDefs global, List<VrrpScript> scripts, List<VrrpSyncGroup> syncGroups,
-        List<VrrpInstance> instances, List<ConfigNode> unsupported) {
+        List<VrrpInstance> instances, List<VirtualServerGroup> virtualServerGroups,
+        List<VirtualServer> virtualServers, List<VirtualIp> staticAddresses, List<ConfigNode> unsupported) {
 
     public KeepalivedModel {
         global = global == null ? GlobalDefs.EMPTY : global;
         scripts = List.copyOf(scripts);
         syncGroups = List.copyOf(syncGroups);
         instances = List.copyOf(instances);
+        virtualServerGroups = List.copyOf(virtualServerGroups);
+        virtualServers = List.copyOf(virtualServers);
+        staticAddresses = List.copyOf(staticAddresses);
         unsupported = List.copyOf(unsupported);
+    }
+
+    /** A model without load balancing (the VRRP side only). */
+    public KeepalivedModel(GlobalDefs global, List<VrrpScript> scripts, List<VrrpSyncGroup> syncGroups,
+            List<VrrpInstance> instances, List<ConfigNode> unsupported) {
+        this(global, scripts, syncGroups, instances, List.of(), List.of(), List.of(), unsupported);
     }
 
     public static final KeepalivedModel EMPTY = new KeepalivedModel(GlobalDefs.EMPTY, List.of(), List.of(), List.of(),
@@ -27,5 +38,10 @@ public record KeepalivedModel(GlobalDefs global, List<VrrpScript> scripts, List<
 
     public Optional<VrrpScript> script(String name) {
         return scripts.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    /** The virtual server with this key ({@link VirtualServer#key()}). */
+    public Optional<VirtualServer> virtualServer(String key) {
+        return virtualServers.stream().filter(v -> v.key().equals(key)).findFirst();
     }
 }

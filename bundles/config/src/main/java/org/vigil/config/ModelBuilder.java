@@ -21,11 +21,10 @@ import org.vigil.api.auth.AuthType;
 final class ModelBuilder {
 
     /** Top-level blocks Vigil recognises but does not act on yet. */
-    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("virtual_server", "virtual_server_group",
-            "static_ipaddress", "static_routes", "static_rules", "vrrp_track_process", "track_file",
+    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("static_routes", "static_rules", "vrrp_track_process", "track_file",
             "vrrp_track_file", "linkbeat_interfaces", "track_group", "garp_group", "bfd_instance",
             "interface_up_down_delays", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-            "use_pid_dir", "child_wait_time", "linkbeat_use_polling");
+            "use_pid_dir", "child_wait_time", "linkbeat_use_polling", "SSL");
 
     static final Set<String> NOTIFY_KEYWORDS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
             "notify_deleted", "notify_master_rx_lower_pri", "notify");
@@ -83,8 +82,30 @@ final class ModelBuilder {
         List<VrrpSyncGroup> groups = new ArrayList<>();
         List<VrrpInstance> instances = new ArrayList<>();
         List<ConfigNode> unsupported = new ArrayList<>();
+        List<VirtualServerGroup> serverGroups = new ArrayList<>();
+        List<VirtualServer> servers = new ArrayList<>();
+        List<VirtualIp> staticAddresses = new ArrayList<>();
+        CheckerBuilder checker = new CheckerBuilder(diagnostics);
         for (ConfigNode node : top) {
             switch (node.keyword()) {
+                case "virtual_server" -> {
+                    VirtualServer vs = checker.virtualServer(node);
+                    if (vs != null) {
+                        servers.add(vs);
+                    }
+                }
+                case "virtual_server_group" -> {
+                    VirtualServerGroup g = checker.group(node);
+                    if (g != null) {
+                        serverGroups.add(g);
+                    }
+                }
+                case "static_ipaddress" -> {
+                    // Read and checked as keepalived does (bad addresses, missing interfaces);
+                    // Vigil does not add them yet, which the warning says.
+                    warn(node, "'static_ipaddress' is not acted on by Vigil yet - the addresses are checked only");
+                    addresses(node, staticAddresses, "");
+                }
                 case "global_defs" -> {
                     GlobalDefs read = globalDefs(node, global);
                     global = read;
@@ -117,7 +138,8 @@ final class ModelBuilder {
                 }
             }
         }
-        return new KeepalivedModel(global, scripts, groups, instances, unsupported);
+        return new KeepalivedModel(global, scripts, groups, instances, serverGroups,
+                checker.finish(servers, serverGroups), staticAddresses, unsupported);
     }
 
     // ---- global_defs

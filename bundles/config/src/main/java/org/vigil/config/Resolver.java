@@ -75,7 +75,7 @@ final class Resolver {
             }
         }
         return new KeepalivedModel(model.global(), model.scripts(), model.syncGroups(), instances,
-                model.unsupported());
+                model.virtualServerGroups(), model.virtualServers(), model.staticAddresses(), model.unsupported());
     }
 
     private void effectiveValues(VrrpInstance vi, GlobalDefs global) {
@@ -111,6 +111,12 @@ final class Resolver {
             vi.effectiveAuthType = AuthType.NONE;
         }
 
+        if (vi.effectiveAuthType == AuthType.AH && "MASTER".equals(vi.state)) {
+            // keepalived does not start an AH instance as master: it starts it as backup
+            diagnostics.add(Diagnostic.corrected(vi.origin(), ctx + "Initial state master is incompatible with AH"
+                    + " authentication - clearing"));
+            vi.state = "BACKUP";
+        }
         boolean master = "MASTER".equals(vi.state);
         vi.effectivePriority = vi.priority != null ? vi.priority
                 : master ? VrrpInstance.OWNER_PRIORITY : VrrpInstance.DEFAULT_PRIORITY;

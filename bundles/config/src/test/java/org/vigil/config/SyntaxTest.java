@@ -122,12 +122,10 @@ class SyntaxTest {
     @Test
     void nestedUnknownBlocksAreSkippedAsAWhole() {
         Path f = write(dir, "n.conf", """
-                virtual_server 192.0.2.10 80 {
-                  real_server 192.0.2.21 80 {
-                    HTTP_GET {
-                      url {
-                        path /
-                      }
+                bfd_instance b1 {
+                  outer 192.0.2.21 {
+                    inner {
+                      path /
                     }
                   }
                 }
@@ -141,10 +139,10 @@ class SyntaxTest {
                 """);
         ParseResult r = KeepalivedConfig.parse(f, "x");
         assertThat(lines(r.diagnostics()))
-                .containsExactly(f + ":1: 'virtual_server' is not supported by Vigil yet - ignoring");
+                .containsExactly(f + ":1: 'bfd_instance' is not supported by Vigil yet - ignoring");
         assertThat(r.model().unsupported()).singleElement().satisfies(n -> {
-            assertThat(n.keyword()).isEqualTo("virtual_server");
-            assertThat(n.children().get(0).children().get(0).keyword()).isEqualTo("HTTP_GET");
+            assertThat(n.keyword()).isEqualTo("bfd_instance");
+            assertThat(n.children().get(0).children().get(0).keyword()).isEqualTo("inner");
         });
         assertThat(r.model().instances()).hasSize(1);
     }

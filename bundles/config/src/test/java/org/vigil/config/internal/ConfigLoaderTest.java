@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.BundleContext;
+import org.vigil.api.check.CheckerPids;
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.ConfigurationPids.Instance;
 import org.vigil.config.Diagnostic;
@@ -147,10 +148,72 @@ class ConfigLoaderTest {
     @Test
     void warningsDoNotStopTheApply() throws IOException {
         Files.writeString(file, "vrrp_instance VI_1 {\n interface lan0\n virtual_router_id 5\n advert_int 1.5\n"
-                + " virtual_ipaddress {\n 192.0.2.1\n }\n}\nvirtual_server 192.0.2.1 80 {\n}\n");
+                + " virtual_ipaddress {\n 192.0.2.1\n }\n}\nstatic_routes {\n 192.0.2.0/24 dev lan0\n}\n");
         List<Diagnostic> diagnostics = loader.reload();
         assertThat(diagnostics).hasSize(2).noneMatch(Diagnostic::isError);
         assertThat(cm.get(VI_1).getProperties().get(Instance.ADVERT_INT_CS)).isEqualTo(200);
+    }
+
+    private static final String VS = CheckerPids.VIRTUAL_SERVER + "~192.0.2.249:tcp:80";
+    private static final String RS1 = CheckerPids.REAL_SERVER + "~192.0.2.249:tcp:80/192.0.2.21:80";
+    private static final String RS2 = CheckerPids.REAL_SERVER + "~192.0.2.249:tcp:80/192.0.2.22:80";
+
+    private void writeVirtualServer(int weight2, boolean withRs2) throws IOException {
+        String rs2 = """
+                  real_server 192.0.2.22 80 {
+                    weight %d
+                    HTTP_GET {
+                      url {
+                        path /health
+                      }
+                    }
+                  }
+                """.formatted(weight2);
+        Files.writeString(file, """
+                virtual_server 192.0.2.249 80 {
+                  delay_loop 6
+                  protocol TCP
+                  lvs_sched rr
+                  lvs_method NAT
+                  real_server 192.0.2.21 80 {
+                    TCP_CHECK {
+                      connect_timeout 3
+                    }
+                  }
+                %s}
+                """.formatted(withRs2 ? rs2 : "\n\n\n\n\n\n\n\n"));
+    }
+
+    @Test
+    void aChangedRealServerChangesOnlyItsConfiguration() throws IOException {
+        writeVirtualServer(1, true);
+        assertThat(loader.reload()).isEmpty();
+        assertThat(cm.configurations.keySet()).containsExactlyInAnyOrder(VS, RS1, RS2);
+        assertThat(cm.get(RS2).getFactoryPid()).isEqualTo(CheckerPids.REAL_SERVER);
+        assertThat(cm.get(RS2).getProperties().get("weight")).isEqualTo(1);
+        cm.events.clear();
+
+        writeVirtualServer(5, true);
+        loader.reload();
+
+        assertThat(cm.events).containsExactly("update " + RS2);
+        assertThat(cm.get(RS2).getProperties().get("weight")).isEqualTo(5);
+        assertThat(cm.get(RS1).getChangeCount()).isEqualTo(1);
+        assertThat(cm.get(VS).getChangeCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRemovedRealServerIsDeletedAndItsVirtualServerUpdated() throws IOException {
+        writeVirtualServer(1, true);
+        loader.reload();
+        cm.events.clear();
+
+        writeVirtualServer(1, false);
+        loader.reload();
+
+        assertThat(cm.events).containsExactlyInAnyOrder("update " + VS, "delete " + RS2);
+        assertThat((String[]) cm.get(VS).getProperties().get("real.servers")).containsExactly("192.0.2.21:80");
+        assertThat(cm.get(RS1).getChangeCount()).isEqualTo(1);
     }
 
     @Test

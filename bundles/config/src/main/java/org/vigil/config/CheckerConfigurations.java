@@ -1,0 +1,222 @@
+package org.vigil.config;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.vigil.api.check.CheckerPids;
+import org.vigil.api.vrrp.ConfigurationPids;
+
+/**
+ * Virtual servers, their real and sorry servers and the virtual_server_groups as
+ * ConfigurationAdmin factory configurations, per {@link CheckerPids}. Virtual and real server
+ * values are effective ones: keepalived's defaults applied, the virtual server's settings as
+ * the real server's defaults, times in seconds as Double. Check blocks are tokens
+ * ({@code check.N.keyword} = String[]). A setting whose default depends on the check type
+ * ({@code retry}, {@code delay_before_retry}) is written only when the file sets it.
+ *
+ * <p>Each configuration is named by its identity (the virtual server's key, the key plus
+ * "/address:port" or "/sorry" for a real server, the group's name), so a reload updates
+ * exactly the configurations whose content changed.
+ */
+final class CheckerConfigurations {
+
+    /** Set on a check block: "file:line" of the block, for the checker's messages. Not a keyword. */
+    static final String CHECK_ORIGIN = "vigil.origin";
+
+    private CheckerConfigurations() {
+    }
+
+    static void add(KeepalivedModel model, List<ConfigurationRecord> out) {
+        GlobalDefs global = model.global();
+        for (VirtualServerGroup g : model.virtualServerGroups()) {
+            out.add(new ConfigurationRecord(CheckerPids.GROUP, true, g.name(), group(g)));
+        }
+        for (VirtualServer vs : model.virtualServers()) {
+            out.add(new ConfigurationRecord(CheckerPids.VIRTUAL_SERVER, true, vs.key(), virtualServer(vs, global)));
+            for (RealServer rs : vs.realServers()) {
+                out.add(new ConfigurationRecord(CheckerPids.REAL_SERVER, true, realServerName(vs, rs),
+                        realServer(vs, rs, global)));
+            }
+            if (vs.sorryServer() != null) {
+                out.add(new ConfigurationRecord(CheckerPids.REAL_SERVER, true, realServerName(vs, vs.sorryServer()),
+                        realServer(vs, vs.sorryServer(), global)));
+            }
+        }
+    }
+
+    /** The factory configuration name of a real server: "VSKEY/address:port", or "VSKEY/sorry". */
+    static String realServerName(VirtualServer vs, RealServer rs) {
+        return vs.key() + "/" + (rs.sorry() ? "sorry" : rs.identity());
+    }
+
+    private static Map<String, Object> base(String name, Origin origin) {
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConfigurationPids.SOURCE, Configurations.SOURCE);
+        p.put(ConfigurationPids.ORIGIN, origin.toString());
+        p.put(ConfigurationPids.NAME, name);
+        return p;
+    }
+
+    private static Map<String, Object> group(VirtualServerGroup g) {
+        Map<String, Object> p = base(g.name(), g.origin());
+        p.put("addresses", g.addresses().toArray(String[]::new));
+        p.put("fwmarks", g.fwmarks().toArray(String[]::new));
+        return p;
+    }
+
+    private static Map<String, Object> virtualServer(VirtualServer vs, GlobalDefs global) {
+        Map<String, Object> p = base(vs.key(), vs.origin());
+        p.put(CheckerPids.VIRTUAL_SERVER_KEY, vs.key());
+        switch (vs.kind()) {
+            case ADDRESS -> p.put(CheckerPids.ADDRESS, IpLiterals.text(vs.address()));
+            case FWMARK -> p.put(key("fwmark"), vs.fwmark());
+            case GROUP -> p.put(key("group"), vs.group());
+        }
+        p.put(CheckerPids.PORT, vs.port());
+        p.put(key("ip_family"), vs.family());
+        p.put(key("protocol"), vs.protocol());
+        double delayLoop = seconds(vs.delayLoop());
+        p.put(key("delay_loop"), delayLoop);
+        p.put(key("lvs_sched"), vs.scheduler());
+        p.put(key("lvs_sched_flags"), vs.schedulerFlags().toArray(String[]::new));
+        p.put(key("ops"), vs.ops());
+        putMethod(p, vs.method());
+        putIfSet(p, key("persistence_engine"), vs.persistenceEngine());
+        p.put(key("persistence_timeout"), vs.persistenceTimeout());
+        putIfSet(p, key("persistence_granularity"), vs.persistenceGranularity());
+        p.put(key("quorum"), vs.quorum());
+        p.put(key("hysteresis"), vs.hysteresis());
+        putScript(p, "quorum_up", vs.quorumUp());
+        putScript(p, "quorum_down", vs.quorumDown());
+        p.put(key("alpha"), vs.alpha());
+        p.put(key("omega"), vs.omega());
+        p.put(key("ha_suspend"), vs.haSuspend());
+        p.put(key("inhibit_on_failure"), Boolean.TRUE.equals(vs.inhibitOnFailure()));
+        if (vs.retry() != null) {
+            p.put(key("retry"), vs.retry());
+        }
+        putSeconds(p, "delay_before_retry", vs.delayBeforeRetry());
+        p.put(key("warmup"), vs.warmup() != null ? seconds(vs.warmup()) : delayLoop);
+        p.put(key("connect_timeout"), seconds(orElse(vs.connectTimeout(), VirtualServer.DEFAULT_CONNECT_TIMEOUT)));
+        // keepalived: no mails for a virtual server unless smtp_alert here or in global_defs
+        p.put(key("smtp_alert"), vs.smtpAlert() != null ? vs.smtpAlert() : globalChecker(global, false));
+        putIfSet(p, key("virtualhost"), vs.virtualhost());
+        p.put(key("real_servers"), vs.realServers().stream().map(RealServer::identity).toArray(String[]::new));
+        if (vs.sorryServer() != null) {
+            p.put(key("sorry_server"), vs.sorryServer().identity());
+            p.put(key("sorry_server_inhibit"), vs.sorryServerInhibit());
+        }
+        // the fifo is global_defs', but each virtual server's checker writes it
+        String fifo = global.other().getOrDefault("lvs_notify_fifo", global.other().get("notify_fifo"));
+        putIfSet(p, key("lvs_notify_fifo"), fifo == null || fifo.isBlank() ? null : fifo.strip());
+        String fifoScript = global.other().getOrDefault("lvs_notify_fifo_script",
+                global.other().get("notify_fifo_script"));
+        putIfSet(p, key("lvs_notify_fifo_script"), fifoScript == null || fifoScript.isBlank() ? null
+                : fifoScript.strip());
+        return p;
+    }
+
+    private static Map<String, Object> realServer(VirtualServer vs, RealServer rs, GlobalDefs global) {
+        Map<String, Object> p = base(realServerName(vs, rs), rs.origin());
+        p.put(CheckerPids.VIRTUAL_SERVER_KEY, vs.key());
+        p.put(CheckerPids.ADDRESS, IpLiterals.text(rs.address()));
+        p.put(CheckerPids.PORT, rs.port());
+        p.put(CheckerPids.SORRY, rs.sorry());
+        p.put(key("weight"), rs.effectiveWeight());
+        putMethod(p, CheckerBuilder.effectiveMethod(vs, rs));
+        boolean inhibit = rs.sorry() ? vs.sorryServerInhibit()
+                : orElse(rs.inhibitOnFailure(), Boolean.TRUE.equals(vs.inhibitOnFailure()));
+        p.put(key("inhibit_on_failure"), inhibit);
+        p.put(key("alpha"), orElse(rs.alpha(), vs.alpha()));
+        putScript(p, "notify_up", rs.notifyUp());
+        putScript(p, "notify_down", rs.notifyDown());
+        if (rs.uthreshold() != null) {
+            p.put(key("uthreshold"), rs.uthreshold());
+        }
+        if (rs.lthreshold() != null) {
+            p.put(key("lthreshold"), rs.lthreshold());
+        }
+        // keepalived: a real server mails unless smtp_alert says no, or global_defs sets it
+        p.put(key("smtp_alert"), rs.smtpAlert() != null ? rs.smtpAlert() : globalChecker(global, true));
+        putIfSet(p, key("virtualhost"), rs.virtualhost() != null ? rs.virtualhost() : vs.virtualhost());
+        BigDecimal delayLoop = orElse(rs.delayLoop(), vs.delayLoop());
+        p.put(key("delay_loop"), seconds(delayLoop));
+        p.put(key("connect_timeout"), seconds(orElse(rs.connectTimeout(),
+                orElse(vs.connectTimeout(), VirtualServer.DEFAULT_CONNECT_TIMEOUT))));
+        p.put(key("warmup"), seconds(orElse(rs.warmup(), orElse(vs.warmup(), delayLoop))));
+        Integer retry = orElse(rs.retry(), vs.retry());
+        if (retry != null) {
+            p.put(key("retry"), retry);
+        }
+        putSeconds(p, "delay_before_retry", orElse(rs.delayBeforeRetry(), vs.delayBeforeRetry()));
+        List<CheckBlock> checks = rs.checks();
+        p.put(CheckerPids.CHECK_COUNT, checks.size());
+        for (int n = 0; n < checks.size(); n++) {
+            CheckBlock c = checks.get(n);
+            p.put(CheckerPids.checkType(n), c.type());
+            String prefix = CheckerPids.checkPrefix(n);
+            c.keywords().forEach((k, tokens) -> p.put(prefix + k, tokens.toArray(String[]::new)));
+            p.put(prefix + CHECK_ORIGIN, c.origin().toString());
+        }
+        return p;
+    }
+
+    /** smtp_alert_checker, else smtp_alert of global_defs, else the fallback. */
+    private static boolean globalChecker(GlobalDefs global, boolean fallback) {
+        String checker = global.other().get("smtp_alert_checker");
+        if (checker != null) {
+            Boolean b = Booleans.parse(checker.strip());
+            return b == null ? fallback : b;
+        }
+        return global.smtpAlert() != null ? global.smtpAlert() : fallback;
+    }
+
+    private static void putMethod(Map<String, Object> p, LvsMethod m) {
+        p.put(key("lvs_method"), m.kind());
+        if (m.tunnelType() != null) {
+            p.put(key("lvs_method_type"), m.tunnelType());
+        }
+        if (m.tunnelPort() > 0) {
+            p.put(key("lvs_method_port"), m.tunnelPort());
+        }
+        if (m.checksum() != null) {
+            p.put(key("lvs_method_checksum"), m.checksum());
+        }
+    }
+
+    private static void putScript(Map<String, Object> p, String keyword, NotifyScript s) {
+        if (s == null) {
+            return;
+        }
+        p.put(key(keyword), s.command());
+        if (s.user() != null) {
+            p.put(key(keyword) + ".user", s.group() == null ? s.user() : s.user() + " " + s.group());
+        }
+    }
+
+    private static void putSeconds(Map<String, Object> p, String keyword, BigDecimal value) {
+        if (value != null) {
+            p.put(key(keyword), seconds(value));
+        }
+    }
+
+    private static void putIfSet(Map<String, Object> p, String key, String value) {
+        if (value != null) {
+            p.put(key, value);
+        }
+    }
+
+    private static double seconds(BigDecimal value) {
+        return value.doubleValue();
+    }
+
+    private static String key(String keyword) {
+        return Configurations.key(keyword);
+    }
+
+    private static <T> T orElse(T value, T fallback) {
+        return value != null ? value : fallback;
+    }
+}
