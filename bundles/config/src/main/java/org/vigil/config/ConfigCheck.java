@@ -87,8 +87,20 @@ public final class ConfigCheck {
         for (VirtualIp vip : addresses) {
             int dev = vip.options().indexOf("dev");
             if (dev >= 0 && dev + 1 < vip.options().size() && !interfaceExists.test(vip.options().get(dev + 1))) {
-                out.add(Diagnostic.error(vip.origin(), "interface " + vip.options().get(dev + 1) + " for ip address "
+                out.add(Diagnostic.error(vip.origin(), "WARNING - interface " + vip.options().get(dev + 1) + " for ip address "
                         + vip.address().getHostAddress() + " doesn't exist"));
+            }
+        }
+    }
+
+    /** Every "dev NAME" of a route (nexthops included) must name an interface, as keepalived checks. */
+    private static void routeInterfaces(String route, Origin origin, Predicate<String> interfaceExists,
+            List<Diagnostic> out) {
+        String[] words = route.split(" ");
+        for (int i = 0; i + 1 < words.length; i++) {
+            if (words[i].equals("dev") && !interfaceExists.test(words[i + 1])) {
+                out.add(Diagnostic.error(origin, "WARNING - interface " + words[i + 1]
+                        + " for VROUTE nexthop doesn't exist"));
             }
         }
     }
@@ -100,7 +112,7 @@ public final class ConfigCheck {
             for (VrrpInstance vi : model.instances()) {
                 if (vi.interfaceName() != null && !interfaceExists.test(vi.interfaceName())) {
                     Origin at = vi.interfaceOrigin != null ? vi.interfaceOrigin : vi.origin();
-                    out.add(Diagnostic.error(at, "interface " + vi.interfaceName() + " for vrrp_instance "
+                    out.add(Diagnostic.error(at, "WARNING - interface " + vi.interfaceName() + " for vrrp_instance "
                             + vi.name() + " doesn't exist"));
                 }
                 for (String entry : vi.track("track_interface")) {
@@ -110,11 +122,21 @@ public final class ConfigCheck {
                                 + " doesn't exist"));
                     }
                 }
+                for (String route : vi.virtualRoutes()) {
+                    routeInterfaces(route, vi.originOf("virtual_routes", route), interfaceExists, out);
+                }
                 List<VirtualIp> vips = new ArrayList<>(vi.virtualIpaddress());
                 vips.addAll(vi.virtualIpaddressExcluded());
                 addressInterfaces(vips, interfaceExists, out);
             }
             addressInterfaces(model.staticAddresses(), interfaceExists, out);
+            for (ConfigNode block : model.unsupported()) {
+                if (block.keyword().equals("static_routes") && block.hasBlock()) {
+                    for (ConfigNode route : block.children()) {
+                        routeInterfaces(route.line(), route.origin(), interfaceExists, out);
+                    }
+                }
+            }
         } catch (RuntimeException e) {
             out.add(new Diagnostic(Diagnostic.Severity.ERROR, "", 0, "internal error while checking interfaces: " + e));
         }

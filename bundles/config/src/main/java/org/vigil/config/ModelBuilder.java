@@ -374,7 +374,10 @@ final class ModelBuilder {
                 case "authentication" -> authentication(n, vi, ctx);
                 case "virtual_ipaddress" -> addresses(n, vi.virtualIpaddress, ctx);
                 case "virtual_ipaddress_excluded" -> addresses(n, vi.virtualIpaddressExcluded, ctx);
-                case "virtual_routes" -> children(n).forEach(e -> vi.virtualRoutes.add(e.line()));
+                case "virtual_routes" -> children(n).forEach(e -> {
+                    vi.virtualRoutes.add(e.line());
+                    vi.entryOrigins.putIfAbsent("virtual_routes " + e.line(), e.origin());
+                });
                 case "virtual_rules" -> children(n).forEach(e -> vi.virtualRules.add(e.line()));
                 case "unicast_src_ip" -> vi.unicastSrcIp = address(n, ctx);
                 case "mcast_src_ip" -> vi.mcastSrcIp = address(n, ctx);

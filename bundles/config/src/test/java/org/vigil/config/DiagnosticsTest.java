@@ -394,11 +394,11 @@ class DiagnosticsTest {
         List<Diagnostic> all = ConfigCheck.check(f, present::contains);
         assertThat(lines(all)).containsExactly(
                 at(5, "(VI_1) tracked interface uplink0 doesn't exist"),
-                at(8, "interface lan1 for ip address 192.0.2.1 doesn't exist"));
+                at(8, "WARNING - interface lan1 for ip address 192.0.2.1 doesn't exist"));
         assertThat(all).allMatch(Diagnostic::isError);
 
         List<Diagnostic> none = ConfigCheck.check(f, name -> false);
-        assertThat(lines(none)).contains(at(2, "interface lan0 for vrrp_instance VI_1 doesn't exist"));
+        assertThat(lines(none)).contains(at(2, "WARNING - interface lan0 for vrrp_instance VI_1 doesn't exist"));
     }
 
     @Test
