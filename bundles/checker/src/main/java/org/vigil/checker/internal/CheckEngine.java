@@ -93,6 +93,8 @@ final class CheckEngine {
     private final Set<String> blockingLogged = new HashSet<>();
     private final long openFileLimit;
     private boolean openFileWarned;
+    /** Attempts started since the engine began, for check:list and benchmarks. */
+    private long attemptsStarted;
     private boolean stopped;
 
     CheckEngine(Loop loop, Executor workers, ScheduledExecutorService checkTimers, EngineOutput out,
@@ -306,7 +308,7 @@ final class CheckEngine {
             reals += vs.reals.size();
         }
         return new Status.Totals(vsByKey.size(), reals, probes.size(), active, waiting, missing, invalid,
-                new ArrayList<>(new TreeMap<>(types).keySet()));
+                new ArrayList<>(new TreeMap<>(types).keySet()), attemptsStarted);
     }
 
     /** Every virtual server's services, for a load-balancer driver that just bound. */
@@ -583,6 +585,7 @@ final class CheckEngine {
         Probe.Attempt a = new Probe.Attempt(loop.nanoTime());
         p.attempt = a;
         p.attemptsSinceVerdict++;
+        attemptsStarted++;
         HealthCheck check = p.check;
         CheckContext context = new Context(workers, checkTimers, p.attemptsSinceVerdict);
         a.timeout = loop.schedule(p.key.schedule().connectTimeout(), () -> timedOut(p, a, generation));

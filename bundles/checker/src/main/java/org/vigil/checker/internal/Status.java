@@ -24,6 +24,6 @@ final class Status {
 
     /** Totals for the list header. */
     record Totals(int virtualServers, int realServers, int probes, int active, int waiting, int missing,
-            int invalid, List<String> types) {
+            int invalid, List<String> types, long attempts) {
     }
 }

@@ -13,9 +13,10 @@ final class StatusText {
     static String list(List<Status.Virtual> all, Status.Totals t, Optional<String> driver) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "%d virtual servers, %d real servers, %d checks (%d active, %d waiting, "
-                + "%d checker missing, %d invalid); types: %s; load balancer: %s%n", t.virtualServers(),
-                t.realServers(), t.probes(), t.active(), t.waiting(), t.missing(), t.invalid(),
-                t.types().isEmpty() ? "none" : String.join(" ", t.types()), driver.orElse("none (pools reported only)")));
+                + "%d checker missing, %d invalid), %d attempts so far; types: %s; load balancer: %s%n",
+                t.virtualServers(), t.realServers(), t.probes(), t.active(), t.waiting(), t.missing(), t.invalid(),
+                t.attempts(), t.types().isEmpty() ? "none" : String.join(" ", t.types()),
+                driver.orElse("none (pools reported only)")));
         if (all.isEmpty()) {
             return b.toString();
         }

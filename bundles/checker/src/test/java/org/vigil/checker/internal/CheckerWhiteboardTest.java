@@ -1,0 +1,143 @@
+package org.vigil.checker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.vigil.api.check.CheckEvent;
+import org.vigil.api.check.CheckListener;
+import org.vigil.api.check.CheckProperties;
+import org.vigil.api.check.CheckResult;
+import org.vigil.api.check.CheckType;
+import org.vigil.api.lb.LoadBalancerDriver;
+import org.vigil.api.lb.ServiceKey;
+import org.vigil.api.lb.VirtualService;
+
+/**
+ * The checker's whiteboards with its real threads: listeners hear pool events on the notification
+ * thread (a throwing one does not stop the others), a load-balancer driver gets every service
+ * when it binds and then the changes, a refused batch goes out again with the next one, and the
+ * best ranked check type wins.
+ */
+class CheckerWhiteboardTest {
+    static final String VS = "192.0.2.249:tcp:80";
+    final Checker checker = new Checker();
+    final LogLines log = new LogLines();
+
+    @AfterEach
+    void tearDown() {
+        checker.deactivate();
+        log.close();
+    }
+
+    /** A type whose verdict the test sets; answers at once from the worker. */
+    static final class SwitchType implements CheckType {
+        volatile boolean pass = true;
+        final AtomicInteger attempts = new AtomicInteger();
+
+        @Override
+        public org.vigil.api.check.HealthCheck prepare(org.vigil.api.check.CheckSpec spec) {
+            return context -> {
+                attempts.incrementAndGet();
+                return java.util.concurrent.CompletableFuture.completedFuture(pass
+                        ? CheckResult.success("switch " + spec.realServerText() + " on.")
+                        : CheckResult.failure("switch " + spec.realServerText() + " off."));
+            };
+        }
+    }
+
+    /** A driver that records what it is given; refuses while {@code refuse} is set. */
+    static final class RecordingDriver implements LoadBalancerDriver {
+        final List<List<VirtualService>> applied = new CopyOnWriteArrayList<>();
+        final List<List<ServiceKey>> removed = new CopyOnWriteArrayList<>();
+        volatile boolean refuse;
+
+        @Override
+        public String name() {
+            return "recording";
+        }
+
+        @Override
+        public void apply(List<VirtualService> services, List<ServiceKey> gone) throws IOException {
+            if (refuse) {
+                throw new IOException("refused by the test");
+            }
+            applied.add(services);
+            removed.add(gone);
+        }
+    }
+
+    private void configure(SwitchType type, int realServers) {
+        checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 10L));
+        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1));
+        for (int i = 0; i < realServers; i++) {
+            checker.putRealServer("rs" + i, RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty()))));
+        }
+    }
+
+    @Test
+    void listenersHearPoolEventsOnTheNotificationThread() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        checker.addListener(e -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        checker.addListener((CheckListener) e -> heard.add(Thread.currentThread().getName() + " " + e.kind() + " " + e.line()));
+        SwitchType type = new SwitchType();
+        configure(type, 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> type.attempts.get() > 0);
+        type.pass = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> heard.size() >= 2);
+        assertThat(heard).startsWith(
+                "vigil-check-notify " + CheckEvent.Kind.REAL_SERVER_DOWN + " Removing service [127.0.0.1]:tcp:9000 from VS [192.0.2.249]:tcp:80",
+                "vigil-check-notify " + CheckEvent.Kind.QUORUM_LOST + " Lost quorum 1-0=1 > 0 for VS [192.0.2.249]:tcp:80");
+    }
+
+    @Test
+    void aDriverGetsEveryServiceWhenItBindsThenTheChangesAndARefusedBatchAgain() {
+        SwitchType type = new SwitchType();
+        configure(type, 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> type.attempts.get() >= 2);
+        RecordingDriver driver = new RecordingDriver();
+        checker.addDriver(driver, Map.of("service.id", 20L));
+        await().atMost(Duration.ofSeconds(5)).until(() -> !driver.applied.isEmpty());
+        VirtualService first = driver.applied.get(0).get(0);
+        assertThat(first.key().text()).isEqualTo("[192.0.2.249]:tcp:80");
+        assertThat(first.destinations()).hasSize(2);
+
+        driver.refuse = true;
+        type.pass = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> !log.with("refused 1 changes").isEmpty());
+        driver.refuse = false;
+        type.pass = true;
+        // the refused batch (no servers) is merged into the next one (both back): the kernel ends right
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            List<VirtualService> last = driver.applied.get(driver.applied.size() - 1);
+            return !last.isEmpty() && last.get(0).destinations().size() == 2;
+        });
+        assertThat(log.with("Load-balancer driver recording programs the pools")).hasSize(1);
+    }
+
+    @Test
+    void theBestRankedTypeChecksAndTheOtherTakesOverWhenItLeaves() {
+        SwitchType low = new SwitchType();
+        SwitchType high = new SwitchType();
+        checker.addType(high, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 11L, "service.ranking", 5));
+        configure(low, 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> high.attempts.get() >= 2);
+        assertThat(low.attempts.get()).isZero();
+        checker.removeType(high, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 11L, "service.ranking", 5));
+        await().atMost(Duration.ofSeconds(5)).until(() -> low.attempts.get() >= 2);
+        assertThat(log.with("checker missing")).isEmpty();
+    }
+}
