@@ -970,8 +970,9 @@ final class CheckerBuilder {
         return value != null ? value : fallback;
     }
 
+    /** keepalived -t fails on an unknown keyword and the daemon ignores it: a correction, not an error. */
     private void unknown(ConfigNode n) {
-        warn(n, "Unknown keyword '" + n.keyword() + "'");
+        corrected(n, "Unknown keyword '" + n.keyword() + "'");
     }
 
     private void warn(ConfigNode n, String message) {

@@ -675,8 +675,9 @@ final class ModelBuilder {
         return value != null ? value : fallback;
     }
 
+    /** keepalived -t fails on an unknown keyword and the daemon ignores it: a correction, not an error. */
     private void unknown(ConfigNode n) {
-        warn(n, "Unknown keyword '" + n.keyword() + "'");
+        diagnostics.add(Diagnostic.corrected(n.origin(), "Unknown keyword '" + n.keyword() + "'"));
     }
 
     private void warn(ConfigNode n, String message) {

@@ -121,4 +121,13 @@ class ConfigCheckTest {
                 at(1, "Virtual server [192.0.2.249]:udp:80: no scheduler set, setting default 'wlc'"),
                 at(1, "Virtual server [192.0.2.249]:udp:80: no forwarding method set, setting default NAT"));
     }
+
+    @Test
+    void anUnknownKeywordFailsTheCheckAsKeepalivedsDoesButTheFileStillApplies() {
+        int status = check(ConfFiles.instance("VI_1", " interface eth0\n virtual_router_id 1\n wibble 3\n"
+                + " virtual_ipaddress {\n 192.0.2.1\n }\n"));
+        assertThat(status).isEqualTo(ConfigCheck.EXIT_CONFIG_ERROR);
+        assertThat(printed().lines()).containsExactly(at(4, "Unknown keyword 'wibble'"));
+        assertThat(KeepalivedConfig.parse(dir.resolve("keepalived.conf"), "x").hasErrors()).isFalse();
+    }
 }
