@@ -490,8 +490,9 @@ final class CheckEngine {
             double delayLoop = Schedule.first(60, c.delay_loop(), r.delayLoop(), v.delayLoop());
             int retry = c.retry() >= 0 ? c.retry() : c.nb_get_retry() >= 0 ? c.nb_get_retry()
                     : r.retry() >= 0 ? r.retry() : v.retry() >= 0 ? v.retry() : Schedule.defaultRetry(type);
-            double dbr = Schedule.first(Schedule.defaultDelayBeforeRetry(type, delayLoop), c.delay_before_retry(),
-                    r.delayBeforeRetry(), v.delayBeforeRetry());
+            double dbr = Schedule.retryWait(type, delayLoop, Schedule.first(
+                    Schedule.defaultDelayBeforeRetry(type, delayLoop), c.delay_before_retry(), r.delayBeforeRetry(),
+                    v.delayBeforeRetry()));
             double warmup = Schedule.first(delayLoop, c.warmup(), r.warmup(), v.warmup());
             double timeout = Schedule.first(Schedule.DEFAULT_CONNECT_TIMEOUT, c.connect_timeout(), r.connectTimeout(),
                     v.connectTimeout());

@@ -39,6 +39,17 @@ record Schedule(long delayLoop, int retry, long delayBeforeRetry, long warmup, l
         };
     }
 
+    /**
+     * The wait after a failed attempt of an UP server: delay_before_retry, except HTTP_GET and
+     * SSL_GET, which keepalived retries after max(delay_before_retry, delay_loop) (checker.md section 1).
+     */
+    static double retryWait(String type, double delayLoop, double delayBeforeRetry) {
+        return switch (type) {
+            case "HTTP_GET", "SSL_GET" -> Math.max(delayBeforeRetry, delayLoop);
+            default -> delayBeforeRetry;
+        };
+    }
+
     /** The first value that is set (not negative), else the fallback. */
     static double first(double fallback, double... values) {
         for (double v : values) {

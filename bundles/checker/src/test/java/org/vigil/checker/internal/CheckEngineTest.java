@@ -145,6 +145,19 @@ class CheckEngineTest {
     }
 
     @Test
+    void httpGetRetriesAfterTheLongerOfDelayBeforeRetryAndDelayLoop() {
+        engine.setType("HTTP_GET", type);
+        engine.putVirtualServer("vs", vs(VS_A));
+        engine.putRealServer("rs1", RsSettings.of(VS_A, RS1, 1,
+                List.of(new RsSettings.Block("HTTP_GET", new CheckProperties(Map.of())))));
+        type.set(RS1, ScriptedType.Mode.FAIL);
+        loop.advance(22);
+        // delay_loop 10, HTTP's delay_before_retry 3: the retry waits 10; DOWN at the second failure
+        assertThat(type.attempts(RS1)).containsExactly(1.0, 11.0, 21.0);
+        assertThat(log.with("failed after")).containsExactly("HTTP_GET on service " + RS1_TEXT + " failed after 1 retries.");
+    }
+
+    @Test
     void aHungAttemptTimesOutAtConnectTimeoutAndIsCancelled() {
         engine.setType(TYPE, type);
         engine.putVirtualServer("vs", vs(VS_A));

