@@ -409,7 +409,12 @@ final class CheckEngine {
             ProbeKey key = keyFor(vs, rs, blocks.get(i));
             Probe p = probes.get(key);
             if (p == null) {
-                p = create(key, specFor(vs, rs, key, i, blocks.get(i).origin()));
+                // a check whose settings changed at a reload keeps the verdict of the one it replaces
+                Probe before = i < rs.probes.size() ? rs.probes.get(i) : null;
+                ProbeState state = before != null && before.key.type().equals(key.type())
+                        ? new ProbeState(key.schedule(), before.state)
+                        : new ProbeState(key.schedule(), !key.alpha());
+                p = create(key, specFor(vs, rs, key, i, blocks.get(i).origin()), state);
             }
             if (p.linger != null) {
                 p.linger.cancel();
@@ -431,8 +436,8 @@ final class CheckEngine {
         rs.probes = next;
     }
 
-    private Probe create(ProbeKey key, CheckSpec spec) {
-        Probe p = new Probe(key, spec, new ProbeState(key.schedule(), !key.alpha()));
+    private Probe create(ProbeKey key, CheckSpec spec, ProbeState state) {
+        Probe p = new Probe(key, spec, state);
         probes.put(key, p);
         if (!openFileWarned && openFileLimit > 0 && probes.size() > openFileLimit - 256) {
             openFileWarned = true;

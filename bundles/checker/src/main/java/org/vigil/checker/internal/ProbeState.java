@@ -30,6 +30,14 @@ final class ProbeState {
         this.decided = startUp;
     }
 
+    /** A check replacing {@code before} (its settings changed): the same verdict, new timing. */
+    ProbeState(Schedule schedule, ProbeState before) {
+        this.schedule = schedule;
+        this.up = before.up;
+        this.decided = before.decided;
+        this.failures = before.up ? 0 : before.failures;
+    }
+
     Change record(boolean success) {
         if (success) {
             failures = 0;

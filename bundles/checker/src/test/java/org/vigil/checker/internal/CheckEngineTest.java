@@ -406,6 +406,25 @@ class CheckEngineTest {
     }
 
     @Test
+    void aReloadThatChangesACheckKeepsTheServersVerdictUntilTheNewCheckSaysOtherwise() {
+        engine.setType(TYPE, type);
+        engine.putVirtualServer("vs", vs(VS_A));
+        engine.putRealServer("rs1", rs(VS_A, RS1, Map.of()));
+        engine.putRealServer("rs2", rs(VS_A, RS2, Map.of()));
+        type.set(RS1, ScriptedType.Mode.FAIL);
+        loop.advance(2.5);
+        log.clear();
+        engine.putRealServer("rs1", rs(VS_A, RS1, Map.of("connect.timeout", List.of("2"))));
+        loop.advance(0.5);
+        // a new check (new settings), the old verdict: still down, no line but the new check's start
+        assertThat(engine.snapshot().get(0).reals().get(0).inPool()).isFalse();
+        assertThat(log.all()).containsExactly("Activating healthchecker for service " + RS1_TEXT + " for VS " + VS_A_TEXT);
+        type.set(RS1, ScriptedType.Mode.PASS);
+        loop.advance(1);
+        assertThat(log.with("Adding service")).containsExactly("Adding service " + RS1_TEXT + " to VS " + VS_A_TEXT);
+    }
+
+    @Test
     void aDynamicWeightChangesTheServersWeight() {
         engine.setType(TYPE, type);
         engine.putVirtualServer("vs", vs(VS_A));
