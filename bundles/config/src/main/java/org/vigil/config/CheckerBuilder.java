@@ -437,16 +437,26 @@ final class CheckerBuilder {
                 // keepalived: a real server without a port uses the virtual server's
                 rs.port = vs.port;
             }
-            if (vs.kind == VirtualServer.Kind.FWMARK && rs.writtenPort != null && rs.writtenPort != 0) {
-                String what = rs.sorry ? "sorry server" : "real server " + rs.text(vs.protocol);
-                corrected(rs.origin, "WARNING - fwmark virtual server " + text + ", " + what
-                        + " has port specified - port will be ignored");
-            }
             boolean tunnelled = "TUN".equals(effectiveMethod(vs, rs).kind());
+            boolean nat = "NAT".equals(effectiveMethod(vs, rs).kind());
+            // only NAT can map ports: DR and TUN forward to the virtual server's port (keepalived 2.2.7)
+            if (!nat && vs.kind == VirtualServer.Kind.FWMARK && rs.writtenPort != null && rs.writtenPort != 0) {
+                String what = rs.sorry ? "sorry server"
+                        : "real server " + rs.text(vs.protocolWritten ? vs.protocol : "none");
+                corrected(rs.origin, "WARNING - fwmark virtual server " + vs.text() + ", " + what
+                        + " has port specified - clearing");
+                rs.port = 0;
+            }
+            if (!nat && vs.kind == VirtualServer.Kind.ADDRESS && rs.writtenPort != null && rs.writtenPort != vs.port) {
+                String what = rs.sorry ? "sorry server" : "real server " + rs.text(vs.protocol);
+                corrected(rs.origin, "WARNING - virtual server " + vs.text() + " and " + what
+                        + " ports don't match - resetting");
+                rs.port = vs.port;
+            }
             if (vs.kind == VirtualServer.Kind.ADDRESS && !tunnelled
                     && (rs.address instanceof Inet6Address) != (vs.address instanceof Inet6Address)) {
                 corrected(rs.origin, "Address family of virtual server and " + (rs.sorry ? "sorry" : "real")
-                        + " server " + rs.text(vs.protocol) + " don't match - skipping "
+                        + " server " + IpLiterals.text(rs.address) + " don't match - skipping "
                         + (rs.sorry ? "sorry" : "real") + " server.");
                 if (rs.sorry) {
                     vs.sorryServer = null;

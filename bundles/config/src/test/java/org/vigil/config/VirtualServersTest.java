@@ -392,6 +392,50 @@ class VirtualServersTest {
     }
 
     @Test
+    void portsAndFamiliesAreCorrectedAsKeepalivedDoes() {
+        // keepalived 2.2.7 -t on this file prints these four lines (and exits 5); NAT may map ports
+        ParseResult r = parse("""
+                virtual_server 192.0.2.249 80 {
+                  protocol TCP
+                  lvs_sched rr
+                  lb_kind DR
+                  real_server 192.0.2.21 8080 {
+                  }
+                  sorry_server 192.0.2.99 8081
+                }
+                virtual_server fwmark 3 {
+                  lvs_sched rr
+                  lb_kind DR
+                  real_server 192.0.2.22 8080 {
+                  }
+                }
+                virtual_server 192.0.2.250 80 {
+                  protocol TCP
+                  lvs_sched rr
+                  lb_kind NAT
+                  real_server 192.0.2.23 8080 {
+                  }
+                  real_server 2001:db8::1 80 {
+                  }
+                }
+                """);
+        assertThat(lines(r.diagnostics())).containsExactly(
+                file + ":5: WARNING - virtual server [192.0.2.249]:tcp:80 and real server [192.0.2.21]:tcp:8080"
+                        + " ports don't match - resetting",
+                file + ":7: WARNING - virtual server [192.0.2.249]:tcp:80 and sorry server ports don't match - resetting",
+                file + ":12: WARNING - fwmark virtual server FWM 3, real server [192.0.2.22]:none:8080 has port"
+                        + " specified - clearing",
+                file + ":21: Address family of virtual server and real server 2001:db8::1 don't match - skipping"
+                        + " real server.");
+        assertThat(r.diagnostics()).allSatisfy(d -> assertThat(d.severity()).isEqualTo(Diagnostic.Severity.CORRECTED));
+        List<VirtualServer> all = r.model().virtualServers();
+        assertThat(all.get(0).realServers().get(0).port()).isEqualTo(80);
+        assertThat(all.get(0).sorryServer().port()).isEqualTo(80);
+        assertThat(all.get(1).realServers().get(0).port()).isZero();
+        assertThat(all.get(2).realServers()).extracting(RealServer::identity).containsExactly("192.0.2.23:8080");
+    }
+
+    @Test
     void quorumAboveTheTotalWeightIsReducedAsKeepalivedDoes() {
         ParseResult r = parse(vs(" quorum 5\n hysteresis 9", " weight 3"));
         assertThat(lines(r.warnings())).containsExactly(
