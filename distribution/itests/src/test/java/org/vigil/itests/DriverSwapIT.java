@@ -149,7 +149,7 @@ public class DriverSwapIT {
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("info"),
                 frameworkProperty("vigil.config.file").value(conf.toString()),
                 VigilBundles.infrastructure(),
-                VigilBundles.ours("api", "codec", "auth", "driver.sim", "core", "config", "shell"),
+                VigilBundles.ours("api", "codec", "script", "auth", "driver.sim", "core", "config", "shell"),
                 junitBundles());
     }
 

@@ -86,7 +86,7 @@ public class NotifyMailIT {
                 systemProperty("org.ops4j.pax.logging.DefaultServiceLog.level").value("WARN"),
                 frameworkProperty("vigil.config.file").value(conf.toString()),
                 VigilBundles.infrastructure(),
-                VigilBundles.ours("api", "codec", "auth", "driver.sim", "core", "config", "notify.mail", "notify.script"),
+                VigilBundles.ours("api", "codec", "script", "auth", "driver.sim", "core", "config", "notify.mail", "notify.script"),
                 junitBundles());
     }
 

@@ -117,7 +117,7 @@ public class VigilOnFelixIT {
                 frameworkProperty("vigil.config.file").value(conf.toString()),
                 frameworkProperty("vigil.log.detail").value("true"),
                 VigilBundles.infrastructure(),
-                VigilBundles.ours("api", "codec", "auth", "driver.sim", "core", "config", "shell"),
+                VigilBundles.ours("api", "codec", "script", "auth", "driver.sim", "core", "config", "shell"),
                 junitBundles());
     }
 

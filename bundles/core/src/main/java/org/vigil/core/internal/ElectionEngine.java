@@ -26,6 +26,7 @@ import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.codec.VrrpCodec;
+import org.vigil.script.ScriptSecurity;
 
 /**
  * The election core without OSGi: instances, the bound services, the receive path and sync

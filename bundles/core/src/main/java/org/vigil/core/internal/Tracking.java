@@ -18,6 +18,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.vigil.script.ScriptRunner;
+import org.vigil.script.ScriptSecurity;
+
 /**
  * vrrp_script, track_script, track_interface and track_file (keepalived-behaviour.md a.1): turns
  * script verdicts, link states and file values into each instance's priority adjustment and
@@ -90,6 +93,8 @@ final class Tracking implements AutoCloseable {
     /** Paths the poller reads; written on the loop, read on the executor. */
     private final Set<String> polledFiles = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService executor;
+    /** The processes of every vrrp_script (org.vigil.script); starts and timers on {@link #executor}. */
+    private ScriptRunner scriptRunner;
     private ScheduledFuture<?> filePoll;
 
     private static final class ScriptEntry {
@@ -98,7 +103,7 @@ final class Tracking implements AutoCloseable {
         final long generation;
         /** False when script security (or an unusable user) disabled it: it then has no effect. */
         boolean enabled;
-        ScriptRunner runner;
+        ScriptSchedule runner;
 
         ScriptEntry(ScriptSpec spec, long generation) {
             this.spec = spec;
@@ -135,6 +140,14 @@ final class Tracking implements AutoCloseable {
             executor = e;
         }
         return executor;
+    }
+
+    private ScriptRunner scriptRunner() {
+        if (scriptRunner == null) {
+            // each vrrp_script runs at most once at a time (ScriptSchedule skips), so no bound is needed here
+            scriptRunner = new ScriptRunner(executor(), Integer.MAX_VALUE, 0);
+        }
+        return scriptRunner;
     }
 
     // ---- scripts (on the loop) ----------------------------------------------------------------
@@ -185,7 +198,7 @@ final class Tracking implements AutoCloseable {
     void prepare(ScriptSpec spec, boolean enabled, String user) {
         String u = user == null || user.isBlank() ? null : user.trim();
         prepared.put(new DecisionKey(spec, enabled, u), Optional.ofNullable(
-                ScriptSecurity.decide(spec, enabled, u, securityHost, line -> log.line(line, false))));
+                TrackScriptCheck.decide(spec, enabled, u, securityHost, line -> log.line(line, false))));
     }
 
     /** Off the loop: the first reading of each absolute track_file path the tracks name. */
@@ -208,7 +221,7 @@ final class Tracking implements AutoCloseable {
         Optional<ScriptSecurity.Decision> ready = prepared.remove(new DecisionKey(entry.spec, securityEnabled,
                 scriptUser));
         ScriptSecurity.Decision decision = ready != null ? ready.orElse(null)
-                : ScriptSecurity.decide(entry.spec, securityEnabled, scriptUser, securityHost,
+                : TrackScriptCheck.decide(entry.spec, securityEnabled, scriptUser, securityHost,
                         line -> log.line(line, false));
         entry.enabled = decision != null;
         if (decision == null || !launchProcesses) {
@@ -216,7 +229,7 @@ final class Tracking implements AutoCloseable {
         }
         String name = entry.spec.name();
         long gen = entry.generation;
-        entry.runner = new ScriptRunner(entry.spec, decision.argv(), executor(),
+        entry.runner = new ScriptSchedule(entry.spec, decision.argv(), executor(), scriptRunner(),
                 outcome -> loop.execute(() -> scriptOutcome(name, gen, outcome)), line -> log.line(line, false));
         entry.runner.start();
     }
@@ -451,8 +464,14 @@ final class Tracking implements AutoCloseable {
             filePoll.cancel(false);
             filePoll = null;
         }
+        if (scriptRunner != null) {
+            scriptRunner.close();
+            scriptRunner = null;
+        }
         if (executor != null) {
-            executor.shutdownNow();
+            // not shutdownNow: the runner's delayed SIGKILLs (1 s after the SIGTERMs) must still run;
+            // periodic tasks (ticks, file polls) end here
+            executor.shutdown();
             executor = null;
         }
     }

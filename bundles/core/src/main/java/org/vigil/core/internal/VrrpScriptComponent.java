@@ -25,8 +25,7 @@ public class VrrpScriptComponent {
         @AttributeDefinition(description = "vrrp_script name, e.g. chk_web")
         String name();
 
-        @AttributeDefinition(description = "the command; split like keepalived, run by /bin/sh -c only if it "
-                + "contains shell metacharacters")
+        @AttributeDefinition(description = "the command; split like keepalived and exec'd without a shell")
         String script();
 
         long interval_ms() default 1000;

@@ -3,12 +3,16 @@ package org.vigil.notify.script.internal;
 import java.util.EnumMap;
 import java.util.Map;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vigil.api.vrrp.ConfigurationPids;
+import org.vigil.script.CommandLine;
 
 /**
  * The notify commands of one instance or sync group, read from its configuration: keys
  * notify.master, notify.backup, notify.fault, notify.stop, notify.deleted and notify, each with an
- * optional "&lt;key&gt;.user" ("user [group]") as the config bridge writes them.
+ * optional "&lt;key&gt;.user" ("user [group]") as the config bridge writes them. Commands are split
+ * by org.vigil.script's {@link CommandLine}, as keepalived splits them.
  */
 record NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
 
@@ -18,6 +22,8 @@ record NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
     /** A command and who runs it (null: the global script user). */
     record Script(CommandLine command, String user) {
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(NotifyScripts.class);
 
     static NotifyScripts from(Map<String, ?> props) {
         Map<Event, Script> specific = new EnumMap<>(Event.class);
@@ -37,6 +43,15 @@ record NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
             return null;
         }
         Object user = props.get(key + ".user");
-        return new Script(CommandLine.parse(String.valueOf(command)), user == null ? null : String.valueOf(user));
+        CommandLine parsed;
+        try {
+            parsed = CommandLine.parse(String.valueOf(command));
+        } catch (IllegalArgumentException e) {
+            // keepalived drops a notify script it cannot split
+            LOG.warn("{}", e.getMessage());
+            LOG.warn("Unable to parse notify script '{}' - ignoring", command);
+            return null;
+        }
+        return new Script(parsed, user == null ? null : String.valueOf(user));
     }
 }

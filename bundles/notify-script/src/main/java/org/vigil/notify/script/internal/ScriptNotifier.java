@@ -1,10 +1,13 @@
 package org.vigil.notify.script.internal;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.osgi.service.component.annotations.Activate;
@@ -22,13 +25,18 @@ import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.notify.script.internal.NotifyScripts.Event;
 import org.vigil.notify.script.internal.NotifyScripts.Script;
+import org.vigil.script.ScriptResult;
+import org.vigil.script.ScriptRunner;
+import org.vigil.script.ScriptSecurity;
 
 /**
  * keepalived's notify scripts and notify FIFO as a {@link TransitionListener}. Reads the global
  * configuration (script_user, notify_fifo, vrrp_notify_fifo) and Vigil's own tuning from PID
  * {@value #PID} (notify.script.timeout.ms, .threads, .queue; the bridge owns the global PID);
  * the per instance and per sync group scripts arrive from {@link InstanceNotifyConfig} and
- * {@link GroupNotifyConfig}. {@link #transition} only queues work and returns.
+ * {@link GroupNotifyConfig}. {@link #transition} only queues work and returns. Scripts are split,
+ * checked (user, script_user, enable_script_security) and run by org.vigil.script, the package
+ * core's vrrp_script tracking uses too.
  */
 @Component(configurationPid = {ConfigurationPids.GLOBAL, ScriptNotifier.PID},
         configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {TransitionListener.class, ScriptNotifier.class})
@@ -75,10 +83,16 @@ public class ScriptNotifier implements TransitionListener {
     private final AtomicLong refused = new AtomicLong();
     private volatile Settings settings;
 
-    /** Everything derived from the global configuration, replaced as a whole on change. */
-    private record Settings(ScriptRunner runner, RunAs runAs, boolean securityEnabled, List<FifoWriter> fifos) {
+    /**
+     * Everything derived from the global configuration, replaced as a whole on change; the
+     * security decision per script is made once under these settings (keepalived checks scripts
+     * when it loads its configuration), on the runner's thread.
+     */
+    private record Settings(ScriptRunner runner, ScriptSecurity.Host host, String scriptUser, boolean securityEnabled,
+            Duration timeout, List<FifoWriter> fifos, Map<Script, ScriptSecurity.Decision> decisions) {
         void close() {
-            runner.close();
+            // queued and running scripts still run, each bounded by its timeout
+            runner.shutdown();
             fifos.forEach(FifoWriter::close);
         }
     }
@@ -94,10 +108,35 @@ public class ScriptNotifier implements TransitionListener {
     @Activate
     @Modified
     void activate(Map<String, ?> global) {
-        apply(global, RunAs.runningAsRoot());
+        apply(global, ScriptSecurity.Host.system());
     }
 
     private void apply(Map<String, ?> global, boolean root) {
+        apply(global, root ? ScriptSecurity.Host.system() : notRoot(ScriptSecurity.Host.system()));
+    }
+
+    /** The system's users, with Vigil taken as not root (tests that must not switch users). */
+    static ScriptSecurity.Host notRoot(ScriptSecurity.Host system) {
+        return new ScriptSecurity.Host() {
+            @Override
+            public int currentUid() {
+                int uid = system.currentUid();
+                return uid == 0 ? -1 : uid;
+            }
+
+            @Override
+            public Optional<ScriptSecurity.Account> user(String name) {
+                return system.user(name);
+            }
+
+            @Override
+            public Optional<Integer> group(String name) {
+                return system.group(name);
+            }
+        };
+    }
+
+    private void apply(Map<String, ?> global, ScriptSecurity.Host host) {
         List<FifoWriter> fifos = new ArrayList<>();
         int queue = intValue(global.get(QUEUE_KEY), DEFAULT_QUEUE);
         // keepalived writes VRRP events to both notify_fifo and vrrp_notify_fifo.
@@ -109,11 +148,12 @@ public class ScriptNotifier implements TransitionListener {
         }
         Object user = global.get(ConfigurationPids.Global.SCRIPT_USER);
         Settings next = new Settings(
-                new ScriptRunner(intValue(global.get(THREADS_KEY), DEFAULT_THREADS), queue,
-                        longValue(global.get(TIMEOUT_KEY), DEFAULT_TIMEOUT_MS)),
-                new RunAs(root, user == null ? null : String.valueOf(user)),
+                new ScriptRunner("vigil-notify-script", Math.max(1, intValue(global.get(THREADS_KEY), DEFAULT_THREADS)),
+                        Math.max(0, queue)),
+                host, user == null ? null : String.valueOf(user),
                 Boolean.parseBoolean(String.valueOf(global.get(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY))),
-                List.copyOf(fifos));
+                Duration.ofMillis(longValue(global.get(TIMEOUT_KEY), DEFAULT_TIMEOUT_MS)),
+                List.copyOf(fifos), new ConcurrentHashMap<>());
         Settings previous = settings;
         settings = next;
         if (previous != null) {
@@ -129,7 +169,16 @@ public class ScriptNotifier implements TransitionListener {
     void deactivate() {
         Settings s = settings;
         if (s != null) {
-            s.runner().drain(DRAIN_MS);
+            s.runner().shutdown();
+            try {
+                if (!s.runner().awaitIdle(Duration.ofMillis(DRAIN_MS))) {
+                    LOG.warn("Notify scripts still running at shutdown, killing them");
+                    s.runner().close();
+                }
+            } catch (InterruptedException e) {
+                s.runner().close();
+                Thread.currentThread().interrupt();
+            }
             s.fifos().forEach(f -> f.drain(1000));
         }
     }
@@ -199,27 +248,56 @@ public class ScriptNotifier implements TransitionListener {
         if (script.command().isEmpty()) {
             return;
         }
-        s.runner().submit(label, () -> {
-            List<String> argv;
-            try {
-                argv = new ArrayList<>(s.runAs().prefix(script.user()));
-            } catch (IllegalStateException e) {
-                LOG.warn("Not running {} script {}: {}", label, script.command(), e.getMessage());
+        String command = script.command().text();
+        AtomicBoolean notAllowed = new AtomicBoolean();
+        s.runner().run(() -> {
+            ScriptSecurity.Decision d = s.decisions().computeIfAbsent(script, sc -> decide(s, label, sc));
+            if (!d.allowed()) {
+                notAllowed.set(true);
                 refused.incrementAndGet();
                 return null;
             }
-            if (argv.isEmpty() && s.runAs().root() && !ScriptSecurity.secure(script.command())) {
-                if (s.securityEnabled()) {
-                    LOG.warn("Unsafe permissions found for script '{}' - disabling.", script.command());
-                    refused.incrementAndGet();
-                    return null;
-                }
-                LOG.warn("SECURITY VIOLATION - scripts are being executed but script_security not enabled"
-                        + " - there are insecure scripts ({}).", script.command());
+            return d.argv(extra);
+        }, s.timeout()).result().thenAccept(r -> {
+            if (!notAllowed.get()) {
+                report(label, command, s.timeout(), r);
             }
-            argv.addAll(script.command().argv(extra));
-            return argv;
         });
+    }
+
+    /** keepalived's checks with its log lines, once per script and settings. */
+    private static ScriptSecurity.Decision decide(Settings s, String label, Script script) {
+        ScriptSecurity.Decision d = ScriptSecurity.decide(script.command(), script.user(), s.scriptUser(),
+                s.securityEnabled(), s.host(), line -> LOG.warn("{}", line));
+        if (!d.allowed()) {
+            String program = script.command().program();
+            switch (d.refusal()) {
+                case USER -> LOG.warn("Invalid user/group for notify script {} - ignoring", program);
+                case DEFAULT_USER -> LOG.warn("Failed to set default user for notify script {} - ignoring", program);
+                case NOT_ROOT -> LOG.warn("Not running {} script {}: its user is not available", label, script.command());
+                default -> LOG.info("Not running {} script {}: {}", label, script.command(),
+                        d.refusal().name().toLowerCase().replace('_', ' '));
+            }
+        } else if (d.root() && !s.securityEnabled()) {
+            LOG.warn("{}", ScriptSecurity.securityViolation(d.insecure()));
+        }
+        return d;
+    }
+
+    private static void report(String label, String command, Duration timeout, ScriptResult r) {
+        switch (r.status()) {
+            case EXITED -> {
+                if (r.code() != 0) {
+                    LOG.info("{} script {} exited with status {}", label, command, r.code());
+                } else {
+                    LOG.debug("{} script {} succeeded", label, command);
+                }
+            }
+            case SIGNALLED -> LOG.info("{} script {} ended by signal {}", label, command, r.code());
+            case TIMED_OUT -> LOG.warn("{} script {} timed out after {} ms, killed", label, command, timeout.toMillis());
+            case NOT_STARTED -> LOG.warn("Cannot run {} script {}: {}", label, command, r.message());
+            case REJECTED -> LOG.warn("Notify queue full, not running the {} script ({})", label, r.message());
+        }
     }
 
     /** Scripts not run because of their user or enable_script_security. */

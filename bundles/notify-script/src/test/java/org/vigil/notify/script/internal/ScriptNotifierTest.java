@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionEvent.Kind;
+import org.vigil.script.ScriptSecurity;
 import org.vigil.testing.netns.HostRequirement;
 
 /** Real scripts that record their arguments, a real FIFO. */
@@ -46,6 +47,10 @@ class ScriptNotifierTest {
         Files.writeString(script, "#!/bin/sh\necho \"" + name + ": $*\" >> " + dir.resolve("record.txt") + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         return script.toString();
+    }
+
+    private static boolean root() {
+        return ScriptSecurity.Host.system().currentUid() == 0;
     }
 
     private List<String> records() throws IOException {
@@ -87,6 +92,27 @@ class ScriptNotifierTest {
                 "backup: ", "generic: INSTANCE VI_1 BACKUP 100",
                 "master: to master x", "generic: INSTANCE VI_1 MASTER 100",
                 "fault: ", "generic: INSTANCE VI_1 FAULT 90");
+    }
+
+    /**
+     * The command line core's vrrp_script test splits too (core TrackScriptSplittingTest, same
+     * text, same words): one splitting for both, keepalived's (org.vigil.script CommandLineTest).
+     */
+    @Test
+    void splitsTheCommandLineAsCoreTrackingDoes() throws IOException {
+        Path out = dir.resolve("args.txt");
+        Path script = dir.resolve("args.sh");
+        Files.writeString(script, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done > " + out + "\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        notifier = new ScriptNotifier(Map.of(), false);
+        notifier.addInstance(NotifyScripts.from(config("VI_1",
+                "notify.master", script + " one 'two words' \"say \\\"hi\\\"\" a\\ b '' x\\ty 'it'\\''s' a|b $HOME")));
+
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(out) && Files.readAllLines(out).size() == 9);
+        assertThat(Files.readAllLines(out)).containsExactly("[one]", "[two words]", "[say \"hi\"]", "[a b]", "[]",
+                "[x\ty]", "[it's]", "[a|b]", "[$HOME]");
     }
 
     @Test
@@ -151,7 +177,7 @@ class ScriptNotifierTest {
 
     @Test
     void runsAsTheConfiguredUserWhenRoot() throws IOException {
-        HostRequirement.require(RunAs.runningAsRoot(), "running a notify script as another user needs root");
+        HostRequirement.require(root(), "running a notify script as another user needs root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path script = dir.resolve("id.sh");
         Files.writeString(script, "#!/bin/sh\nid -un > " + dir.resolve("who.txt") + "\n");
@@ -169,7 +195,7 @@ class ScriptNotifierTest {
 
     @Test
     void scriptSecurityRefusesARootScriptOthersCanReplace() throws IOException {
-        HostRequirement.require(RunAs.runningAsRoot(), "enable_script_security's check applies to scripts run as root, so it needs root");
+        HostRequirement.require(root(), "enable_script_security's check applies to scripts run as root, so it needs root");
         // Writable by anyone, not sticky: anyone could swap the script that root runs.
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         String script = recorder("master");

@@ -16,21 +16,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.vigil.script.CommandLine;
+import org.vigil.script.ScriptRunner;
 
-/** Real /bin/sh scripts in a temporary directory, run by the runner on its own executor. */
-class ScriptRunnerTest {
+/** Real /bin/sh scripts in a temporary directory, run every interval through the shared runner. */
+class ScriptScheduleTest {
     @TempDir
     Path dir;
     private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor();
     private final List<ScriptState.Outcome> outcomes = new CopyOnWriteArrayList<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
-    private ScriptRunner runner;
+    private final ScriptRunner processes = new ScriptRunner(executor, Integer.MAX_VALUE, 0);
+    private ScriptSchedule runner;
 
     @AfterEach
     void stop() {
         if (runner != null) {
             runner.close();
         }
+        processes.close();
         executor.shutdownNow();
     }
 
@@ -43,7 +47,7 @@ class ScriptRunnerTest {
 
     private void run(String command, long intervalMs, long timeoutMs) {
         ScriptSpec spec = new ScriptSpec("chk", command, intervalMs, timeoutMs, 0, false, 1, 1, null, false);
-        runner = new ScriptRunner(spec, CommandLine.argv(command), executor, outcomes::add, log::add);
+        runner = new ScriptSchedule(spec, CommandLine.parse(command).words(), executor, processes, outcomes::add, log::add);
         runner.start();
     }
 
@@ -92,7 +96,7 @@ class ScriptRunnerTest {
     void aMissingProgramFails() {
         run(dir.resolve("missing").toString(), 10_000, 1_000);
         await().atMost(Duration.ofSeconds(5)).until(() -> !outcomes.isEmpty());
-        assertThat(outcomes.get(0)).isEqualTo(ScriptState.Outcome.exited(ScriptRunner.EXEC_FAILED));
+        assertThat(outcomes.get(0)).isEqualTo(ScriptState.Outcome.exited(ScriptSchedule.EXEC_FAILED));
         assertThat(log).anyMatch(l -> l.startsWith("Error exec-ing command '" + dir.resolve("missing")));
     }
 }
