@@ -6,7 +6,6 @@ import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A virtual_server: its identity ({@code ip port}, {@code fwmark N} or {@code group NAME}) and
@@ -155,10 +154,6 @@ public final class VirtualServer {
             case FWMARK -> "fwmark " + fwmark;
             case GROUP -> "group " + group;
         };
-    }
-
-    static String protocolName(String written) {
-        return written.toLowerCase(Locale.ROOT);
     }
 
     @Override
