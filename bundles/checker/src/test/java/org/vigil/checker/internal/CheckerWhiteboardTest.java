@@ -56,6 +56,28 @@ class CheckerWhiteboardTest {
         }
     }
 
+    /** A badly written type: attempt() blocks its caller for the real server on port 9000 (until interrupted). */
+    static final class BlockingType implements CheckType {
+        final AtomicInteger others = new AtomicInteger();
+        final AtomicInteger interrupted = new AtomicInteger();
+
+        @Override
+        public org.vigil.api.check.HealthCheck prepare(org.vigil.api.check.CheckSpec spec) {
+            return context -> {
+                if (spec.connectTo().getPort() == 9000) {
+                    try {
+                        new java.util.concurrent.CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        interrupted.incrementAndGet();
+                        throw new IllegalStateException("interrupted");
+                    }
+                }
+                others.incrementAndGet();
+                return java.util.concurrent.CompletableFuture.completedFuture(CheckResult.success("fine."));
+            };
+        }
+    }
+
     /** A driver that records what it is given; refuses while {@code refuse} is set. */
     static final class RecordingDriver implements LoadBalancerDriver {
         final List<List<VirtualService>> applied = new CopyOnWriteArrayList<>();
@@ -126,6 +148,25 @@ class CheckerWhiteboardTest {
             return !last.isEmpty() && last.get(0).destinations().size() == 2;
         });
         assertThat(log.with("Load-balancer driver recording programs the pools")).hasSize(1);
+    }
+
+    @Test
+    void anAttemptThatBlocksItsCallerIsTimedOutAndInterruptedAndFailsOnlyItsCheck() {
+        BlockingType type = new BlockingType();
+        checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 12L));
+        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1));
+        for (int i = 0; i < 3; i++) {
+            checker.putRealServer("rs" + i, RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK",
+                            new CheckProperties(Map.of("connect.timeout", List.of("0.3")))))));
+        }
+        await().atMost(Duration.ofSeconds(8)).until(() -> !log.with("Removing service").isEmpty());
+        assertThat(log.with("Removing service")).containsExactly(
+                "Removing service [127.0.0.1]:tcp:9000 from VS [192.0.2.249]:tcp:80");
+        assertThat(log.with("blocked its caller")).hasSize(1);
+        assertThat(type.interrupted.get()).isGreaterThanOrEqualTo(1);
+        int before = type.others.get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> type.others.get() >= before + 4);
     }
 
     @Test
