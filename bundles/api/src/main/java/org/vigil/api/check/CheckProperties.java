@@ -27,7 +27,7 @@ import java.util.TreeSet;
  *
  * <p>Method names map to keys as in DS ({@code _} is a dot, {@code __} an underscore); a method's
  * return type may be String, int, long, double, boolean, an enum (by name, any case) or an array
- * of those (one element per token). An absent key gives the method's default. A value that does
+ * of those (one element per token). A bare keyword (no value) reads as {@code true}. An absent key gives the method's default. A value that does
  * not convert throws IllegalArgumentException naming the keyword.
  */
 public final class CheckProperties {
@@ -143,6 +143,10 @@ public final class CheckProperties {
         }
         if (t == String.class) {
             return String.join(" ", tokens);
+        }
+        if (t == boolean.class && tokens.isEmpty()) {
+            // a bare flag (enable_sni, misc_dynamic): present means on
+            return true;
         }
         if (tokens.size() != 1) {
             throw new IllegalArgumentException(keyword + " takes one value, not " + tokens.size());
