@@ -220,8 +220,9 @@ public final class ConfigFuzzer {
             }
             for (Map.Entry<String, Object> e : r.properties().entrySet()) {
                 Object v = e.getValue();
+                // ConfigurationAdmin's types the bridge writes (times of virtual servers are Double seconds)
                 boolean scalar = v instanceof String || v instanceof Integer || v instanceof Long
-                        || v instanceof Boolean;
+                        || v instanceof Boolean || v instanceof Double d && Double.isFinite(d);
                 if (e.getKey().isEmpty() || !(scalar || v instanceof String[] a && allSet(a))) {
                     fail("property '" + e.getKey() + "' of " + r.pid() + " is "
                             + (v == null ? "null" : v.getClass().getName()));
