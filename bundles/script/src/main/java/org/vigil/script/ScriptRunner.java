@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * never waits for a fork, an exec or a script.
  *
  * <p>Each process: the argument vector is exec'd directly, never through a shell (a program
- * without a {@code #!} line is run by {@code /bin/sh}, as execvp and keepalived do); stdin is
+ * without a {@code #!} line is run by {@code /bin/sh}, as execvp does, where keepalived 2.2.7 runs
+ * nothing and reports success); stdin is
  * /dev/null and stdout/stderr are discarded, so a chatty script never blocks on a full pipe
  * (keepalived sends them to /dev/null too). The user and group are part of the argument vector
  * ({@link ScriptSecurity.Decision#argv}). At its timeout the process and all its descendants get
