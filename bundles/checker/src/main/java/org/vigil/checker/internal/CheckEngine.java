@@ -768,6 +768,7 @@ final class CheckEngine {
             vs.quorumUp = false;
             String line = "Starting with quorum down for VS " + vs.text();
             LOG.info(line);
+            fifo(vs, "VS " + vs.text() + " DOWN");
             out.event(new CheckEvent(CheckEvent.Kind.QUORUM_LOST, vs.text(), "", -1, line));
             sorry(vs);
         }
@@ -797,6 +798,7 @@ final class CheckEngine {
             LOG.info(line);
             out.event(new CheckEvent(alive ? CheckEvent.Kind.REAL_SERVER_UP : CheckEvent.Kind.REAL_SERVER_DOWN,
                     vs.text(), rs.text, alive ? rs.weight() : inhibit ? 0 : -1, line));
+            fifo(vs, "RS " + rs.text + " " + vs.text() + (alive ? " UP" : " DOWN"));
         }
         quorum(vs);
         publish(vs);
@@ -811,6 +813,7 @@ final class CheckEngine {
             vs.quorumUp = false;
             String line = "Lost quorum " + q + "-" + h + "=" + (q - h) + " > " + w + " for VS " + vs.text();
             LOG.info(line);
+            fifo(vs, "VS " + vs.text() + " DOWN");
             if (!vs.settings.quorumDown().isEmpty()) {
                 LOG.debug("quorum_down for VS {} is not run yet by Vigil", vs.text());
             }
@@ -819,6 +822,7 @@ final class CheckEngine {
             vs.quorumUp = true;
             String line = "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + w + " for VS " + vs.text();
             LOG.info(line);
+            fifo(vs, "VS " + vs.text() + " UP");
             if (!vs.settings.quorumUp().isEmpty()) {
                 LOG.debug("quorum_up for VS {} is not run yet by Vigil", vs.text());
             }
@@ -893,6 +897,12 @@ final class CheckEngine {
     }
 
     // ---- helpers ----
+
+    private void fifo(VirtualServer vs, String line) {
+        if (!vs.settings.notifyFifo().isEmpty()) {
+            out.fifo(vs.settings.notifyFifo(), line);
+        }
+    }
 
     /** A bare keyword, or one with on/true/yes/1. */
     private static boolean flag(CheckProperties props, String key) {

@@ -34,7 +34,8 @@ import org.vigil.api.lb.VirtualService;
 
 /**
  * The checker: owns the engine and its threads (one loop thread, two workers for the types'
- * calls, one timer thread lent to the types, one notification thread, one load-balancer thread),
+ * calls, one timer thread lent to the types, one notification thread, one load-balancer thread,
+ * one lvs_notify_fifo writer; the last four only once they have work),
  * and binds the whiteboards. The configuration components and the commands reach the engine
  * through this; every call is handed to the loop.
  */
@@ -49,6 +50,7 @@ public final class Checker {
     private final ScheduledThreadPoolExecutor checkTimers;
     private final Notifier notifier = new Notifier();
     private final LbPublisher publisher = new LbPublisher();
+    private final FifoLines fifo = new FifoLines();
     private final CheckEngine engine;
     /** Every bound service per type name, best first (ranking, then the oldest). */
     private final Map<String, List<TypeRef>> types = new HashMap<>();
@@ -87,6 +89,11 @@ public final class Checker {
             public void removed(String vsKey, List<ServiceKey> keys) {
                 publisher.removed(vsKey, keys);
             }
+
+            @Override
+            public void fifo(String path, String line) {
+                fifo.write(path, line);
+            }
         }, () -> ThreadLocalRandom.current().nextDouble());
         loop.schedule(TimeUnit.SECONDS.toNanos(2), () -> {
             if (publisher.driverName().isEmpty() && engine.totals().virtualServers() > 0) {
@@ -114,6 +121,7 @@ public final class Checker {
         checkTimers.shutdownNow();
         notifier.shutdown();
         publisher.shutdown();
+        fifo.shutdown();
     }
 
     // ---- whiteboards ----

@@ -17,6 +17,10 @@ interface EngineOutput {
     /** A virtual server is gone. */
     void removed(String vsKey, List<ServiceKey> keys);
 
+    /** A line for lvs_notify_fifo ({@code RS [rs] [vs] UP}, {@code VS [vs] DOWN}), without its newline. */
+    default void fifo(String path, String line) {
+    }
+
     EngineOutput NONE = new EngineOutput() {
         @Override
         public void event(CheckEvent event) {

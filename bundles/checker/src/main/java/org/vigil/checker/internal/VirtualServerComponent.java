@@ -82,6 +82,9 @@ public class VirtualServerComponent {
         @AttributeDefinition(description = "default virtualhost of HTTP_GET and SSL_GET checks")
         String virtualhost() default "";
 
+        @AttributeDefinition(description = "global_defs lvs_notify_fifo (or notify_fifo): the FIFO for VS and RS lines")
+        String lvs_notify_fifo() default "";
+
         @AttributeDefinition(description = "file:line of the block")
         String vigil_origin() default "";
     }
@@ -106,6 +109,12 @@ public class VirtualServerComponent {
         checker.removeVirtualServer(pid, reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED);
     }
 
+    /** The path of "path [user [group]]". */
+    static String fifoPath(String written) {
+        String t = written.strip();
+        return t.isEmpty() ? "" : t.split("\\s+")[0];
+    }
+
     static VsSettings settings(Config c, Map<String, Object> props) {
         String key = c.virtual_server().trim();
         List<String> flags = new ArrayList<>(List.of(c.lvs_sched_flags()));
@@ -117,6 +126,6 @@ public class VirtualServerComponent {
                 c.persistence_granularity(), c.quorum(), c.hysteresis(), c.quorum_up(), c.quorum_down(),
                 c.sorry_server_inhibit(), c.sorry_server_lvs_method(), c.inhibit_on_failure(), c.alpha(), c.omega(),
                 c.ha_suspend(), c.retry(), c.delay_before_retry(), c.warmup(), c.connect_timeout(), c.virtualhost(),
-                c.vigil_origin());
+                fifoPath(c.lvs_notify_fifo()), c.vigil_origin());
     }
 }

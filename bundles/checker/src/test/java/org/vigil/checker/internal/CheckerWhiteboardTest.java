@@ -170,6 +170,42 @@ class CheckerWhiteboardTest {
     }
 
     @Test
+    void lvsNotifyFifoGetsKeepalivedsLinesAndIsCreatedWhenMissing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path path = dir.resolve("lvs.fifo");
+        SwitchType type = new SwitchType();
+        checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 10L));
+        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1)
+                .withNotifyFifo(path.toString()));
+        checker.putRealServer("rs0", RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9000), 1,
+                List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty()))));
+        await().atMost(Duration.ofSeconds(5)).until(() -> type.attempts.get() > 0);
+        type.pass = false;
+        await().atMost(Duration.ofSeconds(5)).until(() -> java.nio.file.Files.exists(path));
+        assertThat(java.nio.file.Files.isRegularFile(path)).as("a FIFO, not a file").isFalse();
+        List<String> lines = new CopyOnWriteArrayList<>();
+        Thread reader = new Thread(() -> {
+            try (var in = java.nio.file.Files.newBufferedReader(path)) {
+                for (String l = in.readLine(); l != null; l = in.readLine()) {
+                    lines.add(l);
+                }
+            } catch (IOException e) {
+                // the test ends
+            }
+        }, "test-fifo-reader");
+        reader.setDaemon(true);
+        reader.start();
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() >= 2);
+        type.pass = true;
+        await().atMost(Duration.ofSeconds(5)).until(() -> lines.size() >= 4);
+        assertThat(lines).containsExactly(
+                "RS [127.0.0.1]:tcp:9000 [192.0.2.249]:tcp:80 DOWN",
+                "VS [192.0.2.249]:tcp:80 DOWN",
+                "RS [127.0.0.1]:tcp:9000 [192.0.2.249]:tcp:80 UP",
+                "VS [192.0.2.249]:tcp:80 UP");
+    }
+
+    @Test
     void theBestRankedTypeChecksAndTheOtherTakesOverWhenItLeaves() {
         SwitchType low = new SwitchType();
         SwitchType high = new SwitchType();
