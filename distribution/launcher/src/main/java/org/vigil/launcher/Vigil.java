@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vigil", sortOptions = false, versionProvider = Vigil.Version.class,
         description = "Keeps service addresses alive with VRRP: keepalived, rebuilt on OSGi.",
-        subcommands = { DemoCommand.class, CtlCommand.class },
+        subcommands = { DemoCommand.class, CtlCommand.class, GenhashCommand.class },
         footer = { "", "Exit status of -t: 0 when valid, 5 (as keepalived) with errors, printed as file:line: message." })
 public final class Vigil implements Callable<Integer> {
 
