@@ -50,6 +50,8 @@ final class CheckEngine {
     static final long SETTLE = TimeUnit.MILLISECONDS.toNanos(500);
     /** How long an unused probe is kept, so a reload that deletes and recreates a configuration keeps its verdict. */
     static final long LINGER = TimeUnit.SECONDS.toNanos(5);
+    /** How long an interrupted attempt() may take to return before its worker counts as lost. */
+    static final long STUCK_AFTER = TimeUnit.SECONDS.toNanos(1);
     /** Check-block keywords the engine resolves itself; the type sees the others. */
     static final Set<String> COMMON_KEYS = Set.of("connect.ip", "connect.port", "bindto", "bind.if", "bind.port",
             "fwmark", "alpha", "connect.timeout", "retry", "nb.get.retry", "delay.before.retry", "warmup", "delay.loop",
@@ -95,6 +97,9 @@ final class CheckEngine {
     private boolean openFileWarned;
     /** Attempts started since the engine began, for check:list and benchmarks. */
     private long attemptsStarted;
+    /** Attempts that never reached a worker before their deadline, and when that was last logged. */
+    private long notRun;
+    private long notRunLogged;
     private boolean stopped;
 
     CheckEngine(Loop loop, Executor workers, ScheduledExecutorService checkTimers, EngineOutput out,
@@ -596,6 +601,11 @@ final class CheckEngine {
         CheckContext context = new Context(workers, checkTimers, p.attemptsSinceVerdict);
         a.timeout = loop.schedule(p.key.schedule().connectTimeout(), () -> timedOut(p, a, generation));
         Runnable run = () -> {
+            a.running = true;
+            if (a.abandoned) {
+                a.returned = true;
+                return;
+            }
             CompletionStage<CheckResult> stage;
             try {
                 stage = check.attempt(context);
@@ -605,6 +615,8 @@ final class CheckEngine {
             } catch (Throwable e) {
                 loop.execute(() -> finished(p, a, generation, null, e));
                 return;
+            } finally {
+                a.returned = true;
             }
             a.stage = stage;
             if (a.abandoned) {
@@ -628,6 +640,25 @@ final class CheckEngine {
         if (p.attempt != a || p.generation != generation) {
             return;
         }
+        if (!a.running) {
+            // still queued: every worker is busy (or lost in a type's attempt). The real server was not
+            // checked, so this is no failure of it: the attempt is dropped and tried again a round later
+            a.abandon();
+            if (a.submission != null) {
+                a.submission.cancel(false);
+            }
+            p.attempt = null;
+            p.lastLine = "not run: the checker's workers were busy past connect_timeout";
+            notRun++;
+            long now = loop.nanoTime();
+            if (now - notRunLogged > TimeUnit.SECONDS.toNanos(60) || notRunLogged == 0) {
+                notRunLogged = now;
+                LOG.warn("{} checks could not start within their connect_timeout: the checker's workers are busy "
+                        + "(a check type blocking them?); they are retried, no server is marked down for it", notRun);
+            }
+            p.timer = loop.schedule(p.key.schedule().delayLoop(), () -> startAttempt(p, generation));
+            return;
+        }
         if (a.stage == null) {
             if (blockingLogged.add(p.key.type())) {
                 LOG.warn("{} blocked its caller beyond connect_timeout in attempt(): a check type must not block",
@@ -637,6 +668,12 @@ final class CheckEngine {
             if (a.submission != null) {
                 a.submission.cancel(true);
             }
+            // one that ignores the interrupt (a blocking java.net.Socket read) has taken a worker for good
+            loop.schedule(STUCK_AFTER, () -> {
+                if (!a.returned) {
+                    out.workerStuck(p.key.type());
+                }
+            });
         }
         a.abandon();
         p.attempt = null;

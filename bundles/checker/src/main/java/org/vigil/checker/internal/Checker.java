@@ -42,6 +42,8 @@ import org.vigil.api.lb.VirtualService;
 @Component(service = Checker.class, immediate = true)
 public final class Checker {
     static final int WORKERS = 2;
+    /** Workers lost inside attempts that ignore interrupts are replaced up to this many threads. */
+    static final int MAX_WORKERS = 4;
     static final String THREAD_PREFIX = "vigil-check";
     private static final Logger LOG = LoggerFactory.getLogger(Checker.class);
 
@@ -94,6 +96,11 @@ public final class Checker {
             public void fifo(String path, String line) {
                 fifo.write(path, line);
             }
+
+            @Override
+            public void workerStuck(String type) {
+                replaceStuckWorker(type);
+            }
         }, () -> ThreadLocalRandom.current().nextDouble());
         loop.schedule(TimeUnit.SECONDS.toNanos(2), () -> {
             if (publisher.driverName().isEmpty() && engine.totals().virtualServers() > 0) {
@@ -122,6 +129,24 @@ public final class Checker {
         notifier.shutdown();
         publisher.shutdown();
         fifo.shutdown();
+    }
+
+    /** Called on the loop when a worker stays inside an attempt() that ignored its interrupt. */
+    private void replaceStuckWorker(String type) {
+        int n = workers.getCorePoolSize();
+        if (n < MAX_WORKERS) {
+            workers.setMaximumPoolSize(n + 1);
+            workers.setCorePoolSize(n + 1);
+            LOG.warn("A worker is stuck in {}'s attempt(), which ignores interrupts: adding a worker ({} of at most {})",
+                    type, n + 1, MAX_WORKERS);
+        } else {
+            LOG.error("Another worker is stuck in {}'s attempt(); {} workers is the limit: checks may fall behind. "
+                    + "Remove or fix the {} bundle", type, MAX_WORKERS, type);
+        }
+    }
+
+    int workerThreads() {
+        return workers.getCorePoolSize();
     }
 
     // ---- whiteboards ----

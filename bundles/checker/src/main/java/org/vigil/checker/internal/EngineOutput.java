@@ -17,6 +17,10 @@ interface EngineOutput {
     /** A virtual server is gone. */
     void removed(String vsKey, List<ServiceKey> keys);
 
+    /** A worker stays inside {@code type}'s attempt() although interrupted: it is lost to the other checks. */
+    default void workerStuck(String type) {
+    }
+
     /** A line for lvs_notify_fifo ({@code RS [rs] [vs] UP}, {@code VS [vs] DOWN}), without its newline. */
     default void fifo(String path, String line) {
     }

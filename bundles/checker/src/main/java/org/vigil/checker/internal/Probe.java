@@ -32,6 +32,10 @@ final class Probe {
         volatile CompletionStage<CheckResult> stage;
         volatile Future<?> submission;
         volatile boolean abandoned;
+        /** Set when a worker took the attempt up: one still queued at its deadline was never run. */
+        volatile boolean running;
+        /** Set when the type's attempt() returned (or threw): a worker still inside it after an interrupt is lost. */
+        volatile boolean returned;
         Loop.Timer timeout;
 
         Attempt(long started) {

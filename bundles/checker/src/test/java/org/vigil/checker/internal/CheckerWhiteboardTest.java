@@ -78,6 +78,27 @@ class CheckerWhiteboardTest {
         }
     }
 
+    /** Worse: attempt() ignores interrupts for the real server on port 9000, until the test releases it. */
+    static final class DeafType implements CheckType {
+        final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        final AtomicInteger others = new AtomicInteger();
+
+        @Override
+        public org.vigil.api.check.HealthCheck prepare(org.vigil.api.check.CheckSpec spec) {
+            return context -> {
+                while (spec.connectTo().getPort() == 9000 && release.getCount() > 0) {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        // deaf on purpose
+                    }
+                }
+                others.incrementAndGet();
+                return java.util.concurrent.CompletableFuture.completedFuture(CheckResult.success("fine."));
+            };
+        }
+    }
+
     /** A driver that records what it is given; refuses while {@code refuse} is set. */
     static final class RecordingDriver implements LoadBalancerDriver {
         final List<List<VirtualService>> applied = new CopyOnWriteArrayList<>();
@@ -203,6 +224,30 @@ class CheckerWhiteboardTest {
                 "VS [192.0.2.249]:tcp:80 DOWN",
                 "RS [127.0.0.1]:tcp:9000 [192.0.2.249]:tcp:80 UP",
                 "VS [192.0.2.249]:tcp:80 UP");
+    }
+
+    @Test
+    void aWorkerLostInAnAttemptThatIgnoresInterruptsIsReplacedUpToALimit() {
+        DeafType type = new DeafType();
+        try {
+            checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 13L));
+            checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1));
+            for (int i = 0; i < 3; i++) {
+                checker.putRealServer("rs" + i, RsSettings.of(VS, new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), 9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK",
+                                new CheckProperties(Map.of("connect.timeout", List.of("0.3")))))));
+            }
+            // each round of the deaf check loses one more worker: replaced until the limit, then an error
+            await().atMost(Duration.ofSeconds(10)).until(() -> !log.with("is the limit").isEmpty());
+            assertThat(log.with("adding a worker")).hasSize(Checker.MAX_WORKERS - Checker.WORKERS);
+            assertThat(checker.workerThreads()).isEqualTo(Checker.MAX_WORKERS);
+            assertThat(log.with("Removing service")).containsExactly(
+                    "Removing service [127.0.0.1]:tcp:9000 from VS [192.0.2.249]:tcp:80");
+        } finally {
+            type.release.countDown();
+        }
+        int before = type.others.get();
+        await().atMost(Duration.ofSeconds(5)).until(() -> type.others.get() >= before + 4);
     }
 
     @Test
