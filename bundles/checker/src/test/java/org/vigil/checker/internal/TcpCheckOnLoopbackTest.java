@@ -41,8 +41,12 @@ class TcpCheckOnLoopbackTest {
     LogLines log;
     final List<AutoCloseable> cleanup = new ArrayList<>();
 
+    /** Threads alive before this test's checker: another test's checker may still be winding down. */
+    java.util.Set<Thread> before;
+
     @BeforeEach
     void setUp() throws IOException {
+        before = new java.util.HashSet<>(Thread.getAllStackTraces().keySet());
         log = new LogLines();
         checker = new Checker();
         tcp = new TcpCheckType();
@@ -203,7 +207,7 @@ class TcpCheckOnLoopbackTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> checked() == n);
         int checkerThreads = (int) Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(Checker.THREAD_PREFIX)).count();
+                .filter(t -> t.getName().startsWith(Checker.THREAD_PREFIX) && !before.contains(t)).count();
         int growth = Thread.activeCount() - threadsBefore;
         System.out.printf("%d real servers checked: %d checker threads (vigil-check*), JVM threads +%d%n", n,
                 checkerThreads, growth);
