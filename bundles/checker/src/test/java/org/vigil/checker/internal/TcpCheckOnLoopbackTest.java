@@ -161,7 +161,8 @@ class TcpCheckOnLoopbackTest {
 
     @Test
     void twoThousandRealServersOnABoundedNumberOfThreads() throws Exception {
-        int n = 2000;
+        // -Dvigil.checker.servers=10000 for a bigger run (one listener each: mind the open-file limit)
+        int n = Integer.getInteger("vigil.checker.servers", 2000);
         List<ServerSocketChannel> servers = new ArrayList<>();
         Selector acceptor = Selector.open();
         cleanup.add(acceptor);
@@ -195,8 +196,8 @@ class TcpCheckOnLoopbackTest {
         accepting.start();
 
         int threadsBefore = Thread.activeCount();
-        // 20 virtual servers of 100 real servers, delay_loop 1, the first checks spread over 1 s
-        for (int v = 0; v < 20; v++) {
+        // n / 100 virtual servers of 100 real servers, delay_loop 1, the first checks spread over 1 s
+        for (int v = 0; v < n / 100; v++) {
             String key = "192.0.2." + (100 + v) + ":tcp:80";
             checker.putVirtualServer("vs" + v, VsSettings.defaults(key).withDelayLoop(1).withTimers(1, 0.5, 1, 1));
             for (int r = 0; r < 100; r++) {
@@ -205,7 +206,7 @@ class TcpCheckOnLoopbackTest {
                         List.of(tcpBlock(Map.of()))));
             }
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> checked() == n);
+        await().atMost(Duration.ofSeconds(20 + n / 500)).until(() -> checked() == n);
         int checkerThreads = (int) Thread.getAllStackTraces().keySet().stream()
                 .filter(t -> t.getName().startsWith(Checker.THREAD_PREFIX) && !before.contains(t)).count();
         int growth = Thread.activeCount() - threadsBefore;
@@ -233,7 +234,7 @@ class TcpCheckOnLoopbackTest {
         // kill 50: each is removed, and only those
         long killed = System.nanoTime();
         for (int i = 0; i < 50; i++) {
-            servers.get(i * 40).close();
+            servers.get(i * (n / 50)).close();
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> log.with("Removing service").size() == 50);
         System.out.printf("50 killed real servers removed within %.2f s (delay_loop 1, retry 1, delay_before_retry 0.5)%n",
