@@ -99,7 +99,7 @@ class SmtpCheckTest {
                 "127.0.0.1:" + port).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         cleanup.add(() -> stop(smtpd));
         await().atMost(Duration.ofSeconds(20)).until(() -> listening(port));
-        HStatus.require(smtpd);
+        assertThat(smtpd.isAlive()).as("python3 -m smtpd is running").isTrue();
 
         HealthCheck check = type.prepare(spec(port));
         assertThat(attempt(check)).isEqualTo(CheckResult.success("Remote SMTP server [127.0.0.1]:tcp:" + port + " succeed on service."));
@@ -242,13 +242,6 @@ class SmtpCheckTest {
 
         int port() {
             return socket.getLocalPort();
-        }
-    }
-
-    /** The process must still be running once its port answers (not some other listener). */
-    static final class HStatus {
-        static void require(Process p) {
-            assertThat(p.isAlive()).as("python3 -m smtpd is running").isTrue();
         }
     }
 
