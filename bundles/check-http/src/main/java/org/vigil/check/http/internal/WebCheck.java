@@ -42,6 +42,7 @@ final class WebCheck implements HealthCheck {
     private int cursor;
     private int failedUrl = -1;
     private boolean hasRun;
+    private boolean believedDown;
     private final long[] reportedMismatch;
     private Exchange current;
 
@@ -91,8 +92,12 @@ final class WebCheck implements HealthCheck {
             } else {
                 plan.add(cursor);
             }
-            // the last attempt failed and the checker counts afresh: it gave its failure verdict
-            down = failedUrl >= 0 && context.attemptNumber() == 1;
+            // the last attempt failed and the checker counts afresh: that failure was its down
+            // verdict, and the server stays down (for these lines) until an attempt succeeds
+            if (failedUrl >= 0 && context.attemptNumber() == 1) {
+                believedDown = true;
+            }
+            down = believedDown;
         }
         result.whenComplete((r, t) -> {
             if (result.isCancelled()) {
@@ -142,6 +147,7 @@ final class WebCheck implements HealthCheck {
                 }
                 synchronized (this) {
                     failedUrl = -1;
+                    believedDown = false;
                     hasRun = true;
                     cursor = fullPass ? 0 : (cursor + 1) % settings.urls().size();
                 }
