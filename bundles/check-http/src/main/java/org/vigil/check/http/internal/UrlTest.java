@@ -17,5 +17,4 @@ import java.util.regex.Pattern;
  */
 record UrlTest(String path, byte[] digest, StatusCodes statusCodes, String virtualhost, Pattern regex,
         boolean regexNoMatch, int regexMinOffset, int regexMaxOffset) {
-
 }
