@@ -504,8 +504,9 @@ final class CheckEngine {
                     Schedule.defaultDelayBeforeRetry(type, delayLoop), c.delay_before_retry(), r.delayBeforeRetry(),
                     v.delayBeforeRetry()));
             double warmup = Schedule.first(delayLoop, c.warmup(), r.warmup(), v.warmup());
-            double timeout = Schedule.first(Schedule.DEFAULT_CONNECT_TIMEOUT, c.connect_timeout(), r.connectTimeout(),
-                    v.connectTimeout());
+            double timeout = type.equals("MISC_CHECK") ? miscTimeout(props, delayLoop)
+                    : Schedule.first(Schedule.DEFAULT_CONNECT_TIMEOUT, c.connect_timeout(), r.connectTimeout(),
+                            v.connectTimeout());
             Schedule schedule = new Schedule(Schedule.nanos(delayLoop), retry, Schedule.nanos(dbr),
                     Schedule.nanos(warmup), Schedule.nanos(timeout));
             InetAddress connectIp = c.connect_ip().isEmpty() ? r.address().getAddress()
@@ -599,7 +600,8 @@ final class CheckEngine {
         attemptsStarted++;
         HealthCheck check = p.check;
         CheckContext context = new Context(workers, checkTimers, p.attemptsSinceVerdict);
-        a.timeout = loop.schedule(p.key.schedule().connectTimeout(), () -> timedOut(p, a, generation));
+        a.timeout = loop.schedule(p.key.schedule().connectTimeout() + Schedule.deadlineGrace(p.key.type()),
+                () -> timedOut(p, a, generation));
         Runnable run = () -> {
             a.running = true;
             if (a.abandoned) {
@@ -939,6 +941,22 @@ final class CheckEngine {
         if (!vs.settings.notifyFifo().isEmpty()) {
             out.fifo(vs.settings.notifyFifo(), line);
         }
+    }
+
+    /**
+     * MISC_CHECK runs no connection: keepalived bounds the script by misc_timeout, by default the
+     * delay_loop, and ignores connect_timeout. That is the spec's timeout (the type kills the script
+     * at it) and, with {@link Schedule#deadlineGrace}, the engine's deadline.
+     */
+    private static double miscTimeout(CheckProperties props, double delayLoop) {
+        double t = props.get("misc.timeout").map(v -> {
+            try {
+                return Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                return -1.0;
+            }
+        }).orElse(-1.0);
+        return t > 0 ? t : delayLoop;
     }
 
     /** A bare keyword, or one with on/true/yes/1. */

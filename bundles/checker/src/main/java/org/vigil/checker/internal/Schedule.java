@@ -50,6 +50,14 @@ record Schedule(long delayLoop, int retry, long delayBeforeRetry, long warmup, l
         };
     }
 
+    /**
+     * Time the engine allows past the check's own timeout before it cancels: MISC_CHECK's runner
+     * sends SIGTERM at misc_timeout and SIGKILL a second later, and reports that itself.
+     */
+    static long deadlineGrace(String type) {
+        return type.equals("MISC_CHECK") ? TimeUnit.SECONDS.toNanos(2) : 0;
+    }
+
     /** The first value that is set (not negative), else the fallback. */
     static double first(double fallback, double... values) {
         for (double v : values) {

@@ -158,6 +158,30 @@ class CheckEngineTest {
     }
 
     @Test
+    void miscCheckIsBoundByMiscTimeoutOrTheDelayLoopNotConnectTimeout() {
+        engine.setType("MISC_CHECK", type);
+        engine.putVirtualServer("vs", vs(VS_A));
+        engine.putRealServer("rs1", RsSettings.of(VS_A, RS1, 1, List.of(new RsSettings.Block("MISC_CHECK",
+                new CheckProperties(Map.of("misc.path", List.of("/bin/true")))))));
+        engine.putRealServer("rs2", RsSettings.of(VS_A, RS2, 1, List.of(new RsSettings.Block("MISC_CHECK",
+                new CheckProperties(Map.of("misc.path", List.of("/bin/true"), "misc.timeout", List.of("3")))))));
+        type.set(RS1, ScriptedType.Mode.HANG);
+        type.set(RS2, ScriptedType.Mode.HANG);
+        loop.advance(5.5);
+        // misc_timeout 3 + 2 s for the runner's own kill: cancelled at 6 s; MISC's retry 0: down at once
+        assertThat(type.hung.get(1).isCancelled()).isFalse();
+        loop.advance(0.5);
+        assertThat(type.hung.get(1).isCancelled()).isTrue();
+        assertThat(log.with("Removing service")).containsExactly("Removing service [192.0.2.22]:tcp:80 from VS " + VS_A_TEXT);
+        // no misc_timeout: the delay_loop (10 s) + 2 s, from its start at 1 s
+        loop.advance(6.5);
+        assertThat(type.hung.get(0).isCancelled()).isFalse();
+        loop.advance(0.5);
+        assertThat(type.hung.get(0).isCancelled()).isTrue();
+        assertThat(type.specs).extracting(s -> s.connectTimeout().toSeconds()).containsExactly(10L, 3L);
+    }
+
+    @Test
     void aHungAttemptTimesOutAtConnectTimeoutAndIsCancelled() {
         engine.setType(TYPE, type);
         engine.putVirtualServer("vs", vs(VS_A));

@@ -28,6 +28,7 @@ final class ScriptedType implements CheckType {
     final List<CompletableFuture<CheckResult>> hung = new ArrayList<>();
     volatile double latency;
     volatile int weight = -1;
+    final List<CheckSpec> specs = new ArrayList<>();
     int prepared;
     int closed;
 
@@ -50,6 +51,7 @@ final class ScriptedType implements CheckType {
             throw new IllegalArgumentException("refuse is set");
         }
         prepared++;
+        specs.add(spec);
         InetSocketAddress to = spec.connectTo();
         String rs = spec.realServerText();
         return new HealthCheck() {
