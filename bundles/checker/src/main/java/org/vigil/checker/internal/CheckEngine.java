@@ -161,7 +161,13 @@ final class CheckEngine {
             detach(rs);
         }
         if (deleted) {
-            LOG.info("Removing Virtual Server {}", vs.text());
+            String key = vs.settings.key();
+            if (key.startsWith("group:")) {
+                int last = key.lastIndexOf(':');
+                LOG.info("Removing Virtual Server Group [{}]", last > 6 ? key.substring(6, last) : key.substring(6));
+            } else {
+                LOG.info("Removing Virtual Server {}", vs.text());
+            }
             out.removed(vs.settings.key(), ServiceKeys.of(vs.settings, groups));
         }
     }
@@ -881,7 +887,8 @@ final class CheckEngine {
             vs.sorryActive = true;
             vs.sorry.inPool = true;
             LOG.info("{} sorry server {} to VS {}", inhibit ? "Enabling" : "Adding", vs.sorry.text, vs.text());
-            if (vs.aliveCount() > 0) {
+            // keepalived says so whenever the virtual server has real servers, alive or not
+            if (!vs.reals.isEmpty()) {
                 LOG.info("Removing alive servers from the pool for VS {}", vs.text());
             }
         } else {
@@ -890,7 +897,9 @@ final class CheckEngine {
                 vs.sorry.inPool = false;
                 LOG.info("{} sorry server {} from VS {}", inhibit ? "Disabling" : "Removing", vs.sorry.text,
                         vs.text());
-                LOG.info("Adding alive servers to the pool for VS {}", vs.text());
+                if (!vs.reals.isEmpty()) {
+                    LOG.info("Adding alive servers to the pool for VS {}", vs.text());
+                }
             }
         }
     }

@@ -319,7 +319,8 @@ class CheckEngineTest {
         assertThat(log.all()).endsWith(
                 "Removing service " + RS1_TEXT + " from VS " + VS_A_TEXT,
                 "Lost quorum 1-0=1 > 0 for VS " + VS_A_TEXT,
-                "Adding sorry server [192.0.2.99]:tcp:80 to VS " + VS_A_TEXT);
+                "Adding sorry server [192.0.2.99]:tcp:80 to VS " + VS_A_TEXT,
+                "Removing alive servers from the pool for VS " + VS_A_TEXT);
         VirtualService sorry = pools.get(pools.size() - 1).get(0);
         assertThat(sorry.sorry()).isTrue();
         assertThat(sorry.destinations()).extracting(d -> d.address().getAddress().getHostAddress())
