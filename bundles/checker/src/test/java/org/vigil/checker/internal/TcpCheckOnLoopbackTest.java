@@ -217,19 +217,7 @@ class TcpCheckOnLoopbackTest {
         assertThat(growth).isLessThan(10);
         assertThat(log.with("Activating healthchecker")).hasSize(n);
 
-        // a measurement window, not a wait for a condition: CPU of the checker's threads and checks per second
-        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        long cpu0 = checkerCpuNanos(mx);
-        long attempts0 = checker.totals().attempts();
-        long t0 = System.nanoTime();
-        Thread.sleep(3000);
-        double window = (System.nanoTime() - t0) / 1e9;
-        double rate = (checker.totals().attempts() - attempts0) / window;
-        double cpu = (checkerCpuNanos(mx) - cpu0) / 1e9 / window;
-        System.out.printf("%d real servers at delay_loop 1: %.0f checks/s, checker threads' CPU %.1f %% of one core%n",
-                n, rate, cpu * 100);
-        // loose on purpose: a loaded CI machine stretches the rounds; the figure above is the measurement
-        assertThat(rate).isGreaterThan(n * 0.5);
+        // checks per second and CPU are measured by distribution/lab's CheckerBenchmark, not asserted here
 
         // kill 50: each is removed, and only those
         long killed = System.nanoTime();
@@ -241,16 +229,6 @@ class TcpCheckOnLoopbackTest {
                 (System.nanoTime() - killed) / 1e9);
         assertThat(checker.snapshot().stream().mapToLong(v -> v.reals().stream().filter(Status.Real::inPool).count()).sum())
                 .isEqualTo(n - 50);
-    }
-
-    private static long checkerCpuNanos(java.lang.management.ThreadMXBean mx) {
-        long sum = 0;
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t.getName().startsWith(Checker.THREAD_PREFIX)) {
-                sum += Math.max(0, mx.getThreadCpuTime(t.getId()));
-            }
-        }
-        return sum;
     }
 
     private long checked() {
