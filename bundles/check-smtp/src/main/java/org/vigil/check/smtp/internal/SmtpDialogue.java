@@ -6,6 +6,7 @@ import java.nio.channels.AsynchronousChannelGroup;
 import java.nio.channels.AsynchronousSocketChannel;
 import java.nio.channels.CompletionHandler;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -24,6 +25,7 @@ final class SmtpDialogue {
     private static final int NONE = Integer.MIN_VALUE;
 
     private final SmtpSettings.Target target;
+    private final Duration timeout;
     private final String helo;
     private final AsynchronousChannelGroup group;
     private final ScheduledExecutorService scheduler;
@@ -34,9 +36,11 @@ final class SmtpDialogue {
     private ScheduledFuture<?> timer;
     private volatile boolean connected;
 
-    SmtpDialogue(SmtpSettings.Target target, String helo, AsynchronousChannelGroup group,
+    /** @param timeout when the dialogue gives up with keepalived's timeout line */
+    SmtpDialogue(SmtpSettings.Target target, Duration timeout, String helo, AsynchronousChannelGroup group,
             ScheduledExecutorService scheduler) {
         this.target = target;
+        this.timeout = timeout;
         this.helo = helo;
         this.group = group;
         this.scheduler = scheduler;
@@ -51,11 +55,8 @@ final class SmtpDialogue {
             if (target.bindTo() != null) {
                 ch.bind(target.bindTo());
             }
-            if (target.timeout() != null) {
-                // a host block's own connect_timeout; otherwise the checker's ends the attempt
-                timer = scheduler.schedule(() -> fail(connected ? "Read timeout from server" : "Connection timeout to server"),
-                        target.timeout().toNanos(), TimeUnit.NANOSECONDS);
-            }
+            timer = scheduler.schedule(() -> fail(connected ? "Read timeout from server" : "Connection timeout to server"),
+                    timeout.toNanos(), TimeUnit.NANOSECONDS);
             ch.connect(target.connectTo(), null, new CompletionHandler<Void, Void>() {
                 @Override
                 public void completed(Void v, Void a) {

@@ -155,6 +155,27 @@ class SmtpCheckTest {
     }
 
     @Test
+    void aSilentServerTimesOutWithKeepalivedsLineJustBeforeTheCheckersTimeout() throws Exception {
+        ServerSocket silent = new ServerSocket(0, 5, LOOPBACK);
+        cleanup.add(silent);
+        CompletableFuture.runAsync(() -> {
+            try {
+                cleanup.add(silent.accept());
+            } catch (IOException e) {
+                // closed by the test
+            }
+        });
+        long start = System.nanoTime();
+        CheckResult r = attempt(type.prepare(spec(silent.getLocalPort())));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(r).isEqualTo(CheckResult.failure("SMTP_CHECK Read timeout from server [127.0.0.1]:" + silent.getLocalPort()));
+        // the spec's connect_timeout is 2 s: the dialogue gives up 250 ms before it
+        assertThat(took).isBetween(Duration.ofMillis(1700), Duration.ofMillis(1990));
+        assertThat(SmtpCheck.deadline(Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(4750));
+        assertThat(SmtpCheck.deadline(Duration.ofMillis(500))).isEqualTo(Duration.ofMillis(400));
+    }
+
+    @Test
     void deprecatedHostBlocksAreCheckedBesideTheBlocksOwnServerAndEachMustPass() throws Exception {
         ScriptedServer good = new ScriptedServer("220 ok\r\n", "250 ok\r\n", "221 bye\r\n");
         ScriptedServer alsoGood = new ScriptedServer("220 ok\r\n", "250 ok\r\n", "221 bye\r\n");
