@@ -258,4 +258,25 @@ class MiscCheckTest {
         assertThat(r.success()).isFalse();
         assertThat(r.line()).endsWith("failed: Disabling misc script " + p + " due to insecure.");
     }
+
+    @Test
+    void theScriptRunsAsItsUser() throws Exception {
+        HostRequirement.require(ScriptSecurity.Host.system().currentUid() == 0, "switching to user nobody needs root");
+        HostRequirement.require(ScriptSecurity.Host.system().user("nobody").isPresent(), "no user nobody here");
+        // nobody must reach the script, and write its answer somewhere
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path out = dir.resolve("out");
+        Files.createDirectory(out);
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path whoami = script("whoami.sh", "id -u > " + out.resolve("uid") + "; id -g > " + out.resolve("gid"));
+        int nobody = ScriptSecurity.Host.system().user("nobody").orElseThrow().uid();
+
+        CheckResult r = run(type.prepare(spec(Map.of("misc.path", List.of(whoami.toString()), "user", List.of("nobody")),
+                Duration.ofSeconds(5))));
+
+        assertThat(r.success()).as(r.line()).isTrue();
+        assertThat(Files.readString(out.resolve("uid")).trim()).isEqualTo(Integer.toString(nobody));
+        assertThat(Files.readString(out.resolve("gid")).trim()).isEqualTo(
+                Integer.toString(ScriptSecurity.Host.system().user("nobody").orElseThrow().gid()));
+    }
 }
