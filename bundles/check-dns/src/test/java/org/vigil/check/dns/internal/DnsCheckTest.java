@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -35,15 +36,20 @@ import org.vigil.testing.netns.HostRequirement;
 /** DNS_CHECK against a real dnsmasq on 127.0.0.1, a closed port and a silent socket. */
 class DnsCheckTest {
     static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "dns-test-timer");
+        t.setDaemon(true);
+        return t;
+    });
     static final CheckContext CONTEXT = new CheckContext() {
         @Override
         public Executor executor() {
-            return Runnable::run;
+            return TIMERS;
         }
 
         @Override
         public ScheduledExecutorService scheduler() {
-            throw new UnsupportedOperationException();
+            return TIMERS;
         }
 
         @Override
@@ -152,6 +158,19 @@ class DnsCheckTest {
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> !f.isDone());
         assertThat(type.datagrams().open()).isEqualTo(1);
         f.cancel(true);
+        await().atMost(Duration.ofSeconds(2)).until(() -> type.datagrams().open() == 0);
+    }
+
+    @Test
+    void noReplyFailsWithKeepalivedsLineJustBeforeTheCheckersTimeout() throws Exception {
+        DatagramSocket server = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
+        cleanup.add(server);
+        long start = System.nanoTime();
+        CheckResult r = attempt(type.prepare(spec(server.getLocalPort())));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(r).isEqualTo(CheckResult.failure("DNS_CHECK ([127.0.0.1]:udp:" + server.getLocalPort() + ") read timeout from socket"));
+        // connect_timeout 2 s in the spec: 250 ms before it
+        assertThat(took).isBetween(Duration.ofMillis(1700), Duration.ofMillis(1990));
         await().atMost(Duration.ofSeconds(2)).until(() -> type.datagrams().open() == 0);
     }
 
