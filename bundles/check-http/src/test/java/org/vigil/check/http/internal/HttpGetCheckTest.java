@@ -227,7 +227,8 @@ class HttpGetCheckTest {
             long start = System.nanoTime();
             assertThat(once(spec)).isEqualTo(CheckResult.failure("Timeout WEB read server [127.0.0.1]:tcp:" + hung.address().getPort() + "."));
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            assertThat(ms).isBetween(900L, 1500L);
+            // own deadline 950 ms; the upper bound leaves room for a loaded CI machine
+            assertThat(ms).isBetween(900L, 4000L);
             assertThat(hung.clientClosed.poll(5, TimeUnit.SECONDS)).isTrue();
         }
     }
@@ -313,7 +314,8 @@ class HttpGetCheckTest {
             List<HealthCheck> all = new ArrayList<>();
             List<CompletableFuture<CheckResult>> results = new ArrayList<>();
             for (int i = 0; i < 300; i++) {
-                HealthCheck c = checks.prepare(get(raw.address(), "url.0.path /" + i, "url.0.digest " + md5(body)));
+                HealthCheck c = checks.prepare(Checks.spec("HTTP_GET", raw.address(), Duration.ofSeconds(15),
+                        Checks.keys("url.0.path /" + i, "url.0.digest " + md5(body))));
                 all.add(c);
                 results.add(c.attempt(checks.context()).toCompletableFuture());
             }
