@@ -1,6 +1,8 @@
 package org.vigil.check.misc.internal;
 
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -60,6 +62,11 @@ public final class MiscCheckType implements CheckType {
     /** Receives the script package's lines (the logger; a test collects them). */
     private final Consumer<String> scriptLog;
     private final AtomicBoolean violationLogged = new AtomicBoolean();
+    /**
+     * The user and group lines name no script: logged once, not once per check (a thousand real
+     * servers with the same missing keepalived_script user would log it a thousand times).
+     */
+    private final Set<String> accountLines = ConcurrentHashMap.newKeySet();
     private volatile Globals globals;
 
     @Activate
@@ -80,6 +87,7 @@ public final class MiscCheckType implements CheckType {
         Globals g = Globals.of(props);
         if (!g.equals(globals)) {
             violationLogged.set(false);
+            accountLines.clear();
             globals = g;
         }
     }
@@ -121,7 +129,11 @@ public final class MiscCheckType implements CheckType {
      */
     ScriptSecurity.Decision decide(CommandLine command, String user, Globals g) {
         ScriptSecurity.Decision d = ScriptSecurity.decide(command, user, g.scriptUser(), g.securityEnabled(), host,
-                scriptLog);
+                line -> {
+                    if (!(line.startsWith("Script user '") || line.startsWith("Script group '")) || accountLines.add(line)) {
+                        scriptLog.accept(line);
+                    }
+                });
         if (!d.allowed()) {
             throw new IllegalArgumentException(refusalLine(d.refusal(), command.text()));
         }

@@ -279,4 +279,15 @@ class MiscCheckTest {
         assertThat(Files.readString(out.resolve("gid")).trim()).isEqualTo(
                 Integer.toString(ScriptSecurity.Host.system().user("nobody").orElseThrow().gid()));
     }
+
+    @Test
+    void aMissingUserIsLoggedOnceNotOncePerCheck() throws Exception {
+        Path up = script("up3.sh", "exit 0");
+        for (int i = 0; i < 3; i++) {
+            assertThatThrownBy(() -> type.prepare(spec(Map.of("misc.path", List.of(up.toString()),
+                    "user", List.of("no-such-user-vigil")), Duration.ofSeconds(5)))).isInstanceOf(IllegalArgumentException.class);
+        }
+
+        assertThat(scriptLines.stream().filter(l -> l.equals("Script user 'no-such-user-vigil' does not exist"))).hasSize(1);
+    }
 }
