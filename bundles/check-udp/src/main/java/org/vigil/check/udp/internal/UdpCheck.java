@@ -18,8 +18,9 @@ import org.vigil.api.check.HealthCheck;
  * One prepared UDP_CHECK, keepalived 2.2.7's rules: the datagram is sent on a connected channel;
  * an ICMP unreachable (a PortUnreachableException on the read) fails; a reply passes, unless
  * require_reply has a pattern it does not match; no reply by connect_timeout passes, unless
- * require_reply is set. The checker counts an attempt still open at connect_timeout as failed, so
- * without require_reply this check ends the wait itself a little earlier, with success.
+ * require_reply is set. The checker counts an attempt still open at connect_timeout as failed with
+ * its own line, so this check ends a silent wait itself a little earlier: with success, or with
+ * require_reply keepalived's failure line.
  */
 final class UdpCheck implements HealthCheck {
     /** How much earlier than the checker's connect_timeout the silent wait ends: at most this, at most a fifth of it. */
@@ -45,7 +46,7 @@ final class UdpCheck implements HealthCheck {
         return settings;
     }
 
-    /** How long a check without require_reply waits for an ICMP error before it passes. */
+    /** How long a check waits in silence before it decides (passes, or fails with require_reply). */
     static Duration silentWait(Duration connectTimeout) {
         Duration fifth = connectTimeout.dividedBy(5);
         return connectTimeout.minus(fifth.compareTo(MARGIN) < 0 ? fifth : MARGIN);
@@ -66,8 +67,10 @@ final class UdpCheck implements HealthCheck {
                         return CheckResult.failure(failed);
                     }
                 });
-        if (!settings.requireReply() && !f.isDone()) {
-            ScheduledFuture<?> quiet = context.scheduler().schedule(() -> f.complete(CheckResult.success(success)),
+        if (!f.isDone()) {
+            // silence: a pass without require_reply; with it, keepalived's failure line, not the checker's timeout line
+            CheckResult silence = settings.requireReply() ? CheckResult.failure(failed) : CheckResult.success(success);
+            ScheduledFuture<?> quiet = context.scheduler().schedule(() -> f.complete(silence),
                     silentWait(spec.connectTimeout()).toNanos(), TimeUnit.NANOSECONDS);
             f.whenComplete((r, e) -> quiet.cancel(false));
         }

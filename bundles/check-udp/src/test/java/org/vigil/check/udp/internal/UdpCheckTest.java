@@ -142,7 +142,7 @@ class UdpCheckTest {
     }
 
     @Test
-    void aSilentServerPassesJustBeforeTheTimeoutUnlessAReplyIsRequired() throws Exception {
+    void aSilentServerPassesJustBeforeTheTimeoutOrFailsWhenAReplyIsRequired() throws Exception {
         DatagramSocket silent = new DatagramSocket(new InetSocketAddress(LOOPBACK, 0));
         cleanup.add(silent);
         int port = silent.getLocalPort();
@@ -156,12 +156,19 @@ class UdpCheckTest {
         silent.receive(got);
         assertThat(got.getLength()).as("keepalived's own datagram without payload").isEqualTo(UdpSettings.RANDOM_PAYLOAD);
 
-        CompletableFuture<CheckResult> required = type.prepare(spec(port, Duration.ofSeconds(1), "require.reply"))
+        // with require_reply, silence fails with keepalived's line just before the checker's timeout
+        start = System.nanoTime();
+        CheckResult required = attempt(type.prepare(spec(port, Duration.ofSeconds(1), "require.reply")));
+        took = Duration.ofNanos(System.nanoTime() - start);
+        assertThat(required).isEqualTo(CheckResult.failure("UDP connection to [127.0.0.1]:udp:" + port + " failed."));
+        assertThat(took).isBetween(Duration.ofMillis(750), Duration.ofMillis(990));
+
+        // cancelled by the checker before that: the channel is closed
+        CompletableFuture<CheckResult> cancelled = type.prepare(spec(port, Duration.ofSeconds(5), "require.reply"))
                 .attempt(context()).toCompletableFuture();
-        // left to the checker's connect_timeout, which cancels it
-        await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(2)).until(() -> !required.isDone());
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> !cancelled.isDone());
         assertThat(type.datagrams().open()).isEqualTo(1);
-        required.cancel(true);
+        cancelled.cancel(true);
         await().atMost(Duration.ofSeconds(2)).until(() -> type.datagrams().open() == 0);
     }
 
