@@ -34,7 +34,8 @@ final class MiscCheck implements HealthCheck {
     /** The decision and the global_defs it was made under; re-made when those change. */
     private final AtomicReference<Decided> decided;
 
-    private record Decided(MiscCheckType.Globals globals, ScriptSecurity.Decision decision) {
+    /** decision null: refused under these globals, for {@code refusal}; not decided (nor logged) again until they change. */
+    private record Decided(MiscCheckType.Globals globals, ScriptSecurity.Decision decision, String refusal) {
     }
 
     MiscCheck(CheckSpec spec, MiscCheckType type, CommandLine command, String user, long miscTimeoutSeconds,
@@ -48,7 +49,7 @@ final class MiscCheck implements HealthCheck {
         this.dynamic = dynamic;
         this.prefix = "Misc check for [" + spec.realServerText() + " VS " + spec.virtualServerText() + "] by ["
                 + command.text() + "]";
-        this.decided = new AtomicReference<>(new Decided(globals, decision));
+        this.decided = new AtomicReference<>(new Decided(globals, decision, null));
     }
 
     Duration timeout() {
@@ -77,13 +78,16 @@ final class MiscCheck implements HealthCheck {
         MiscCheckType.Globals now = type.globals();
         if (!now.equals(d.globals())) {
             try {
-                d = new Decided(now, type.decide(command, user, now));
+                d = new Decided(now, type.decide(command, user, now), null);
             } catch (IllegalArgumentException e) {
                 LOG.warn("{}", e.getMessage());
-                refused.set(e.getMessage());
-                return null;
+                d = new Decided(now, null, e.getMessage());
             }
             decided.set(d);
+        }
+        if (d.decision() == null) {
+            refused.set(d.refusal());
+            return null;
         }
         return d.decision().argv();
     }

@@ -257,6 +257,13 @@ class MiscCheckTest {
 
         assertThat(r.success()).isFalse();
         assertThat(r.line()).endsWith("failed: Disabling misc script " + p + " due to insecure.");
+        // refused again at each attempt, but logged once
+        int logged = scriptLines.size();
+        assertThat(run(check).line()).isEqualTo(r.line());
+        assertThat(scriptLines).hasSize(logged);
+        // and allowed again once global_defs allows it
+        type.modified(Map.of("enable.script.security", false, "script.user", "root"));
+        assertThat(run(check).success()).isTrue();
     }
 
     @Test
