@@ -235,6 +235,7 @@ class GenhashCommandTest {
         Run run = same("-S", "-s", "127.0.0.1", "-p", String.valueOf(port), "-u", "/page.html", "-t", "5");
         assertThat(run.out()).isEqualTo(md5(PAGE) + "\n");
         same("-S", "-I", "-V", "rs.example.org", "-s", "127.0.0.1", "-p", String.valueOf(port), "-u", "/page.html", "-t", "5");
+        same("-S", "-s", "127.0.0.1", "-p", String.valueOf(port), "-u", "/page.html", "-t", "5", "-v");
     }
 
     @Test
