@@ -133,6 +133,25 @@ class DnsCheckTest {
     }
 
     @Test
+    void aThousandConcurrentQueriesShareOneThread() throws Exception {
+        int port = dnsmasq();
+        HealthCheck check = type.prepare(spec(port, "type A", "name example.test"));
+        // one attempt first: the test's timer thread starts with its first timer
+        assertThat(attempt(check).success()).isTrue();
+        int before = Thread.activeCount();
+        long start = System.nanoTime();
+        List<CompletableFuture<CheckResult>> all = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            all.add(check.attempt(CONTEXT).toCompletableFuture());
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(all).allMatch(f -> f.join().success());
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(before);
+        System.out.println("DNS_CHECK: 1000 concurrent queries against dnsmasq in " + millis + " ms");
+    }
+
+    @Test
     void aClosedPortFailsOnThePortUnreachable() throws Exception {
         int port = freeUdpPort();
         assertThat(attempt(type.prepare(spec(port))))

@@ -132,6 +132,26 @@ class UdpCheckTest {
     }
 
     @Test
+    void aThousandConcurrentChecksShareOneThread() throws Exception {
+        int port = echo();
+        HealthCheck check = type.prepare(spec(port, Duration.ofSeconds(5), "payload 70696e67", "require.reply 7069"));
+        // one attempt first: the test's timer thread starts with its first timer
+        assertThat(attempt(check).success()).isTrue();
+        int before = Thread.activeCount();
+        long start = System.nanoTime();
+        List<CompletableFuture<CheckResult>> all = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            all.add(check.attempt(context()).toCompletableFuture());
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(all).allMatch(f -> f.join().success());
+        assertThat(Thread.activeCount()).isLessThanOrEqualTo(before);
+        System.out.println("UDP_CHECK: 1000 concurrent attempts against a python3 echo in " + millis + " ms");
+        await().atMost(Duration.ofSeconds(2)).until(() -> type.datagrams().open() == 0);
+    }
+
+    @Test
     void aClosedPortFailsOnTheIcmpPortUnreachableBeforeTheTimeout() throws Exception {
         int port = freeUdpPort();
         long start = System.nanoTime();
