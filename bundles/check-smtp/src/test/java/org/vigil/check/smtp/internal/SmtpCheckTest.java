@@ -216,6 +216,54 @@ class SmtpCheckTest {
     }
 
     @Test
+    void fiveHundredConcurrentDialoguesShareOneThread() throws Exception {
+        ServerSocket server = new ServerSocket(0, 2000, LOOPBACK);
+        cleanup.add(server);
+        java.util.concurrent.ExecutorService sessions = Executors.newCachedThreadPool();
+        cleanup.add(sessions::shutdownNow);
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket s = server.accept();
+                    sessions.execute(() -> {
+                        try (s) {
+                            OutputStream out = s.getOutputStream();
+                            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                            out.write("220 ok\r\n".getBytes(StandardCharsets.US_ASCII));
+                            out.flush();
+                            if (in.readLine() != null) {
+                                out.write("250 ok\r\n".getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                            }
+                            if (in.readLine() != null) {
+                                out.write("221 bye\r\n".getBytes(StandardCharsets.US_ASCII));
+                                out.flush();
+                            }
+                        } catch (IOException e) {
+                            // the check hung up
+                        }
+                    });
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "smtp-acceptor");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        HealthCheck check = type.prepare(spec(server.getLocalPort()));
+        long start = System.nanoTime();
+        List<CompletableFuture<CheckResult>> all = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            all.add(check.attempt(context()).toCompletableFuture());
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertThat(all).allMatch(f -> f.join().success());
+        assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.getName().startsWith("vigil-check-smtp")).hasSize(1);
+        System.out.println("SMTP_CHECK: 500 concurrent dialogues in " + millis + " ms");
+    }
+
+    @Test
     void anEmptyHeloNameIsRefusedAsKeepalivedDoes() {
         assertThatThrownBy(() -> type.prepare(spec(25, "helo.name"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("SMTP_CHECK helo name missing");
