@@ -129,6 +129,11 @@ final class Datagrams implements AutoCloseable {
     }
 
     private void submit(Runnable task) {
+        if (closed && !thread.isAlive()) {
+            // stopped: nobody drains the queue any more, so close what is left right here
+            task.run();
+            return;
+        }
         tasks.add(task);
         selector.wakeup();
     }
