@@ -8,7 +8,7 @@
 # the lab tests then skip themselves (or fail under CI=true).
 set -euo pipefail
 
-packages=(keepalived tcpdump tshark iproute2 nftables iputils-ping libpcap0.8 curl python3 stress-ng rt-tests redis-server dnsmasq haproxy)
+packages=(keepalived tcpdump tshark iproute2 nftables iputils-ping libpcap0.8 curl python3 stress-ng rt-tests redis-server dnsmasq haproxy openssl)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -543,7 +543,9 @@ final class ElectionEngine implements InstanceRegistry {
 
     /** Runs on the loop and waits for the result, with a deadline; runs inline when on the loop. */
     <T> T call(Supplier<T> task) {
-        if (loop.inLoop()) {
+        // a stopped loop runs nothing that could race the caller: a DS unbind during shutdown
+        // (the VIP manager's, after the core stopped its loop) must not wait out the timeout
+        if (loop.inLoop() || loop.stopped()) {
             return task.get();
         }
         CompletableFuture<T> result = new CompletableFuture<>();

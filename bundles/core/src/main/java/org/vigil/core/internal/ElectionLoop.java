@@ -97,6 +97,11 @@ public final class ElectionLoop implements Loop {
         return Thread.currentThread() == thread;
     }
 
+    @Override
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
     /** The election thread, for scheduling settings (vrrp_rt_priority). */
     Thread thread() {
         return thread;

@@ -50,6 +50,11 @@ public interface Loop {
     /** Whether the caller is running on the loop. */
     boolean inLoop();
 
+    /** Whether the loop has stopped for good: nothing runs on it any more, so nothing can race a caller. */
+    default boolean stopped() {
+        return false;
+    }
+
     /** A scheduled task. */
     interface TimerHandle {
         /** The deadline, or -1 when not armed. */

@@ -118,6 +118,13 @@ class ElectionLoopTest {
     }
 
     @Test
+    void aStoppedLoopSaysSoSoCallersNeedNotWaitForIt() {
+        assertThat(loop.stopped()).isFalse();
+        loop.stop(5_000);
+        assertThat(loop.stopped()).isTrue();
+    }
+
+    @Test
     void aFailingTaskDoesNotStopTheLoop() {
         List<String> fired = new CopyOnWriteArrayList<>();
         loop.execute(() -> {
