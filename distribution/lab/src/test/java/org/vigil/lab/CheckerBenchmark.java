@@ -55,10 +55,11 @@ class CheckerBenchmark extends LabTest {
                 + "connect_timeout 1, retry 0 (down at the first failure) / HAProxy check inter 1s fall 1%n", N));
         b.append(label).append('\n');
         b.append(String.format(Locale.ROOT, "real servers: one process on r2 with %d listeners (scripts/listeners.py), "
-                + "checks = SYNs to their ports counted by nftables in r2; window %.0f s; %d servers closed at once for detection%n%n",
+                + "checks = SYNs to their ports counted by nftables in r2; window %.0f s; %d servers closed at once for detection; "
+                + "NaN = not within 90 s%n%n",
                 N, WINDOW, KILL));
         b.append(String.format(Locale.ROOT, "%-28s %14s %14s%n", "", "Vigil", "HAProxy 2.6"));
-        b.append(row("start -> all servers checked", "%.1f s", vigil.startSeconds(), haproxy.startSeconds()));
+        b.append(row("start -> 90 % checked each s", "%.1f s", vigil.startSeconds(), haproxy.startSeconds()));
         b.append(row("checks per second", "%.0f", vigil.checksPerSecond(), haproxy.checksPerSecond()));
         b.append(row("CPU, % of one core", "%.1f", vigil.cpuPercent(), haproxy.cpuPercent()));
         b.append(row("RSS, MB", "%.0f", vigil.rssMb(), haproxy.rssMb()));
@@ -95,8 +96,8 @@ class CheckerBenchmark extends LabTest {
             long t0 = System.currentTimeMillis();
             try (Checked d = start.get()) {
                 // every server checked within a second: the rounds are running
-                servers.awaitRate(N * 9 / 10, 300);
-                double startSeconds = (System.currentTimeMillis() - t0) / 1000.0;
+                boolean reached = servers.awaitRate(N * 9 / 10, 90);
+                double startSeconds = reached ? (System.currentTimeMillis() - t0) / 1000.0 : Double.NaN;
                 Bench.hold(5);
                 long ticks0 = d.cpuTicks();
                 long syn0 = servers.syns();
@@ -276,20 +277,22 @@ class CheckerBenchmark extends LabTest {
             reports.clear();
         }
 
-        /** Returns once a second has seen at least {@code perSecond} checks (SYNs to the servers). */
-        void awaitRate(int perSecond, int seconds) {
+        /**
+         * Whether a second saw at least {@code perSecond} checks (SYNs to the servers) within {@code seconds};
+         * a daemon that never gets there is measured all the same, from then on.
+         */
+        boolean awaitRate(int perSecond, int seconds) {
             long until = System.currentTimeMillis() + seconds * 1000L;
             long last = syns();
-            while (true) {
+            while (System.currentTimeMillis() < until) {
                 Bench.hold(1);
                 long now = syns();
                 if (now - last >= perSecond) {
-                    return;
+                    return true;
                 }
-                assertTrue(System.currentTimeMillis() < until, "never " + perSecond + " checks in a second (last "
-                        + (now - last) + ")");
                 last = now;
             }
+            return false;
         }
 
         /** SYNs to the servers' ports so far, from the nftables counter in r2. */
