@@ -482,7 +482,7 @@ class VirtualServersTest {
                 }
                 """);
         Map<String, Object> p = record(all, CheckerPids.REAL_SERVER, "192.0.2.249:tcp:80/192.0.2.21:80").properties();
-        assertThat(p).containsEntry(CheckerPids.CHECK_COUNT, 1).containsEntry("check.0.type", "HTTP_GET")
+        assertThat(p).containsEntry(CheckerPids.CHECK_COUNT, 1).containsEntry("check.0.vigil.type", "HTTP_GET")
                 .containsEntry("check.0.vigil.origin", file + ":3");
         assertThat((String[]) p.get("check.0.url.0.path")).containsExactly("/");
         assertThat((String[]) p.get("check.0.url.0.digest")).containsExactly("ff20ad2481f97b1754ef3e12ecd3a9cc");
@@ -520,14 +520,37 @@ class VirtualServersTest {
                 }
                 """);
         Map<String, Object> p = record(all, CheckerPids.REAL_SERVER, "192.0.2.249:tcp:80/192.0.2.21:80").properties();
-        assertThat(p).containsEntry(CheckerPids.CHECK_COUNT, 2).containsEntry("check.0.type", "MISC_CHECK")
-                .containsEntry("check.1.type", "TCP_CHECK");
+        assertThat(p).containsEntry(CheckerPids.CHECK_COUNT, 2).containsEntry("check.0.vigil.type", "MISC_CHECK")
+                .containsEntry("check.1.vigil.type", "TCP_CHECK");
         assertThat((String[]) p.get("check.0.misc.path"))
                 .containsExactly("/usr/local/bin/check.sh 192.0.2.21 'two words'");
         assertThat((String[]) p.get("check.0.misc.timeout")).containsExactly("5");
         assertThat((String[]) p.get("check.0.misc.dynamic")).isEmpty();
         assertThat((String[]) p.get("check.0.user")).containsExactly("nobody");
         assertThat((String[]) p.get("check.1.connect.port")).containsExactly("8080");
+    }
+
+    @Test
+    void aBlockKeywordNamedTypeDoesNotReplaceTheBlockType() {
+        ParseResult r = parse("""
+                virtual_server 192.0.2.249 53 {
+                  protocol UDP
+                  lvs_sched rr
+                  lb_kind NAT
+                  real_server 192.0.2.21 53 {
+                    DNS_CHECK {
+                      type A
+                      name example.test
+                    }
+                  }
+                }
+                """);
+        assertThat(r.errors()).isEmpty();
+        Map<String, Object> p = record(Configurations.toConfigurations(r.model()), CheckerPids.REAL_SERVER,
+                "192.0.2.249:udp:53/192.0.2.21:53").properties();
+        assertThat(p).containsEntry(CheckerPids.checkType(0), "DNS_CHECK");
+        assertThat((String[]) p.get("check.0.type")).containsExactly("A");
+        assertThat((String[]) p.get("check.0.name")).containsExactly("example.test");
     }
 
     @Test
@@ -555,7 +578,7 @@ class VirtualServersTest {
                 + " checker: Vigil passes it to a checker bundle of type REDIS_CHECK, if one is deployed)");
         Map<String, Object> p = record(Configurations.toConfigurations(r.model()), CheckerPids.REAL_SERVER,
                 "192.0.2.249:tcp:6379/192.0.2.21:6379").properties();
-        assertThat(p).containsEntry("check.0.type", "REDIS_CHECK");
+        assertThat(p).containsEntry("check.0.vigil.type", "REDIS_CHECK");
         assertThat((String[]) p.get("check.0.connect.timeout")).containsExactly("2");
         assertThat((String[]) p.get("check.0.command")).containsExactly("PING");
         assertThat((String[]) p.get("check.0.expect")).containsExactly("PONG");

@@ -34,9 +34,13 @@ public final class CheckerPids {
 
     /** Number of check blocks on a real server (int); block N's keys start with "check.N.". */
     public static final String CHECK_COUNT = "check.count";
-    /** Block N's type, "check.N.type": the block name as written, upper case ("TCP_CHECK"). */
+    /**
+     * Block N's type, "check.N.vigil.type": the block name as written, upper case ("TCP_CHECK").
+     * Not "check.N.type": that is where a block's own keyword {@code type} goes (DNS_CHECK's
+     * {@code type A}); no keepalived keyword starts with "vigil.".
+     */
     public static String checkType(int n) {
-        return "check." + n + ".type";
+        return "check." + n + ".vigil.type";
     }
 
     /** The prefix of block N's keywords. */

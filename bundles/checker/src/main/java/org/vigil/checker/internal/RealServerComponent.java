@@ -124,13 +124,13 @@ public class RealServerComponent {
                 blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin());
     }
 
-    /** The check blocks: {@code check.N.type} and every {@code check.N.keyword} as its tokens. */
+    /** The check blocks: {@code check.N.vigil.type} and every {@code check.N.keyword} as its tokens. */
     static List<RsSettings.Block> blocks(int count, Map<String, ?> props, String origin) {
         int n = count;
         for (String k : props.keySet()) {
-            if (k.startsWith("check.") && k.endsWith(".type")) {
+            if (k.startsWith("check.") && k.endsWith(".vigil.type")) {
                 try {
-                    n = Math.max(n, Integer.parseInt(k.substring(6, k.length() - 5)) + 1);
+                    n = Math.max(n, Integer.parseInt(k.substring(6, k.length() - ".vigil.type".length())) + 1);
                 } catch (NumberFormatException e) {
                     // not a block key
                 }

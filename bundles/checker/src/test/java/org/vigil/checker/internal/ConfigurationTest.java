@@ -14,9 +14,9 @@ class ConfigurationTest {
     void checkBlocksAreReadAsTokensWithoutTheirType() {
         Map<String, Object> props = Map.of(
                 "check.count", 2,
-                "check.0.type", "TCP_CHECK",
+                "check.0.vigil.type", "TCP_CHECK",
                 "check.0.connect.timeout", new String[] { "3" },
-                "check.1.type", new String[] { "HTTP_GET" },
+                "check.1.vigil.type", new String[] { "HTTP_GET" },
                 "check.1.url.0.path", new String[] { "/health" },
                 "check.1.url.0.status.code", new String[] { "200", "204" },
                 "check.1.vigil.origin", "keepalived.conf:14",
