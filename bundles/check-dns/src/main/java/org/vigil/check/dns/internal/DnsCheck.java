@@ -15,6 +15,7 @@ import org.vigil.api.check.CheckContext;
 import org.vigil.api.check.CheckResult;
 import org.vigil.api.check.CheckSpec;
 import org.vigil.api.check.HealthCheck;
+import org.vigil.check.support.Datagrams;
 
 /**
  * One prepared DNS_CHECK. Each attempt sends one query with a fresh random id; a datagram that is

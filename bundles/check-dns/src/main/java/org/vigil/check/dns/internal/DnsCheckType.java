@@ -11,6 +11,7 @@ import org.vigil.api.check.CheckSpec;
 import org.vigil.api.check.CheckType;
 import org.vigil.api.check.CheckTypeName;
 import org.vigil.api.check.HealthCheck;
+import org.vigil.check.support.Datagrams;
 
 /**
  * keepalived's DNS_CHECK: one UDP query (type, default SOA, for name, default the root) to the
@@ -21,6 +22,8 @@ import org.vigil.api.check.HealthCheck;
 @Component(service = CheckType.class)
 @CheckTypeName(type = DnsCheckType.TYPE)
 public final class DnsCheckType implements CheckType {
+    /** Larger than any reply a check reads; DNS over UDP without EDNS is 512 bytes. */
+    static final int MAX_DATAGRAM = 4096;
     static final String TYPE = "DNS_CHECK";
     private static final Logger LOG = LoggerFactory.getLogger(DnsCheckType.class);
 
@@ -28,7 +31,7 @@ public final class DnsCheckType implements CheckType {
 
     @Activate
     public DnsCheckType() throws IOException {
-        this.datagrams = new Datagrams("vigil-check-dns");
+        this.datagrams = new Datagrams("vigil-check-dns", MAX_DATAGRAM);
     }
 
     @Deactivate

@@ -13,6 +13,7 @@ import org.vigil.api.check.CheckContext;
 import org.vigil.api.check.CheckResult;
 import org.vigil.api.check.CheckSpec;
 import org.vigil.api.check.HealthCheck;
+import org.vigil.check.support.Datagrams;
 
 /**
  * One prepared UDP_CHECK, keepalived 2.2.7's rules: the datagram is sent on a connected channel;

@@ -11,6 +11,7 @@ import org.vigil.api.check.CheckSpec;
 import org.vigil.api.check.CheckType;
 import org.vigil.api.check.CheckTypeName;
 import org.vigil.api.check.HealthCheck;
+import org.vigil.check.support.Datagrams;
 
 /**
  * keepalived's UDP_CHECK: a datagram (payload, else random bytes) to the real server; it fails on

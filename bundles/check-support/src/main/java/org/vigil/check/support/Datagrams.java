@@ -1,4 +1,4 @@
-package org.vigil.check.dns.internal;
+package org.vigil.check.support;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -21,13 +21,11 @@ import org.slf4j.LoggerFactory;
  * unreachable comes back as a PortUnreachableException on the next read. The channel exists only
  * while the exchange is open.
  */
-final class Datagrams implements AutoCloseable {
+public final class Datagrams implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Datagrams.class);
-    /** Larger than any reply a check reads; DNS over UDP without EDNS is 512 bytes. */
-    static final int MAX_DATAGRAM = 4096;
 
     /** What an exchange makes of what comes back. */
-    interface Receiver<T> {
+    public interface Receiver<T> {
         /** A datagram from the peer; null to keep waiting for another. */
         T datagram(ByteBuffer datagram);
 
@@ -38,13 +36,17 @@ final class Datagrams implements AutoCloseable {
         T error(IOException e, boolean sending);
     }
 
+    /** One buffer for every read: only the selector thread reads. */
+    private final ByteBuffer buffer;
     private final Selector selector;
     private final Thread thread;
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
 
-    Datagrams(String threadName) throws IOException {
+    /** @param maxDatagram the longest datagram read whole; a longer one is cut there and read as that long + 1 */
+    public Datagrams(String threadName, int maxDatagram) throws IOException {
+        buffer = ByteBuffer.allocate(maxDatagram + 1);
         selector = Selector.open();
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
@@ -52,7 +54,7 @@ final class Datagrams implements AutoCloseable {
     }
 
     /** Sends the datagram from bind (or any address) to to; cancel the future to give up. */
-    <T> CompletableFuture<T> exchange(InetSocketAddress to, InetSocketAddress bind, byte[] datagram, Receiver<T> receiver) {
+    public <T> CompletableFuture<T> exchange(InetSocketAddress to, InetSocketAddress bind, byte[] datagram, Receiver<T> receiver) {
         CompletableFuture<T> f = new CompletableFuture<>();
         if (closed) {
             f.completeExceptionally(new IOException("the check is stopping"));
@@ -100,13 +102,12 @@ final class Datagrams implements AutoCloseable {
     }
 
     /** Exchanges still open; for tests. */
-    int open() {
+    public int open() {
         return open.get();
     }
 
     private record Exchange<T>(DatagramChannel channel, CompletableFuture<T> future, Receiver<T> receiver) {
-        void readable() {
-            ByteBuffer b = ByteBuffer.allocate(MAX_DATAGRAM);
+        void readable(ByteBuffer b) {
             try {
                 while (!future.isDone()) {
                     b.clear();
@@ -147,7 +148,7 @@ final class Datagrams implements AutoCloseable {
                 }
                 for (SelectionKey key : selector.selectedKeys()) {
                     if (key.isValid() && key.attachment() instanceof Exchange<?> x) {
-                        x.readable();
+                        x.readable(buffer);
                     }
                 }
                 selector.selectedKeys().clear();
