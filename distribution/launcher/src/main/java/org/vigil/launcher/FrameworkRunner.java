@@ -29,6 +29,8 @@ import org.osgi.framework.startlevel.BundleStartLevel;
  * adverts, while the interface driver (level 10) still runs.
  */
 final class FrameworkRunner {
+    /** Counted down once the daemon's files are removed; the shutdown hook waits for it. */
+    private final java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
     static final int CORE_START_LEVEL = 20;
     private static final int DEFAULT_START_LEVEL = 10;
 
@@ -71,16 +73,29 @@ final class FrameworkRunner {
             framework.init();
             installBundles(framework);
             Framework running = framework;
-            Thread hook = new Thread(() -> stop(running), "vigil-shutdown");
+            // SIGTERM: the JVM halts as soon as the hooks return, so the hook waits for the main
+            // thread to remove the pid file, the control socket and the runtime folder below
+            Thread hook = new Thread(() -> {
+                stop(running);
+                try {
+                    cleanedUp.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "vigil-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             framework.start();
             FrameworkEvent end = framework.waitForStop(0);
             log.log("Stopped Vigil v" + Vigil.versionString());
             return end.getType() == FrameworkEvent.ERROR ? 1 : 0;
         } finally {
-            Files.deleteIfExists(pidFile);
-            Files.deleteIfExists(controlSocket);
-            deleteTree(runtimeDir);
+            try {
+                Files.deleteIfExists(pidFile);
+                Files.deleteIfExists(controlSocket);
+                deleteTree(runtimeDir);
+            } finally {
+                cleanedUp.countDown();
+            }
         }
     }
 
