@@ -1,6 +1,7 @@
 package org.vigil.config;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +17,11 @@ import org.vigil.api.vrrp.ConfigurationPids;
  * ({@code check.N.keyword} = String[]). A setting whose default depends on the check type
  * ({@code retry}, {@code delay_before_retry}) is written only when the file sets it.
  *
- * <p>Each configuration is named by its identity (the virtual server's key, the key plus
- * "/address:port" or "/sorry" for a real server, the group's name), so a reload updates
- * exactly the configurations whose content changed.
+ * <p>A virtual server's configuration carries its real servers and sorry server
+ * ({@code real.server.N.*}): one configuration per real server made start-up O(n^2) in
+ * ConfigurationAdmin and SCR. Each configuration is named by its identity (the virtual server's
+ * key, the group's name), so a reload updates exactly the configurations whose content changed;
+ * the checker diffs the real servers inside by address and port.
  */
 final class CheckerConfigurations {
 
@@ -35,20 +38,7 @@ final class CheckerConfigurations {
         }
         for (VirtualServer vs : model.virtualServers()) {
             out.add(new ConfigurationRecord(CheckerPids.VIRTUAL_SERVER, true, vs.key(), virtualServer(vs, global)));
-            for (RealServer rs : vs.realServers()) {
-                out.add(new ConfigurationRecord(CheckerPids.REAL_SERVER, true, realServerName(vs, rs),
-                        realServer(vs, rs, global)));
-            }
-            if (vs.sorryServer() != null) {
-                out.add(new ConfigurationRecord(CheckerPids.REAL_SERVER, true, realServerName(vs, vs.sorryServer()),
-                        realServer(vs, vs.sorryServer(), global)));
-            }
         }
-    }
-
-    /** The factory configuration name of a real server: "VSKEY/address:port", or "VSKEY/sorry". */
-    static String realServerName(VirtualServer vs, RealServer rs) {
-        return vs.key() + "/" + (rs.sorry() ? "sorry" : rs.identity());
     }
 
     private static Map<String, Object> base(String name, Origin origin) {
@@ -103,10 +93,15 @@ final class CheckerConfigurations {
         // keepalived: no mails for a virtual server unless smtp_alert here or in global_defs
         p.put(key("smtp_alert"), vs.smtpAlert() != null ? vs.smtpAlert() : globalChecker(global, false));
         putIfSet(p, key("virtualhost"), vs.virtualhost());
-        p.put(key("real_servers"), vs.realServers().stream().map(RealServer::identity).toArray(String[]::new));
+        List<RealServer> reals = new ArrayList<>(vs.realServers());
         if (vs.sorryServer() != null) {
-            p.put(key("sorry_server"), vs.sorryServer().identity());
+            reals.add(vs.sorryServer());
             p.put(key("sorry_server_inhibit"), vs.sorryServerInhibit());
+        }
+        p.put(CheckerPids.REAL_SERVER_COUNT, reals.size());
+        for (int n = 0; n < reals.size(); n++) {
+            String prefix = CheckerPids.realServerPrefix(n);
+            realServer(vs, reals.get(n), global).forEach((k, v) -> p.put(prefix + k, v));
         }
         // the fifo is global_defs', but each virtual server's checker writes it
         String fifo = global.other().getOrDefault("lvs_notify_fifo", global.other().get("notify_fifo"));
@@ -118,9 +113,10 @@ final class CheckerConfigurations {
         return p;
     }
 
+    /** A real server's keys, to be prefixed with {@link CheckerPids#realServerPrefix}. */
     private static Map<String, Object> realServer(VirtualServer vs, RealServer rs, GlobalDefs global) {
-        Map<String, Object> p = base(realServerName(vs, rs), rs.origin());
-        p.put(CheckerPids.VIRTUAL_SERVER_KEY, vs.key());
+        Map<String, Object> p = new HashMap<>();
+        p.put(ConfigurationPids.ORIGIN, rs.origin().toString());
         p.put(CheckerPids.ADDRESS, IpLiterals.text(rs.address()));
         p.put(CheckerPids.PORT, rs.port());
         p.put(CheckerPids.SORRY, rs.sorry());

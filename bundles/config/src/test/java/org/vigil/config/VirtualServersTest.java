@@ -59,7 +59,37 @@ class VirtualServersTest {
     }
 
     private Map<String, Object> rsProperties(String vsBody, String rsBody) {
-        return only(records(vs(vsBody, rsBody)), CheckerPids.REAL_SERVER).properties();
+        Map<String, Object> vs = only(records(vs(vsBody, rsBody)), CheckerPids.VIRTUAL_SERVER).properties();
+        assertThat(vs).containsEntry(CheckerPids.REAL_SERVER_COUNT, 1);
+        return realServer(vs, 0);
+    }
+
+    /** Real server N's keys on its virtual server's configuration, without their prefix. */
+    private static Map<String, Object> realServer(Map<String, Object> vs, int n) {
+        String prefix = CheckerPids.realServerPrefix(n);
+        Map<String, Object> rs = new java.util.HashMap<>();
+        vs.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                rs.put(k.substring(prefix.length()), v);
+            }
+        });
+        return rs;
+    }
+
+    /** "VSKEY/address:port" or "VSKEY/sorry": that real server's keys on the virtual server's configuration. */
+    private static Map<String, Object> realServer(List<ConfigurationRecord> records, String name) {
+        int slash = name.lastIndexOf('/');
+        Map<String, Object> vs = record(records, CheckerPids.VIRTUAL_SERVER, name.substring(0, slash)).properties();
+        String id = name.substring(slash + 1);
+        for (int n = 0; n < (Integer) vs.get(CheckerPids.REAL_SERVER_COUNT); n++) {
+            Map<String, Object> rs = realServer(vs, n);
+            String address = (String) rs.get(CheckerPids.ADDRESS);
+            String text = (address.contains(":") ? "[" + address + "]" : address) + ":" + rs.get(CheckerPids.PORT);
+            if (Boolean.TRUE.equals(rs.get(CheckerPids.SORRY)) ? id.equals("sorry") : id.equals(text)) {
+                return rs;
+            }
+        }
+        throw new AssertionError(name + " not in " + vs);
     }
 
     private static ConfigurationRecord only(List<ConfigurationRecord> records, String pid) {
@@ -95,8 +125,10 @@ class VirtualServersTest {
                 entry("connect.timeout", 5.0),
                 entry("smtp.alert", false),
                 entry("ops", false));
-        assertThat((String[]) p.get("real.servers")).containsExactly("192.0.2.21:80");
-        assertThat(p).doesNotContainKeys("retry", "delay.before.retry", "persistence.granularity", "sorry.server");
+        assertThat(p).containsEntry(CheckerPids.REAL_SERVER_COUNT, 1).containsEntry("real.server.0.address", "192.0.2.21")
+                .containsEntry("real.server.0.port", 80);
+        assertThat(p).doesNotContainKeys("retry", "delay.before.retry", "persistence.granularity",
+                "sorry.server.inhibit");
     }
 
     static Stream<Arguments> virtualServerKeywords() {
@@ -247,7 +279,7 @@ class VirtualServersTest {
         Map<String, Object> fw = record(all, CheckerPids.VIRTUAL_SERVER, "fwmark:10:inet6").properties();
         assertThat(fw).containsEntry("fwmark", 10L).containsEntry(CheckerPids.PORT, 0)
                 .containsEntry("ip.family", "inet6").doesNotContainKey(CheckerPids.ADDRESS);
-        assertThat(record(all, CheckerPids.REAL_SERVER, "fwmark:10:inet6/[2001:db8::21]:0").properties())
+        assertThat(realServer(all, "fwmark:10:inet6/[2001:db8::21]:0"))
                 .containsEntry(CheckerPids.ADDRESS, "2001:db8::21").containsEntry(CheckerPids.PORT, 0);
         assertThat(record(all, CheckerPids.VIRTUAL_SERVER, "[2001:db8::249]:tcp:80").properties())
                 .containsEntry("ip.family", "inet6");
@@ -294,7 +326,7 @@ class VirtualServersTest {
         Map<String, Object> p = rsProperties(" delay_loop 6\n retry 2\n delay_before_retry 4\n connect_timeout 3\n"
                 + " lb_kind DR\n inhibit_on_failure\n alpha\n virtualhost vs.example", "");
         assertThat(p).contains(
-                entry(CheckerPids.VIRTUAL_SERVER_KEY, "192.0.2.249:tcp:80"),
+                
                 entry(CheckerPids.ADDRESS, "192.0.2.21"),
                 entry(CheckerPids.PORT, 80),
                 entry(CheckerPids.SORRY, false),
@@ -356,20 +388,20 @@ class VirtualServersTest {
     @Test
     void globalSmtpAlertSetsTheCheckerDefault() {
         List<ConfigurationRecord> all = records("global_defs {\n smtp_alert_checker off\n}\n" + vs("", ""));
-        assertThat(record(all, CheckerPids.REAL_SERVER, "192.0.2.249:tcp:80/192.0.2.21:80").properties())
+        assertThat(realServer(all, "192.0.2.249:tcp:80/192.0.2.21:80"))
                 .containsEntry("smtp.alert", false);
     }
 
     @Test
-    void sorryServerIsARealServerConfigurationOfItsOwn() {
+    void sorryServerIsARealServerOfItsVirtualServersConfiguration() {
         List<ConfigurationRecord> all = records(vs(" sorry_server 192.0.2.99 80\n sorry_server_inhibit\n"
                 + " sorry_server_lvs_method DR", ""));
-        Map<String, Object> sorry = record(all, CheckerPids.REAL_SERVER, "192.0.2.249:tcp:80/sorry").properties();
+        Map<String, Object> sorry = realServer(all, "192.0.2.249:tcp:80/sorry");
         assertThat(sorry).contains(entry(CheckerPids.SORRY, true), entry(CheckerPids.ADDRESS, "192.0.2.99"),
                 entry(CheckerPids.PORT, 80), entry("inhibit.on.failure", true), entry("lvs.method", "DR"),
                 entry(CheckerPids.CHECK_COUNT, 0));
         assertThat(record(all, CheckerPids.VIRTUAL_SERVER, "192.0.2.249:tcp:80").properties())
-                .containsEntry("sorry.server", "192.0.2.99:80").containsEntry("sorry.server.inhibit", true);
+                .containsEntry(CheckerPids.REAL_SERVER_COUNT, 2).containsEntry("sorry.server.inhibit", true);
     }
 
     @Test
@@ -481,7 +513,7 @@ class VirtualServersTest {
                   lb_kind NAT
                 }
                 """);
-        Map<String, Object> p = record(all, CheckerPids.REAL_SERVER, "192.0.2.249:tcp:80/192.0.2.21:80").properties();
+        Map<String, Object> p = realServer(all, "192.0.2.249:tcp:80/192.0.2.21:80");
         assertThat(p).containsEntry(CheckerPids.CHECK_COUNT, 1).containsEntry("check.0.vigil.type", "HTTP_GET")
                 .containsEntry("check.0.vigil.origin", file + ":3");
         assertThat((String[]) p.get("check.0.url.0.path")).containsExactly("/");
@@ -519,7 +551,7 @@ class VirtualServersTest {
                   lb_kind NAT
                 }
                 """);
-        Map<String, Object> p = record(all, CheckerPids.REAL_SERVER, "192.0.2.249:tcp:80/192.0.2.21:80").properties();
+        Map<String, Object> p = realServer(all, "192.0.2.249:tcp:80/192.0.2.21:80");
         assertThat(p).containsEntry(CheckerPids.CHECK_COUNT, 2).containsEntry("check.0.vigil.type", "MISC_CHECK")
                 .containsEntry("check.1.vigil.type", "TCP_CHECK");
         assertThat((String[]) p.get("check.0.misc.path"))
@@ -546,8 +578,7 @@ class VirtualServersTest {
                 }
                 """);
         assertThat(r.errors()).isEmpty();
-        Map<String, Object> p = record(Configurations.toConfigurations(r.model()), CheckerPids.REAL_SERVER,
-                "192.0.2.249:udp:53/192.0.2.21:53").properties();
+        Map<String, Object> p = realServer(Configurations.toConfigurations(r.model()), "192.0.2.249:udp:53/192.0.2.21:53");
         assertThat(p).containsEntry(CheckerPids.checkType(0), "DNS_CHECK");
         assertThat((String[]) p.get("check.0.type")).containsExactly("A");
         assertThat((String[]) p.get("check.0.name")).containsExactly("example.test");
@@ -576,8 +607,7 @@ class VirtualServersTest {
         assertThat(r.errors()).isEmpty();
         assertThat(lines(r.warnings())).containsExactly(file + ":3: Unknown keyword 'REDIS_CHECK' (not a keepalived"
                 + " checker: Vigil passes it to a checker bundle of type REDIS_CHECK, if one is deployed)");
-        Map<String, Object> p = record(Configurations.toConfigurations(r.model()), CheckerPids.REAL_SERVER,
-                "192.0.2.249:tcp:6379/192.0.2.21:6379").properties();
+        Map<String, Object> p = realServer(Configurations.toConfigurations(r.model()), "192.0.2.249:tcp:6379/192.0.2.21:6379");
         assertThat(p).containsEntry("check.0.vigil.type", "REDIS_CHECK");
         assertThat((String[]) p.get("check.0.connect.timeout")).containsExactly("2");
         assertThat((String[]) p.get("check.0.command")).containsExactly("PING");

@@ -107,16 +107,16 @@ public class CheckerHotDeployIT {
         vs.put("delay.loop", 0.5);
         vs.put("warmup", 0.0);
         vs.put("connect.timeout", 1.0);
+        // its one real server rides on the virtual server's configuration
+        String real = CheckerPids.realServerPrefix(0);
+        vs.put(CheckerPids.REAL_SERVER_COUNT, 1);
+        vs.put(real + CheckerPids.ADDRESS, "127.0.0.1");
+        vs.put(real + CheckerPids.PORT, port);
+        vs.put(real + "weight", 1);
+        vs.put(real + CheckerPids.CHECK_COUNT, 1);
+        vs.put(real + CheckerPids.checkType(0), "TCP_CHECK");
+        vs.put(real + CheckerPids.checkPrefix(0) + "connect.timeout", new String[] { "1" });
         configAdmin.createFactoryConfiguration(CheckerPids.VIRTUAL_SERVER, "?").update(vs);
-        Hashtable<String, Object> real = new Hashtable<>();
-        real.put(CheckerPids.VIRTUAL_SERVER_KEY, VS);
-        real.put(CheckerPids.ADDRESS, "127.0.0.1");
-        real.put(CheckerPids.PORT, port);
-        real.put("weight", 1);
-        real.put(CheckerPids.CHECK_COUNT, 1);
-        real.put(CheckerPids.checkType(0), "TCP_CHECK");
-        real.put(CheckerPids.checkPrefix(0) + "connect.timeout", new String[] { "1" });
-        configAdmin.createFactoryConfiguration(CheckerPids.REAL_SERVER, "?").update(real);
 
         await("the check waits for TCP_CHECK", () -> show().contains("waiting"), 10_000, this::show);
 

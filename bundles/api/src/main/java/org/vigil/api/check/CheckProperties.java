@@ -90,6 +90,22 @@ public final class CheckProperties {
         return blocks;
     }
 
+    /** Equal when the keys and their tokens are. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CheckProperties other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return values.toString();
+    }
+
     /** A typed view through an annotation type (see the class comment). */
     public <A> A as(Class<A> type) {
         if (!type.isAnnotation()) {

@@ -14,10 +14,13 @@ public final class CheckerPids {
     private CheckerPids() {
     }
 
-    /** Factory configuration: one per virtual_server. */
+    /**
+     * Factory configuration: one per virtual_server, carrying its real servers and sorry server
+     * ({@link #REAL_SERVER_COUNT}, {@link #realServerPrefix}). One configuration per real server
+     * would cost O(n^2) in ConfigurationAdmin and SCR at start-up (each factory configuration event
+     * lists all configurations): 10,000 real servers took minutes.
+     */
     public static final String VIRTUAL_SERVER = "org.vigil.checker.virtualserver";
-    /** Factory configuration: one per real_server (and one per sorry_server), with its check blocks. */
-    public static final String REAL_SERVER = "org.vigil.checker.realserver";
     /** Factory configuration: one per virtual_server_group. */
     public static final String GROUP = "org.vigil.checker.group";
 
@@ -27,12 +30,24 @@ public final class CheckerPids {
      */
     public static final String VIRTUAL_SERVER_KEY = "virtual.server";
 
+    /** Number of real servers on a virtual server's configuration (int), the sorry server included. */
+    public static final String REAL_SERVER_COUNT = "real.server.count";
+
+    /**
+     * The prefix of real server N's keys on its virtual server's configuration: "real.server.N.".
+     * After it come the keys below, the real_server keywords (underscores as dots) and its check
+     * blocks ("real.server.N.check.M.keyword").
+     */
+    public static String realServerPrefix(int n) {
+        return "real.server." + n + ".";
+    }
+
     /** Real server keys besides keywords: address (String), port (int), sorry (boolean: a sorry_server). */
     public static final String ADDRESS = "address";
     public static final String PORT = "port";
     public static final String SORRY = "sorry";
 
-    /** Number of check blocks on a real server (int); block N's keys start with "check.N.". */
+    /** Number of check blocks on a real server (int, after its prefix); block N's keys start with "check.N.". */
     public static final String CHECK_COUNT = "check.count";
     /**
      * Block N's type, "check.N.vigil.type": the block name as written, upper case ("TCP_CHECK").

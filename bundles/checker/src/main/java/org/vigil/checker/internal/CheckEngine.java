@@ -87,6 +87,8 @@ final class CheckEngine {
     private final Map<String, VirtualServer> vsByPid = new HashMap<>();
     private final Map<String, VirtualServer> vsByKey = new LinkedHashMap<>();
     private final Map<String, RealServer> rsByPid = new LinkedHashMap<>();
+    /** The real server pids each virtual server's configuration brought. */
+    private final Map<String, Set<String>> realsByVsPid = new HashMap<>();
     private final Map<String, GroupSettings> groupsByPid = new HashMap<>();
     private final Map<String, GroupSettings> groups = new HashMap<>();
     private final Map<ProbeKey, Probe> probes = new LinkedHashMap<>();
@@ -113,6 +115,37 @@ final class CheckEngine {
     }
 
     // ---- configuration ----
+
+    /**
+     * A virtual server's configuration with its real servers: the real servers are diffed by
+     * identity (address, port, sorry), so the removed ones go, the new ones join and the others
+     * keep their state. A real server's pid in the engine is the virtual server's pid plus its
+     * identity.
+     */
+    void putVirtualServer(String pid, VsSettings settings, List<RsSettings> reals) {
+        putVirtualServer(pid, settings);
+        VirtualServer vs = vsByPid.get(pid);
+        if (vs == null || vs.settings != settings) {
+            return; // the same virtual server configured twice: the later one is ignored
+        }
+        Map<String, RsSettings> next = new LinkedHashMap<>();
+        for (RsSettings rs : reals) {
+            if (next.putIfAbsent(pid + "/" + rs.identity(), rs) != null) {
+                LOG.warn("{}: real server {} is configured twice in VS {}; the later one is ignored", rs.origin(),
+                        Texts.realServer(rs.address(), settings.protocol()), vs.text());
+            }
+        }
+        // joiners first, leavers after: a server replaced by another never costs the quorum
+        next.forEach(this::putRealServer);
+        Set<String> old = realsByVsPid.put(pid, next.keySet());
+        if (old != null) {
+            for (String rsPid : old) {
+                if (!next.containsKey(rsPid)) {
+                    removeRealServer(rsPid, true);
+                }
+            }
+        }
+    }
 
     void putVirtualServer(String pid, VsSettings settings) {
         VirtualServer vs = vsByPid.get(pid);
@@ -149,6 +182,11 @@ final class CheckEngine {
         VirtualServer vs = vsByPid.remove(pid);
         if (vs == null) {
             return;
+        }
+        Set<String> reals = realsByVsPid.remove(pid);
+        if (reals != null) {
+            // they came with the virtual server's configuration and go with it
+            reals.forEach(rsByPid::remove);
         }
         vsByKey.remove(vs.settings.key());
         if (vs.settle != null) {
@@ -190,7 +228,7 @@ final class CheckEngine {
                     settleLater(vs);
                 }
             }
-        } else {
+        } else if (!rs.settings.equals(settings)) {
             int oldWeight = rs.weight();
             rs.settings = settings;
             if (rs.vs != null) {

@@ -231,20 +231,12 @@ public final class Checker {
 
     // ---- what the configuration components and the commands call ----
 
-    void putVirtualServer(String pid, VsSettings settings) {
-        loop.execute(() -> engine.putVirtualServer(pid, settings));
+    void putVirtualServer(String pid, VsSettings settings, List<RsSettings> reals) {
+        loop.execute(() -> engine.putVirtualServer(pid, settings, reals));
     }
 
     void removeVirtualServer(String pid, boolean deleted) {
         loop.execute(() -> engine.removeVirtualServer(pid, deleted));
-    }
-
-    void putRealServer(String pid, RsSettings settings) {
-        loop.execute(() -> engine.putRealServer(pid, settings));
-    }
-
-    void removeRealServer(String pid, boolean deleted) {
-        loop.execute(() -> engine.removeRealServer(pid, deleted));
     }
 
     void putGroup(String pid, GroupSettings group) {

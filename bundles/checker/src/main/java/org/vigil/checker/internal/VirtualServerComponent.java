@@ -18,8 +18,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.vigil.api.check.CheckerPids;
 
 /**
- * One virtual_server from a factory configuration. A change of the same key is applied in place:
- * the real servers and their verdicts stay.
+ * One virtual_server from a factory configuration, with its real servers and sorry server
+ * ({@code real.server.N.*}, read by {@link RealServers}). A change of the same key is applied in
+ * place: real servers are diffed by address and port, and the unchanged ones keep their verdicts.
  */
 @Component(configurationPid = CheckerPids.VIRTUAL_SERVER, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
@@ -96,12 +97,17 @@ public class VirtualServerComponent {
     public VirtualServerComponent(@Reference Checker checker, Config config, Map<String, Object> props) {
         this.checker = checker;
         this.pid = String.valueOf(props.get("service.pid"));
-        checker.putVirtualServer(pid, settings(config, props));
+        apply(config, props);
     }
 
     @Modified
     void modified(Config config, Map<String, Object> props) {
-        checker.putVirtualServer(pid, settings(config, props));
+        apply(config, props);
+    }
+
+    private void apply(Config config, Map<String, Object> props) {
+        VsSettings vs = settings(config, props);
+        checker.putVirtualServer(pid, vs, RealServers.read(vs.key(), props));
     }
 
     @Deactivate

@@ -431,6 +431,31 @@ class CheckEngineTest {
     }
 
     @Test
+    void aVirtualServersConfigurationIsDiffedByRealServerIdentity() {
+        engine.setType(TYPE, type);
+        engine.putVirtualServer("vs", vs(VS_A), List.of(rs(VS_A, RS1, Map.of()), rs(VS_A, RS2, Map.of())));
+        type.set(RS1, ScriptedType.Mode.FAIL);
+        loop.advance(2.5);
+        assertThat(log.with("Removing service")).hasSize(1);
+        log.clear();
+        // the reload: RS1 unchanged (stays down, not restarted), RS2 gone, RS3 new
+        engine.putVirtualServer("vs", vs(VS_A), List.of(rs(VS_A, RS1, Map.of()), rs(VS_A, RS3, Map.of())));
+        loop.advance(1);
+        assertThat(engine.snapshot().get(0).reals()).extracting(Status.Real::text)
+                .containsExactly(RS1_TEXT, "[192.0.2.23]:tcp:80");
+        assertThat(engine.snapshot().get(0).reals()).extracting(Status.Real::inPool).containsExactly(false, true);
+        assertThat(log.all()).as("no quorum lost and regained on the way").containsExactly(
+                "service [192.0.2.22]:tcp:80 no longer exist",
+                "Activating healthchecker for service [192.0.2.23]:tcp:80 for VS " + VS_A_TEXT);
+        assertThat(type.prepared).isEqualTo(3);
+        // the virtual server deleted: its real servers go with it and do not wait for a new one
+        engine.removeVirtualServer("vs", true);
+        engine.putVirtualServer("vs2", vs(VS_A));
+        loop.advance(5);
+        assertThat(engine.snapshot().get(0).reals()).isEmpty();
+    }
+
+    @Test
     void aReloadThatChangesACheckKeepsTheServersVerdictUntilTheNewCheckSaysOtherwise() {
         engine.setType(TYPE, type);
         engine.putVirtualServer("vs", vs(VS_A));

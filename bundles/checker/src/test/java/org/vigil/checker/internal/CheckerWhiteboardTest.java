@@ -122,11 +122,12 @@ class CheckerWhiteboardTest {
 
     private void configure(SwitchType type, int realServers) {
         checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 10L));
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1));
+        List<RsSettings> reals = new java.util.ArrayList<>();
         for (int i = 0; i < realServers; i++) {
-            checker.putRealServer("rs" + i, RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+            reals.add(RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty()))));
         }
+        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
     }
 
     @Test
@@ -175,12 +176,13 @@ class CheckerWhiteboardTest {
     void anAttemptThatBlocksItsCallerIsTimedOutAndInterruptedAndFailsOnlyItsCheck() {
         BlockingType type = new BlockingType();
         checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 12L));
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1));
+        List<RsSettings> reals = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
-            checker.putRealServer("rs" + i, RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(),
+            reals.add(RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK",
                             new CheckProperties(Map.of("connect.timeout", List.of("0.3")))))));
         }
+        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
         await().atMost(Duration.ofSeconds(8)).until(() -> !log.with("Removing service").isEmpty());
         assertThat(log.with("Removing service")).containsExactly(
                 "Removing service [127.0.0.1]:tcp:9000 from VS [192.0.2.249]:tcp:80");
@@ -197,9 +199,9 @@ class CheckerWhiteboardTest {
         SwitchType type = new SwitchType();
         checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 10L));
         checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1)
-                .withNotifyFifo(path.toString()));
-        checker.putRealServer("rs0", RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9000), 1,
-                List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty()))));
+                .withNotifyFifo(path.toString()), List.of(RsSettings.of(VS, new InetSocketAddress(
+                        InetAddress.getLoopbackAddress(), 9000), 1,
+                List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty())))));
         await().atMost(Duration.ofSeconds(5)).until(() -> type.attempts.get() > 0);
         type.pass = false;
         await().atMost(Duration.ofSeconds(5)).until(() -> java.nio.file.Files.exists(path));
@@ -231,12 +233,13 @@ class CheckerWhiteboardTest {
         DeafType type = new DeafType();
         try {
             checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 13L));
-            checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1));
+            List<RsSettings> reals = new java.util.ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                checker.putRealServer("rs" + i, RsSettings.of(VS, new InetSocketAddress(
+                reals.add(RsSettings.of(VS, new InetSocketAddress(
                         InetAddress.getLoopbackAddress(), 9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK",
                                 new CheckProperties(Map.of("connect.timeout", List.of("0.3")))))));
             }
+            checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
             // each round of the deaf check loses one more worker: replaced until the limit, then an error
             await().atMost(Duration.ofSeconds(10)).until(() -> !log.with("is the limit").isEmpty());
             assertThat(log.with("adding a worker")).hasSize(Checker.MAX_WORKERS - Checker.WORKERS);

@@ -21,12 +21,49 @@ class ConfigurationTest {
                 "check.1.url.0.status.code", new String[] { "200", "204" },
                 "check.1.vigil.origin", "keepalived.conf:14",
                 "weight", 3);
-        List<RsSettings.Block> blocks = RealServerComponent.blocks(2, props, "keepalived.conf:12");
+        List<RsSettings.Block> blocks = RealServers.blocks(2, props, "keepalived.conf:12");
         assertThat(blocks).extracting(RsSettings.Block::type).containsExactly("TCP_CHECK", "HTTP_GET");
         assertThat(blocks.get(0).properties().keys()).containsExactly("connect.timeout");
         assertThat(blocks.get(1).properties().blocks("url").get(0).tokens("status.code")).contains(List.of("200", "204"));
         assertThat(blocks.get(1).properties().keys()).doesNotContain("vigil.origin");
         assertThat(blocks).extracting(RsSettings.Block::origin).containsExactly("keepalived.conf:12", "keepalived.conf:14");
+    }
+
+    @Test
+    void realServersAreReadFromTheirVirtualServersPropertiesAndABadOneIsLeftOut() {
+        Map<String, Object> props = new java.util.HashMap<>();
+        props.put("virtual.server", "192.0.2.249:tcp:80");
+        props.put("real.server.count", 3);
+        props.put("real.server.0.address", "192.0.2.21");
+        props.put("real.server.0.port", 80);
+        props.put("real.server.0.weight", 3);
+        props.put("real.server.0.delay.loop", 2.5);
+        props.put("real.server.0.inhibit.on.failure", true);
+        props.put("real.server.0.vigil.origin", "keepalived.conf:7");
+        props.put("real.server.0.check.count", 1);
+        props.put("real.server.0.check.0.vigil.type", "TCP_CHECK");
+        props.put("real.server.0.check.0.connect.timeout", new String[] { "3" });
+        props.put("real.server.1.address", "not an address");
+        props.put("real.server.1.port", 80);
+        props.put("real.server.10.address", "2001:db8::21");
+        props.put("real.server.10.port", 8080);
+        props.put("real.server.10.sorry", true);
+        List<RsSettings> reals = RealServers.read("192.0.2.249:tcp:80", props);
+        assertThat(reals).extracting(r -> r.address().getPort()).containsExactly(80, 8080);
+        RsSettings first = reals.get(0);
+        assertThat(first.weight()).isEqualTo(3);
+        assertThat(first.delayLoop()).isEqualTo(2.5);
+        assertThat(first.inhibitOnFailure()).isTrue();
+        assertThat(first.alpha()).isNull();
+        assertThat(first.origin()).isEqualTo("keepalived.conf:7");
+        assertThat(first.checks()).singleElement().satisfies(b -> {
+            assertThat(b.type()).isEqualTo("TCP_CHECK");
+            assertThat(b.properties().get("connect.timeout")).contains("3");
+        });
+        assertThat(reals.get(1).sorry()).isTrue();
+        assertThat(reals.get(1).vsKey()).isEqualTo("192.0.2.249:tcp:80");
+        // the same properties read twice are equal settings: a reload that changes nothing changes nothing
+        assertThat(RealServers.read("192.0.2.249:tcp:80", props)).isEqualTo(reals);
     }
 
     @Test

@@ -96,9 +96,9 @@ class TcpCheckOnLoopbackTest {
         ServerSocket server = listen(0);
         int port = server.getLocalPort();
         String rs = "[127.0.0.1]:tcp:" + port;
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.5).withTimers(1, 0.2, 0, 1));
-        checker.putRealServer("rs", RsSettings.of(VS, new InetSocketAddress(LOOPBACK, port), 1,
-                List.of(tcpBlock(Map.of("log.all.failures", List.of())))));
+        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.5).withTimers(1, 0.2, 0, 1),
+                List.of(RsSettings.of(VS, new InetSocketAddress(LOOPBACK, port), 1,
+                List.of(tcpBlock(Map.of("log.all.failures", List.of()))))));
 
         await().atMost(Duration.ofSeconds(5)).until(() -> lastLine(rs).equals("TCP connection to " + rs + " success."));
         assertThat(log.with(rs)).containsExactly("Activating healthchecker for service " + rs + " for VS " + VS_TEXT);
@@ -143,9 +143,9 @@ class TcpCheckOnLoopbackTest {
         }
         assertThat(full).as("the backlog filled").isTrue();
         String rs = "[127.0.0.1]:tcp:" + port;
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(5).withTimers(1, 0.2, 0, 0.5));
-        checker.putRealServer("rs", RsSettings.of(VS, new InetSocketAddress(LOOPBACK, port), 1,
-                List.of(tcpBlock(Map.of("log.all.failures", List.of())))));
+        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(5).withTimers(1, 0.2, 0, 0.5),
+                List.of(RsSettings.of(VS, new InetSocketAddress(LOOPBACK, port), 1,
+                List.of(tcpBlock(Map.of("log.all.failures", List.of()))))));
         long start = System.nanoTime();
         await().atMost(Duration.ofSeconds(6)).until(() -> !log.with("Removing service").isEmpty());
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -199,12 +199,12 @@ class TcpCheckOnLoopbackTest {
         // n / 100 virtual servers of 100 real servers, delay_loop 1, the first checks spread over 1 s
         for (int v = 0; v < n / 100; v++) {
             String key = "192.0.2." + (100 + v) + ":tcp:80";
-            checker.putVirtualServer("vs" + v, VsSettings.defaults(key).withDelayLoop(1).withTimers(1, 0.5, 1, 1));
+            List<RsSettings> reals = new java.util.ArrayList<>();
             for (int r = 0; r < 100; r++) {
                 int port = servers.get(v * 100 + r).socket().getLocalPort();
-                checker.putRealServer("rs" + v + "-" + r, RsSettings.of(key, new InetSocketAddress(LOOPBACK, port), 1,
-                        List.of(tcpBlock(Map.of()))));
+                reals.add(RsSettings.of(key, new InetSocketAddress(LOOPBACK, port), 1, List.of(tcpBlock(Map.of()))));
             }
+            checker.putVirtualServer("vs" + v, VsSettings.defaults(key).withDelayLoop(1).withTimers(1, 0.5, 1, 1), reals);
         }
         await().atMost(Duration.ofSeconds(20 + n / 500)).until(() -> checked() == n);
         int checkerThreads = (int) Thread.getAllStackTraces().keySet().stream()

@@ -155,9 +155,6 @@ class ConfigLoaderTest {
     }
 
     private static final String VS = CheckerPids.VIRTUAL_SERVER + "~192.0.2.249:tcp:80";
-    private static final String RS1 = CheckerPids.REAL_SERVER + "~192.0.2.249:tcp:80/192.0.2.21:80";
-    private static final String RS2 = CheckerPids.REAL_SERVER + "~192.0.2.249:tcp:80/192.0.2.22:80";
-
     private void writeVirtualServer(int weight2, boolean withRs2) throws IOException {
         String rs2 = """
                   real_server 192.0.2.22 80 {
@@ -185,25 +182,29 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void aChangedRealServerChangesOnlyItsConfiguration() throws IOException {
+    void aChangedRealServerUpdatesItsVirtualServersConfigurationOnly() throws IOException {
         writeVirtualServer(1, true);
         assertThat(loader.reload()).isEmpty();
-        assertThat(cm.configurations.keySet()).containsExactlyInAnyOrder(VS, RS1, RS2);
-        assertThat(cm.get(RS2).getFactoryPid()).isEqualTo(CheckerPids.REAL_SERVER);
-        assertThat(cm.get(RS2).getProperties().get("weight")).isEqualTo(1);
+        // one configuration per virtual server, its real servers inside (no O(n^2) start-up in SCR)
+        assertThat(cm.configurations.keySet()).containsExactly(VS);
+        assertThat(cm.get(VS).getProperties().get(CheckerPids.REAL_SERVER_COUNT)).isEqualTo(2);
+        assertThat(cm.get(VS).getProperties().get("real.server.1.weight")).isEqualTo(1);
         cm.events.clear();
+
+        writeVirtualServer(1, true);
+        loader.reload();
+        assertThat(cm.events).as("the same file again").isEmpty();
 
         writeVirtualServer(5, true);
         loader.reload();
-
-        assertThat(cm.events).containsExactly("update " + RS2);
-        assertThat(cm.get(RS2).getProperties().get("weight")).isEqualTo(5);
-        assertThat(cm.get(RS1).getChangeCount()).isEqualTo(1);
-        assertThat(cm.get(VS).getChangeCount()).isEqualTo(1);
+        assertThat(cm.events).containsExactly("update " + VS);
+        assertThat(cm.get(VS).getProperties().get("real.server.1.weight")).isEqualTo(5);
+        assertThat(cm.get(VS).getProperties().get("real.server.0.check.0.connect.timeout"))
+                .isEqualTo(new String[] { "3" });
     }
 
     @Test
-    void aRemovedRealServerIsDeletedAndItsVirtualServerUpdated() throws IOException {
+    void aRemovedRealServerLeavesItsVirtualServersConfiguration() throws IOException {
         writeVirtualServer(1, true);
         loader.reload();
         cm.events.clear();
@@ -211,9 +212,9 @@ class ConfigLoaderTest {
         writeVirtualServer(1, false);
         loader.reload();
 
-        assertThat(cm.events).containsExactlyInAnyOrder("update " + VS, "delete " + RS2);
-        assertThat((String[]) cm.get(VS).getProperties().get("real.servers")).containsExactly("192.0.2.21:80");
-        assertThat(cm.get(RS1).getChangeCount()).isEqualTo(1);
+        assertThat(cm.events).containsExactly("update " + VS);
+        assertThat(cm.get(VS).getProperties().get(CheckerPids.REAL_SERVER_COUNT)).isEqualTo(1);
+        assertThat(cm.get(VS).getProperties().get("real.server.1.address")).isNull();
     }
 
     @Test

@@ -4,59 +4,47 @@ import java.lang.reflect.Array;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.osgi.service.component.ComponentConstants;
-import org.osgi.service.component.annotations.Activate;
-import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.ConfigurationPolicy;
-import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
-import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.metatype.annotations.AttributeDefinition;
-import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.check.CheckProperties;
 import org.vigil.api.check.CheckerPids;
 
 /**
- * One real_server (or sorry_server) from a factory configuration, with its check blocks. A change
- * of the same identity is applied in place: checks whose settings did not change keep their
- * verdict (keepalived issue #373 and friends: state wrong after reload).
+ * The real servers (and sorry server) carried by a virtual server's configuration, keys
+ * {@code real.server.N.*} (see {@link CheckerPids}), read typed through {@link Config}. The
+ * checker diffs them by identity, so a change of one keeps the others' verdicts (keepalived
+ * issue #373 and friends: state wrong after reload).
  */
-@Component(configurationPid = CheckerPids.REAL_SERVER, configurationPolicy = ConfigurationPolicy.REQUIRE,
-        service = {})
-@Designate(ocd = RealServerComponent.Config.class, factory = true)
-public class RealServerComponent {
-    private static final Logger LOG = LoggerFactory.getLogger(RealServerComponent.class);
+final class RealServers {
+    private static final Logger LOG = LoggerFactory.getLogger(RealServers.class);
+
+    private RealServers() {
+    }
 
     /**
      * keepalived's real_server keywords, underscores as dots; times in seconds, negative: not set
      * (the virtual server's). The check blocks ({@code check.count}, {@code check.N.*}) are read
      * from the properties as tokens, see {@link CheckerPids}.
      */
-    @ObjectClassDefinition(name = "Real server", description = "One real_server or sorry_server of keepalived.conf")
-    public @interface Config {
-        @AttributeDefinition(description = "the virtual server's key (virtual.server)")
-        String virtual_server();
-
-        String address();
+    @interface Config {
+        String address() default "";
 
         int port() default 0;
 
-        @AttributeDefinition(description = "true for the sorry_server")
+        /** true for the sorry_server */
         boolean sorry() default false;
 
         int weight() default 1;
 
-        @AttributeDefinition(description = "true, false, or empty for the virtual server's")
+        /** true, false, or empty for the virtual server's */
         String inhibit_on_failure() default "";
 
-        @AttributeDefinition(description = "true, false, or empty for the virtual server's")
+        /** true, false, or empty for the virtual server's */
         String alpha() default "";
 
         String lvs_method() default "";
@@ -83,41 +71,56 @@ public class RealServerComponent {
     /** A check block's own origin key ("check.N.vigil.origin"), written by the bridge. */
     static final String BLOCK_ORIGIN = "vigil.origin";
 
-    private final Checker checker;
-    private final String pid;
+    private static final String PREFIX = "real.server.";
 
-    @Activate
-    public RealServerComponent(@Reference Checker checker, Config config, Map<String, Object> props) {
-        this.checker = checker;
-        this.pid = String.valueOf(props.get("service.pid"));
-        apply(config, props);
-    }
-
-    @Modified
-    void modified(Config config, Map<String, Object> props) {
-        apply(config, props);
-    }
-
-    private void apply(Config config, Map<String, Object> props) {
-        try {
-            checker.putRealServer(pid, settings(config, props));
-        } catch (IllegalArgumentException e) {
-            // the bridge validated it; a hand-written configuration may not have been
-            LOG.error("{}: real_server {}: {}", config.vigil_origin(), config.address(), e.getMessage());
-            checker.removeRealServer(pid, true);
+    /**
+     * Every real server of a virtual server's properties, in index order. One pass over the keys
+     * (a virtual server may carry 10,000 real servers). A real server that does not read is
+     * logged with its file:line and left out; the others stay.
+     */
+    static List<RsSettings> read(String vsKey, Map<String, ?> props) {
+        TreeMap<Integer, Map<String, Object>> byIndex = new TreeMap<>();
+        for (Map.Entry<String, ?> e : props.entrySet()) {
+            String k = e.getKey();
+            if (!k.startsWith(PREFIX)) {
+                continue;
+            }
+            int dot = k.indexOf('.', PREFIX.length());
+            if (dot < 0) {
+                continue; // real.server.count
+            }
+            int n;
+            try {
+                n = Integer.parseInt(k, PREFIX.length(), dot, 10);
+            } catch (NumberFormatException ex) {
+                continue;
+            }
+            byIndex.computeIfAbsent(n, i -> new HashMap<>()).put(k.substring(dot + 1), e.getValue());
         }
+        List<RsSettings> reals = new ArrayList<>(byIndex.size());
+        for (Map<String, Object> rs : byIndex.values()) {
+            Map<String, List<String>> own = new HashMap<>();
+            rs.forEach((k, v) -> {
+                if (!k.startsWith("check.")) {
+                    own.put(k, tokens(v));
+                }
+            });
+            Config c = new CheckProperties(own).as(Config.class);
+            try {
+                reals.add(settings(vsKey, c, rs));
+            } catch (IllegalArgumentException e) {
+                // the bridge validated it; a hand-written configuration may not have been
+                LOG.error("{}: real_server {}: {}", c.vigil_origin(), own.get(CheckerPids.ADDRESS), e.getMessage());
+            }
+        }
+        return reals;
     }
 
-    @Deactivate
-    void deactivate(int reason) {
-        checker.removeRealServer(pid, reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED);
-    }
-
-    static RsSettings settings(Config c, Map<String, ?> props) {
+    static RsSettings settings(String vsKey, Config c, Map<String, ?> props) {
         InetSocketAddress address = new InetSocketAddress(ServiceKeys.literal(c.address().trim()), c.port());
         String inhibit = c.inhibit_on_failure().trim();
         String alpha = c.alpha().trim();
-        return new RsSettings(c.virtual_server().trim(), address, c.sorry(), c.weight(),
+        return new RsSettings(vsKey, address, c.sorry(), c.weight(),
                 inhibit.isEmpty() ? null : Boolean.valueOf(inhibit), alpha.isEmpty() ? null : Boolean.valueOf(alpha),
                 c.lvs_method(), c.retry(),
                 c.delay_before_retry(), c.warmup(), c.delay_loop(), c.connect_timeout(), c.notify_up(), c.notify_down(),
