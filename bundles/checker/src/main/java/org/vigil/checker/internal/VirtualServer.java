@@ -17,6 +17,8 @@ final class VirtualServer {
     boolean quorumUp = true;
     boolean sorryActive;
     Loop.Timer settle;
+    /** A batch of pool changes is waiting for quorum and the load balancer (CheckEngine.poolSoon). */
+    boolean poolPending;
     /** What the load balancer was last given, to send only changes. */
     List<Destination> published;
     boolean publishedSorry;
