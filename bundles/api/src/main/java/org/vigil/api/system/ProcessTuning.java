@@ -28,6 +28,14 @@ public interface ProcessTuning {
     /** The calling thread's nice value (-20..19). */
     void niceCurrentThread(int niceness) throws IOException;
 
+    /**
+     * The same nice value for the implementation's own I/O threads that feed the election, present
+     * and future, as {@link #realtimeIoThreads} does for realtime scheduling (vrrp_priority is the
+     * whole VRRP process's in keepalived).
+     */
+    default void niceIoThreads(int niceness) throws IOException {
+    }
+
     /** Locks the process's memory (current and future, as it is touched) so that it never swaps. */
     void lockMemory() throws IOException;
 

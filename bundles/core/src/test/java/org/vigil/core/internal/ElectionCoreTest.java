@@ -126,6 +126,65 @@ class ElectionCoreTest {
         assertThat(core.selectedDriver()).isEmpty();
     }
 
+    /** A native layer that records its calls, and refuses to raise the nice value when told to. */
+    private static org.vigil.api.system.ProcessTuning niceRecorder(List<String> calls, boolean refuse) {
+        return new org.vigil.api.system.ProcessTuning() {
+            @Override
+            public void realtimeCurrentThread(int priority) {
+                calls.add("rt " + priority);
+            }
+
+            @Override
+            public void niceCurrentThread(int niceness) throws java.io.IOException {
+                if (refuse) {
+                    throw new java.io.IOException("setpriority(" + niceness + "): Permission denied");
+                }
+                calls.add("nice " + niceness + " on " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void niceIoThreads(int niceness) {
+                calls.add("nice-io " + niceness);
+            }
+
+            @Override
+            public void lockMemory() {
+                calls.add("mlockall");
+            }
+
+            @Override
+            public void limitRealtimeMicros(long micros) {
+                calls.add("rttime " + micros);
+            }
+        };
+    }
+
+    @Test
+    void withoutVrrpPriorityOrRtPriorityTheElectionAndItsReceiveThreadsRunAtTheDefaultNiceValue() {
+        ElectionCore core = core(Map.of());
+        List<String> calls = new CopyOnWriteArrayList<>();
+        core.bindProcessTuning(niceRecorder(calls, false));
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 2);
+        assertThat(calls).containsExactly("nice " + ElectionCore.DEFAULT_NICENESS + " on vigil-election",
+                "nice-io " + ElectionCore.DEFAULT_NICENESS);
+        // vrrp_priority 0 is keepalived's behaviour, asked for
+        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "0")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 4);
+        assertThat(calls).endsWith("nice 0 on vigil-election", "nice-io 0");
+    }
+
+    @Test
+    void aDefaultNiceValueTheProcessMayNotTakeLeavesTheElectionRunningAtNiceZero() {
+        ElectionCore core = core(Map.of());
+        List<String> calls = new CopyOnWriteArrayList<>();
+        core.bindProcessTuning(niceRecorder(calls, true));
+        core.awaitLoopForTests();
+        // refused (no CAP_SYS_NICE): one info line, the receive threads are not asked either
+        assertThat(calls).isEmpty();
+        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.no.swap", true)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.contains("mlockall"));
+    }
+
     @Test
     void schedulingKnobsApplyOnTheElectionThreadOnceAndAgainForANewNativeLayer() {
         ElectionCore core = core(Map.of());

@@ -46,6 +46,30 @@ public final class LinuxProcessTuning implements ProcessTuning {
         ReceivePriority.set(priority);
         Pointer param = nat.allocate(4);
         param.putInt(0, priority);
+        forJvmThreadsThatStopTheWorld((comm, tid) -> {
+            if (nat.libc.sched_setscheduler(tid, SCHED_RR, param) < 0) {
+                org.slf4j.LoggerFactory.getLogger(LinuxProcessTuning.class).warn(
+                        "cannot set the JVM's {} to realtime priority {}: {}", comm, priority,
+                        nat.failure("sched_setscheduler").getMessage());
+            }
+        });
+    }
+
+    /** The receive threads and the JVM's VM and GC threads, as for {@link #realtimeIoThreads}. */
+    @Override
+    public void niceIoThreads(int niceness) {
+        ReceivePriority.setNice(niceness);
+        forJvmThreadsThatStopTheWorld((comm, tid) -> {
+            if (nat.libc.setpriority(PRIO_PROCESS, tid, niceness) < 0) {
+                org.slf4j.LoggerFactory.getLogger(LinuxProcessTuning.class).debug(
+                        "cannot set the JVM's {} to nice {}: {}", comm, niceness,
+                        nat.failure("setpriority").getMessage());
+            }
+        });
+    }
+
+    /** The VM thread (every safepoint, the serial collector's collections) and the GC workers. */
+    private static void forJvmThreadsThatStopTheWorld(java.util.function.ObjIntConsumer<String> byTid) {
         try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/self/task"))) {
             for (java.nio.file.Path task : tasks.toList()) {
                 String comm;
@@ -55,12 +79,7 @@ public final class LinuxProcessTuning implements ProcessTuning {
                     continue; // the thread ended meanwhile
                 }
                 if (comm.equals("VM Thread") || comm.startsWith("GC Thread") || comm.startsWith("G1 ")) {
-                    int tid = Integer.parseInt(task.getFileName().toString());
-                    if (nat.libc.sched_setscheduler(tid, SCHED_RR, param) < 0) {
-                        org.slf4j.LoggerFactory.getLogger(LinuxProcessTuning.class).warn(
-                                "cannot set the JVM's {} to realtime priority {}: {}", comm, priority,
-                                nat.failure("sched_setscheduler").getMessage());
-                    }
+                    byTid.accept(comm, Integer.parseInt(task.getFileName().toString()));
                 }
             }
         } catch (IOException | RuntimeException e) {
