@@ -253,16 +253,6 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     }
 
     /**
-     * The election thread's nice value when keepalived.conf sets neither vrrp_rt_priority nor
-     * vrrp_priority. keepalived leaves its VRRP process at 0, and beside two CPU hogs it then
-     * failed over falsely 24 times in 5 minutes at 0.01 s adverts (the soak benchmark); Vigil at 0
-     * still saw one. -10 gives the election and its receive threads nine times a nice-0 hog's
-     * share and wake-up preemption over it. Needs CAP_SYS_NICE (root has it): without, it runs
-     * at 0 and says so once. {@code vrrp_priority 0} keeps keepalived's behaviour.
-     */
-    static final int DEFAULT_NICENESS = -10;
-
-    /**
      * On the election thread itself: SCHED_RR and nice apply to the calling thread (one Linux
      * task), the memory lock and the rlimit to the process. Failures are logged, never fatal:
      * the election runs on with the JVM's defaults.
@@ -270,11 +260,7 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     private void applyScheduling() {
         SchedulingSettings s = scheduling;
         ProcessTuning t = tuning;
-        boolean defaultNice = s.realtimePriority() == null && s.niceness() == null;
-        if (defaultNice) {
-            s = new SchedulingSettings(null, DEFAULT_NICENESS, s.noSwap(), s.rlimitRttimeMicros());
-        }
-        if (s.equals(applied)) {
+        if (!s.any() || s.equals(applied)) {
             return;
         }
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(VrrpLog.LOGGER_NAME);
@@ -296,7 +282,10 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
                     log.info("Election thread set to realtime priority {} (SCHED_RR)", apply.realtimePriority());
                 }
                 if (apply.niceness() != null) {
-                    niceness(t, apply.niceness(), defaultNice, log);
+                    // keepalived's vrrp_priority is its whole VRRP process's: the receive threads too
+                    t.niceCurrentThread(apply.niceness());
+                    t.niceIoThreads(apply.niceness());
+                    log.info("Election thread set to priority (nice) {}", apply.niceness());
                 }
                 if (apply.noSwap()) {
                     t.lockMemory();
@@ -306,23 +295,6 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
                 log.warn("Unable to apply the scheduling settings: {}", e.getMessage());
             }
         });
-    }
-
-    private static void niceness(ProcessTuning t, int niceness, boolean byDefault, org.slf4j.Logger log)
-            throws java.io.IOException {
-        try {
-            t.niceCurrentThread(niceness);
-        } catch (java.io.IOException e) {
-            if (!byDefault) {
-                throw e;
-            }
-            log.info("Election thread left at nice 0: cannot raise it to the default {} ({}); set vrrp_priority "
-                    + "or grant CAP_SYS_NICE", niceness, e.getMessage());
-            return;
-        }
-        t.niceIoThreads(niceness);
-        log.info(byDefault ? "Election thread set to priority (nice) {} (the default; vrrp_priority sets another)"
-                : "Election thread set to priority (nice) {}", niceness);
     }
 
     // ---- VrrpService --------------------------------------------------------------------------

@@ -126,8 +126,8 @@ class ElectionCoreTest {
         assertThat(core.selectedDriver()).isEmpty();
     }
 
-    /** A native layer that records its calls, and refuses to raise the nice value when told to. */
-    private static org.vigil.api.system.ProcessTuning niceRecorder(List<String> calls, boolean refuse) {
+    /** A native layer that records its calls. */
+    private static org.vigil.api.system.ProcessTuning niceRecorder(List<String> calls) {
         return new org.vigil.api.system.ProcessTuning() {
             @Override
             public void realtimeCurrentThread(int priority) {
@@ -135,10 +135,7 @@ class ElectionCoreTest {
             }
 
             @Override
-            public void niceCurrentThread(int niceness) throws java.io.IOException {
-                if (refuse) {
-                    throw new java.io.IOException("setpriority(" + niceness + "): Permission denied");
-                }
+            public void niceCurrentThread(int niceness) {
                 calls.add("nice " + niceness + " on " + Thread.currentThread().getName());
             }
 
@@ -160,29 +157,15 @@ class ElectionCoreTest {
     }
 
     @Test
-    void withoutVrrpPriorityOrRtPriorityTheElectionAndItsReceiveThreadsRunAtTheDefaultNiceValue() {
+    void vrrpPriorityAppliesToTheElectionAndItsReceiveThreadsAndNothingByDefault() {
         ElectionCore core = core(Map.of());
         List<String> calls = new CopyOnWriteArrayList<>();
-        core.bindProcessTuning(niceRecorder(calls, false));
-        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 2);
-        assertThat(calls).containsExactly("nice " + ElectionCore.DEFAULT_NICENESS + " on vigil-election",
-                "nice-io " + ElectionCore.DEFAULT_NICENESS);
-        // vrrp_priority 0 is keepalived's behaviour, asked for
-        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "0")));
-        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 4);
-        assertThat(calls).endsWith("nice 0 on vigil-election", "nice-io 0");
-    }
-
-    @Test
-    void aDefaultNiceValueTheProcessMayNotTakeLeavesTheElectionRunningAtNiceZero() {
-        ElectionCore core = core(Map.of());
-        List<String> calls = new CopyOnWriteArrayList<>();
-        core.bindProcessTuning(niceRecorder(calls, true));
+        core.bindProcessTuning(niceRecorder(calls));
         core.awaitLoopForTests();
-        // refused (no CAP_SYS_NICE): one info line, the receive threads are not asked either
-        assertThat(calls).isEmpty();
-        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.no.swap", true)));
-        await().atMost(Duration.ofSeconds(5)).until(() -> calls.contains("mlockall"));
+        assertThat(calls).as("keepalived's default: the scheduler's").isEmpty();
+        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "-5")));
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 2);
+        assertThat(calls).containsExactly("nice -5 on vigil-election", "nice-io -5");
     }
 
     @Test
