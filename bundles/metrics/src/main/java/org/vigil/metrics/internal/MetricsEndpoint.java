@@ -1,0 +1,224 @@
+package org.vigil.metrics.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.api.metrics.MetricSource;
+import org.vigil.api.vrrp.VrrpService;
+
+/**
+ * The opt-in Prometheus endpoint: {@code GET /metrics} on one thread, one connection at a time.
+ * A scrape is a few kilobytes every 15 s or so; an HTTP library would cost more memory than it
+ * saves code. Requests are bounded (8 KB of head, 2 s to send it), so a client that stalls
+ * delays only the next scrape, never the election or the checker.
+ */
+@Component(configurationPid = MetricsEndpoint.PID, configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = MetricsEndpoint.Config.class)
+public final class MetricsEndpoint {
+    static final String PID = "org.vigil.metrics";
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsEndpoint.class);
+    private static final int MAX_HEAD = 8192;
+    private static final int READ_TIMEOUT_MS = 2000;
+
+    @ObjectClassDefinition(name = "Vigil metrics endpoint",
+            description = "Prometheus text format at http://ADDRESS:PORT/metrics; off unless configured")
+    public @interface Config {
+        @AttributeDefinition(description = "address to listen on; loopback unless you mean otherwise")
+        String address() default "127.0.0.1";
+
+        @AttributeDefinition(description = "TCP port (9165: keepalived-exporter's)")
+        int port() default 9165;
+    }
+
+    private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
+    private volatile VrrpService vrrp;
+    private ServerSocket server;
+    private Thread thread;
+    /** Sources whose failure was logged, so a broken one is one line, not one per scrape. */
+    private final java.util.Set<Class<?>> failedLogged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unbindVrrp")
+    void bindVrrp(VrrpService service) {
+        vrrp = service;
+    }
+
+    void unbindVrrp(VrrpService service) {
+        if (vrrp == service) {
+            vrrp = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeSource")
+    void addSource(MetricSource source) {
+        sources.add(source);
+    }
+
+    void removeSource(MetricSource source) {
+        sources.remove(source);
+    }
+
+    @Activate
+    void activate(Config config) {
+        InetSocketAddress where;
+        try {
+            where = new InetSocketAddress(InetAddress.getByName(config.address().trim()), config.port());
+            server = new ServerSocket();
+            server.setReuseAddress(true);
+            server.bind(where, 16);
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.error("Metrics endpoint: cannot listen on {}:{}: {}", config.address(), config.port(), e.getMessage());
+            server = null;
+            return;
+        }
+        int port = server.getLocalPort();
+        thread = new Thread(this::serve, "vigil-metrics");
+        thread.setDaemon(true);
+        thread.start();
+        String host = where.getAddress() instanceof java.net.Inet6Address ? "[" + where.getAddress().getHostAddress()
+                + "]" : where.getAddress().getHostAddress();
+        LOG.info("Metrics endpoint listening on http://{}:{}/metrics", host, port);
+    }
+
+    @Deactivate
+    void deactivate() {
+        if (server != null) {
+            try {
+                server.close();
+            } catch (IOException e) {
+                // closing
+            }
+        }
+        if (thread != null) {
+            try {
+                thread.join(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** The port listened on (tests bind port 0). */
+    int port() {
+        return server == null ? -1 : server.getLocalPort();
+    }
+
+    private void serve() {
+        while (!server.isClosed()) {
+            try (Socket client = server.accept()) {
+                client.setSoTimeout(READ_TIMEOUT_MS);
+                answer(client);
+            } catch (SocketException e) {
+                if (!server.isClosed()) {
+                    LOG.debug("metrics client: {}", e.toString());
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.debug("metrics client: {}", e.toString());
+            }
+        }
+    }
+
+    private void answer(Socket client) throws IOException {
+        String head = readHead(new java.io.BufferedInputStream(client.getInputStream()));
+        OutputStream out = client.getOutputStream();
+        if (head == null) {
+            respond(out, "400 Bad Request", "request too long or incomplete\n", true);
+            return;
+        }
+        String[] requestLine = head.lines().findFirst().orElse("").split(" ");
+        if (requestLine.length != 3 || !requestLine[2].startsWith("HTTP/1.")) {
+            respond(out, "400 Bad Request", "not an HTTP/1 request\n", true);
+            return;
+        }
+        String method = requestLine[0];
+        String path = requestLine[1];
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            respond(out, "405 Method Not Allowed", "GET only\n", true);
+        } else if (!path.equals("/metrics")) {
+            respond(out, "404 Not Found", "the metrics are at /metrics\n", !method.equals("HEAD"));
+        } else {
+            respond(out, "200 OK", scrape(), !method.equals("HEAD"));
+        }
+    }
+
+    /** Everything every source has now, VRRP first. */
+    String scrape() {
+        PrometheusText text = new PrometheusText();
+        VrrpService v = vrrp;
+        if (v == null) {
+            text.family("keepalived_up", org.vigil.api.metrics.MetricWriter.Type.GAUGE,
+                    "Status of the VRRP service: 1 running");
+            text.sample(0);
+        } else {
+            VrrpMetrics.collect(v.instances(), text);
+        }
+        text.endSource();
+        for (MetricSource s : sources) {
+            try {
+                s.collect(text);
+            } catch (RuntimeException e) {
+                if (failedLogged.add(s.getClass())) {
+                    LOG.warn("Metrics source {} failed, its families are incomplete: {}", s.getClass().getName(),
+                            e.toString());
+                }
+            }
+            text.endSource();
+        }
+        return text.text();
+    }
+
+    /** The request head up to its blank line, or null when longer than MAX_HEAD or cut short. */
+    private static String readHead(InputStream in) throws IOException {
+        byte[] buf = new byte[MAX_HEAD];
+        int n = 0;
+        while (n < buf.length) {
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            buf[n++] = (byte) b;
+            if (n >= 4 && buf[n - 4] == '\r' && buf[n - 3] == '\n' && buf[n - 2] == '\r' && buf[n - 1] == '\n') {
+                return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+            }
+            if (n >= 2 && buf[n - 2] == '\n' && buf[n - 1] == '\n') {
+                return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+            }
+        }
+        return null;
+    }
+
+    private static void respond(OutputStream out, String status, String body, boolean withBody) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+                + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
+        out.write(head.getBytes(StandardCharsets.ISO_8859_1));
+        if (withBody) {
+            out.write(bytes);
+        }
+        out.flush();
+    }
+}

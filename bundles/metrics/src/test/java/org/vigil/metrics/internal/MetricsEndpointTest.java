@@ -1,0 +1,172 @@
+package org.vigil.metrics.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.OutputStream;
+import java.lang.annotation.Annotation;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.vigil.api.metrics.MetricWriter;
+import org.vigil.api.vrrp.InstanceCounters;
+import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.api.vrrp.IpFamily;
+import org.vigil.api.vrrp.VrrpService;
+
+/** The endpoint on loopback, scraped with the JDK's HTTP client as Prometheus would. */
+class MetricsEndpointTest {
+    private final MetricsEndpoint endpoint = new MetricsEndpoint();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    static InstanceStatus instance(String name, InstanceState state, int vrid, Map<String, Long> dropped) {
+        return new InstanceStatus(name, state, vrid, IpFamily.IPV4, 3, "lan0", 150, 140, "192.0.2.1", 100, 100, 0,
+                3_400_000, true, 0, List.of("192.0.2.100/32", "192.0.2.101/32"),
+                state == InstanceState.MASTER ? List.of("192.0.2.100/32", "192.0.2.101/32") : List.of(),
+                new InstanceCounters(12, 34, 1, 0, 0, 1, dropped, 2, 0, Map.of()), Instant.EPOCH);
+    }
+
+    static VrrpService core(List<InstanceStatus> instances) {
+        return new VrrpService() {
+            @Override
+            public List<InstanceStatus> instances() {
+                return instances;
+            }
+
+            @Override
+            public Optional<InstanceStatus> instance(String name) {
+                return instances.stream().filter(i -> i.name().equals(name)).findFirst();
+            }
+
+            @Override
+            public Optional<String> activeDriver() {
+                return Optional.of("linux");
+            }
+        };
+    }
+
+    static MetricsEndpoint.Config config(String address, int port) {
+        return new MetricsEndpoint.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return MetricsEndpoint.Config.class;
+            }
+
+            @Override
+            public String address() {
+                return address;
+            }
+
+            @Override
+            public int port() {
+                return port;
+            }
+        };
+    }
+
+    @AfterEach
+    void stop() {
+        endpoint.deactivate();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port() + path))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aScrapeHasKeepalivedExportersFamiliesThenEverySourcesOwn() throws Exception {
+        endpoint.bindVrrp(core(List.of(instance("VI_1", InstanceState.MASTER, 51, Map.of("AUTH_FAILED", 3L)),
+                instance("VI \"2\"", InstanceState.BACKUP, 52, Map.of()))));
+        endpoint.addSource(out -> {
+            out.family("vigil_test_source", MetricWriter.Type.GAUGE, "a source's family");
+            out.sample(7, "name", "x");
+        });
+        endpoint.activate(config("127.0.0.1", 0));
+        HttpResponse<String> r = get("/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
+        assertThat(r.body().lines()).contains(
+                "# TYPE keepalived_up gauge",
+                "keepalived_up 1",
+                "keepalived_vrrp_state{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\",ip_address=\"192.0.2.100/32\"} 2",
+                "keepalived_vrrp_state{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\",ip_address=\"192.0.2.101/32\"} 2",
+                "keepalived_vrrp_state{iname=\"VI \\\"2\\\"\",intf=\"lan0\",vrid=\"52\",ip_address=\"192.0.2.100/32\"} 1",
+                "# TYPE keepalived_advertisements_sent_total counter",
+                "keepalived_advertisements_sent_total{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} 34",
+                "keepalived_authentication_failure_total{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} 3",
+                "keepalived_priority_zero_sent_total{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} 1",
+                "vigil_vrrp_priority{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} 140",
+                "vigil_vrrp_addresses_held{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} 2",
+                "vigil_vrrp_dropped_total{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\",reason=\"AUTH_FAILED\"} 3",
+                "vigil_test_source{name=\"x\"} 7");
+    }
+
+    @Test
+    void withoutTheCoreKeepalivedUpIsZeroAndABrokenSourceCostsOnlyItsOwnFamilies() throws Exception {
+        endpoint.addSource(out -> {
+            throw new IllegalStateException("broken");
+        });
+        endpoint.addSource(out -> {
+            out.family("vigil_fine", MetricWriter.Type.COUNTER, "still here");
+            out.sample(1);
+        });
+        endpoint.activate(config("127.0.0.1", 0));
+        assertThat(get("/metrics").body().lines()).contains("keepalived_up 0", "vigil_fine 1");
+        assertThat(get("/").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void anOversizedOrCutRequestIsRefusedAndTheNextScrapeIsServed() throws Exception {
+        endpoint.activate(config("127.0.0.1", 0));
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            OutputStream out = s.getOutputStream();
+            out.write(("GET /metrics HTTP/1.1\r\nX: " + "a".repeat(10_000) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            assertThat(answer).startsWith("HTTP/1.1 400 ");
+        }
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            s.getOutputStream().write("POST /metrics HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)).startsWith(
+                    "HTTP/1.1 405 ");
+        }
+        assertThat(get("/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void loopbackIsTheDefaultAndAPortInUseIsOneErrorNotAFailure() throws Exception {
+        assertThat(MetricsEndpoint.Config.class.getMethod("address").getDefaultValue()).isEqualTo("127.0.0.1");
+        endpoint.activate(config("127.0.0.1", 0));
+        MetricsEndpoint second = new MetricsEndpoint();
+        second.activate(config("127.0.0.1", endpoint.port()));
+        assertThat(second.port()).isEqualTo(-1);
+        second.deactivate();
+    }
+
+    @Test
+    void theTextFormatEscapesAndRefusesBadNames() {
+        PrometheusText t = new PrometheusText();
+        t.family("vigil_x", MetricWriter.Type.GAUGE, "help with \\ and\nnewline");
+        t.sample(0.25, "path", "a\\b\nc\"d");
+        t.sample(Double.NaN);
+        assertThat(t.text()).isEqualTo("# HELP vigil_x help with \\\\ and\\nnewline\n# TYPE vigil_x gauge\n"
+                + "vigil_x{path=\"a\\\\b\\nc\\\"d\"} 0.25\nvigil_x NaN\n");
+        assertThatThrownBy(() -> t.family("1bad", MetricWriter.Type.GAUGE, "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> t.family("vigil_x", MetricWriter.Type.GAUGE, "")).hasMessageContaining("twice");
+        assertThatThrownBy(() -> t.sample(1, "bad-label", "v")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
