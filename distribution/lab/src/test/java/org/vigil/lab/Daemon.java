@@ -184,7 +184,12 @@ abstract class Daemon implements AutoCloseable {
     /** Vigil's bin/vigil in the foreground, console log, per-instance pid file. */
     static final class Vigil extends Daemon {
         Vigil(Lab lab, String host, Path dir, String config) {
-            super("vigil@" + host, host, dir, List.of("ip", "netns", "exec", lab.ns(host), LabEnv.dist().resolve("bin/vigil")
+            this(lab, host, dir, config, LabEnv.dist());
+        }
+
+        /** From another copy of the distribution (one with its own deploy/ folder, say). */
+        Vigil(Lab lab, String host, Path dir, String config, Path dist) {
+            super("vigil@" + host, host, dir, List.of("ip", "netns", "exec", lab.ns(host), dist.resolve("bin/vigil")
                     .toString(), "-n", "-l", "-D", "-f", writeConfig(dir, config).toString(), "-p", dir.resolve("vigil.pid")
                             .toString()));
         }

@@ -84,6 +84,36 @@ class ConfigurationTest {
     }
 
     @Test
+    void metricsNameEachRealServerAndCheck() {
+        Status.Check check = new Status.Check("TCP_CHECK", "active", false, 2,
+                "TCP connection to [192.0.2.21]:tcp:80 failed.", 1500, 0, 1);
+        Status.Virtual v = new Status.Virtual("192.0.2.249:tcp:80", "[192.0.2.249]:tcp:80", "wlc", "NAT", 1, 0, false, 0,
+                false, List.of(new Status.Real("[192.0.2.21]:tcp:80", false, false, 3, false, List.of(check))), null);
+        StringBuilder text = new StringBuilder();
+        CheckerMetrics.write(List.of(v), new Status.Totals(1, 1, 1, 1, 0, 0, 0, List.of("TCP_CHECK"), 42),
+                new org.vigil.api.metrics.MetricWriter() {
+                    String family;
+
+                    @Override
+                    public void family(String name, Type type, String help) {
+                        family = name;
+                    }
+
+                    @Override
+                    public void sample(double value, String... labels) {
+                        text.append(family).append(String.join(",", labels)).append(' ').append(value).append('\n');
+                    }
+                });
+        assertThat(text.toString().lines()).contains(
+                "vigil_virtual_server_quorum_upvs,[192.0.2.249]:tcp:80 0.0",
+                "vigil_real_server_upvs,[192.0.2.249]:tcp:80,rs,[192.0.2.21]:tcp:80 0.0",
+                "vigil_real_server_weightvs,[192.0.2.249]:tcp:80,rs,[192.0.2.21]:tcp:80 3.0",
+                "vigil_real_server_check_failuresvs,[192.0.2.249]:tcp:80,rs,[192.0.2.21]:tcp:80,check,TCP_CHECK,index,0 2.0",
+                "vigil_real_server_check_duration_secondsvs,[192.0.2.249]:tcp:80,rs,[192.0.2.21]:tcp:80,check,TCP_CHECK,index,0 0.0015",
+                "vigil_checker_attempts_total 42.0");
+    }
+
+    @Test
     void showListsEachRealServerWithItsCheck() {
         Status.Check check = new Status.Check("TCP_CHECK", "active", true, 0,
                 "TCP connection to [192.0.2.21]:tcp:80 success.", 420, 0, 1);
