@@ -77,6 +77,7 @@ class CheckerLabIT extends LabTest {
         alphaUp.server().start();
 
         Path fifo = dir("fifo").resolve("lvs.fifo");
+        Files.deleteIfExists(fifo); // the folder survives from an earlier run
         Sh.ok("mkfifo", fifo.toString());
         Bench.Helper fifoReader = track(new Bench.Helper(fifo.resolveSibling("lines"), List.of("cat", fifo.toString())));
 
@@ -200,6 +201,7 @@ class CheckerLabIT extends LabTest {
     static Path notifyScript(Path dir) {
         Path script = dir.resolve("notify.sh");
         try {
+            Files.deleteIfExists(dir.resolve("record")); // the folder survives from an earlier run
             Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + dir.resolve("record") + "\n");
             Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         } catch (IOException e) {
@@ -208,13 +210,7 @@ class CheckerLabIT extends LabTest {
         return script;
     }
 
-    /** Whether notify_up/notify_down and quorum_up/quorum_down are asserted: the checker does not run them yet. */
-    static final boolean NOTIFY = Boolean.parseBoolean(System.getProperty("vigil.lab.checker.notify", "false"));
-
     private static void awaitRecord(Path record, String line) {
-        if (!NOTIFY) {
-            return;
-        }
         try {
             await("notify script recorded \"" + line + "\"").atMost(SHORT).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.exists(record) && Files.readAllLines(record).contains(line));
