@@ -76,6 +76,7 @@ class Smtp(socketserver.StreamRequestHandler):
             cmd = line.decode("latin-1").strip()
             verb = cmd.split(" ", 1)[0].upper()
             if verb in ("HELO", "EHLO"):
+                self.server.helo = cmd
                 self.reply("250 lab")
             elif verb == "MAIL":
                 mail_from, rcpt = cmd[cmd.find(":") + 1:].strip(), []
@@ -103,8 +104,6 @@ class Smtp(socketserver.StreamRequestHandler):
                 return
             else:
                 self.reply("250 ok" if verb in ("RSET", "NOOP") else "502 not implemented")
-            if verb in ("HELO", "EHLO"):
-                self.server.helo = cmd
 
 
 class SmtpServer(socketserver.ThreadingTCPServer):

@@ -55,6 +55,7 @@ class CheckerDetectionBenchmark extends LabTest {
     void detectionLatencyPerCheckTypeAtDefaults() throws Exception {
         Assumptions.assumeTrue(Bench.enabled(), "the benchmark runs with -Dvigil.bench=true");
         String label = Bench.label();
+        RealServers.requireTools();
         Path base = dir("real-servers");
         Path[] tls = RealServers.selfSigned(base.resolve("tls"));
         String ns = lab.ns("r2");

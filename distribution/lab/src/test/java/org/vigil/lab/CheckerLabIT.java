@@ -44,6 +44,7 @@ class CheckerLabIT extends LabTest {
 
     @Test
     void everyCheckTypeFollowsItsRealServerThroughTheAppliance() throws Exception {
+        RealServers.requireTools();
         Path base = dir("real-servers");
         Path[] tls = RealServers.selfSigned(base.resolve("tls"));
         String ns = lab.ns("r2");
@@ -159,15 +160,18 @@ class CheckerLabIT extends LabTest {
         web.server().freeze();
         vigil.awaitLog("HTTP_CHECK on service " + web.text() + " failed after 1 retries.", mark, DETECT);
         vigil.awaitLog("Removing service " + web.text() + " from VS " + http.text(), mark, SHORT);
+        awaitRecord(record, "down " + web.text(), 2);
         awaitShow(vigil, http, web, "down");
         mark = vigil.mark();
         web.server().thaw();
         vigil.awaitLog("Adding service " + web.text() + " to VS " + http.text(), mark, DETECT);
+        awaitRecord(record, "up " + web.text(), 2);
 
         // alpha's late server comes up: added by its first success
         mark = vigil.mark();
         alphaLate.server().start();
         vigil.awaitLog("Adding service " + alphaLate.text() + " to VS " + alpha.text(), mark, DETECT);
+        awaitRecord(record, "up " + alphaLate.text());
         awaitShow(vigil, alpha, alphaLate, "up");
 
         assertThat(vigil.alive()).isTrue();
@@ -211,9 +215,15 @@ class CheckerLabIT extends LabTest {
     }
 
     private static void awaitRecord(Path record, String line) {
+        awaitRecord(record, line, 1);
+    }
+
+    /** Waits until the notify script has recorded the line {@code times} times. */
+    private static void awaitRecord(Path record, String line, long times) {
         try {
-            await("notify script recorded \"" + line + "\"").atMost(SHORT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> Files.exists(record) && Files.readAllLines(record).contains(line));
+            await("notify script recorded \"" + line + "\" " + times + " times").atMost(SHORT)
+                    .pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(record)
+                            && Files.readAllLines(record).stream().filter(line::equals).count() >= times);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("the notify script did not record \"" + line + "\"; record:\n" + read(record), e);
         }
@@ -228,15 +238,16 @@ class CheckerLabIT extends LabTest {
         }
     }
 
-    /** bin/vigil ctl check:show VS shows the real server in that state. */
+    /** bin/vigil ctl check:show VS shows the real server in that state, with a last result (it has been checked). */
     private static void awaitShow(Daemon.Vigil vigil, Vs vs, RealServers.Case c, String state) {
-        Pattern row = Pattern.compile("(?m)^" + Pattern.quote(c.text()) + "\\s+" + state + "\\s");
+        Pattern row = Pattern.compile("(?m)^" + Pattern.quote(c.text()) + "\\s+" + state + "\\s.*$");
         String[] last = { "" };
         try {
             await("check:show " + vs.text() + " shows " + c.text() + " " + state).atMost(DETECT)
                     .pollInterval(Duration.ofMillis(500)).until(() -> {
                         last[0] = show(vigil, vs);
-                        return row.matcher(last[0]).find();
+                        java.util.regex.Matcher m = row.matcher(last[0]);
+                        return m.find() && !m.group().strip().endsWith(" -");
                     });
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("check:show " + vs.text() + " does not show " + c.text() + " " + state + ":\n"

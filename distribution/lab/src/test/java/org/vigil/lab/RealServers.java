@@ -188,6 +188,14 @@ final class RealServers {
         }
     }
 
+    /** The real servers' programs: missing, the test skips, or fails under CI=true (HostRequirement). */
+    static void requireTools() {
+        for (String tool : List.of("/usr/bin/python3", "/usr/sbin/dnsmasq", "/usr/bin/openssl", "/usr/bin/curl")) {
+            org.vigil.testing.netns.HostRequirement.require(Files.isExecutable(Path.of(tool)), tool
+                    + " is missing; install the lab packages: bash distribution/lab/install-packages.sh");
+        }
+    }
+
     static Path script() {
         return Path.of("scripts", "realserver.py").toAbsolutePath();
     }
