@@ -70,7 +70,7 @@ public class CheckerHotDeployIT {
         return options(
                 systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("info"),
                 VigilBundles.infrastructure(),
-                VigilBundles.ours("api", "checker"),
+                VigilBundles.ours("api", "script", "checker"),
                 junitBundles());
     }
 

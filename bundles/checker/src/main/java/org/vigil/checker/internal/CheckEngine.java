@@ -882,6 +882,7 @@ final class CheckEngine {
             out.event(new CheckEvent(alive ? CheckEvent.Kind.REAL_SERVER_UP : CheckEvent.Kind.REAL_SERVER_DOWN,
                     vs.text(), rs.text, alive ? rs.weight() : inhibit ? 0 : -1, line));
             fifo(vs, "RS " + rs.text + " " + vs.text() + (alive ? " UP" : " DOWN"));
+            script(alive ? "notify_up" : "notify_down", alive ? rs.settings.notifyUp() : rs.settings.notifyDown());
         }
         poolSoon(vs);
     }
@@ -919,18 +920,14 @@ final class CheckEngine {
             String line = "Lost quorum " + q + "-" + h + "=" + (q - h) + " > " + w + " for VS " + vs.text();
             LOG.info(line);
             fifo(vs, "VS " + vs.text() + " DOWN");
-            if (!vs.settings.quorumDown().isEmpty()) {
-                LOG.debug("quorum_down for VS {} is not run yet by Vigil", vs.text());
-            }
+            script("quorum_down", vs.settings.quorumDown());
             out.event(new CheckEvent(CheckEvent.Kind.QUORUM_LOST, vs.text(), "", -1, line));
         } else if (!vs.quorumUp && w > 0 && w >= q + h) {
             vs.quorumUp = true;
             String line = "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + w + " for VS " + vs.text();
             LOG.info(line);
             fifo(vs, "VS " + vs.text() + " UP");
-            if (!vs.settings.quorumUp().isEmpty()) {
-                LOG.debug("quorum_up for VS {} is not run yet by Vigil", vs.text());
-            }
+            script("quorum_up", vs.settings.quorumUp());
             out.event(new CheckEvent(CheckEvent.Kind.QUORUM_GAINED, vs.text(), "", -1, line));
         }
         sorry(vs);
@@ -1005,6 +1002,12 @@ final class CheckEngine {
     }
 
     // ---- helpers ----
+
+    private void script(String what, String commandLine) {
+        if (commandLine != null && !commandLine.isBlank()) {
+            out.script(what, commandLine);
+        }
+    }
 
     private void fifo(VirtualServer vs, String line) {
         if (!vs.settings.notifyFifo().isEmpty()) {

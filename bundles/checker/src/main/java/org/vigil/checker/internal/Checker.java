@@ -31,6 +31,7 @@ import org.vigil.api.check.CheckType;
 import org.vigil.api.lb.LoadBalancerDriver;
 import org.vigil.api.lb.ServiceKey;
 import org.vigil.api.lb.VirtualService;
+import org.vigil.script.ScriptSecurity;
 
 /**
  * The checker: owns the engine and its threads (one loop thread, two workers for the types'
@@ -53,6 +54,7 @@ public final class Checker {
     private final Notifier notifier = new Notifier();
     private final LbPublisher publisher = new LbPublisher();
     private final FifoLines fifo = new FifoLines();
+    private final NotifyScripts scripts = new NotifyScripts(ScriptSecurity.Host.system());
     private final CheckEngine engine;
     /** Every bound service per type name, best first (ranking, then the oldest). */
     private final Map<String, List<TypeRef>> types = new HashMap<>();
@@ -98,6 +100,11 @@ public final class Checker {
             }
 
             @Override
+            public void script(String what, String commandLine) {
+                scripts.run(what, commandLine);
+            }
+
+            @Override
             public void workerStuck(String type) {
                 replaceStuckWorker(type);
             }
@@ -129,6 +136,7 @@ public final class Checker {
         notifier.shutdown();
         publisher.shutdown();
         fifo.shutdown();
+        scripts.shutdown();
     }
 
     /** Called on the loop when a worker stays inside an attempt() that ignored its interrupt. */

@@ -25,6 +25,13 @@ interface EngineOutput {
     default void fifo(String path, String line) {
     }
 
+    /**
+     * A script of the configuration to run for a transition: {@code what} is notify_up, notify_down, quorum_up or
+     * quorum_down, {@code commandLine} the keyword's value as keepalived.conf gives it (never blank).
+     */
+    default void script(String what, String commandLine) {
+    }
+
     EngineOutput NONE = new EngineOutput() {
         @Override
         public void event(CheckEvent event) {

@@ -37,6 +37,7 @@ class CheckEngineTest {
     LogLines log;
     final List<CheckEvent> events = new ArrayList<>();
     final List<List<VirtualService>> pools = new ArrayList<>();
+    final List<String> scripts = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -56,6 +57,11 @@ class CheckEngineTest {
 
             @Override
             public void removed(String vsKey, List<ServiceKey> keys) {
+            }
+
+            @Override
+            public void script(String what, String commandLine) {
+                scripts.add(what + " " + commandLine);
             }
         }, () -> 0.5);
     }
@@ -306,6 +312,35 @@ class CheckEngineTest {
         type.set(RS3, ScriptedType.Mode.PASS);
         loop.advance(10);
         assertThat(log.with("Gained")).containsExactly("Gained quorum 3+1=4 <= 4 for VS " + VS_A_TEXT);
+    }
+
+    @Test
+    void transitionsRunNotifyUpAndDownAndQuorumUpAndDown() {
+        engine.setType(TYPE, type);
+        VsSettings v = vs(VS_A).withQuorum(2, 0);
+        engine.putVirtualServer("vs", new VsSettings(v.key(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
+                v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
+                v.hysteresis(), "/q up", "/q down", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(), v.alpha(),
+                v.omega(), v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),
+                v.virtualhost(), v.notifyFifo(), v.origin()));
+        for (InetSocketAddress a : List.of(RS1, RS2)) {
+            RsSettings r = rs(VS_A, a, Map.of());
+            engine.putRealServer(a.toString(), new RsSettings(r.vsKey(), r.address(), false, 1, null, null, "", -1, -1,
+                    -1, -1, -1, "/n up " + a.getPort(), a.equals(RS1) ? "/n down 'rs 1'" : "", r.checks(), ""));
+        }
+        loop.advance(1);
+        assertThat(scripts).as("servers up from the start run nothing").isEmpty();
+        type.set(RS1, ScriptedType.Mode.FAIL);
+        loop.advance(11.5);
+        assertThat(scripts).containsExactly("notify_down /n down 'rs 1'", "quorum_down /q down");
+        type.set(RS1, ScriptedType.Mode.PASS);
+        loop.advance(10);
+        assertThat(scripts).containsExactly("notify_down /n down 'rs 1'", "quorum_down /q down", "notify_up /n up 80",
+                "quorum_up /q up");
+        // RS2 has no notify_down: its fall runs only quorum_down
+        type.set(RS2, ScriptedType.Mode.FAIL);
+        loop.advance(11.5);
+        assertThat(scripts).endsWith("notify_up /n up 80", "quorum_up /q up", "quorum_down /q down");
     }
 
     @Test

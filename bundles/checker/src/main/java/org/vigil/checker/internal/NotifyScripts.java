@@ -1,0 +1,138 @@
+package org.vigil.checker.internal;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.vigil.script.CommandLine;
+import org.vigil.script.ScriptResult;
+import org.vigil.script.ScriptSecurity;
+import org.vigil.script.ScriptRunner;
+
+/**
+ * Runs the checker's scripts, notify_up / notify_down of a real server and quorum_up / quorum_down of a
+ * virtual server, through the one script package (keepalived's splitting, its security rules, the
+ * non-blocking runner), on a runner thread of its own that starts with the first script.
+ * <p>
+ * keepalived runs them as script_user (global_defs) or keepalived_script, else root, and under
+ * enable_script_security refuses what it must. The checker does not read global_defs nor the script's own
+ * user yet (the bridge's configuration of the checker is being reworked), so here the defaults apply: the
+ * user keepalived_script when it exists, else root, security off (keepalived's SECURITY VIOLATION line).
+ * Each command is decided once, with keepalived's lines (each line once: keepalived logs the default user's
+ * and the SECURITY VIOLATION line once); a refused one is not run.
+ */
+final class NotifyScripts {
+    private static final Logger LOG = LoggerFactory.getLogger("org.vigil.checker");
+    /** keepalived sets no timeout on these scripts; one that hangs is killed after this so it frees its slot. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final int MAX_RUNNING = 4;
+    static final int MAX_WAITING = 1024;
+
+    private final ScriptSecurity.Host host;
+    /** The argv of each command line, empty when refused. */
+    private final Map<String, List<String>> decided = new ConcurrentHashMap<>();
+    /** Lines already logged: the ones naming no script (the default user, SECURITY VIOLATION) come once, not per script. */
+    private final java.util.Set<String> logged = ConcurrentHashMap.newKeySet();
+    private ScriptRunner runner;
+    private boolean closed;
+
+    NotifyScripts(ScriptSecurity.Host host) {
+        this.host = host;
+    }
+
+    /** Runs the command line (as keepalived.conf gives it) for {@code what} ("notify_up", ...); returns at once. */
+    void run(String what, String commandLine) {
+        if (commandLine == null || commandLine.isBlank()) {
+            return;
+        }
+        ScriptRunner r = runner();
+        if (r == null) {
+            return;
+        }
+        r.run(() -> {
+            List<String> argv = decided.computeIfAbsent(commandLine, c -> decide(what, c));
+            return argv.isEmpty() ? null : argv;
+        }, TIMEOUT).result().thenAccept(result -> report(what, commandLine, result));
+    }
+
+    private List<String> decide(String what, String commandLine) {
+        CommandLine command;
+        try {
+            command = CommandLine.parse(commandLine);
+        } catch (IllegalArgumentException e) {
+            once(e.getMessage());
+            once("Invalid " + what + " script " + commandLine + " - ignoring");
+            return List.of();
+        }
+        ScriptSecurity.Decision d = ScriptSecurity.decide(command, null, null, false, host, this::once);
+        if (!d.allowed()) {
+            once("Not running " + what + " script " + commandLine + ": "
+                    + d.refusal().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
+            return List.of();
+        }
+        if (d.root()) {
+            once(ScriptSecurity.securityViolation(d.insecure()));
+        }
+        return d.argv();
+    }
+
+    private void once(String line) {
+        if (logged.add(line)) {
+            LOG.warn("{}", line);
+        }
+    }
+
+    private static void report(String what, String commandLine, ScriptResult r) {
+        switch (r.status()) {
+            case EXITED -> {
+                if (r.code() != 0) {
+                    LOG.info("{} script {} exited with status {}", what, commandLine, r.code());
+                }
+            }
+            case SIGNALLED -> LOG.info("{} script {} ended by signal {}", what, commandLine, r.code());
+            case TIMED_OUT -> LOG.warn("{} script {} timed out after {} s, killed", what, commandLine,
+                    TIMEOUT.toSeconds());
+            case NOT_STARTED -> {
+                // "not run": refused above, already said why
+                if (r.message() != null && !r.message().equals("not run")) {
+                    LOG.warn("Cannot run {} script {}: {}", what, commandLine, r.message());
+                }
+            }
+            case REJECTED -> LOG.warn("Too many checker scripts waiting, not running {} script {}", what, commandLine);
+        }
+    }
+
+    private synchronized ScriptRunner runner() {
+        if (closed) {
+            return null;
+        }
+        if (runner == null) {
+            runner = new ScriptRunner("vigil-check-script", MAX_RUNNING, MAX_WAITING);
+        }
+        return runner;
+    }
+
+    /** Lets running scripts finish (up to their timeout) and runs no more. */
+    synchronized void shutdown() {
+        closed = true;
+        if (runner != null) {
+            runner.shutdown();
+        }
+    }
+
+    /** For tests: the scripts started so far have ended. */
+    boolean awaitIdle(Duration within) throws InterruptedException {
+        ScriptRunner r;
+        synchronized (this) {
+            r = runner;
+        }
+        return r == null || r.awaitIdle(within);
+    }
+
+    List<String> decidedCommands() {
+        return List.copyOf(decided.keySet());
+    }
+}
