@@ -69,12 +69,12 @@ final class NftDriver implements LoadBalancerDriver {
         for (Destination d : service.destinations()) {
             String m = d.method() == null ? "NAT" : d.method().toUpperCase(java.util.Locale.ROOT);
             if (m.startsWith("DR") || m.startsWith("TUN")) {
-                return Optional.of("lb_kind " + m + " for real server " + text(d.address())
+                return Optional.of("lb_kind " + m + " for real server " + text(key, d.address())
                         + ": nftables only rewrites addresses (NAT); DR (layer-2 forwarding to the real server's MAC)"
                         + " and TUN (IP-in-IP) need IPVS, which this kernel lacks; use lb_kind NAT");
             }
             if ((d.address().getAddress() instanceof java.net.Inet6Address) != key.ipv6()) {
-                return Optional.of("real server " + text(d.address()) + " is not of the virtual service's family"
+                return Optional.of("real server " + text(key, d.address()) + " is not of the virtual service's family"
                         + " (no NAT64/NAT46)");
             }
         }
@@ -157,15 +157,15 @@ final class NftDriver implements LoadBalancerDriver {
         try {
             Commands.Result r = commands.run(Conntrack.deleteArgs(conntrack, key, d), "");
             if (!Conntrack.nothingOrDeleted(r)) {
-                LOG.warn("conntrack could not delete the connections of {} for VS {}: {}", text(d.address()),
+                LOG.warn("conntrack could not delete the connections of {} for VS {}: {}", text(key, d.address()),
                         key.text(), r.output());
             } else if (Conntrack.deleted(r) > 0) {
                 LOG.info("Deleted {} connections of {} for VS {} from conntrack", Conntrack.deleted(r),
-                        text(d.address()), key.text());
+                        text(key, d.address()), key.text());
             }
         } catch (IOException e) {
             LOG.warn("conntrack could not run ({}): the connections of {} stay until they time out", e.getMessage(),
-                    text(d.address()));
+                    text(key, d.address()));
         }
     }
 
@@ -235,8 +235,9 @@ final class NftDriver implements LoadBalancerDriver {
         return commands;
     }
 
-    static String text(InetSocketAddress a) {
-        return "[" + a.getAddress().getHostAddress() + "]:" + a.getPort();
+    /** keepalived's form of a real server: [192.0.2.21]:tcp:80. */
+    static String text(ServiceKey key, InetSocketAddress a) {
+        return "[" + Plan.host(a.getAddress()) + "]:" + key.protocol() + ":" + a.getPort();
     }
 
     private static String firstLines(String s, int n) {
