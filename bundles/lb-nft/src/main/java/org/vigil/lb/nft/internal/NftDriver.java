@@ -35,6 +35,8 @@ final class NftDriver implements LoadBalancerDriver {
     private final Map<ServiceKey, Applied> applied = new LinkedHashMap<>();
     private final Set<String> notes = new HashSet<>();
     private boolean fresh = true;
+    /** Whether table inet TABLE existed before this driver's first transaction (a crashed run's). */
+    private boolean leftover;
     private long transactions;
 
     private record Applied(VirtualService service, Plan plan) {
@@ -83,6 +85,16 @@ final class NftDriver implements LoadBalancerDriver {
 
     @Override
     public synchronized void apply(List<VirtualService> services, List<ServiceKey> removed) throws IOException {
+        if (fresh && services.isEmpty()) {
+            // no virtual server: touch no ruleset (the daemon may run in a namespace with a firewall of its own),
+            // except to delete what an earlier run left, which would go on translating for a pool nobody checks
+            if (leftover) {
+                run(script.drop());
+                leftover = false;
+                LOG.info("nftables: deleted table inet {} left by an earlier run", table());
+            }
+            return;
+        }
         Map<ServiceKey, Applied> next = new LinkedHashMap<>(applied);
         List<String> commandsNow = new ArrayList<>();
         boolean rebuild = fresh;
@@ -131,7 +143,11 @@ final class NftDriver implements LoadBalancerDriver {
         }
         applied.clear();
         applied.putAll(next);
+        if (fresh && leftover) {
+            LOG.info("nftables: replaced table inet {} left by an earlier run", table());
+        }
         fresh = false;
+        leftover = false;
         after.forEach(Runnable::run);
     }
 
@@ -180,8 +196,11 @@ final class NftDriver implements LoadBalancerDriver {
         transactions++;
     }
 
-    /** Removes the table; called on stop. */
+    /** Removes the table, when this driver made one; called on stop. */
     synchronized void close() {
+        if (fresh) {
+            return;
+        }
         try {
             List<String> argv = new ArrayList<>(nft);
             argv.add("-f");
@@ -197,14 +216,18 @@ final class NftDriver implements LoadBalancerDriver {
         fresh = true;
     }
 
-    /** Empty when nft runs and may change the ruleset here; else why not. */
-    Optional<String> probe() {
+    /** Empty when nft runs and may change the ruleset here; else why not. Notes a table left by an earlier run. */
+    synchronized Optional<String> probe() {
         try {
             List<String> argv = new ArrayList<>(nft);
             argv.add("list");
             argv.add("tables");
             Commands.Result r = commands.run(argv, "");
-            return r.ok() ? Optional.empty() : Optional.of(String.join(" ", argv) + ": " + firstLines(r.output(), 2));
+            if (!r.ok()) {
+                return Optional.of(String.join(" ", argv) + ": " + firstLines(r.output(), 2));
+            }
+            leftover = r.output().lines().anyMatch(l -> l.trim().equals("table inet " + table()));
+            return Optional.empty();
         } catch (IOException e) {
             return Optional.of(nft + " cannot run: " + e.getMessage());
         }

@@ -103,6 +103,20 @@ class NftDriverTest {
     }
 
     @Test
+    void withoutVirtualServersNoRulesetIsTouchedButALeftoverTableIsDeleted() throws IOException {
+        driver.apply(List.of(), List.of());
+        driver.close();
+        assertThat(argvs).isEmpty();
+        answers.add(new Commands.Result(0, "table ip filter\ntable inet vigil\n"));
+        assertThat(driver.probe()).isEmpty();
+        driver.apply(List.of(), List.of());
+        assertThat(argvs.get(0)).containsExactly("nft", "list", "tables");
+        assertThat(scripts.get(1)).isEqualTo("add table inet vigil\ndelete table inet vigil\n");
+        driver.apply(List.of(), List.of());
+        assertThat(argvs).hasSize(2);
+    }
+
+    @Test
     void drAndTunAreRefusedWithTheReason() {
         VirtualService dr = new VirtualService(WEB, "rr", List.of(), 0, "",
                 List.of(new Destination(new InetSocketAddress(Services.ip("192.0.2.21"), 80), 1, "DR")), false);
