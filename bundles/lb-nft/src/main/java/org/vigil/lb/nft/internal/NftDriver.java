@@ -233,6 +233,43 @@ final class NftDriver implements LoadBalancerDriver {
         }
     }
 
+    /** The checker's services as last programmed, their plans, the kernel's table, and what differs. */
+    record Report(List<VirtualService> wanted, Map<ServiceKey, Plan> plans, KernelView kernel, List<String> differences,
+            boolean repaired) {
+    }
+
+    /**
+     * Reads the table back and compares it with what was programmed; with {@code repair}, a
+     * difference is logged and the table rebuilt whole (one transaction).
+     */
+    synchronized Report verify(boolean repair) throws IOException {
+        List<String> argv = new ArrayList<>(nft);
+        argv.addAll(List.of("-j", "list", "table", "inet", table()));
+        Commands.Result r = commands.run(argv, "");
+        KernelView kernel;
+        if (r.ok()) {
+            kernel = KernelView.parse(r.output());
+        } else if (fresh) {
+            kernel = new KernelView(Map.of(), Map.of(), Map.of());
+        } else {
+            kernel = null;
+        }
+        List<String> diffs = kernel == null ? List.of("table inet " + table() + " is gone: " + firstLines(r.output(), 1))
+                : kernel.differences(plans());
+        boolean repaired = false;
+        if (repair && !diffs.isEmpty() && !fresh) {
+            LOG.warn("nftables: table inet {} differs from the checker's pools ({}); rebuilding it", table(),
+                    String.join("; ", diffs));
+            List<String> all = new ArrayList<>(script.reset());
+            for (Applied a : applied.values()) {
+                all.addAll(script.put(null, a.plan()));
+            }
+            run(all);
+            repaired = true;
+        }
+        return new Report(programmed(), plans(), kernel, diffs, repaired);
+    }
+
     /** What the driver last programmed (for lb:show). */
     synchronized List<VirtualService> programmed() {
         List<VirtualService> out = new ArrayList<>();

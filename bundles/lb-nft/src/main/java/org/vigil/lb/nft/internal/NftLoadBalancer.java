@@ -1,10 +1,14 @@
 package org.vigil.lb.nft.internal;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -44,12 +48,16 @@ public final class NftLoadBalancer {
         @AttributeDefinition(name = "Table", description = "The inet table Vigil owns: deleted and rebuilt at start, deleted on stop")
         String table() default "vigil";
 
+        @AttributeDefinition(name = "Verify every", description = "Seconds between reading the table back and comparing it with the checker's pools (a difference is logged and repaired); 0: only on lb:show")
+        int verify_seconds() default 30;
+
         @AttributeDefinition(name = "Ranking", description = "Service ranking among load-balancer drivers (IPVS, keepalived's own, should outrank it)")
         int service_ranking() default 50;
     }
 
     private final NftDriver driver;
     private final ServiceRegistration<LoadBalancerDriver> registration;
+    private final ScheduledExecutorService verifier;
 
     @Activate
     public NftLoadBalancer(BundleContext context, Config config) {
@@ -59,6 +67,7 @@ public final class NftLoadBalancer {
         if (problem.isPresent()) {
             LOG.warn("nftables load balancer not available ({}); the checker keeps reporting the pools", problem.get());
             registration = null;
+            verifier = null;
             return;
         }
         forwarding("/proc/sys/net/ipv4/ip_forward", "net.ipv4.ip_forward");
@@ -67,7 +76,25 @@ public final class NftLoadBalancer {
         props.put(LoadBalancerDriver.NAME_PROPERTY, driver.name());
         props.put("service.ranking", config.service_ranking());
         registration = context.registerService(LoadBalancerDriver.class, driver, props);
+        verifier = config.verify_seconds() > 0 ? verifier(config.verify_seconds()) : null;
         LOG.info("nftables load balancer ready: table inet {} through {}", config.table(), config.nft());
+    }
+
+    /** Someone (an administrator, a firewall reload) may change the table under us: compare and repair now and then. */
+    private ScheduledExecutorService verifier(int seconds) {
+        ScheduledExecutorService v = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vigil-lb-nft-verify");
+            t.setDaemon(true);
+            return t;
+        });
+        v.scheduleWithFixedDelay(() -> {
+            try {
+                driver.verify(true);
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("nftables: could not read table inet {} back: {}", driver.table(), e.getMessage());
+            }
+        }, seconds, seconds, TimeUnit.SECONDS);
+        return v;
     }
 
     /** lb_kind NAT needs the director to forward; keepalived leaves that to the administrator, so do we, with a line. */
@@ -77,13 +104,16 @@ public final class NftLoadBalancer {
                 LOG.warn("{} is 0 here: NAT virtual services of that family will not forward (sysctl -w {}=1)", sysctl,
                         sysctl);
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // no such family here: nothing to say
         }
     }
 
     @Deactivate
     void deactivate() {
+        if (verifier != null) {
+            verifier.shutdownNow();
+        }
         if (registration != null) {
             try {
                 registration.unregister();

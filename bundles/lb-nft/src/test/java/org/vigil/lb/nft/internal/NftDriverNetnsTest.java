@@ -246,6 +246,35 @@ class NftDriverNetnsTest {
     }
 
     @Test
+    void lbShowReadsTheKernelBackBesideTheCheckersPoolAndRepairsADifference() throws IOException {
+        driver.apply(List.of(vs(WEB, "wrr", rs("192.0.2.21", 80, 3), rs("192.0.2.22", 80, 1), rs("192.0.2.23", 80, 0)),
+                persistent(key(VIP6, "tcp", 80), "rr", 60, "64", rs("2001:db8::21", 80, 1), rs("2001:db8::22", 80, 1)),
+                vs(ServiceKey.fwmark(10, false, "tcp"), "sh", rs("192.0.2.21", 80, 1))), List.of());
+        requests(VIP, 80, 8, "http");
+        NftDriver.Report clean = driver.verify(true);
+        String text = LbText.show(clean, "vigil");
+        System.out.println(text);
+        assertThat(clean.differences()).isEmpty();
+        assertThat(clean.repaired()).isFalse();
+        assertThat(text).contains("kernel matches the checker's pools")
+                .containsPattern("\\[192.0.2.21\\]:tcp:80 +3  0-2 -> 192.0.2.21:80 +6")
+                .containsPattern("\\[192.0.2.22\\]:tcp:80 +1  3 -> 192.0.2.22:80 +2")
+                .containsPattern("\\[192.0.2.23\\]:tcp:80 +0  not chosen \\(weight 0\\)");
+
+        // an administrator flushes a service chain and deletes a real server's chain by hand
+        nftIn("d", "flush chain inet vigil vs_192_0_2_249_tcp_80\n"
+                + "delete chain inet vigil rs_192_0_2_249_tcp_80__192_0_2_22_80\n");
+        assertThat(requests(VIP, 80, 1, "http")).containsExactly("ERR ConnectionRefusedError");
+        NftDriver.Report broken = driver.verify(true);
+        System.out.println(LbText.show(broken, "vigil"));
+        assertThat(broken.differences()).anySatisfy(d -> assertThat(d).contains("slots"))
+                .anySatisfy(d -> assertThat(d).contains("192.0.2.22:80 not translated"));
+        assertThat(broken.repaired()).isTrue();
+        assertThat(driver.verify(false).differences()).isEmpty();
+        assertThat(count(requests(VIP, 80, 4, "http"))).containsExactlyInAnyOrderEntriesOf(Map.of("rs1", 3L, "rs2", 1L));
+    }
+
+    @Test
     void poolChangeLatency() throws IOException {
         driver.apply(List.of(vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
         int rounds = 200;
