@@ -136,7 +136,7 @@ class LoadBalancerLabIT extends LabTest {
         realServers();
         track(new RealServer("rs1"));
         RealServer rs2 = track(new RealServer("rs2"));
-        Daemon r1 = vigil("r1", config());
+        Daemon.Vigil r1 = vigil("r1", config());
         r1.awaitLog("(VI_1) Entering MASTER STATE", START);
         r1.awaitLog("Load-balancer driver nft programs the pools", SHORT);
         await("the pool in r1's table inet vigil").atMost(SHORT).pollInterval(Duration.ofMillis(200))
@@ -150,6 +150,13 @@ class LoadBalancerLabIT extends LabTest {
         System.out.println("40 requests through the VIP, weights 3:1: " + before);
         // the checker's own TCP_CHECKs go to the real servers directly, not through the VIP: the split is exact
         assertThat(before).isEqualTo(Map.of("rs1", 30, "rs2", 10));
+        // lb:show through the control socket: the checker's pool beside the kernel's, read back
+        Sh.Result show = Sh.run(List.of(LabEnv.dist().resolve("bin/vigil").toString(), "ctl", "-p",
+                r1.dir.resolve("vigil.pid").toString(), "lb:show"));
+        System.out.println("bin/vigil ctl lb:show:\n" + show.out() + show.err());
+        assertThat(show.out()).contains("kernel matches the checker's pools")
+                .containsPattern("\\[192.0.2.21\\]:tcp:80 +3  0-2 -> 192.0.2.21:80 +30")
+                .containsPattern("\\[192.0.2.22\\]:tcp:80 +1  3 -> 192.0.2.22:80 +10");
 
         int mark = r1.mark();
         rs2.close();
