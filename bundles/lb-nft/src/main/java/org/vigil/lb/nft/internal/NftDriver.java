@@ -34,6 +34,8 @@ final class NftDriver implements LoadBalancerDriver {
     private final NftScript script;
     private final Map<ServiceKey, Applied> applied = new LinkedHashMap<>();
     private final Set<String> notes = new HashSet<>();
+    private final java.util.function.Predicate<Boolean> forwards;
+    private final Set<Boolean> familiesAsked = new HashSet<>();
     private boolean fresh = true;
     /** Whether table inet TABLE existed before this driver's first transaction (a crashed run's). */
     private boolean leftover;
@@ -47,6 +49,13 @@ final class NftDriver implements LoadBalancerDriver {
      * @param conntrack the conntrack program's argv
      */
     NftDriver(Commands commands, List<String> nft, List<String> conntrack, String table) {
+        this(commands, nft, conntrack, table, ipv6 -> true);
+    }
+
+    /** @param forwards whether the director forwards that family (ipv6 = true), asked once per family */
+    NftDriver(Commands commands, List<String> nft, List<String> conntrack, String table,
+            java.util.function.Predicate<Boolean> forwards) {
+        this.forwards = forwards;
         this.commands = commands;
         this.nft = List.copyOf(nft);
         this.conntrack = List.copyOf(conntrack);
@@ -110,6 +119,11 @@ final class NftDriver implements LoadBalancerDriver {
         }
         for (VirtualService s : services) {
             Plan plan = Plan.of(s);
+            if (familiesAsked.add(s.key().ipv6()) && !forwards.test(s.key().ipv6())) {
+                String sysctl = s.key().ipv6() ? "net.ipv6.conf.all.forwarding" : "net.ipv4.ip_forward";
+                LOG.warn("nftables: {} is 0 here, so NAT virtual services of that family do not forward"
+                        + " (sysctl -w {}=1)", sysctl, sysctl);
+            }
             Scheduling.of(s.scheduler(), s.schedulerFlags()).note()
                     .filter(n -> notes.add(s.key().text() + n))
                     .ifPresent(n -> LOG.info("nftables: VS {} {}", s.key().text(), n));

@@ -62,7 +62,8 @@ public final class NftLoadBalancer {
     @Activate
     public NftLoadBalancer(BundleContext context, Config config) {
         driver = new NftDriver(Commands.processes(10_000), List.of(config.nft()), List.of(config.conntrack()),
-                config.table());
+                config.table(), ipv6 -> forwarding(ipv6 ? "/proc/sys/net/ipv6/conf/all/forwarding"
+                        : "/proc/sys/net/ipv4/ip_forward"));
         Optional<String> problem = driver.probe();
         if (problem.isPresent()) {
             LOG.warn("nftables load balancer not available ({}); the checker keeps reporting the pools", problem.get());
@@ -70,8 +71,6 @@ public final class NftLoadBalancer {
             verifier = null;
             return;
         }
-        forwarding("/proc/sys/net/ipv4/ip_forward", "net.ipv4.ip_forward");
-        forwarding("/proc/sys/net/ipv6/conf/all/forwarding", "net.ipv6.conf.all.forwarding");
         Hashtable<String, Object> props = new Hashtable<>();
         props.put(LoadBalancerDriver.NAME_PROPERTY, driver.name());
         props.put("service.ranking", config.service_ranking());
@@ -97,15 +96,12 @@ public final class NftLoadBalancer {
         return v;
     }
 
-    /** lb_kind NAT needs the director to forward; keepalived leaves that to the administrator, so do we, with a line. */
-    private static void forwarding(String file, String sysctl) {
+    /** lb_kind NAT needs the director to forward; keepalived leaves that to the administrator, and so do we (with a line). */
+    private static boolean forwarding(String file) {
         try {
-            if (Files.readString(Path.of(file)).trim().equals("0")) {
-                LOG.warn("{} is 0 here: NAT virtual services of that family will not forward (sysctl -w {}=1)", sysctl,
-                        sysctl);
-            }
+            return !Files.readString(Path.of(file)).trim().equals("0");
         } catch (IOException | RuntimeException e) {
-            // no such family here: nothing to say
+            return true; // no such family here: nothing to say
         }
     }
 
