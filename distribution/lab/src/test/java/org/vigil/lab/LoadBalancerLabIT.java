@@ -1,0 +1,176 @@
+package org.vigil.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.Test;
+import org.vigil.testing.netns.HostRequirement;
+
+/**
+ * The appliance as a load balancer (issue 10, item 1): bin/vigil on r1 holds the VIP and a
+ * virtual_server with two real servers (python3 HTTP servers in namespaces rs1, rs2 that answer
+ * their name, TCP_CHECK each); the nftables driver programs table inet vigil in r1's namespace.
+ * The client c1 reaches both through the VIP; a real server whose process dies leaves the kernel's
+ * pool after its check fails; stopping Vigil removes the table. lb_kind NAT on one segment: the
+ * real servers route the client back through r1, which forwards.
+ */
+class LoadBalancerLabIT extends LabTest {
+    private static final String SERVER = String.join("\n",
+            "import sys",
+            "from http.server import BaseHTTPRequestHandler, HTTPServer",
+            "class H(BaseHTTPRequestHandler):",
+            "    def do_GET(self):",
+            "        body = (sys.argv[1] + '\\n').encode()",
+            "        self.send_response(200)",
+            "        self.send_header('Content-Length', str(len(body)))",
+            "        self.end_headers()",
+            "        self.wfile.write(body)",
+            "    def log_message(self, *a):",
+            "        pass",
+            "HTTPServer(('0.0.0.0', 80), H).serve_forever()", "");
+
+    private boolean realServersAdded;
+
+    @Override
+    protected int routers() {
+        return 1;
+    }
+
+    private void realServers() {
+        if (realServersAdded) {
+            return;
+        }
+        realServersAdded = true;
+        for (String tool : List.of("/usr/sbin/nft", "/usr/sbin/conntrack", "/usr/bin/curl", "/usr/bin/python3")) {
+            HostRequirement.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of(tool)),
+                    tool + " is missing; install the lab packages: bash distribution/lab/install-packages.sh");
+        }
+        // the director forwards, and sends no redirects that would route replies past it
+        Sh.ok("ip", "netns", "exec", lab.ns("r1"), "sysctl", "-qw", "net.ipv4.ip_forward=1",
+                "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.lan0.send_redirects=0");
+        for (String rs : List.of("rs1", "rs2")) {
+            lab.addHost(rs, "192.0.2.2" + rs.substring(2), "2001:db8::2" + rs.substring(2));
+            Sh.ok("ip", "-n", lab.ns(rs), "route", "add", "192.0.2.100/32", "via", Lab.ipv4("r1"));
+            Sh.ok("ip", "netns", "exec", lab.ns(rs), "sysctl", "-qw", "net.ipv4.conf.all.accept_redirects=0",
+                    "net.ipv4.conf.lan0.accept_redirects=0");
+        }
+    }
+
+    /** A real server process, stopped by its PID. */
+    private final class RealServer implements AutoCloseable {
+        private final Process process;
+
+        RealServer(String host) {
+            try {
+                process = new ProcessBuilder("ip", "netns", "exec", lab.ns(host), "python3", "-c", SERVER, host)
+                        .redirectErrorStream(true).redirectOutput(dir("server-" + host).resolve("log").toFile()).start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            await(host + " answers").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> get("192.0.2.2" + host.substring(2)).equals(host));
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private String get(String address) {
+        Sh.Result r = Sh.quiet("ip", "netns", "exec", lab.ns("c1"), "curl", "-s", "-m", "2", "http://" + address + "/");
+        return r.exit() == 0 ? r.out().strip() : "ERR curl " + r.exit();
+    }
+
+    private Map<String, Integer> spread(int n) {
+        Map<String, Integer> counts = new TreeMap<>();
+        for (int i = 0; i < n; i++) {
+            counts.merge(get(Lab.VIP4), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    private String table() {
+        return Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "nft", "list", "table", "inet", "vigil").out();
+    }
+
+    private static String config() {
+        return Vrrp.v2Pass().config("r1", 150) + String.join("\n",
+                "virtual_server " + Lab.VIP4 + " 80 {",
+                "    delay_loop 1",
+                "    lb_algo wrr",
+                "    lb_kind NAT",
+                "    protocol TCP",
+                "    real_server 192.0.2.21 80 {",
+                "        weight 3",
+                "        TCP_CHECK {",
+                "            connect_timeout 1",
+                "            retry 0",
+                "        }",
+                "    }",
+                "    real_server 192.0.2.22 80 {",
+                "        weight 1",
+                "        TCP_CHECK {",
+                "            connect_timeout 1",
+                "            retry 0",
+                "        }",
+                "    }",
+                "}", "");
+    }
+
+    @Test
+    void theClientReachesOnlyLiveRealServersThroughTheVipAndStopRemovesTheTable() {
+        realServers();
+        track(new RealServer("rs1"));
+        RealServer rs2 = track(new RealServer("rs2"));
+        Daemon.Vigil r1 = vigil("r1", config());
+        r1.awaitLog("(VI_1) Entering MASTER STATE", START);
+        r1.awaitLog("Load-balancer driver nft programs the pools", SHORT);
+        await("the pool in r1's table inet vigil").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                .until(() -> table().contains("dnat ip to 192.0.2.21:80") && table().contains("dnat ip to 192.0.2.22:80"));
+        String listing = table();
+        System.out.println("nft list table inet vigil in r1:\n" + listing);
+        assertThat(listing).contains("192.0.2.249 . tcp . 80 : jump vs_192_0_2_249_tcp_80")
+                .contains("numgen inc mod 4 vmap { 0-2 : jump rs_192_0_2_249_tcp_80__192_0_2_21_80, 3 : jump rs_192_0_2_249_tcp_80__192_0_2_22_80 }");
+
+        Map<String, Integer> before = spread(40);
+        System.out.println("40 requests through the VIP, weights 3:1: " + before);
+        // the checker's own TCP_CHECKs go to the real servers directly, not through the VIP: the split is exact
+        assertThat(before).isEqualTo(Map.of("rs1", 30, "rs2", 10));
+        // lb:show through the control socket: the checker's pool beside the kernel's, read back
+        Sh.Result show = Sh.run(List.of(LabEnv.dist().resolve("bin/vigil").toString(), "ctl", "-p",
+                r1.dir.resolve("vigil.pid").toString(), "lb:show"));
+        System.out.println("bin/vigil ctl lb:show:\n" + show.out() + show.err());
+        assertThat(show.out()).contains("kernel matches the checker's pools")
+                .containsPattern("\\[192.0.2.21\\]:tcp:80 +3  0-2 -> 192.0.2.21:80 +30")
+                .containsPattern("\\[192.0.2.22\\]:tcp:80 +1  3 -> 192.0.2.22:80 +10");
+
+        int mark = r1.mark();
+        rs2.close();
+        r1.awaitLog("Removing service [192.0.2.22]:tcp:80 from VS [192.0.2.249]:tcp:80", mark, SHORT);
+        await("rs2 gone from the table").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                .until(() -> !table().contains("192.0.2.22"));
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            after.add(get(Lab.VIP4));
+        }
+        System.out.println("20 requests after rs2 died: " + after.stream().distinct().toList());
+        assertThat(after).containsOnly("rs1");
+
+        r1.term();
+        assertThat(Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "nft", "list", "tables").out()).doesNotContain("vigil");
+    }
+}
