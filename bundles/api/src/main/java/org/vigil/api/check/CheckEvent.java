@@ -12,8 +12,13 @@ import java.util.Objects;
  * @param realServer    the real server, or "" for a virtual server event
  * @param weight        the real server's weight now (0 when down with inhibit_on_failure), or -1
  * @param line          the line the checker logged for it, in keepalived's words
+ * @param checkType     the check that decided a real server event ("TCP_CHECK": the failed one
+ *                      when down, the first when up), "" for a virtual server event or none
+ * @param smtpAlert     whether keepalived's smtp_alert asks for a mail about it (the real
+ *                      server's setting for its events, the virtual server's for quorum)
  */
-public record CheckEvent(Kind kind, String virtualServer, String realServer, int weight, String line) {
+public record CheckEvent(Kind kind, String virtualServer, String realServer, int weight, String line,
+        String checkType, boolean smtpAlert) {
 
     public enum Kind {
         /** A real server entered the pool (or was enabled). */
@@ -31,5 +36,11 @@ public record CheckEvent(Kind kind, String virtualServer, String realServer, int
         Objects.requireNonNull(virtualServer, "virtualServer");
         Objects.requireNonNull(realServer, "realServer");
         Objects.requireNonNull(line, "line");
+        Objects.requireNonNull(checkType, "checkType");
+    }
+
+    /** An event that names no check and asks for no mail. */
+    public CheckEvent(Kind kind, String virtualServer, String realServer, int weight, String line) {
+        this(kind, virtualServer, realServer, weight, line, "", false);
     }
 }

@@ -852,7 +852,7 @@ final class CheckEngine {
             String line = "Starting with quorum down for VS " + vs.text();
             LOG.info(line);
             fifo(vs, "VS " + vs.text() + " DOWN");
-            out.event(new CheckEvent(CheckEvent.Kind.QUORUM_LOST, vs.text(), "", -1, line));
+            out.event(new CheckEvent(CheckEvent.Kind.QUORUM_LOST, vs.text(), "", -1, line, "", vs.settings.smtpAlert()));
             sorry(vs);
         }
         publish(vs);
@@ -880,7 +880,8 @@ final class CheckEngine {
                     : (inhibit ? "Disabling" : "Removing") + " service " + rs.text + " from VS " + vs.text();
             LOG.info(line);
             out.event(new CheckEvent(alive ? CheckEvent.Kind.REAL_SERVER_UP : CheckEvent.Kind.REAL_SERVER_DOWN,
-                    vs.text(), rs.text, alive ? rs.weight() : inhibit ? 0 : -1, line));
+                    vs.text(), rs.text, alive ? rs.weight() : inhibit ? 0 : -1, line, decidingCheck(rs, alive),
+                    rs.settings.smtpAlert()));
             fifo(vs, "RS " + rs.text + " " + vs.text() + (alive ? " UP" : " DOWN"));
             script(alive ? "notify_up" : "notify_down", alive ? rs.settings.notifyUp() : rs.settings.notifyDown());
         }
@@ -910,6 +911,16 @@ final class CheckEngine {
         });
     }
 
+    /** The check a mail names: the first failed one when down, the first when up; "" with none. */
+    private static String decidingCheck(RealServer rs, boolean alive) {
+        for (Probe p : rs.probes) {
+            if (alive || !p.state.up()) {
+                return p.key.type();
+            }
+        }
+        return "";
+    }
+
     /** keepalived's quorum: lost when W < Q - H (or W = 0), gained when W >= Q + H. */
     private void quorum(VirtualServer vs) {
         int w = vs.liveWeight();
@@ -921,14 +932,15 @@ final class CheckEngine {
             LOG.info(line);
             fifo(vs, "VS " + vs.text() + " DOWN");
             script("quorum_down", vs.settings.quorumDown());
-            out.event(new CheckEvent(CheckEvent.Kind.QUORUM_LOST, vs.text(), "", -1, line));
+            out.event(new CheckEvent(CheckEvent.Kind.QUORUM_LOST, vs.text(), "", -1, line, "", vs.settings.smtpAlert()));
         } else if (!vs.quorumUp && w > 0 && w >= q + h) {
             vs.quorumUp = true;
             String line = "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + w + " for VS " + vs.text();
             LOG.info(line);
             fifo(vs, "VS " + vs.text() + " UP");
             script("quorum_up", vs.settings.quorumUp());
-            out.event(new CheckEvent(CheckEvent.Kind.QUORUM_GAINED, vs.text(), "", -1, line));
+            out.event(new CheckEvent(CheckEvent.Kind.QUORUM_GAINED, vs.text(), "", -1, line, "",
+                    vs.settings.smtpAlert()));
         }
         sorry(vs);
     }

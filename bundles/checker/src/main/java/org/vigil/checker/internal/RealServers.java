@@ -63,6 +63,9 @@ final class RealServers {
 
         String notify_down() default "";
 
+        /** mail this real server's changes (keepalived's smtp_alert: on unless global_defs says) */
+        boolean smtp_alert() default true;
+
         int check_count() default 0;
 
         String vigil_origin() default "";
@@ -124,7 +127,7 @@ final class RealServers {
                 inhibit.isEmpty() ? null : Boolean.valueOf(inhibit), alpha.isEmpty() ? null : Boolean.valueOf(alpha),
                 c.lvs_method(), c.retry(),
                 c.delay_before_retry(), c.warmup(), c.delay_loop(), c.connect_timeout(), c.notify_up(), c.notify_down(),
-                blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin());
+                blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert());
     }
 
     /** The check blocks: {@code check.N.vigil.type} and every {@code check.N.keyword} as its tokens. */

@@ -80,6 +80,9 @@ public class VirtualServerComponent {
 
         double connect_timeout() default -1;
 
+        @AttributeDefinition(description = "mail quorum changes (keepalived's smtp_alert)")
+        boolean smtp_alert() default false;
+
         @AttributeDefinition(description = "default virtualhost of HTTP_GET and SSL_GET checks")
         String virtualhost() default "";
 
@@ -132,6 +135,6 @@ public class VirtualServerComponent {
                 c.persistence_granularity(), c.quorum(), c.hysteresis(), c.quorum_up(), c.quorum_down(),
                 c.sorry_server_inhibit(), c.sorry_server_lvs_method(), c.inhibit_on_failure(), c.alpha(), c.omega(),
                 c.ha_suspend(), c.retry(), c.delay_before_retry(), c.warmup(), c.connect_timeout(), c.virtualhost(),
-                fifoPath(c.lvs_notify_fifo()), c.vigil_origin());
+                fifoPath(c.lvs_notify_fifo()), c.vigil_origin(), c.smtp_alert());
     }
 }

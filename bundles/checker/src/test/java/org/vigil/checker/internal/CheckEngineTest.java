@@ -322,11 +322,11 @@ class CheckEngineTest {
                 v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
                 v.hysteresis(), "/q up", "/q down", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(), v.alpha(),
                 v.omega(), v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),
-                v.virtualhost(), v.notifyFifo(), v.origin()));
+                v.virtualhost(), v.notifyFifo(), v.origin(), v.smtpAlert()));
         for (InetSocketAddress a : List.of(RS1, RS2)) {
             RsSettings r = rs(VS_A, a, Map.of());
             engine.putRealServer(a.toString(), new RsSettings(r.vsKey(), r.address(), false, 1, null, null, "", -1, -1,
-                    -1, -1, -1, "/n up " + a.getPort(), a.equals(RS1) ? "/n down 'rs 1'" : "", r.checks(), ""));
+                    -1, -1, -1, "/n up " + a.getPort(), a.equals(RS1) ? "/n down 'rs 1'" : "", r.checks(), "", r.smtpAlert()));
         }
         loop.advance(1);
         assertThat(scripts).as("servers up from the start run nothing").isEmpty();

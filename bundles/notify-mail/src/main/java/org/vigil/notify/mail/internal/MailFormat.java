@@ -6,6 +6,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 
+import org.vigil.api.check.CheckEvent;
+
 import org.vigil.api.vrrp.TransitionEvent.Kind;
 
 /**
@@ -51,6 +53,43 @@ final class MailFormat {
 
     static String body(Kind kind, Event event) {
         return kind == Kind.GROUP ? event.groupBody : event.instanceBody;
+    }
+
+    /**
+     * A checker event's subject, as keepalived's checker writes it: "[router] Realserver RS of
+     * virtual server VS - UP|DOWN", "[router] Virtualserver VS - UP|DOWN".
+     */
+    static String checkSubject(String routerId, CheckEvent e) {
+        return switch (e.kind()) {
+            case REAL_SERVER_UP, REAL_SERVER_DOWN -> "[" + routerId + "] Realserver " + e.realServer()
+                    + " of virtual server " + e.virtualServer() + (e.kind() == CheckEvent.Kind.REAL_SERVER_UP
+                            ? " - UP" : " - DOWN");
+            case QUORUM_GAINED, QUORUM_LOST -> "[" + routerId + "] Virtualserver " + e.virtualServer()
+                    + (e.kind() == CheckEvent.Kind.QUORUM_GAINED ? " - UP" : " - DOWN");
+        };
+    }
+
+    /** Its body: each check type's own words for a real server, the quorum line for a virtual server. */
+    static String checkBody(CheckEvent e) {
+        boolean up = e.kind() == CheckEvent.Kind.REAL_SERVER_UP;
+        return switch (e.kind()) {
+            case REAL_SERVER_UP, REAL_SERVER_DOWN -> switch (e.checkType()) {
+                case "TCP_CHECK" -> up ? "=> TCP CHECK succeed on service <=" : "=> TCP CHECK failed on service <=";
+                case "HTTP_GET", "SSL_GET" -> up ? "=> CHECK succeed on service <="
+                        : "=> CHECK failed on service : HTTP/SSL request failed <=";
+                case "MISC_CHECK" -> up ? "=> MISC CHECK succeeded on service <=" : "=> MISC CHECK failed on service <=";
+                case "UDP_CHECK" -> up ? "=> UDP CHECK succeed on service <=" : "=> UDP CHECK failed on service <=";
+                case "PING_CHECK" -> up ? "=> ICMP CHECK succeed on service <=" : "=> ICMP CHECK failed on service <=";
+                case "DNS_CHECK" -> up ? "=> DNS_CHECK: succeed on service <=" : "=> DNS_CHECK: failed on service <=";
+                default -> up ? "=> CHECK succeed on service <=" : "=> CHECK failed on service <=";
+            };
+            // "Gained quorum 1+0=1 <= 2 for VS [..]" -> "=> Gained quorum 1+0=1 <= 2 <="
+            case QUORUM_GAINED, QUORUM_LOST -> {
+                String line = e.line();
+                int vs = line.lastIndexOf(" for VS ");
+                yield "=> " + (vs > 0 ? line.substring(0, vs) : line) + " <=";
+            }
+        };
     }
 
     /** The DATA content up to, not including, the terminating "." line. */

@@ -18,6 +18,8 @@ import org.osgi.service.metatype.annotations.AttributeType;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.api.check.CheckEvent;
+import org.vigil.api.check.CheckListener;
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.TransitionEvent;
@@ -32,8 +34,8 @@ import org.vigil.notify.mail.internal.MailFormat.Event;
  * unreachable server costs log lines, never a stalled thread elsewhere.
  */
 @Component(configurationPid = {ConfigurationPids.GLOBAL, MailNotifier.PID},
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {TransitionListener.class, MailNotifier.class})
-public class MailNotifier implements TransitionListener {
+        configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {TransitionListener.class, CheckListener.class, MailNotifier.class})
+public class MailNotifier implements TransitionListener, CheckListener {
 
     /**
      * Vigil's extension settings (PID {@value #PID}); the keepalived settings come from the
@@ -151,6 +153,21 @@ public class MailNotifier implements TransitionListener {
         mail(e.kind(), e.name(), event, e.time().atZone(ZoneId.systemDefault()));
     }
 
+    /**
+     * The checker's events, mailed when their smtp_alert asks (the bridge resolved it against
+     * smtp_alert_checker and smtp_alert of global_defs). Each event is one transition already, so
+     * there is nothing to suppress here.
+     */
+    @Override
+    public void changed(CheckEvent e) {
+        if (!settings.enabled() || !e.smtpAlert()) {
+            return;
+        }
+        String subject = MailFormat.checkSubject(settings.routerId(), e);
+        enqueue(new Mail(subject, MailFormat.message(ZonedDateTime.now(), settings.from(), settings.to(), subject,
+                MailFormat.checkBody(e))));
+    }
+
     private void mail(Kind kind, String name, Event event, ZonedDateTime when) {
         if (!settings.enabled() || settings.noEmailFaults() && event == Event.FAULT) {
             return;
@@ -160,8 +177,11 @@ public class MailNotifier implements TransitionListener {
             return;
         }
         String subject = MailFormat.subject(settings.routerId(), kind, name, event);
-        Mail mail = new Mail(subject, MailFormat.message(when, settings.from(), settings.to(), subject,
-                MailFormat.body(kind, event)));
+        enqueue(new Mail(subject, MailFormat.message(when, settings.from(), settings.to(), subject,
+                MailFormat.body(kind, event))));
+    }
+
+    private void enqueue(Mail mail) {
         while (!queue.offerLast(mail)) {
             Mail dropped = queue.pollFirst();
             if (dropped != null) {

@@ -109,6 +109,32 @@ class MailNotifierTest {
     }
 
     @Test
+    void checkerEventsAreMailedWithKeepalivedsSubjectsAndBodiesWhenTheirSmtpAlertAsks() throws Exception {
+        notifier = new MailNotifier(global());
+        String vs = "[192.0.2.249]:tcp:80";
+        String rs = "[192.0.2.21]:tcp:80";
+        // smtp_alert off for this one: no mail
+        notifier.changed(new org.vigil.api.check.CheckEvent(org.vigil.api.check.CheckEvent.Kind.REAL_SERVER_DOWN, vs,
+                "[192.0.2.22]:tcp:80", -1, "Removing service [192.0.2.22]:tcp:80 from VS " + vs, "TCP_CHECK", false));
+        notifier.changed(new org.vigil.api.check.CheckEvent(org.vigil.api.check.CheckEvent.Kind.REAL_SERVER_DOWN, vs, rs,
+                -1, "Removing service " + rs + " from VS " + vs, "TCP_CHECK", true));
+        assertMessage(received(2).get(0), "[LVS_DEVEL] Realserver " + rs + " of virtual server " + vs + " - DOWN",
+                "=> TCP CHECK failed on service <=");
+        assertThat(greenMail.getReceivedMessages()).hasSize(2);
+
+        greenMail.purgeEmailFromAllMailboxes();
+        notifier.changed(new org.vigil.api.check.CheckEvent(org.vigil.api.check.CheckEvent.Kind.REAL_SERVER_UP, vs, rs, 1,
+                "Adding service " + rs + " to VS " + vs, "HTTP_GET", true));
+        assertMessage(received(2).get(0), "[LVS_DEVEL] Realserver " + rs + " of virtual server " + vs + " - UP",
+                "=> CHECK succeed on service <=");
+
+        greenMail.purgeEmailFromAllMailboxes();
+        notifier.changed(new org.vigil.api.check.CheckEvent(org.vigil.api.check.CheckEvent.Kind.QUORUM_LOST, vs, "", -1,
+                "Lost quorum 1-0=1 > 0 for VS " + vs, "", true));
+        assertMessage(received(2).get(0), "[LVS_DEVEL] Virtualserver " + vs + " - DOWN", "=> Lost quorum 1-0=1 > 0 <=");
+    }
+
+    @Test
     void instanceMasterBackupFaultAndStopAsKeepalivedWritesThem() throws Exception {
         notifier = new MailNotifier(global());
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
