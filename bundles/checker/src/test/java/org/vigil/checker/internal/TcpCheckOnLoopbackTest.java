@@ -104,7 +104,8 @@ class TcpCheckOnLoopbackTest {
         assertThat(log.with(rs)).containsExactly("Activating healthchecker for service " + rs + " for VS " + VS_TEXT);
 
         server.close();
-        await().atMost(Duration.ofSeconds(5)).until(() -> !log.with("Removing service").isEmpty());
+        // quorum is taken after the batch of pool changes (CheckEngine.POOL_BATCH_NANOS)
+        await().atMost(Duration.ofSeconds(5)).until(() -> !log.with("Lost quorum").isEmpty());
         assertThat(log.all()).containsSubsequence(
                 "TCP connection to " + rs + " failed.",
                 "TCP connection to " + rs + " failed.",
@@ -117,7 +118,7 @@ class TcpCheckOnLoopbackTest {
 
         log.clear();
         listen(port);
-        await().atMost(Duration.ofSeconds(5)).until(() -> !log.with("Adding service").isEmpty());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !log.with("Gained quorum").isEmpty());
         assertThat(log.all()).containsSubsequence(
                 "TCP connection to " + rs + " success.",
                 "Adding service " + rs + " to VS " + VS_TEXT,
