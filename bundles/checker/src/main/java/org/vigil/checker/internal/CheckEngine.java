@@ -382,6 +382,7 @@ final class CheckEngine {
     // ---- lifecycle ----
 
     void shutdown() {
+        omega();
         stopped = true;
         for (Probe p : probes.values()) {
             stop(p);
@@ -393,6 +394,26 @@ final class CheckEngine {
         for (VirtualServer vs : vsByKey.values()) {
             if (vs.settle != null) {
                 vs.settle.cancel();
+            }
+        }
+    }
+
+    /**
+     * keepalived's {@code omega}: at shutdown a virtual server's notifiers run as if its servers
+     * went down, notify_down for each server in the pool and quorum_down while it has quorum.
+     */
+    private void omega() {
+        for (VirtualServer vs : vsByKey.values()) {
+            if (!vs.settings.omega() || !vs.started) {
+                continue;
+            }
+            for (RealServer rs : vs.reals.values()) {
+                if (rs.inPool) {
+                    script("notify_down", rs.settings.notifyDown());
+                }
+            }
+            if (vs.quorumUp) {
+                script("quorum_down", vs.settings.quorumDown());
             }
         }
     }

@@ -314,6 +314,28 @@ class CheckEngineTest {
         assertThat(log.with("Gained")).containsExactly("Gained quorum 3+1=4 <= 4 for VS " + VS_A_TEXT);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
+    void omegaRunsTheDownNotifiersAtShutdownAndWithoutItNothingRuns(boolean omega) {
+        engine.setType(TYPE, type);
+        VsSettings v = vs(VS_B);
+        engine.putVirtualServer("vs", new VsSettings(v.key(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
+                v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
+                v.hysteresis(), "/q up", "/q down", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(),
+                v.alpha(), omega, v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),
+                v.virtualhost(), v.notifyFifo(), v.origin(), v.smtpAlert()), List.of(
+                        new RsSettings(VS_B, RS1, false, 1, null, null, "", -1, -1, -1, -1, -1, "/n up", "/n down",
+                                List.of(block(Map.of())), "", true)));
+        loop.advance(2);
+        assertThat(scripts).isEmpty();
+        engine.shutdown();
+        if (omega) {
+            assertThat(scripts).containsExactly("notify_down /n down", "quorum_down /q down");
+        } else {
+            assertThat(scripts).isEmpty();
+        }
+    }
+
     @Test
     void transitionsRunNotifyUpAndDownAndQuorumUpAndDown() {
         engine.setType(TYPE, type);
