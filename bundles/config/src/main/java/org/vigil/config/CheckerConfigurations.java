@@ -101,7 +101,11 @@ final class CheckerConfigurations {
         p.put(CheckerPids.REAL_SERVER_COUNT, reals.size());
         for (int n = 0; n < reals.size(); n++) {
             String prefix = CheckerPids.realServerPrefix(n);
-            realServer(vs, reals.get(n), global).forEach((k, v) -> p.put(prefix + k, v));
+            Map<String, Object> rs = realServer(vs, reals.get(n), global);
+            if (!reals.get(n).sorry()) {
+                leaveOutInherited(rs, p);
+            }
+            rs.forEach((k, v) -> p.put(prefix + k, v));
         }
         // the fifo is global_defs', but each virtual server's checker writes it
         String fifo = global.other().getOrDefault("lvs_notify_fifo", global.other().get("notify_fifo"));
@@ -111,6 +115,32 @@ final class CheckerConfigurations {
         putIfSet(p, key("lvs_notify_fifo_script"), fifoScript == null || fifoScript.isBlank() ? null
                 : fifoScript.strip());
         return p;
+    }
+
+    /** Real server keys that read as the virtual server's when absent (RealServers.Config in the checker). */
+    private static final List<String> INHERITED = List.of("inhibit.on.failure", "alpha", "delay.loop",
+            "connect.timeout", "warmup", "retry", "delay.before.retry", "virtualhost");
+
+    /**
+     * Leaves out what a real server would only repeat: a key equal to its virtual server's, weight
+     * 1 and smtp_alert on (the checker's defaults). 10,000 real servers are 10,000 times these keys,
+     * and ConfigurationAdmin, SCR and the bridge each hold the whole configuration.
+     */
+    private static void leaveOutInherited(Map<String, Object> rs, Map<String, Object> vs) {
+        for (String k : INHERITED) {
+            if (rs.containsKey(k) && rs.get(k).equals(vs.get(key(k)))) {
+                rs.remove(k);
+            }
+        }
+        boolean sameMethod = true;
+        for (String k : List.of("lvs.method", "lvs.method.type", "lvs.method.port", "lvs.method.checksum")) {
+            sameMethod &= java.util.Objects.equals(rs.get(k), vs.get(k));
+        }
+        if (sameMethod) {
+            rs.remove("lvs.method");
+        }
+        rs.remove("weight", 1);
+        rs.remove("smtp.alert", true);
     }
 
     /** A real server's keys, to be prefixed with {@link CheckerPids#realServerPrefix}. */

@@ -322,27 +322,18 @@ class VirtualServersTest {
     // ---- real servers
 
     @Test
-    void realServerTakesTheVirtualServersSettingsAsDefaults() {
+    void aRealServerLeavesOutWhatItWouldOnlyRepeatOfItsVirtualServer() {
         Map<String, Object> p = rsProperties(" delay_loop 6\n retry 2\n delay_before_retry 4\n connect_timeout 3\n"
                 + " lb_kind DR\n inhibit_on_failure\n alpha\n virtualhost vs.example", "");
         assertThat(p).contains(
-                
                 entry(CheckerPids.ADDRESS, "192.0.2.21"),
                 entry(CheckerPids.PORT, 80),
                 entry(CheckerPids.SORRY, false),
-                entry("weight", 1),
-                entry("lvs.method", "DR"),
-                entry("inhibit.on.failure", true),
-                entry("alpha", true),
-                entry("delay.loop", 6.0),
-                entry("warmup", 6.0),
-                entry("retry", 2),
-                entry("delay.before.retry", 4.0),
-                entry("connect.timeout", 3.0),
-                entry("virtualhost", "vs.example"),
-                entry("smtp.alert", true),
                 entry(CheckerPids.CHECK_COUNT, 1),
                 entry(CheckerPids.checkType(0), "TCP_CHECK"));
+        // the checker reads an absent key as the virtual server's (RealServers.Config), weight 1, smtp_alert on
+        assertThat(p).doesNotContainKeys("weight", "lvs.method", "inhibit.on.failure", "alpha", "delay.loop", "warmup",
+                "retry", "delay.before.retry", "connect.timeout", "virtualhost", "smtp.alert");
     }
 
     @Test

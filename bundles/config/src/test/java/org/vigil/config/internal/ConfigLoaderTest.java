@@ -188,7 +188,7 @@ class ConfigLoaderTest {
         // one configuration per virtual server, its real servers inside (no O(n^2) start-up in SCR)
         assertThat(cm.configurations.keySet()).containsExactly(VS);
         assertThat(cm.get(VS).getProperties().get(CheckerPids.REAL_SERVER_COUNT)).isEqualTo(2);
-        assertThat(cm.get(VS).getProperties().get("real.server.1.weight")).isEqualTo(1);
+        assertThat(cm.get(VS).getProperties().get("real.server.1.weight")).as("1, the default: left out").isNull();
         cm.events.clear();
 
         writeVirtualServer(1, true);
