@@ -99,6 +99,16 @@ abstract class Daemon implements AutoCloseable {
         awaitExit(Duration.ofSeconds(10));
     }
 
+    /** keepalived's reload signal. */
+    void hangup() {
+        signal("-HUP", List.of(pid()));
+    }
+
+    /** Rewrites the configuration file the daemon was started with (for a reload). */
+    void rewriteConfig(String config) {
+        writeConfig(dir, config);
+    }
+
     private static void signal(String sig, List<Long> pids) {
         List<String> cmd = new ArrayList<>(List.of("kill", sig));
         pids.forEach(p -> cmd.add(Long.toString(p)));

@@ -65,17 +65,15 @@ final class CtlCommand implements Callable<Integer> {
                     + ": not talking to it");
             return NO_DAEMON;
         }
-        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            channel.write(ByteBuffer.wrap((commandLine(command) + "\n").getBytes(StandardCharsets.UTF_8)));
-            InputStream in = Channels.newInputStream(channel);
-            String status = readStatus(in);
-            if (status == null) {
+        try {
+            Reply reply = send(socket, commandLine(command));
+            if (reply == null) {
                 err.println("vigil ctl: the daemon on " + socket + " closed the connection without a reply");
                 return FAILED;
             }
-            in.transferTo(out);
+            out.print(reply.output());
             out.flush();
-            return "0".equals(status) ? 0 : FAILED;
+            return reply.ok() ? 0 : FAILED;
         } catch (AccessDeniedException e) {
             err.println("vigil ctl: permission denied on " + socket + " (owner only): run as the daemon's user");
             return NO_DAEMON;
@@ -90,6 +88,23 @@ final class CtlCommand implements Callable<Integer> {
         } catch (IOException e) {
             err.println("vigil ctl: talking to the daemon on " + socket + " failed: " + e.getMessage());
             return FAILED;
+        }
+    }
+
+    /** A command's verdict and output from the daemon. */
+    record Reply(boolean ok, String output) {
+    }
+
+    /** Runs one command line in the daemon on {@code socket}; null when it closed without a reply. */
+    static Reply send(Path socket, String line) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            channel.write(ByteBuffer.wrap((line + "\n").getBytes(StandardCharsets.UTF_8)));
+            InputStream in = Channels.newInputStream(channel);
+            String status = readStatus(in);
+            if (status == null) {
+                return null;
+            }
+            return new Reply("0".equals(status), new String(in.readAllBytes(), StandardCharsets.UTF_8));
         }
     }
 

@@ -85,6 +85,7 @@ final class FrameworkRunner {
             }, "vigil-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             framework.start();
+            HangupReload.install(controlSocket, log);
             FrameworkEvent end = framework.waitForStop(0);
             log.log("Stopped Vigil v" + Vigil.versionString());
             return end.getType() == FrameworkEvent.ERROR ? 1 : 0;
