@@ -126,12 +126,17 @@ class ElectionCoreTest {
         assertThat(core.selectedDriver()).isEmpty();
     }
 
-    /** A native layer that records its calls. */
-    private static org.vigil.api.system.ProcessTuning niceRecorder(List<String> calls) {
+    /** A native layer that records its calls (and on which thread the per-thread ones came). */
+    private static org.vigil.api.system.ProcessTuning recorder(List<String> calls) {
         return new org.vigil.api.system.ProcessTuning() {
             @Override
             public void realtimeCurrentThread(int priority) {
-                calls.add("rt " + priority);
+                calls.add("rt " + priority + " on " + Thread.currentThread().getName());
+            }
+
+            @Override
+            public void realtimeIoThreads(int priority) {
+                calls.add("rt-io " + priority);
             }
 
             @Override
@@ -160,7 +165,7 @@ class ElectionCoreTest {
     void vrrpPriorityAppliesToTheElectionAndItsReceiveThreadsAndNothingByDefault() {
         ElectionCore core = core(Map.of());
         List<String> calls = new CopyOnWriteArrayList<>();
-        core.bindProcessTuning(niceRecorder(calls));
+        core.bindProcessTuning(recorder(calls));
         core.awaitLoopForTests();
         assertThat(calls).as("keepalived's default: the scheduler's").isEmpty();
         core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "-5")));
@@ -172,46 +177,21 @@ class ElectionCoreTest {
     void schedulingKnobsApplyOnTheElectionThreadOnceAndAgainForANewNativeLayer() {
         ElectionCore core = core(Map.of());
         List<String> calls = new CopyOnWriteArrayList<>();
-        org.vigil.api.system.ProcessTuning recording = new org.vigil.api.system.ProcessTuning() {
-            @Override
-            public void realtimeCurrentThread(int priority) {
-                calls.add("rt " + priority + " on " + Thread.currentThread().getName());
-            }
-
-            @Override
-            public void realtimeIoThreads(int priority) {
-                calls.add("rt-io " + priority);
-            }
-
-            @Override
-            public void niceCurrentThread(int niceness) {
-                calls.add("nice " + niceness + " on " + Thread.currentThread().getName());
-            }
-
-            @Override
-            public void lockMemory() {
-                calls.add("mlockall");
-            }
-
-            @Override
-            public void limitRealtimeMicros(long micros) {
-                calls.add("rttime " + micros);
-            }
-        };
+        org.vigil.api.system.ProcessTuning recording = recorder(calls);
         // global_defs { vrrp_rt_priority 5  vrrp_priority -10  vrrp_no_swap } as the bridge emits it
         core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "5", "vrrp.priority", "-10",
                 "vrrp.no.swap", true)));
         assertThat(calls).as("nothing to apply it with yet").isEmpty();
         core.bindProcessTuning(recording);
-        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 4);
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 5);
         assertThat(calls).containsExactly("rt-io 5", "rt 5 on vigil-election", "nice -10 on vigil-election",
-                "mlockall");
+                "nice-io -10", "mlockall");
         // a reload with the same values does nothing; out-of-range values are ignored
         core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "5", "vrrp.priority", "-10",
                 "vrrp.no.swap", true)));
         assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "150")).realtimePriority()).isNull();
         core.awaitLoopForTests();
-        assertThat(calls).hasSize(4);
+        assertThat(calls).hasSize(5);
     }
 
     @Test
