@@ -107,6 +107,9 @@ final class CheckerConfigurations {
             }
             rs.forEach((k, v) -> p.put(prefix + k, v));
         }
+        // keepalived applies script_user and enable_script_security to the checker's scripts too
+        p.put(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY, global.enableScriptSecurity());
+        putIfSet(p, ConfigurationPids.Global.SCRIPT_USER, global.scriptUser());
         // the fifo is global_defs', but each virtual server's checker writes it
         String fifo = global.other().getOrDefault("lvs_notify_fifo", global.other().get("notify_fifo"));
         putIfSet(p, key("lvs_notify_fifo"), fifo == null || fifo.isBlank() ? null : fifo.strip());

@@ -377,6 +377,17 @@ class VirtualServersTest {
     }
 
     @Test
+    void scriptUserAndSecurityOfGlobalDefsReachTheCheckersScripts() {
+        List<ConfigurationRecord> all = records("global_defs {\n script_user nobody\n enable_script_security\n}\n"
+                + vs(" quorum_up \"/bin/up\" daemon", " notify_down /bin/down nobody"));
+        Map<String, Object> p = record(all, CheckerPids.VIRTUAL_SERVER, "192.0.2.249:tcp:80").properties();
+        assertThat(p).containsEntry("script.user", "nobody").containsEntry("enable.script.security", true)
+                .containsEntry("quorum.up.user", "daemon");
+        assertThat(realServer(all, "192.0.2.249:tcp:80/192.0.2.21:80")).containsEntry("notify.down", "/bin/down")
+                .containsEntry("notify.down.user", "nobody");
+    }
+
+    @Test
     void globalSmtpAlertSetsTheCheckerDefault() {
         List<ConfigurationRecord> all = records("global_defs {\n smtp_alert_checker off\n}\n" + vs("", ""));
         assertThat(realServer(all, "192.0.2.249:tcp:80/192.0.2.21:80"))

@@ -409,11 +409,11 @@ final class CheckEngine {
             }
             for (RealServer rs : vs.reals.values()) {
                 if (rs.inPool) {
-                    script("notify_down", rs.settings.notifyDown());
+                    script(vs, "notify_down", rs.settings.notifyDown(), rs.settings.notifyDownUser());
                 }
             }
             if (vs.quorumUp) {
-                script("quorum_down", vs.settings.quorumDown());
+                script(vs, "quorum_down", vs.settings.quorumDown(), vs.settings.quorumDownUser());
             }
         }
     }
@@ -904,7 +904,8 @@ final class CheckEngine {
                     vs.text(), rs.text, alive ? rs.weight() : inhibit ? 0 : -1, line, decidingCheck(rs, alive),
                     rs.settings.smtpAlert()));
             fifo(vs, "RS " + rs.text + " " + vs.text() + (alive ? " UP" : " DOWN"));
-            script(alive ? "notify_up" : "notify_down", alive ? rs.settings.notifyUp() : rs.settings.notifyDown());
+            script(vs, alive ? "notify_up" : "notify_down", alive ? rs.settings.notifyUp() : rs.settings.notifyDown(),
+                    alive ? rs.settings.notifyUpUser() : rs.settings.notifyDownUser());
         }
         poolSoon(vs);
     }
@@ -952,14 +953,14 @@ final class CheckEngine {
             String line = "Lost quorum " + q + "-" + h + "=" + (q - h) + " > " + w + " for VS " + vs.text();
             LOG.info(line);
             fifo(vs, "VS " + vs.text() + " DOWN");
-            script("quorum_down", vs.settings.quorumDown());
+            script(vs, "quorum_down", vs.settings.quorumDown(), vs.settings.quorumDownUser());
             out.event(new CheckEvent(CheckEvent.Kind.QUORUM_LOST, vs.text(), "", -1, line, "", vs.settings.smtpAlert()));
         } else if (!vs.quorumUp && w > 0 && w >= q + h) {
             vs.quorumUp = true;
             String line = "Gained quorum " + q + "+" + h + "=" + (q + h) + " <= " + w + " for VS " + vs.text();
             LOG.info(line);
             fifo(vs, "VS " + vs.text() + " UP");
-            script("quorum_up", vs.settings.quorumUp());
+            script(vs, "quorum_up", vs.settings.quorumUp(), vs.settings.quorumUpUser());
             out.event(new CheckEvent(CheckEvent.Kind.QUORUM_GAINED, vs.text(), "", -1, line, "",
                     vs.settings.smtpAlert()));
         }
@@ -1036,9 +1037,9 @@ final class CheckEngine {
 
     // ---- helpers ----
 
-    private void script(String what, String commandLine) {
+    private void script(VirtualServer vs, String what, String commandLine, String user) {
         if (commandLine != null && !commandLine.isBlank()) {
-            out.script(what, commandLine);
+            out.script(what, commandLine, user, vs.settings.scriptUser(), vs.settings.scriptSecurity());
         }
     }
 

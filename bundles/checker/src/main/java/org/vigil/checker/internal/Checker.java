@@ -100,8 +100,9 @@ public final class Checker {
             }
 
             @Override
-            public void script(String what, String commandLine) {
-                scripts.run(what, commandLine);
+            public void script(String what, String commandLine, String user, String scriptUser,
+                    boolean scriptSecurity) {
+                scripts.run(what, commandLine, user, scriptUser, scriptSecurity);
             }
 
             @Override

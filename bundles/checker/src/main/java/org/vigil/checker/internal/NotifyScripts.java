@@ -33,7 +33,7 @@ final class NotifyScripts {
 
     private final ScriptSecurity.Host host;
     /** The argv of each command line, empty when refused. */
-    private final Map<String, List<String>> decided = new ConcurrentHashMap<>();
+    private final Map<Key, List<String>> decided = new ConcurrentHashMap<>();
     /** Lines already logged: the ones naming no script (the default user, SECURITY VIOLATION) come once, not per script. */
     private final java.util.Set<String> logged = ConcurrentHashMap.newKeySet();
     private ScriptRunner runner;
@@ -43,8 +43,17 @@ final class NotifyScripts {
         this.host = host;
     }
 
-    /** Runs the command line (as keepalived.conf gives it) for {@code what} ("notify_up", ...); returns at once. */
+    /** Runs the command line with keepalived's defaults for users and security (tests). */
     void run(String what, String commandLine) {
+        run(what, commandLine, "", "", false);
+    }
+
+    /**
+     * Runs the command line (as keepalived.conf gives it) for {@code what} ("notify_up", ...) as
+     * its own user, else global_defs script_user, else keepalived's default, under
+     * enable_script_security when set; returns at once.
+     */
+    void run(String what, String commandLine, String user, String scriptUser, boolean security) {
         if (commandLine == null || commandLine.isBlank()) {
             return;
         }
@@ -53,12 +62,18 @@ final class NotifyScripts {
             return;
         }
         r.run(() -> {
-            List<String> argv = decided.computeIfAbsent(commandLine, c -> decide(what, c));
+            List<String> argv = decided.computeIfAbsent(new Key(commandLine, user, scriptUser, security),
+                    k -> decide(what, k));
             return argv.isEmpty() ? null : argv;
         }, TIMEOUT).result().thenAccept(result -> report(what, commandLine, result));
     }
 
-    private List<String> decide(String what, String commandLine) {
+    /** A command is decided once per run-as setting. */
+    private record Key(String commandLine, String user, String scriptUser, boolean security) {
+    }
+
+    private List<String> decide(String what, Key key) {
+        String commandLine = key.commandLine();
         CommandLine command;
         try {
             command = CommandLine.parse(commandLine);
@@ -67,16 +82,21 @@ final class NotifyScripts {
             once("Invalid " + what + " script " + commandLine + " - ignoring");
             return List.of();
         }
-        ScriptSecurity.Decision d = ScriptSecurity.decide(command, null, null, false, host, this::once);
+        ScriptSecurity.Decision d = ScriptSecurity.decide(command, blankToNull(key.user()),
+                blankToNull(key.scriptUser()), key.security(), host, this::once);
         if (!d.allowed()) {
             once("Not running " + what + " script " + commandLine + ": "
                     + d.refusal().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
             return List.of();
         }
-        if (d.root()) {
+        if (d.root() && !key.security()) {
             once(ScriptSecurity.securityViolation(d.insecure()));
         }
         return d.argv();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     private void once(String line) {
@@ -133,6 +153,6 @@ final class NotifyScripts {
     }
 
     List<String> decidedCommands() {
-        return List.copyOf(decided.keySet());
+        return decided.keySet().stream().map(Key::commandLine).toList();
     }
 }

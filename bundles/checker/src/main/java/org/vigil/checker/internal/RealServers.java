@@ -63,6 +63,11 @@ final class RealServers {
 
         String notify_down() default "";
 
+        /** notify_up's own "user [group]"; empty for script_user or the default */
+        String notify_up_user() default "";
+
+        String notify_down_user() default "";
+
         /** mail this real server's changes (keepalived's smtp_alert: on unless global_defs says) */
         boolean smtp_alert() default true;
 
@@ -127,7 +132,7 @@ final class RealServers {
                 inhibit.isEmpty() ? null : Boolean.valueOf(inhibit), alpha.isEmpty() ? null : Boolean.valueOf(alpha),
                 c.lvs_method(), c.retry(),
                 c.delay_before_retry(), c.warmup(), c.delay_loop(), c.connect_timeout(), c.notify_up(), c.notify_down(),
-                blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert());
+                blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert(), c.notify_up_user(), c.notify_down_user());
     }
 
     /** The check blocks: {@code check.N.vigil.type} and every {@code check.N.keyword} as its tokens. */

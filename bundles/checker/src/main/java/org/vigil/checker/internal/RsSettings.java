@@ -12,7 +12,8 @@ import org.vigil.api.check.CheckProperties;
  */
 record RsSettings(String vsKey, InetSocketAddress address, boolean sorry, int weight, Boolean inhibitOnFailure,
         Boolean alpha, String method, int retry, double delayBeforeRetry, double warmup, double delayLoop, double connectTimeout,
-        String notifyUp, String notifyDown, List<Block> checks, String origin, boolean smtpAlert) {
+        String notifyUp, String notifyDown, List<Block> checks, String origin, boolean smtpAlert,
+        String notifyUpUser, String notifyDownUser) {
 
     RsSettings {
         Objects.requireNonNull(vsKey, "vsKey");
@@ -28,21 +29,21 @@ record RsSettings(String vsKey, InetSocketAddress address, boolean sorry, int we
     }
 
     static RsSettings of(String vsKey, InetSocketAddress address, int weight, List<Block> checks) {
-        return new RsSettings(vsKey, address, false, weight, null, null, "", -1, -1, -1, -1, -1, "", "", checks, "", true);
+        return new RsSettings(vsKey, address, false, weight, null, null, "", -1, -1, -1, -1, -1, "", "", checks, "", true, "", "");
     }
 
     static RsSettings sorry(String vsKey, InetSocketAddress address) {
-        return new RsSettings(vsKey, address, true, 1, null, null, "", -1, -1, -1, -1, -1, "", "", List.of(), "", true);
+        return new RsSettings(vsKey, address, true, 1, null, null, "", -1, -1, -1, -1, -1, "", "", List.of(), "", true, "", "");
     }
 
     RsSettings withChecks(List<Block> blocks) {
         return new RsSettings(vsKey, address, sorry, weight, inhibitOnFailure, alpha, method, retry, delayBeforeRetry,
-                warmup, delayLoop, connectTimeout, notifyUp, notifyDown, blocks, origin, smtpAlert);
+                warmup, delayLoop, connectTimeout, notifyUp, notifyDown, blocks, origin, smtpAlert, notifyUpUser, notifyDownUser);
     }
 
     RsSettings withWeight(int w) {
         return new RsSettings(vsKey, address, sorry, w, inhibitOnFailure, alpha, method, retry, delayBeforeRetry, warmup,
-                delayLoop, connectTimeout, notifyUp, notifyDown, checks, origin, smtpAlert);
+                delayLoop, connectTimeout, notifyUp, notifyDown, checks, origin, smtpAlert, notifyUpUser, notifyDownUser);
     }
 
     /** The identity a reload keeps: virtual server, address, port, and whether it is the sorry server. */

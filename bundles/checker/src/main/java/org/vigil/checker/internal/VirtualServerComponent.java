@@ -80,6 +80,18 @@ public class VirtualServerComponent {
 
         double connect_timeout() default -1;
 
+        @AttributeDefinition(description = "quorum_up's user [group]; empty: script_user or the default")
+        String quorum_up_user() default "";
+
+        @AttributeDefinition(description = "quorum_down's user [group]; empty: script_user or the default")
+        String quorum_down_user() default "";
+
+        @AttributeDefinition(description = "global_defs script_user, for the checker's scripts")
+        String script_user() default "";
+
+        @AttributeDefinition(description = "global_defs enable_script_security, for the checker's scripts")
+        boolean enable_script_security() default false;
+
         @AttributeDefinition(description = "mail quorum changes (keepalived's smtp_alert)")
         boolean smtp_alert() default false;
 
@@ -135,6 +147,6 @@ public class VirtualServerComponent {
                 c.persistence_granularity(), c.quorum(), c.hysteresis(), c.quorum_up(), c.quorum_down(),
                 c.sorry_server_inhibit(), c.sorry_server_lvs_method(), c.inhibit_on_failure(), c.alpha(), c.omega(),
                 c.ha_suspend(), c.retry(), c.delay_before_retry(), c.warmup(), c.connect_timeout(), c.virtualhost(),
-                fifoPath(c.lvs_notify_fifo()), c.vigil_origin(), c.smtp_alert());
+                fifoPath(c.lvs_notify_fifo()), c.vigil_origin(), c.smtp_alert(), c.quorum_up_user(), c.quorum_down_user(), c.script_user(), c.enable_script_security());
     }
 }

@@ -60,7 +60,7 @@ class CheckEngineTest {
             }
 
             @Override
-            public void script(String what, String commandLine) {
+            public void script(String what, String commandLine, String user, String scriptUser, boolean security) {
                 scripts.add(what + " " + commandLine);
             }
         }, () -> 0.5);
@@ -323,9 +323,9 @@ class CheckEngineTest {
                 v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
                 v.hysteresis(), "/q up", "/q down", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(),
                 v.alpha(), omega, v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),
-                v.virtualhost(), v.notifyFifo(), v.origin(), v.smtpAlert()), List.of(
+                v.virtualhost(), v.notifyFifo(), v.origin(), v.smtpAlert(), v.quorumUpUser(), v.quorumDownUser(), v.scriptUser(), v.scriptSecurity()), List.of(
                         new RsSettings(VS_B, RS1, false, 1, null, null, "", -1, -1, -1, -1, -1, "/n up", "/n down",
-                                List.of(block(Map.of())), "", true)));
+                                List.of(block(Map.of())), "", true, "", "")));
         loop.advance(2);
         assertThat(scripts).isEmpty();
         engine.shutdown();
@@ -344,11 +344,11 @@ class CheckEngineTest {
                 v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
                 v.hysteresis(), "/q up", "/q down", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(), v.alpha(),
                 v.omega(), v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),
-                v.virtualhost(), v.notifyFifo(), v.origin(), v.smtpAlert()));
+                v.virtualhost(), v.notifyFifo(), v.origin(), v.smtpAlert(), v.quorumUpUser(), v.quorumDownUser(), v.scriptUser(), v.scriptSecurity()));
         for (InetSocketAddress a : List.of(RS1, RS2)) {
             RsSettings r = rs(VS_A, a, Map.of());
             engine.putRealServer(a.toString(), new RsSettings(r.vsKey(), r.address(), false, 1, null, null, "", -1, -1,
-                    -1, -1, -1, "/n up " + a.getPort(), a.equals(RS1) ? "/n down 'rs 1'" : "", r.checks(), "", r.smtpAlert()));
+                    -1, -1, -1, "/n up " + a.getPort(), a.equals(RS1) ? "/n down 'rs 1'" : "", r.checks(), "", r.smtpAlert(), "", ""));
         }
         loop.advance(1);
         assertThat(scripts).as("servers up from the start run nothing").isEmpty();

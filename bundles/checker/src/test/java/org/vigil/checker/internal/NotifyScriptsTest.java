@@ -40,6 +40,24 @@ class NotifyScriptsTest {
     }
 
     @Test
+    void aScriptRunsAsItsOwnUserElseScriptUser() throws Exception {
+        org.vigil.testing.netns.NetnsLab.requireRootAndIp("running a script as another user");
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path script = dir.resolve("whoami.sh");
+        Files.writeString(script, "#!/bin/sh\nid -un > " + out + "/$1\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // its own user wins over script_user; script_user is the default otherwise
+        scripts.run("notify_up", script + " own", "nobody", "daemon", false);
+        scripts.run("notify_down", script + " global", "", "daemon", false);
+        assertThat(scripts.awaitIdle(Duration.ofSeconds(10))).isTrue();
+        assertThat(Files.readString(out.resolve("own")).strip()).isEqualTo("nobody");
+        assertThat(Files.readString(out.resolve("global")).strip()).isEqualTo("daemon");
+        assertThat(log.with("SECURITY VIOLATION")).as("nothing runs as root").isEmpty();
+    }
+
+    @Test
     void aMissingScriptIsRefusedWithKeepalivedsLineAndDecidedOnce() throws Exception {
         Path missing = dir.resolve("missing.sh");
         scripts.run("notify_up", missing.toString());
