@@ -398,6 +398,42 @@ final class CheckEngine {
         }
     }
 
+    /** Suspended when every virtual server that uses the probe is (one that needs it keeps it running). */
+    private static boolean suspended(Probe p) {
+        if (p.members.isEmpty()) {
+            return false;
+        }
+        for (RealServer rs : p.members) {
+            if (rs.vs == null || !rs.vs.suspended) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether any virtual server asks for ha_suspend (the checker then watches the local addresses). */
+    boolean wantsLocalAddresses() {
+        return vsByKey.values().stream().anyMatch(vs -> vs.settings.haSuspend());
+    }
+
+    /**
+     * keepalived's {@code ha_suspend}: the checks of a virtual server whose address is not on
+     * this machine (the backup router of its VIP) are suspended, and resume when it arrives.
+     * fwmark and group services have no one address and are never suspended.
+     */
+    void localAddresses(java.util.Set<InetAddress> local) {
+        for (VirtualServer vs : vsByKey.values()) {
+            InetAddress address = vs.settings.haSuspend() ? ServiceKeys.addressOf(vs.settings.key()) : null;
+            boolean suspend = address != null && !local.contains(address);
+            if (suspend != vs.suspended) {
+                vs.suspended = suspend;
+                LOG.info(suspend ? "Suspending healthcheckers of VS {}: {} is not on this machine (ha_suspend)"
+                        : "Resuming healthcheckers of VS {}: {} is on this machine", vs.text(),
+                        address.getHostAddress());
+            }
+        }
+    }
+
     /**
      * keepalived's {@code omega}: at shutdown a virtual server's notifiers run as if its servers
      * went down, notify_down for each server in the pool and quorum_down while it has quorum.
@@ -659,6 +695,11 @@ final class CheckEngine {
             return;
         }
         p.timer = null;
+        if (suspended(p)) {
+            // ha_suspend: no attempt while the virtual address is elsewhere; the verdict stays
+            p.timer = loop.schedule(p.key.schedule().delayLoop(), () -> startAttempt(p, generation));
+            return;
+        }
         Probe.Attempt a = new Probe.Attempt(loop.nanoTime());
         p.attempt = a;
         p.attemptsSinceVerdict++;

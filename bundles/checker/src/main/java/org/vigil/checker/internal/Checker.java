@@ -110,6 +110,7 @@ public final class Checker {
                 replaceStuckWorker(type);
             }
         }, () -> ThreadLocalRandom.current().nextDouble());
+        loop.schedule(LOCAL_ADDRESS_PERIOD, this::watchLocalAddresses);
         loop.schedule(TimeUnit.SECONDS.toNanos(2), () -> {
             if (publisher.driverName().isEmpty() && engine.totals().virtualServers() > 0) {
                 LOG.info("No load-balancer driver: the checker keeps and reports the pools (check:list) and programs no kernel");
@@ -138,6 +139,40 @@ public final class Checker {
         publisher.shutdown();
         fifo.shutdown();
         scripts.shutdown();
+    }
+
+    /**
+     * How often ha_suspend looks at this machine's addresses. keepalived hears of them through
+     * rtnetlink; the checker has no netlink of its own and reads them through the JDK, only while
+     * some virtual server asks for ha_suspend. A VIP taken by VRRP resumes its checks within this.
+     */
+    static final long LOCAL_ADDRESS_PERIOD = TimeUnit.SECONDS.toNanos(1);
+
+    private void watchLocalAddresses() {
+        if (engine.wantsLocalAddresses()) {
+            java.util.Set<java.net.InetAddress> local = new java.util.HashSet<>();
+            try {
+                for (java.net.NetworkInterface i : java.util.Collections.list(
+                        java.net.NetworkInterface.getNetworkInterfaces())) {
+                    local.addAll(java.util.Collections.list(i.getInetAddresses()).stream()
+                            .map(a -> a instanceof java.net.Inet6Address v6 && v6.getScopeId() != 0
+                                    ? withoutScope(v6) : a)
+                            .toList());
+                }
+                engine.localAddresses(local);
+            } catch (java.net.SocketException e) {
+                LOG.debug("cannot list the local addresses: {}", e.toString());
+            }
+        }
+        loop.schedule(LOCAL_ADDRESS_PERIOD, this::watchLocalAddresses);
+    }
+
+    private static java.net.InetAddress withoutScope(java.net.Inet6Address a) {
+        try {
+            return java.net.InetAddress.getByAddress(a.getAddress());
+        } catch (java.net.UnknownHostException e) {
+            return a;
+        }
     }
 
     /** Called on the loop when a worker stays inside an attempt() that ignored its interrupt. */

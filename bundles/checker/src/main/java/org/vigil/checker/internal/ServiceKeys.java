@@ -19,6 +19,15 @@ final class ServiceKeys {
     }
 
     /** An IP literal, never a DNS lookup (the loop must not block on a resolver). */
+    /** The address of an address service's key ("192.0.2.249:tcp:80", "[2001:db8::1]:tcp:80"); null for fwmark and group. */
+    static InetAddress addressOf(String vsKey) {
+        if (vsKey.startsWith("fwmark:") || vsKey.startsWith("group:")) {
+            return null;
+        }
+        int end = vsKey.startsWith("[") ? vsKey.indexOf(']') + 1 : vsKey.indexOf(':');
+        return end > 0 ? literal(vsKey.substring(0, end)) : null;
+    }
+
     static InetAddress literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (!IP_LITERAL.matcher(t).matches()) {

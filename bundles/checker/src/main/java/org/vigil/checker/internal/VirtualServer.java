@@ -19,6 +19,8 @@ final class VirtualServer {
     Loop.Timer settle;
     /** A batch of pool changes is waiting for quorum and the load balancer (CheckEngine.poolSoon). */
     boolean poolPending;
+    /** ha_suspend with the address elsewhere: its checks wait (CheckEngine.localAddresses). */
+    boolean suspended;
     /** What the load balancer was last given, to send only changes. */
     List<Destination> published;
     boolean publishedSorry;

@@ -314,6 +314,29 @@ class CheckEngineTest {
         assertThat(log.with("Gained")).containsExactly("Gained quorum 3+1=4 <= 4 for VS " + VS_A_TEXT);
     }
 
+    @Test
+    void haSuspendHoldsTheChecksWhileTheVirtualAddressIsElsewhere() throws Exception {
+        engine.setType(TYPE, type);
+        VsSettings v = vs(VS_B);
+        engine.putVirtualServer("vs", new VsSettings(v.key(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
+                v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
+                v.hysteresis(), "", "", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(), v.alpha(), v.omega(),
+                true, v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(), v.virtualhost(), v.notifyFifo(),
+                v.origin(), v.smtpAlert(), "", "", "", false), List.of(rs(VS_B, RS1, Map.of())));
+        assertThat(engine.wantsLocalAddresses()).isTrue();
+        // the backup router: 192.0.2.250 is not here
+        engine.localAddresses(java.util.Set.of(InetAddress.getByName("192.0.2.11")));
+        loop.advance(35);
+        assertThat(type.attempts(RS1)).isEmpty();
+        assertThat(log.with("Suspending")).containsExactly(
+                "Suspending healthcheckers of VS [192.0.2.250]:tcp:80: 192.0.2.250 is not on this machine (ha_suspend)");
+        // VRRP brings the VIP: checks resume within a delay_loop
+        engine.localAddresses(java.util.Set.of(InetAddress.getByName("192.0.2.11"), InetAddress.getByName("192.0.2.250")));
+        loop.advance(10);
+        assertThat(type.attempts(RS1)).hasSize(1);
+        assertThat(log.with("Resuming")).hasSize(1);
+    }
+
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(booleans = { false, true })
     void omegaRunsTheDownNotifiersAtShutdownAndWithoutItNothingRuns(boolean omega) {
