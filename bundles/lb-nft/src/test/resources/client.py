@@ -1,11 +1,14 @@
 # The namespace test's client. "requests HOST PORT N http|udp": N new connections (or datagrams
 # from new sockets), one answer per line, "ERR <exception>" for a failure. "keepalive HOST PORT":
-# one HTTP/1.1 connection held open, one request per line read from stdin.
+# one HTTP/1.1 connection held open, one request per line read from stdin. SOURCE=addr in the
+# environment binds the client's source address.
+import os
 import http.client
 import socket
 import sys
 
 mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+source = (os.environ["SOURCE"], 0) if os.environ.get("SOURCE") else None
 
 
 def get(conn):
@@ -18,7 +21,7 @@ if mode == "requests":
     for _ in range(n):
         try:
             if kind == "http":
-                c = http.client.HTTPConnection(host, port, timeout=2)
+                c = http.client.HTTPConnection(host, port, timeout=2, source_address=source)
                 print(get(c), flush=True)
                 c.close()
             else:
