@@ -41,7 +41,7 @@ class LoadBalancerLabIT extends LabTest {
 
     @Override
     protected int routers() {
-        return 1;
+        return 2;
     }
 
     private void realServers() {
@@ -54,11 +54,14 @@ class LoadBalancerLabIT extends LabTest {
                     tool + " is missing; install the lab packages: bash distribution/lab/install-packages.sh");
         }
         // the director forwards, and sends no redirects that would route replies past it
-        Sh.ok("ip", "netns", "exec", lab.ns("r1"), "sysctl", "-qw", "net.ipv4.ip_forward=1",
-                "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.lan0.send_redirects=0");
+        for (String r : List.of("r1", "r2")) {
+            Sh.ok("ip", "netns", "exec", lab.ns(r), "sysctl", "-qw", "net.ipv4.ip_forward=1",
+                    "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.lan0.send_redirects=0");
+        }
         for (String rs : List.of("rs1", "rs2")) {
             lab.addHost(rs, "192.0.2.2" + rs.substring(2), "2001:db8::2" + rs.substring(2));
-            Sh.ok("ip", "-n", lab.ns(rs), "route", "add", "192.0.2.100/32", "via", Lab.ipv4("r1"));
+            // through the VIP: the replies follow whichever director is master
+            Sh.ok("ip", "-n", lab.ns(rs), "route", "add", "192.0.2.100/32", "via", Lab.VIP4);
             Sh.ok("ip", "netns", "exec", lab.ns(rs), "sysctl", "-qw", "net.ipv4.conf.all.accept_redirects=0",
                     "net.ipv4.conf.lan0.accept_redirects=0");
         }
@@ -75,8 +78,9 @@ class LoadBalancerLabIT extends LabTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+            // asked from r2: the client's own replies go through the VIP, which nobody may hold yet
             await(host + " answers").atMost(SHORT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> get("192.0.2.2" + host.substring(2)).equals(host));
+                    .until(() -> get("r2", "192.0.2.2" + host.substring(2)).equals(host));
         }
 
         @Override
@@ -91,7 +95,11 @@ class LoadBalancerLabIT extends LabTest {
     }
 
     private String get(String address) {
-        Sh.Result r = Sh.quiet("ip", "netns", "exec", lab.ns("c1"), "curl", "-s", "-m", "2", "http://" + address + "/");
+        return get("c1", address);
+    }
+
+    private String get(String from, String address) {
+        Sh.Result r = Sh.quiet("ip", "netns", "exec", lab.ns(from), "curl", "-s", "-m", "2", "http://" + address + "/");
         return r.exit() == 0 ? r.out().strip() : "ERR curl " + r.exit();
     }
 
@@ -108,7 +116,11 @@ class LoadBalancerLabIT extends LabTest {
     }
 
     private static String config() {
-        return Vrrp.v2Pass().config("r1", 150) + String.join("\n",
+        return config(Vrrp.v2Pass(), "r1", 150);
+    }
+
+    private static String config(Vrrp vrrp, String router, int priority) {
+        return vrrp.config(router, priority) + String.join("\n",
                 "virtual_server " + Lab.VIP4 + " 80 {",
                 "    delay_loop 1",
                 "    lb_algo wrr",
@@ -172,5 +184,81 @@ class LoadBalancerLabIT extends LabTest {
 
         r1.term();
         assertThat(Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "nft", "list", "tables").out()).doesNotContain("vigil");
+    }
+
+    /** Requests from c1 in a loop, a new connection each (curl-like, 1 s timeout): "millis result" per line. */
+    private static final String LOOP = String.join("\n",
+            "import http.client, sys, time",
+            "while True:",
+            "    t = time.time()",
+            "    try:",
+            "        c = http.client.HTTPConnection(sys.argv[1], 80, timeout=1)",
+            "        c.request('GET', '/')",
+            "        r = c.getresponse().read().decode().strip()",
+            "        c.close()",
+            "    except Exception as e:",
+            "        r = 'ERR ' + type(e).__name__",
+            "    print('%d %s' % (t * 1000, r), flush=True)",
+            "    time.sleep(0.02)", "");
+
+    @Test
+    void theClientKeepsBeingServedWhenTheMasterDirectorDies() throws Exception {
+        realServers();
+        track(new RealServer("rs1"));
+        track(new RealServer("rs2"));
+        Vrrp fast = Vrrp.v3("0.1");
+        Daemon r2 = vigil("r2", config(fast, "r2", 100));
+        Daemon r1 = vigil("r1", config(fast, "r1", 150));
+        r1.awaitLog("(VI_1) Entering MASTER STATE", START);
+        r2.awaitLog("Load-balancer driver nft programs the pools", START);
+        for (String r : List.of("r1", "r2")) {
+            await("the pool in " + r + "'s table").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> tableOf(r).contains("dnat ip to 192.0.2.22:80"));
+        }
+        java.nio.file.Path out = dir("client-loop").resolve("requests");
+        Process loop = new ProcessBuilder("ip", "netns", "exec", lab.ns("c1"), "python3", "-c", LOOP, Lab.VIP4)
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        track(loop::destroyForcibly);
+        await("requests served through r1").atMost(SHORT).until(() -> lines(out).size() >= 30);
+        long crash = System.currentTimeMillis();
+        int mark = r2.mark();
+        // the director machine dies: its process and its link (a killed process alone would leave
+        // r1's kernel holding the VIP and table inet vigil, still forwarding)
+        lab.switchPort("r1", false);
+        r1.crash();
+        r2.awaitLog("(VI_1) Entering MASTER STATE", mark, SHORT);
+        long master = System.currentTimeMillis();
+        // three seconds of requests after the takeover
+        await("requests served through r2").atMost(SHORT).until(() -> lines(out).stream()
+                .filter(l -> Long.parseLong(l.split(" ")[0]) > master + 3000).count() >= 1);
+        loop.destroyForcibly();
+        List<String> all = lines(out);
+        List<String> failures = all.stream().filter(l -> l.contains("ERR")).toList();
+        List<String> afterTakeover = all.stream().filter(l -> Long.parseLong(l.split(" ")[0]) > master + 1000).toList();
+        long lastBefore = all.stream().filter(l -> !l.contains("ERR")).mapToLong(l -> Long.parseLong(l.split(" ")[0]))
+                .filter(t -> t < crash).max().orElse(crash);
+        long firstAfter = all.stream().filter(l -> !l.contains("ERR")).mapToLong(l -> Long.parseLong(l.split(" ")[0]))
+                .filter(t -> t > crash).min().orElse(crash);
+        System.out.printf("master death: %d requests, %d failed; r2 MASTER %d ms after r1 died; last answer before"
+                + " %d ms, first request answered after started +%d ms:%n%s%n", all.size(), failures.size(),
+                master - crash, lastBefore - crash, firstAfter - crash,
+                failures.stream().map(l -> "  +" + (Long.parseLong(l.split(" ")[0]) - crash) + " ms " + l.split(" ", 2)[1])
+                        .collect(java.util.stream.Collectors.joining("\n")));
+        assertThat(all.stream().filter(l -> Long.parseLong(l.split(" ")[0]) < crash)).allMatch(l -> !l.contains("ERR"));
+        // a second after r2 became master, every request is served again, by both real servers
+        assertThat(afterTakeover).isNotEmpty().noneMatch(l -> l.contains("ERR"));
+        assertThat(afterTakeover.stream().map(l -> l.split(" ", 2)[1]).distinct()).containsExactlyInAnyOrder("rs1", "rs2");
+    }
+
+    private String tableOf(String router) {
+        return Sh.quiet("ip", "netns", "exec", lab.ns(router), "nft", "list", "table", "inet", "vigil").out();
+    }
+
+    private static List<String> lines(java.nio.file.Path file) {
+        try {
+            return java.nio.file.Files.readAllLines(file).stream().filter(l -> l.matches("\\d+ .+")).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 }
