@@ -196,6 +196,14 @@ class NftDriverNetnsTest {
     }
 
     @Test
+    void clientsOnTheDirectorItselfAreBalancedToo() throws IOException {
+        // the output hook: a local process (a monitoring script, say) connecting to the VIP
+        driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
+        assertThat(count(requestsFrom("d", VIP, 80, 6, "http", ""))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("rs1", 3L, "rs2", 3L));
+    }
+
+    @Test
     void udpIsBalancedPerFlow() throws IOException {
         ServiceKey dns = key(VIP, "udp", 53);
         driver.apply(List.of(vs(dns, "rr", rs("192.0.2.21", 5353, 1), rs("192.0.2.22", 5353, 1))), List.of());
@@ -373,7 +381,12 @@ class NftDriverNetnsTest {
     }
 
     private static List<String> requests(String host, int port, int n, String kind, String source) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", lab.ns("c"), "python3", client.toString(), "requests", host,
+        return requestsFrom("c", host, port, n, kind, source);
+    }
+
+    private static List<String> requestsFrom(String ns, String host, int port, int n, String kind, String source)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", lab.ns(ns), "python3", client.toString(), "requests", host,
                 Integer.toString(port), Integer.toString(n), kind).redirectErrorStream(true);
         pb.environment().put("SOURCE", source);
         Process p = pb.start();
