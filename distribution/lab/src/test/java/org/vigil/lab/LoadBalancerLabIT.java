@@ -19,7 +19,9 @@ import org.vigil.testing.netns.HostRequirement;
  * virtual_server with two real servers (python3 HTTP servers in namespaces rs1, rs2 that answer
  * their name, TCP_CHECK each); the nftables driver programs table inet vigil in r1's namespace.
  * The client c1 reaches both through the VIP; a real server whose process dies leaves the kernel's
- * pool after its check fails; stopping Vigil removes the table. lb_kind NAT on one segment: the
+ * pool after its check fails, with both dead the sorry server answers, and a real server that
+ * comes back gets traffic again; stopping Vigil removes the table. A second test kills the master
+ * of two directors and counts the client's failures. lb_kind NAT on one segment: the
  * real servers route the client back through r1, which forwards.
  */
 class LoadBalancerLabIT extends LabTest {
@@ -58,8 +60,8 @@ class LoadBalancerLabIT extends LabTest {
             Sh.ok("ip", "netns", "exec", lab.ns(r), "sysctl", "-qw", "net.ipv4.ip_forward=1",
                     "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.lan0.send_redirects=0");
         }
-        for (String rs : List.of("rs1", "rs2")) {
-            lab.addHost(rs, "192.0.2.2" + rs.substring(2), "2001:db8::2" + rs.substring(2));
+        for (String rs : List.of("rs1", "rs2", "sorry")) {
+            lab.addHost(rs, address(rs), address(rs).replace("192.0.2.", "2001:db8::"));
             // through the VIP: the replies follow whichever director is master
             Sh.ok("ip", "-n", lab.ns(rs), "route", "add", "192.0.2.100/32", "via", Lab.VIP4);
             Sh.ok("ip", "netns", "exec", lab.ns(rs), "sysctl", "-qw", "net.ipv4.conf.all.accept_redirects=0",
@@ -80,7 +82,7 @@ class LoadBalancerLabIT extends LabTest {
             }
             // asked from r2: the client's own replies go through the VIP, which nobody may hold yet
             await(host + " answers").atMost(SHORT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> get("r2", "192.0.2.2" + host.substring(2)).equals(host));
+                    .until(() -> get("r2", address(host)).equals(host));
         }
 
         @Override
@@ -92,6 +94,11 @@ class LoadBalancerLabIT extends LabTest {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** rs1 .21, rs2 .22, the sorry server .30. */
+    private static String address(String host) {
+        return host.equals("sorry") ? "192.0.2.30" : "192.0.2.2" + host.substring(2);
     }
 
     private String get(String address) {
@@ -126,6 +133,7 @@ class LoadBalancerLabIT extends LabTest {
                 "    lb_algo wrr",
                 "    lb_kind NAT",
                 "    protocol TCP",
+                "    sorry_server 192.0.2.30 80",
                 "    real_server 192.0.2.21 80 {",
                 "        weight 3",
                 "        TCP_CHECK {",
@@ -144,9 +152,9 @@ class LoadBalancerLabIT extends LabTest {
     }
 
     @Test
-    void theClientReachesOnlyLiveRealServersThroughTheVipAndStopRemovesTheTable() {
+    void theClientReachesOnlyLiveRealServersThroughTheVipAndStopRemovesTheTable() throws IOException {
         realServers();
-        track(new RealServer("rs1"));
+        RealServer rs1 = track(new RealServer("rs1"));
         RealServer rs2 = track(new RealServer("rs2"));
         Daemon.Vigil r1 = vigil("r1", config());
         r1.awaitLog("(VI_1) Entering MASTER STATE", START);
@@ -170,9 +178,20 @@ class LoadBalancerLabIT extends LabTest {
                 .containsPattern("\\[192.0.2.21\\]:tcp:80 +3  0-2 -> 192.0.2.21:80 +30")
                 .containsPattern("\\[192.0.2.22\\]:tcp:80 +1  3 -> 192.0.2.22:80 +10");
 
+        // from here a client opens a new connection every 20 ms; its failures are counted per event
+        java.nio.file.Path out = dir("client-loop").resolve("requests");
+        Process loop = new ProcessBuilder("ip", "netns", "exec", lab.ns("c1"), "python3", "-c", LOOP, Lab.VIP4)
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        track(loop::destroyForcibly);
+        await("the client loop runs").atMost(SHORT).until(() -> lines(out).size() >= 10);
+        List<long[]> events = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         int mark = r1.mark();
+        long t = System.currentTimeMillis();
         rs2.close();
         r1.awaitLog("Removing service [192.0.2.22]:tcp:80 from VS [192.0.2.249]:tcp:80", mark, SHORT);
+        events.add(new long[] { t, System.currentTimeMillis() });
+        names.add("rs2 killed");
         await("rs2 gone from the table").atMost(SHORT).pollInterval(Duration.ofMillis(100))
                 .until(() -> !table().contains("192.0.2.22"));
         List<String> after = new ArrayList<>();
@@ -181,6 +200,48 @@ class LoadBalancerLabIT extends LabTest {
         }
         System.out.println("20 requests after rs2 died: " + after.stream().distinct().toList());
         assertThat(after).containsOnly("rs1");
+
+        // all down: the sorry server answers; rs2 back: the pool again, and it gets traffic
+        track(new RealServer("sorry"));
+        mark = r1.mark();
+        t = System.currentTimeMillis();
+        rs1.close();
+        r1.awaitLog("Adding sorry server [192.0.2.30]:tcp:80 to VS [192.0.2.249]:tcp:80", mark, SHORT);
+        events.add(new long[] { t, System.currentTimeMillis() });
+        names.add("rs1 killed (sorry server)");
+        await("the sorry server in the table").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                .until(() -> table().contains("dnat ip to 192.0.2.30:80") && !table().contains("192.0.2.21"));
+        Map<String, Integer> sorry = spread(10);
+        System.out.println("10 requests with both real servers dead: " + sorry);
+        assertThat(sorry).isEqualTo(Map.of("sorry", 10));
+        mark = r1.mark();
+        t = System.currentTimeMillis();
+        track(new RealServer("rs2"));
+        r1.awaitLog("Removing sorry server [192.0.2.30]:tcp:80 from VS [192.0.2.249]:tcp:80", mark, SHORT);
+        events.add(new long[] { t, System.currentTimeMillis() });
+        names.add("rs2 restored");
+        await("rs2 back in the table").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                .until(() -> table().contains("dnat ip to 192.0.2.22:80") && !table().contains("192.0.2.30"));
+        Map<String, Integer> back = spread(10);
+        System.out.println("10 requests after rs2 came back: " + back);
+        assertThat(back).isEqualTo(Map.of("rs2", 10));
+        loop.destroyForcibly();
+        List<String> all = lines(out);
+        long end = Long.MAX_VALUE;
+        for (int i = events.size() - 1; i >= 0; i--) {
+            long from = events.get(i)[0];
+            long to = end;
+            List<String> window = all.stream().filter(l -> stamp(l) >= from && stamp(l) < to).toList();
+            List<String> failed = window.stream().filter(l -> l.contains("ERR")).toList();
+            System.out.printf("%s: %d requests until the next event, %d failed, the checker's line after %d ms%s%n",
+                    names.get(i), window.size(), failed.size(), events.get(i)[1] - from,
+                    failed.isEmpty() ? "" : ": " + failed.stream().map(l -> "+" + (stamp(l) - from) + " ms "
+                            + l.split(" ", 2)[1]).toList());
+            // once the checker has said so (and nft holds it), nothing fails until the next event
+            long settled = events.get(i)[1] + 200;
+            assertThat(window.stream().filter(l -> stamp(l) > settled)).noneMatch(l -> l.contains("ERR"));
+            end = from;
+        }
 
         r1.term();
         assertThat(Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "nft", "list", "tables").out()).doesNotContain("vigil");
@@ -248,6 +309,10 @@ class LoadBalancerLabIT extends LabTest {
         // a second after r2 became master, every request is served again, by both real servers
         assertThat(afterTakeover).isNotEmpty().noneMatch(l -> l.contains("ERR"));
         assertThat(afterTakeover.stream().map(l -> l.split(" ", 2)[1]).distinct()).containsExactlyInAnyOrder("rs1", "rs2");
+    }
+
+    private static long stamp(String line) {
+        return Long.parseLong(line.split(" ")[0]);
     }
 
     private String tableOf(String router) {
