@@ -148,6 +148,18 @@ class LoadBalancerLabIT extends LabTest {
                 "            retry 0",
                 "        }",
                 "    }",
+                "}",
+                // direct routing: nftables cannot forward to a MAC address, so the driver refuses it
+                "virtual_server " + Lab.VIP4 + " 8080 {",
+                "    delay_loop 1",
+                "    lb_algo rr",
+                "    lb_kind DR",
+                "    protocol TCP",
+                "    real_server 192.0.2.21 80 {",
+                "        TCP_CHECK {",
+                "            connect_timeout 1",
+                "        }",
+                "    }",
                 "}", "");
     }
 
@@ -161,11 +173,17 @@ class LoadBalancerLabIT extends LabTest {
         r1.awaitLog("Load-balancer driver nft programs the pools", SHORT);
         await("the pool in r1's table inet vigil").atMost(SHORT).pollInterval(Duration.ofMillis(200))
                 .until(() -> table().contains("dnat ip to 192.0.2.21:80") && table().contains("dnat ip to 192.0.2.22:80"));
+        // (keepalived's DR forwards to the virtual port whatever the real server's: the checker hands 8080)
+        r1.awaitLog("Load balancer nft cannot program VS [192.0.2.249]:tcp:8080: lb_kind DR for real server"
+                + " [192.0.2.21]:tcp:8080: nftables only rewrites addresses (NAT)", SHORT);
         String listing = table();
         System.out.println("nft list table inet vigil in r1:\n" + listing);
         assertThat(listing).contains("192.0.2.249 . tcp . 80 : jump vs_192_0_2_249_tcp_80")
                 .contains("numgen inc mod 4 vmap { 0-2 : jump rs_192_0_2_249_tcp_80__192_0_2_21_80, 3 : jump rs_192_0_2_249_tcp_80__192_0_2_22_80 }");
 
+        // the DR service never reaches the kernel, also after its real server fails (an empty pool shows no lb_kind)
+        r1.awaitLog("Removing service [192.0.2.21]:tcp:8080 from VS [192.0.2.249]:tcp:8080", SHORT);
+        assertThat(table()).doesNotContain("8080");
         Map<String, Integer> before = spread(40);
         System.out.println("40 requests through the VIP, weights 3:1: " + before);
         // the checker's own TCP_CHECKs go to the real servers directly, not through the VIP: the split is exact

@@ -34,6 +34,10 @@ final class NftDriver implements LoadBalancerDriver {
     private final NftScript script;
     private final Map<ServiceKey, Applied> applied = new LinkedHashMap<>();
     private final Set<String> notes = new HashSet<>();
+    /** Services refused since the last apply: the checker leaves them out of the batch, so they must go. */
+    private final Set<ServiceKey> refused = new HashSet<>();
+    /** Why each refused service was refused, while it is. */
+    private final Map<ServiceKey, String> refusals = new java.util.HashMap<>();
     private final java.util.function.Predicate<Boolean> forwards;
     private final Set<Boolean> familiesAsked = new HashSet<>();
     private boolean fresh = true;
@@ -72,7 +76,23 @@ final class NftDriver implements LoadBalancerDriver {
     }
 
     @Override
-    public Optional<String> refuse(VirtualService service) {
+    public synchronized Optional<String> refuse(VirtualService service) {
+        Optional<String> reason = reason(service);
+        if (reason.isEmpty() && service.destinations().isEmpty()) {
+            // lb_kind is the real servers': an empty pool shows none, so a refused service stays refused
+            reason = Optional.ofNullable(refusals.get(service.key()));
+        }
+        if (reason.isPresent()) {
+            refusals.put(service.key(), reason.get());
+            // programmed earlier (say with no real server yet, when its lb_kind could not show): taken out next apply
+            refused.add(service.key());
+        } else {
+            refusals.remove(service.key());
+        }
+        return reason;
+    }
+
+    private Optional<String> reason(VirtualService service) {
         ServiceKey key = service.key();
         if (!List.of("tcp", "udp", "sctp").contains(key.protocol())) {
             return Optional.of("protocol " + key.protocol() + " is not one nftables can translate ports of");
@@ -94,6 +114,16 @@ final class NftDriver implements LoadBalancerDriver {
 
     @Override
     public synchronized void apply(List<VirtualService> services, List<ServiceKey> removed) throws IOException {
+        if (!refused.isEmpty()) {
+            List<ServiceKey> all = new ArrayList<>(removed);
+            for (ServiceKey k : refused) {
+                if (applied.containsKey(k) && services.stream().noneMatch(s -> s.key().equals(k))) {
+                    all.add(k);
+                }
+            }
+            refused.clear();
+            removed = all;
+        }
         if (fresh && services.isEmpty()) {
             // no virtual server: touch no ruleset (the daemon may run in a namespace with a firewall of its own),
             // except to delete what an earlier run left, which would go on translating for a pool nobody checks

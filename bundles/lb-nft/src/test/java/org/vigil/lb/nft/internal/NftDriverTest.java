@@ -117,6 +117,22 @@ class NftDriverTest {
     }
 
     @Test
+    void aServiceRefusedOnceItsRealServersShowDrLeavesTheKernel() throws IOException {
+        // first with no real server: nothing shows its lb_kind, so it is programmed (empty)
+        driver.apply(List.of(vs(WEB, "rr")), List.of());
+        VirtualService dr = new VirtualService(WEB, "rr", List.of(), 0, "",
+                List.of(new Destination(new InetSocketAddress(Services.ip("192.0.2.21"), 80), 1, "DR")), false);
+        assertThat(driver.refuse(dr)).isPresent();
+        driver.apply(List.of(), List.of());
+        assertThat(scripts.get(1)).startsWith("delete element inet vigil services4 { 192.0.2.249 . tcp . 80 }\n");
+        // its real server fails: the pool is empty again, and the service stays refused
+        assertThat(driver.refuse(vs(WEB, "rr"))).isPresent();
+        // reconfigured as NAT: accepted
+        assertThat(driver.refuse(vs(WEB, "rr", rs("192.0.2.21", 80, 1)))).isEmpty();
+        assertThat(driver.refuse(vs(WEB, "rr"))).isEmpty();
+    }
+
+    @Test
     void drAndTunAreRefusedWithTheReason() {
         VirtualService dr = new VirtualService(WEB, "rr", List.of(), 0, "",
                 List.of(new Destination(new InetSocketAddress(Services.ip("192.0.2.21"), 80), 1, "DR")), false);
