@@ -26,7 +26,7 @@ import org.vigil.testing.netns.HostRequirement;
  */
 class LoadBalancerLabIT extends LabTest {
     private static final String SERVER = String.join("\n",
-            "import sys",
+            "import socket, sys",
             "from http.server import BaseHTTPRequestHandler, HTTPServer",
             "class H(BaseHTTPRequestHandler):",
             "    def do_GET(self):",
@@ -37,7 +37,9 @@ class LoadBalancerLabIT extends LabTest {
             "        self.wfile.write(body)",
             "    def log_message(self, *a):",
             "        pass",
-            "HTTPServer(('0.0.0.0', 80), H).serve_forever()", "");
+            "class S(HTTPServer):",
+            "    address_family = socket.AF_INET6", // dual-stack: IPv4 and IPv6 on one socket
+            "S(('::', 80), H).serve_forever()", "");
 
     private boolean realServersAdded;
 
@@ -58,14 +60,17 @@ class LoadBalancerLabIT extends LabTest {
         // the director forwards, and sends no redirects that would route replies past it
         for (String r : List.of("r1", "r2")) {
             Sh.ok("ip", "netns", "exec", lab.ns(r), "sysctl", "-qw", "net.ipv4.ip_forward=1",
+                    "net.ipv6.conf.all.forwarding=1",
                     "net.ipv4.conf.all.send_redirects=0", "net.ipv4.conf.lan0.send_redirects=0");
         }
         for (String rs : List.of("rs1", "rs2", "sorry")) {
             lab.addHost(rs, address(rs), address(rs).replace("192.0.2.", "2001:db8::"));
             // through the VIP: the replies follow whichever director is master
             Sh.ok("ip", "-n", lab.ns(rs), "route", "add", "192.0.2.100/32", "via", Lab.VIP4);
+            Sh.ok("ip", "-n", lab.ns(rs), "-6", "route", "add", "2001:db8::100/128", "via", Lab.VIP6);
             Sh.ok("ip", "netns", "exec", lab.ns(rs), "sysctl", "-qw", "net.ipv4.conf.all.accept_redirects=0",
-                    "net.ipv4.conf.lan0.accept_redirects=0");
+                    "net.ipv4.conf.lan0.accept_redirects=0", "net.ipv6.conf.all.accept_redirects=0",
+                    "net.ipv6.conf.lan0.accept_redirects=0");
         }
     }
 
@@ -106,7 +111,8 @@ class LoadBalancerLabIT extends LabTest {
     }
 
     private String get(String from, String address) {
-        Sh.Result r = Sh.quiet("ip", "netns", "exec", lab.ns(from), "curl", "-s", "-m", "2", "http://" + address + "/");
+        String url = address.contains(":") ? "http://[" + address + "]/" : "http://" + address + "/";
+        Sh.Result r = Sh.quiet("ip", "netns", "exec", lab.ns(from), "curl", "-g", "-s", "-m", "2", url);
         return r.exit() == 0 ? r.out().strip() : "ERR curl " + r.exit();
     }
 
@@ -263,6 +269,53 @@ class LoadBalancerLabIT extends LabTest {
 
         r1.term();
         assertThat(Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "nft", "list", "tables").out()).doesNotContain("vigil");
+    }
+
+    @Test
+    void ipv6() {
+        realServers();
+        track(new RealServer("rs1"));
+        RealServer rs2 = track(new RealServer("rs2"));
+        String config = Vrrp.v3Ipv6("1").config("r1", 150) + String.join("\n",
+                "virtual_server " + Lab.VIP6 + " 80 {",
+                "    delay_loop 1",
+                "    lb_algo rr",
+                "    lb_kind NAT",
+                "    protocol TCP",
+                "    real_server 2001:db8::21 80 {",
+                "        TCP_CHECK {",
+                "            connect_timeout 1",
+                "            retry 0",
+                "        }",
+                "    }",
+                "    real_server 2001:db8::22 80 {",
+                "        TCP_CHECK {",
+                "            connect_timeout 1",
+                "            retry 0",
+                "        }",
+                "    }",
+                "}", "");
+        Daemon.Vigil r1 = vigil("r1", config);
+        r1.awaitLog("(VI_1) Entering MASTER STATE", START);
+        await("the IPv6 pool in r1's table").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                .until(() -> table().contains("dnat ip6 to [2001:db8::21]:80") && table().contains("dnat ip6 to [2001:db8::22]:80"));
+        Map<String, Integer> counts = new TreeMap<>();
+        for (int i = 0; i < 20; i++) {
+            counts.merge(get(Lab.VIP6), 1, Integer::sum);
+        }
+        System.out.println("IPv6: 20 requests through [" + Lab.VIP6 + "]:80, rr: " + counts);
+        assertThat(counts).isEqualTo(Map.of("rs1", 10, "rs2", 10));
+        int mark = r1.mark();
+        rs2.close();
+        // (the checker writes a real server's IPv6 address uncompressed, its virtual server's compressed)
+        r1.awaitLog("Removing service [2001:db8:0:0:0:0:0:22]:tcp:80 from VS [2001:db8::249]:tcp:80", mark, SHORT);
+        await("rs2 gone from the table").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                .until(() -> !table().contains("2001:db8::22"));
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            after.add(get(Lab.VIP6));
+        }
+        assertThat(after).containsOnly("rs1");
     }
 
     /** Requests from c1 in a loop, a new connection each (curl-like, 1 s timeout): "millis result" per line. */
