@@ -1,6 +1,7 @@
 # The namespace test's client. "requests HOST PORT N http|udp": N new connections (or datagrams
 # from new sockets), one answer per line, "ERR <exception>" for a failure. "keepalive HOST PORT":
-# one HTTP/1.1 connection held open, one request per line read from stdin. SOURCE=addr in the
+# one HTTP/1.1 connection held open, one request per line read from stdin; "udpsocket HOST PORT":
+# the same with datagrams from one UDP socket. SOURCE=addr in the
 # environment binds the client's source address.
 import os
 import http.client
@@ -30,6 +31,16 @@ if mode == "requests":
                 s.sendto(b"?", (host, port))
                 print(s.recvfrom(2048)[0].decode(), flush=True)
                 s.close()
+        except Exception as e:
+            print("ERR " + type(e).__name__, flush=True)
+elif mode == "udpsocket":
+    # one UDP socket (one flow, one source port) for every datagram
+    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_DGRAM)
+    s.settimeout(2)
+    while sys.stdin.readline():
+        try:
+            s.sendto(b"?", (host, port))
+            print(s.recvfrom(2048)[0].decode(), flush=True)
         except Exception as e:
             print("ERR " + type(e).__name__, flush=True)
 else:

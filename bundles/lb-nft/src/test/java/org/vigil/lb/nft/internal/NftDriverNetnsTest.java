@@ -213,6 +213,22 @@ class NftDriverNetnsTest {
     }
 
     @Test
+    void aUdpFlowToADeadServerMovesToALiveOne() throws Exception {
+        // without the conntrack deletion, a client that keeps its source port would talk to the dead server forever
+        ServiceKey dns = key(VIP, "udp", 53);
+        driver.apply(List.of(vs(dns, "rr", rs("192.0.2.21", 5353, 1), rs("192.0.2.22", 5353, 1))), List.of());
+        try (KeepAlive flow = new KeepAlive("udpsocket", VIP, 53)) {
+            String first = flow.ask();
+            assertThat(flow.ask()).isEqualTo(first);
+            String other = first.equals("rs1") ? "192.0.2.22" : "192.0.2.21";
+            String dead = first.equals("rs1") ? "192.0.2.21" : "192.0.2.22";
+            driver.apply(List.of(vs(dns, "rr", rs(other, 5353, 1))), List.of());
+            assertThat(flow.ask()).isNotEqualTo(first).startsWith("rs");
+            assertThat(conntrack("-L", "-p", "udp", "--reply-src", dead)).doesNotContain("sport=5353");
+        }
+    }
+
+    @Test
     void persistenceAndSourceHashingKeepAClientOnOneServer() throws IOException {
         // first without persistence: turning it on changes the service's shape, rebuilt in one transaction
         driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
@@ -352,8 +368,12 @@ class NftDriverNetnsTest {
         private final BufferedReader out;
 
         KeepAlive(String host) throws IOException {
-            p = new ProcessBuilder("ip", "netns", "exec", lab.ns("c"), "python3", client.toString(), "keepalive", host,
-                    "80").redirectErrorStream(true).start();
+            this("keepalive", host, 80);
+        }
+
+        KeepAlive(String mode, String host, int port) throws IOException {
+            p = new ProcessBuilder("ip", "netns", "exec", lab.ns("c"), "python3", client.toString(), mode, host,
+                    Integer.toString(port)).redirectErrorStream(true).start();
             in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
             out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         }
