@@ -41,6 +41,8 @@ final class NftDriver implements LoadBalancerDriver {
     private final java.util.function.Predicate<Boolean> forwards;
     private final Set<Boolean> familiesAsked = new HashSet<>();
     private boolean fresh = true;
+    /** What the checker wants that nftables refused (null: the kernel holds what it wants). */
+    private Map<ServiceKey, Applied> unapplied;
     /** Whether table inet TABLE existed before this driver's first transaction (a crashed run's). */
     private boolean leftover;
     private long transactions;
@@ -134,12 +136,10 @@ final class NftDriver implements LoadBalancerDriver {
             }
             return;
         }
-        Map<ServiceKey, Applied> next = new LinkedHashMap<>(applied);
+        // after a refused batch the kernel holds neither it nor what came since: rebuild from what is wanted
+        boolean rebuild = fresh || unapplied != null;
+        Map<ServiceKey, Applied> next = new LinkedHashMap<>(unapplied != null ? unapplied : fresh ? Map.of() : applied);
         List<String> commandsNow = new ArrayList<>();
-        boolean rebuild = fresh;
-        if (rebuild) {
-            next.clear();
-        }
         List<Runnable> after = new ArrayList<>();
         for (ServiceKey k : removed) {
             Applied was = next.remove(k);
@@ -158,7 +158,9 @@ final class NftDriver implements LoadBalancerDriver {
                     .filter(n -> notes.add(s.key().text() + n))
                     .ifPresent(n -> LOG.info("nftables: VS {} {}", s.key().text(), n));
             Applied was = next.put(s.key(), new Applied(s, plan));
-            commandsNow.addAll(script.put(rebuild ? null : was == null ? null : was.plan(), plan));
+            if (!rebuild) {
+                commandsNow.addAll(script.put(was == null ? null : was.plan(), plan));
+            }
             Applied before = applied.get(s.key());
             if (before != null) {
                 for (Destination gone : gone(before.service(), s)) {
@@ -167,24 +169,27 @@ final class NftDriver implements LoadBalancerDriver {
             }
         }
         if (rebuild) {
-            commandsNow.addAll(0, script.reset());
+            commandsNow = whole(next);
         }
         if (!commandsNow.isEmpty()) {
             try {
-                run(commandsNow);
+                try {
+                    run(commandsNow);
+                } catch (IOException e) {
+                    if (rebuild) {
+                        throw e;
+                    }
+                    LOG.warn("nftables refused a change to table inet {} ({}); rebuilding the whole table", table(),
+                            e.getMessage());
+                    run(whole(next));
+                }
             } catch (IOException e) {
-                if (rebuild) {
-                    throw e;
-                }
-                LOG.warn("nftables refused a change to table inet {} ({}); rebuilding the whole table", table(),
-                        e.getMessage());
-                List<String> all = new ArrayList<>(script.reset());
-                for (Applied a : next.values()) {
-                    all.addAll(script.put(null, a.plan()));
-                }
-                run(all);
+                // kept, and tried again whole with the next batch or the next verification
+                unapplied = next;
+                throw e;
             }
         }
+        unapplied = null;
         applied.clear();
         applied.putAll(next);
         if (fresh && leftover) {
@@ -193,6 +198,15 @@ final class NftDriver implements LoadBalancerDriver {
         fresh = false;
         leftover = false;
         after.forEach(Runnable::run);
+    }
+
+    /** One transaction that replaces the table with these services. */
+    private List<String> whole(Map<ServiceKey, Applied> services) {
+        List<String> all = new ArrayList<>(script.reset());
+        for (Applied a : services.values()) {
+            all.addAll(script.put(null, a.plan()));
+        }
+        return all;
     }
 
     /** Real servers of {@code before} absent from {@code now}, unless before was the sorry server (alive). */
@@ -287,6 +301,19 @@ final class NftDriver implements LoadBalancerDriver {
      * difference is logged and the table rebuilt whole (one transaction).
      */
     synchronized Report verify(boolean repair) throws IOException {
+        if (repair && unapplied != null) {
+            try {
+                run(whole(unapplied));
+                applied.clear();
+                applied.putAll(unapplied);
+                unapplied = null;
+                fresh = false;
+                leftover = false;
+                LOG.info("nftables: table inet {} now holds the pools it refused earlier", table());
+            } catch (IOException e) {
+                LOG.warn("nftables still refuses the pools for table inet {}: {}", table(), e.getMessage());
+            }
+        }
         List<String> argv = new ArrayList<>(nft);
         argv.addAll(List.of("-j", "list", "table", "inet", table()));
         Commands.Result r = commands.run(argv, "");
@@ -298,17 +325,16 @@ final class NftDriver implements LoadBalancerDriver {
         } else {
             kernel = null;
         }
-        List<String> diffs = kernel == null ? List.of("table inet " + table() + " is gone: " + firstLines(r.output(), 1))
-                : kernel.differences(plans());
+        List<String> diffs = new ArrayList<>(kernel == null
+                ? List.of("table inet " + table() + " is gone: " + firstLines(r.output(), 1)) : kernel.differences(plans()));
+        if (unapplied != null) {
+            diffs.add("nftables refused the checker's latest pools; the table holds the ones before");
+        }
         boolean repaired = false;
         if (repair && !diffs.isEmpty() && !fresh) {
             LOG.warn("nftables: table inet {} differs from the checker's pools ({}); rebuilding it", table(),
                     String.join("; ", diffs));
-            List<String> all = new ArrayList<>(script.reset());
-            for (Applied a : applied.values()) {
-                all.addAll(script.put(null, a.plan()));
-            }
-            run(all);
+            run(whole(applied));
             repaired = true;
         }
         return new Report(programmed(), plans(), kernel, diffs, repaired);
