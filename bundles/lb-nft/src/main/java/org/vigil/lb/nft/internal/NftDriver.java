@@ -34,9 +34,15 @@ final class NftDriver implements LoadBalancerDriver {
     private final NftScript script;
     private final Map<ServiceKey, Applied> applied = new LinkedHashMap<>();
     private final Set<String> notes = new HashSet<>();
+    /** Services refused since the last apply: the checker leaves them out of the batch, so they must go. */
+    private final Set<ServiceKey> refused = new HashSet<>();
+    /** Why each refused service was refused, while it is. */
+    private final Map<ServiceKey, String> refusals = new java.util.HashMap<>();
     private final java.util.function.Predicate<Boolean> forwards;
     private final Set<Boolean> familiesAsked = new HashSet<>();
     private boolean fresh = true;
+    /** What the checker wants that nftables refused (null: the kernel holds what it wants). */
+    private Map<ServiceKey, Applied> unapplied;
     /** Whether table inet TABLE existed before this driver's first transaction (a crashed run's). */
     private boolean leftover;
     private long transactions;
@@ -72,7 +78,23 @@ final class NftDriver implements LoadBalancerDriver {
     }
 
     @Override
-    public Optional<String> refuse(VirtualService service) {
+    public synchronized Optional<String> refuse(VirtualService service) {
+        Optional<String> reason = reason(service);
+        if (reason.isEmpty() && service.destinations().isEmpty()) {
+            // lb_kind is the real servers': an empty pool shows none, so a refused service stays refused
+            reason = Optional.ofNullable(refusals.get(service.key()));
+        }
+        if (reason.isPresent()) {
+            refusals.put(service.key(), reason.get());
+            // programmed earlier (say with no real server yet, when its lb_kind could not show): taken out next apply
+            refused.add(service.key());
+        } else {
+            refusals.remove(service.key());
+        }
+        return reason;
+    }
+
+    private Optional<String> reason(VirtualService service) {
         ServiceKey key = service.key();
         if (!List.of("tcp", "udp", "sctp").contains(key.protocol())) {
             return Optional.of("protocol " + key.protocol() + " is not one nftables can translate ports of");
@@ -94,6 +116,16 @@ final class NftDriver implements LoadBalancerDriver {
 
     @Override
     public synchronized void apply(List<VirtualService> services, List<ServiceKey> removed) throws IOException {
+        if (!refused.isEmpty()) {
+            List<ServiceKey> all = new ArrayList<>(removed);
+            for (ServiceKey k : refused) {
+                if (applied.containsKey(k) && services.stream().noneMatch(s -> s.key().equals(k))) {
+                    all.add(k);
+                }
+            }
+            refused.clear();
+            removed = all;
+        }
         if (fresh && services.isEmpty()) {
             // no virtual server: touch no ruleset (the daemon may run in a namespace with a firewall of its own),
             // except to delete what an earlier run left, which would go on translating for a pool nobody checks
@@ -104,12 +136,10 @@ final class NftDriver implements LoadBalancerDriver {
             }
             return;
         }
-        Map<ServiceKey, Applied> next = new LinkedHashMap<>(applied);
+        // after a refused batch the kernel holds neither it nor what came since: rebuild from what is wanted
+        boolean rebuild = fresh || unapplied != null;
+        Map<ServiceKey, Applied> next = new LinkedHashMap<>(unapplied != null ? unapplied : fresh ? Map.of() : applied);
         List<String> commandsNow = new ArrayList<>();
-        boolean rebuild = fresh;
-        if (rebuild) {
-            next.clear();
-        }
         List<Runnable> after = new ArrayList<>();
         for (ServiceKey k : removed) {
             Applied was = next.remove(k);
@@ -128,7 +158,9 @@ final class NftDriver implements LoadBalancerDriver {
                     .filter(n -> notes.add(s.key().text() + n))
                     .ifPresent(n -> LOG.info("nftables: VS {} {}", s.key().text(), n));
             Applied was = next.put(s.key(), new Applied(s, plan));
-            commandsNow.addAll(script.put(rebuild ? null : was == null ? null : was.plan(), plan));
+            if (!rebuild) {
+                commandsNow.addAll(script.put(was == null ? null : was.plan(), plan));
+            }
             Applied before = applied.get(s.key());
             if (before != null) {
                 for (Destination gone : gone(before.service(), s)) {
@@ -137,24 +169,27 @@ final class NftDriver implements LoadBalancerDriver {
             }
         }
         if (rebuild) {
-            commandsNow.addAll(0, script.reset());
+            commandsNow = whole(next);
         }
         if (!commandsNow.isEmpty()) {
             try {
-                run(commandsNow);
+                try {
+                    run(commandsNow);
+                } catch (IOException e) {
+                    if (rebuild) {
+                        throw e;
+                    }
+                    LOG.warn("nftables refused a change to table inet {} ({}); rebuilding the whole table", table(),
+                            e.getMessage());
+                    run(whole(next));
+                }
             } catch (IOException e) {
-                if (rebuild) {
-                    throw e;
-                }
-                LOG.warn("nftables refused a change to table inet {} ({}); rebuilding the whole table", table(),
-                        e.getMessage());
-                List<String> all = new ArrayList<>(script.reset());
-                for (Applied a : next.values()) {
-                    all.addAll(script.put(null, a.plan()));
-                }
-                run(all);
+                // kept, and tried again whole with the next batch or the next verification
+                unapplied = next;
+                throw e;
             }
         }
+        unapplied = null;
         applied.clear();
         applied.putAll(next);
         if (fresh && leftover) {
@@ -163,6 +198,15 @@ final class NftDriver implements LoadBalancerDriver {
         fresh = false;
         leftover = false;
         after.forEach(Runnable::run);
+    }
+
+    /** One transaction that replaces the table with these services. */
+    private List<String> whole(Map<ServiceKey, Applied> services) {
+        List<String> all = new ArrayList<>(script.reset());
+        for (Applied a : services.values()) {
+            all.addAll(script.put(null, a.plan()));
+        }
+        return all;
     }
 
     /** Real servers of {@code before} absent from {@code now}, unless before was the sorry server (alive). */
@@ -257,6 +301,19 @@ final class NftDriver implements LoadBalancerDriver {
      * difference is logged and the table rebuilt whole (one transaction).
      */
     synchronized Report verify(boolean repair) throws IOException {
+        if (repair && unapplied != null) {
+            try {
+                run(whole(unapplied));
+                applied.clear();
+                applied.putAll(unapplied);
+                unapplied = null;
+                fresh = false;
+                leftover = false;
+                LOG.info("nftables: table inet {} now holds the pools it refused earlier", table());
+            } catch (IOException e) {
+                LOG.warn("nftables still refuses the pools for table inet {}: {}", table(), e.getMessage());
+            }
+        }
         List<String> argv = new ArrayList<>(nft);
         argv.addAll(List.of("-j", "list", "table", "inet", table()));
         Commands.Result r = commands.run(argv, "");
@@ -268,17 +325,16 @@ final class NftDriver implements LoadBalancerDriver {
         } else {
             kernel = null;
         }
-        List<String> diffs = kernel == null ? List.of("table inet " + table() + " is gone: " + firstLines(r.output(), 1))
-                : kernel.differences(plans());
+        List<String> diffs = new ArrayList<>(kernel == null
+                ? List.of("table inet " + table() + " is gone: " + firstLines(r.output(), 1)) : kernel.differences(plans()));
+        if (unapplied != null) {
+            diffs.add("nftables refused the checker's latest pools; the table holds the ones before");
+        }
         boolean repaired = false;
         if (repair && !diffs.isEmpty() && !fresh) {
             LOG.warn("nftables: table inet {} differs from the checker's pools ({}); rebuilding it", table(),
                     String.join("; ", diffs));
-            List<String> all = new ArrayList<>(script.reset());
-            for (Applied a : applied.values()) {
-                all.addAll(script.put(null, a.plan()));
-            }
-            run(all);
+            run(whole(applied));
             repaired = true;
         }
         return new Report(programmed(), plans(), kernel, diffs, repaired);

@@ -71,7 +71,8 @@ class NftDriverNetnsTest {
         lab.createSwitch();
         lab.addHost("d", "02:00:5e:00:01:0a", "192.0.2.10/24", "2001:db8::10/64", VIP + "/24", MARKED + "/24",
                 VIP6 + "/64");
-        lab.addHost("c", "02:00:5e:00:01:64", "192.0.2.100/24", "2001:db8::100/64");
+        // .101: a second client address the real servers answer directly (the baseline without the director)
+        lab.addHost("c", "02:00:5e:00:01:64", "192.0.2.100/24", "2001:db8::100/64", "192.0.2.101/24");
         // the director routes: forwarding on, and no redirects that would send the servers' replies past it
         sysctl("d", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1", "net.ipv4.conf.all.send_redirects=0",
                 "net.ipv4.conf.lan0.send_redirects=0");
@@ -195,6 +196,14 @@ class NftDriverNetnsTest {
     }
 
     @Test
+    void clientsOnTheDirectorItselfAreBalancedToo() throws IOException {
+        // the output hook: a local process (a monitoring script, say) connecting to the VIP
+        driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
+        assertThat(count(requestsFrom("d", VIP, 80, 6, "http", ""))).containsExactlyInAnyOrderEntriesOf(
+                Map.of("rs1", 3L, "rs2", 3L));
+    }
+
+    @Test
     void udpIsBalancedPerFlow() throws IOException {
         ServiceKey dns = key(VIP, "udp", 53);
         driver.apply(List.of(vs(dns, "rr", rs("192.0.2.21", 5353, 1), rs("192.0.2.22", 5353, 1))), List.of());
@@ -204,7 +213,26 @@ class NftDriverNetnsTest {
     }
 
     @Test
+    void aUdpFlowToADeadServerMovesToALiveOne() throws Exception {
+        // without the conntrack deletion, a client that keeps its source port would talk to the dead server forever
+        ServiceKey dns = key(VIP, "udp", 53);
+        driver.apply(List.of(vs(dns, "rr", rs("192.0.2.21", 5353, 1), rs("192.0.2.22", 5353, 1))), List.of());
+        try (KeepAlive flow = new KeepAlive("udpsocket", VIP, 53)) {
+            String first = flow.ask();
+            assertThat(flow.ask()).isEqualTo(first);
+            String other = first.equals("rs1") ? "192.0.2.22" : "192.0.2.21";
+            String dead = first.equals("rs1") ? "192.0.2.21" : "192.0.2.22";
+            driver.apply(List.of(vs(dns, "rr", rs(other, 5353, 1))), List.of());
+            assertThat(flow.ask()).isNotEqualTo(first).startsWith("rs");
+            assertThat(conntrack("-L", "-p", "udp", "--reply-src", dead)).doesNotContain("sport=5353");
+        }
+    }
+
+    @Test
     void persistenceAndSourceHashingKeepAClientOnOneServer() throws IOException {
+        // first without persistence: turning it on changes the service's shape, rebuilt in one transaction
+        driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
+        assertThat(count(requests(VIP, 80, 4, "http"))).hasSize(2);
         driver.apply(List.of(persistent(WEB, "rr", 60, "", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1),
                 rs("192.0.2.23", 80, 1))), List.of());
         Map<String, Long> counts = count(requests(VIP, 80, 12, "http"));
@@ -275,6 +303,30 @@ class NftDriverNetnsTest {
     }
 
     @Test
+    void throughputThroughTheVipBesideADirectConnection() throws IOException {
+        driver.apply(List.of(vs(WEB, "wrr", rs("192.0.2.21", 80, 1))), List.of());
+        int n = 400;
+        requests(VIP, 80, 20, "http"); // warm-up
+        // direct: from .101, which rs1 answers itself; through the VIP: from .100, both ways through the director
+        double direct = rate("192.0.2.21", n, "192.0.2.101");
+        double vip = rate(VIP, n, "192.0.2.100");
+        double direct2 = rate("192.0.2.21", n, "192.0.2.101");
+        double vip2 = rate(VIP, n, "192.0.2.100");
+        System.out.printf("new HTTP connections per second, one python3 client, %d each, two rounds:"
+                + " direct to rs1 %.0f / %.0f, through the VIP (director, nftables DNAT) %.0f / %.0f%n", n, direct,
+                direct2, vip, vip2);
+        assertThat(vip).isPositive();
+    }
+
+    private static double rate(String host, int n, String source) throws IOException {
+        long t0 = System.nanoTime();
+        List<String> answers = requests(host, 80, n, "http", source);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        assertThat(answers).hasSize(n).containsOnly("rs1");
+        return n / seconds;
+    }
+
+    @Test
     void poolChangeLatency() throws IOException {
         driver.apply(List.of(vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
         int rounds = 200;
@@ -316,8 +368,12 @@ class NftDriverNetnsTest {
         private final BufferedReader out;
 
         KeepAlive(String host) throws IOException {
-            p = new ProcessBuilder("ip", "netns", "exec", lab.ns("c"), "python3", client.toString(), "keepalive", host,
-                    "80").redirectErrorStream(true).start();
+            this("keepalive", host, 80);
+        }
+
+        KeepAlive(String mode, String host, int port) throws IOException {
+            p = new ProcessBuilder("ip", "netns", "exec", lab.ns("c"), "python3", client.toString(), mode, host,
+                    Integer.toString(port)).redirectErrorStream(true).start();
             in = new java.io.OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8);
             out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         }
@@ -341,8 +397,19 @@ class NftDriverNetnsTest {
     }
 
     private static List<String> requests(String host, int port, int n, String kind) throws IOException {
-        Process p = new ProcessBuilder("ip", "netns", "exec", lab.ns("c"), "python3", client.toString(), "requests", host,
-                Integer.toString(port), Integer.toString(n), kind).redirectErrorStream(true).start();
+        return requests(host, port, n, kind, "");
+    }
+
+    private static List<String> requests(String host, int port, int n, String kind, String source) throws IOException {
+        return requestsFrom("c", host, port, n, kind, source);
+    }
+
+    private static List<String> requestsFrom(String ns, String host, int port, int n, String kind, String source)
+            throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("ip", "netns", "exec", lab.ns(ns), "python3", client.toString(), "requests", host,
+                Integer.toString(port), Integer.toString(n), kind).redirectErrorStream(true);
+        pb.environment().put("SOURCE", source);
+        Process p = pb.start();
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

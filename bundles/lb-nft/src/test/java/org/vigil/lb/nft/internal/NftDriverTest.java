@@ -87,6 +87,34 @@ class NftDriverTest {
     }
 
     @Test
+    void aBatchNftablesRefusesIsKeptAndAppliedWholeLater() throws IOException {
+        driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1))), List.of());
+        // the change and its rebuild both refused (nft gone for a moment, say)
+        answers.add(new Commands.Result(1, "Error: busy"));
+        answers.add(new Commands.Result(1, "Error: busy"));
+        assertThatThrownBy(() -> driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.22", 80, 1))), List.of()))
+                .isInstanceOf(IOException.class);
+        // the periodic verification applies it (one whole transaction), then reads the table back
+        answers.add(new Commands.Result(0, ""));
+        answers.add(new Commands.Result(0, "{\"nftables\": []}"));
+        driver.verify(true);
+        assertThat(scripts.get(3)).startsWith("add table inet vigil\ndelete table inet vigil\n")
+                .contains("dnat ip to 192.0.2.22:80").doesNotContain("192.0.2.21:80");
+        assertThat(driver.programmed()).singleElement().satisfies(v -> assertThat(v.destinations().get(0).address()
+                .getAddress().getHostAddress()).isEqualTo("192.0.2.22"));
+        // a batch after a refusal is applied whole, with everything wanted so far
+        ServiceKey other = key("192.0.2.249", "tcp", 443);
+        answers.add(new Commands.Result(1, "Error: busy"));
+        answers.add(new Commands.Result(1, "Error: busy"));
+        assertThatThrownBy(() -> driver.apply(List.of(vs(other, "rr", rs("192.0.2.23", 443, 1))), List.of()))
+                .isInstanceOf(IOException.class);
+        driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.22", 80, 1), rs("192.0.2.21", 80, 1))), List.of());
+        String last = scripts.get(scripts.size() - 1);
+        assertThat(last).startsWith("add table inet vigil\ndelete table inet vigil\n").contains("192.0.2.23:443")
+                .contains("192.0.2.21:80");
+    }
+
+    @Test
     void theFirstBatchFailingIsTheCheckersError() {
         answers.add(new Commands.Result(1, "Error: Operation not permitted"));
         assertThatThrownBy(() -> driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1))), List.of()))
@@ -114,6 +142,22 @@ class NftDriverTest {
         assertThat(scripts.get(1)).isEqualTo("add table inet vigil\ndelete table inet vigil\n");
         driver.apply(List.of(), List.of());
         assertThat(argvs).hasSize(2);
+    }
+
+    @Test
+    void aServiceRefusedOnceItsRealServersShowDrLeavesTheKernel() throws IOException {
+        // first with no real server: nothing shows its lb_kind, so it is programmed (empty)
+        driver.apply(List.of(vs(WEB, "rr")), List.of());
+        VirtualService dr = new VirtualService(WEB, "rr", List.of(), 0, "",
+                List.of(new Destination(new InetSocketAddress(Services.ip("192.0.2.21"), 80), 1, "DR")), false);
+        assertThat(driver.refuse(dr)).isPresent();
+        driver.apply(List.of(), List.of());
+        assertThat(scripts.get(1)).startsWith("delete element inet vigil services4 { 192.0.2.249 . tcp . 80 }\n");
+        // its real server fails: the pool is empty again, and the service stays refused
+        assertThat(driver.refuse(vs(WEB, "rr"))).isPresent();
+        // reconfigured as NAT: accepted
+        assertThat(driver.refuse(vs(WEB, "rr", rs("192.0.2.21", 80, 1)))).isEmpty();
+        assertThat(driver.refuse(vs(WEB, "rr"))).isEmpty();
     }
 
     @Test
