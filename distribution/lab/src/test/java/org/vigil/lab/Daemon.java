@@ -109,7 +109,7 @@ abstract class Daemon implements AutoCloseable {
         writeConfig(dir, config);
     }
 
-    private static void signal(String sig, List<Long> pids) {
+    static void signal(String sig, List<Long> pids) {
         List<String> cmd = new ArrayList<>(List.of("kill", sig));
         pids.forEach(p -> cmd.add(Long.toString(p)));
         Sh.run(cmd);

@@ -40,7 +40,7 @@ class ReloadLabIT extends LabTest {
     }
 
     @Test
-    void reloadsChangeWhatChangedAndKeepalivedSeesNoTransition() {
+    void reloadsChangeWhatChangedAndKeepalivedSeesNoTransition() throws Exception {
         Capture cap = capture();
         String vi1 = instance("VI_1", 51, 150, "203.0.113.51");
         Daemon vigil = vigil("r1", config("vigil-r1", vi1));
@@ -102,5 +102,17 @@ class ReloadLabIT extends LabTest {
         assertThat(ka.linesWith("(VI_1) Entering", kaMark)).isEmpty();
         assertThat(States.last(vigil)).isEqualTo("MASTER");
         assertThat(priorities(cap, 51)).doesNotContain("0");
+
+        // keepalived's introspection: the JSON dump through ctl, the stats file on SIGUSR2
+        r = ctl(vigil, "vigil:json");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("\"iname\":\"VI_1\"", "\"state\":2", "\"base_priority\":160")
+                .doesNotContain("VI_2");
+        java.nio.file.Path stats = java.nio.file.Path.of("/tmp/keepalived.stats");
+        long statsBefore = stats.toFile().lastModified();
+        Daemon.signal("-USR2", List.of(vigil.pid()));
+        await().atMost(SHORT).until(() -> stats.toFile().lastModified() != statsBefore
+                && java.nio.file.Files.readString(stats).contains("VRRP Instance: VI_1"));
+        java.nio.file.Files.deleteIfExists(stats);
     }
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /**
- * keepalived's SIGHUP: reload the configuration. The signal runs {@code vigil:reload} through
+ * keepalived's SIGHUP (reload the configuration), SIGUSR1 (data dump) and SIGUSR2 (stats). The signal runs {@code vigil:reload} through
  * the daemon's own control socket, the path {@code bin/vigil ctl vigil:reload} takes, so there
  * is one reload and the framework's classes stay inside the framework. A SIGHUP during a reload
  * is queued (one, as keepalived queues it); more collapse into that one.
@@ -35,7 +35,21 @@ final class HangupReload {
     static HangupReload install(Path controlSocket, KeepalivedLog log) {
         HangupReload reload = new HangupReload(controlSocket, log);
         Signal.handle(new Signal("HUP"), s -> reload.request());
+        // keepalived's other two: SIGUSR1 the data dump, SIGUSR2 the stats, each a file in /tmp
+        Signal.handle(new Signal("USR1"), s -> reload.worker.execute(() -> reload.command("vigil:dump")));
+        Signal.handle(new Signal("USR2"), s -> reload.worker.execute(() -> reload.command("vigil:stats")));
         return reload;
+    }
+
+    private void command(String line) {
+        try {
+            CtlCommand.Reply reply = CtlCommand.send(controlSocket, line);
+            if (reply == null || !reply.ok()) {
+                log.log(line + " failed" + (reply == null ? ": no answer" : ": " + reply.output().strip()));
+            }
+        } catch (IOException e) {
+            log.log(line + ": cannot reach the control socket " + controlSocket + ": " + e.getMessage());
+        }
     }
 
     void request() {
