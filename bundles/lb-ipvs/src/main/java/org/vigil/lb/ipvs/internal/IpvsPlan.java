@@ -63,12 +63,16 @@ final class IpvsPlan {
                 netmask(v6, vs.persistenceGranularity()));
     }
 
-    /** keepalived's scheduler flags as IP_VS_SVC_F_* bits (sh-* and mh-* share flag-1 and flag-2, as in the kernel). */
+    /**
+     * keepalived's scheduler flags as IP_VS_SVC_F_* bits (sh-* and mh-* share flag-1 and flag-2, as
+     * in the kernel). {@code hashed} is not sent: IP_VS_SVC_F_HASHED is the kernel's own record that
+     * it has put the service in its hash table, which it sets itself; a service added with it set
+     * would be taken as hashed already and never be found.
+     */
     static int flags(List<String> names) {
         int f = 0;
         for (String n : names) {
             f |= switch (n.trim().toLowerCase(Locale.ROOT)) {
-                case "hashed" -> SVC_F_HASHED;
                 case "ops" -> SVC_F_ONEPACKET;
                 case "flag-1", "sh-fallback", "mh-fallback" -> SVC_F_SCHED1;
                 case "flag-2", "sh-port", "mh-port" -> SVC_F_SCHED2;

@@ -221,5 +221,7 @@ class IpvsMessagesTest {
         Service any = IpvsPlan.service(vs(key("192.0.2.249", "tcp", 0), "rr"));
         assertEquals(360, any.timeout());
         assertEquals(SVC_F_PERSISTENT, any.flags() & SVC_F_PERSISTENT);
+        // the kernel's own HASHED bit is never sent; ops is one-packet scheduling, flag-3 SCHED3
+        assertEquals(SVC_F_ONEPACKET | SVC_F_SCHED3, IpvsPlan.flags(java.util.List.of("hashed", "ops", "flag-3")));
     }
 }
