@@ -1,5 +1,7 @@
 package org.vigil.check.ping.internal;
 
+import org.vigil.testing.netns.NamespaceThread;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

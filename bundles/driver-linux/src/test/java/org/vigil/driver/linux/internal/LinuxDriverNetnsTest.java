@@ -1,5 +1,7 @@
 package org.vigil.driver.linux.internal;
 
+import org.vigil.testing.netns.NamespaceThread;
+
 import org.vigil.testing.netns.NetnsLab;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package org.vigil.driver.linux.internal;
+package org.vigil.testing.netns;
 
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -15,7 +15,7 @@ import jnr.ffi.Runtime;
  * else, so every socket it creates belongs to that namespace (sockets keep their namespace for
  * life, whichever thread later uses them).
  */
-final class NamespaceThread implements AutoCloseable {
+public final class NamespaceThread implements AutoCloseable {
 
     /** The calls this test needs beyond the driver's. */
     public interface NsLibC {
@@ -33,32 +33,49 @@ final class NamespaceThread implements AutoCloseable {
 
     private final ExecutorService executor;
 
-    NamespaceThread(String namespace) throws Exception {
+    public NamespaceThread(String namespace) throws Exception {
         executor = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "netns-" + namespace);
             t.setDaemon(true);
             return t;
         });
         call(() -> {
-            int fd = LIBC.open("/var/run/netns/" + namespace, O_RDONLY | O_CLOEXEC);
-            if (fd < 0) {
-                throw new IllegalStateException("open netns " + namespace + ": errno "
-                        + LastError.getLastError(Runtime.getRuntime(LIBC)));
-            }
-            try {
-                if (LIBC.setns(fd, CLONE_NEWNET) != 0) {
-                    throw new IllegalStateException("setns " + namespace + ": errno "
-                            + LastError.getLastError(Runtime.getRuntime(LIBC)));
-                }
-            } finally {
-                LIBC.close(fd);
-            }
+            enter(namespace);
             return null;
         });
     }
 
+    /** Moves the calling thread into the namespace, for good. */
+    public static void enter(String namespace) {
+        int fd = LIBC.open("/var/run/netns/" + namespace, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            throw new IllegalStateException("open netns " + namespace + ": errno "
+                    + LastError.getLastError(Runtime.getRuntime(LIBC)));
+        }
+        try {
+            if (LIBC.setns(fd, CLONE_NEWNET) != 0) {
+                throw new IllegalStateException("setns " + namespace + ": errno "
+                        + LastError.getLastError(Runtime.getRuntime(LIBC)));
+            }
+        } finally {
+            LIBC.close(fd);
+        }
+    }
+
+    /** Threads that enter the namespace before they run anything (the VIP manager's worker). */
+    public static java.util.concurrent.ThreadFactory factory(String namespace) {
+        return task -> {
+            Thread t = new Thread(() -> {
+                enter(namespace);
+                task.run();
+            }, "vigil-vip-" + namespace);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
     /** Runs the task in the namespace and returns its result, rethrowing what it threw. */
-    <T> T call(Callable<T> task) throws Exception {
+    public <T> T call(Callable<T> task) throws Exception {
         try {
             return executor.submit(task).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
