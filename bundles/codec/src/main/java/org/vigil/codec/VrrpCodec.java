@@ -100,6 +100,23 @@ public final class VrrpCodec {
      */
     public static DecodeStatus decode(byte[] buf, int off, int len, boolean ipv6, byte[] src, byte[] dst, int ttl,
             DecodedAdvert out) {
+        return decode(buf, off, len, ipv6, src, dst, ttl, 0, out);
+    }
+
+    /**
+     * Decodes a message followed by a trailer of {@code trailerLength} bytes (auth_hmac's, which
+     * the caller checks): the message must end exactly where the trailer starts. Over IPv6 the
+     * checksum covers the trailer too, as the kernel writes it for a raw socket with
+     * IPV6_CHECKSUM; over IPv4 it covers the message only, as keepalived computes it before the
+     * trailer is appended.
+     */
+    public static DecodeStatus decode(byte[] buf, int off, int len, boolean ipv6, byte[] src, byte[] dst, int ttl,
+            int trailerLength, DecodedAdvert out) {
+        if (trailerLength < 0 || trailerLength > len) {
+            return DecodeStatus.TRUNCATED;
+        }
+        int total = len;
+        len -= trailerLength;
         if (ttl != TTL) {
             return DecodeStatus.BAD_TTL;
         }
@@ -125,7 +142,7 @@ public final class VrrpCodec {
         if (len < length) {
             return DecodeStatus.TRUNCATED;
         }
-        if (len > length && (ipv6 || len > MAX_PADDED_LENGTH_IPV4)) {
+        if (len > length && (ipv6 || len > MAX_PADDED_LENGTH_IPV4 || trailerLength > 0)) {
             return DecodeStatus.BAD_LENGTH;
         }
         int byte4 = buf[off + 4] & 0xFF;
@@ -139,7 +156,7 @@ public final class VrrpCodec {
                 return DecodeStatus.BAD_INTERVAL;
             }
         }
-        ChecksumForm form = verifiedForm(buf, off, length, v2, ipv6, src, dst);
+        ChecksumForm form = verifiedForm(buf, off, ipv6 ? total : length, v2, ipv6, src, dst);
         if (form == null) {
             return DecodeStatus.BAD_CHECKSUM;
         }
@@ -273,6 +290,23 @@ public final class VrrpCodec {
                 out[authOffset + i] = 0;
             }
         }
+        writeChecksum(out, off, length, pseudoHeader, src, dst);
+        return length;
+    }
+
+    /**
+     * Rewrites the checksum of an encoded IPv6 advert to cover the {@code trailerLength} bytes
+     * that now follow it (auth_hmac's trailer), as the kernel's IPV6_CHECKSUM does; receivers
+     * whose kernel verifies the checksum would otherwise drop it. IPv4 keeps the message-only sum.
+     */
+    public static void extendChecksumOverTrailer(byte[] buf, int off, int length, int trailerLength, byte[] src,
+            byte[] dst) {
+        buf[off + CHECKSUM_OFFSET] = 0;
+        buf[off + CHECKSUM_OFFSET + 1] = 0;
+        writeChecksum(buf, off, length + trailerLength, true, src, dst);
+    }
+
+    private static void writeChecksum(byte[] out, int off, int length, boolean pseudoHeader, byte[] src, byte[] dst) {
         long sum = sum(out, off, length);
         if (pseudoHeader) {
             sum += pseudoHeaderSum(src, 0, dst, 0, src.length, length, IP_PROTOCOL);
@@ -280,7 +314,6 @@ public final class VrrpCodec {
         int checksum = ~fold(sum) & 0xFFFF;
         out[off + CHECKSUM_OFFSET] = (byte) (checksum >>> 8);
         out[off + CHECKSUM_OFFSET + 1] = (byte) checksum;
-        return length;
     }
 
     /** The length of an advertisement with {@code count} addresses. */
