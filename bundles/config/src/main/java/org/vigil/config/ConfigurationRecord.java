@@ -46,7 +46,7 @@ public record ConfigurationRecord(String pid, boolean factory, String name, Map<
     public String toString() {
         StringBuilder sb = new StringBuilder(pid).append(factory ? "~" + name : "").append(" {");
         properties.forEach((k, v) -> sb.append(' ').append(k).append('=')
-                .append(k.equals(org.vigil.api.vrrp.ConfigurationPids.Instance.AUTH_PASS) ? "***"
+                .append(org.vigil.api.vrrp.ConfigurationPids.Instance.isSecret(k) ? "***"
                         : v instanceof Object[] arr ? Arrays.toString(arr) : String.valueOf(v)));
         return sb.append(" }").toString();
     }

@@ -134,6 +134,15 @@ public final class Configurations {
         if (vi.effectiveAuthType() != AuthType.NONE && vi.authPass() != null) {
             p.put(Instance.AUTH_PASS, vi.authPass());
         }
+        if (vi.authHmac() != null) {
+            org.vigil.api.auth.HmacSettings h = vi.authHmac();
+            p.put(Instance.AUTH_HMAC_KEYS, h.keyIds().stream()
+                    .map(id -> id + ":" + java.util.HexFormat.of().formatHex(h.key(id))).toArray(String[]::new));
+            p.put(Instance.AUTH_HMAC_ACTIVE_KEY, h.activeKey());
+            p.put(Instance.AUTH_HMAC_ANTI_REPLAY, h.timeAntiReplay() ? "time" : "monotonic");
+            p.put(Instance.AUTH_HMAC_TIME_WINDOW, h.timeWindowSeconds());
+            p.put(Instance.AUTH_HMAC_MODE, h.mode().keyword());
+        }
         p.put(Instance.VIRTUAL_IPADDRESS, vi.virtualIpaddress().stream().map(VirtualIp::text).toArray(String[]::new));
         p.put(Instance.VIRTUAL_IPADDRESS_EXCLUDED,
                 vi.virtualIpaddressExcluded().stream().map(VirtualIp::text).toArray(String[]::new));

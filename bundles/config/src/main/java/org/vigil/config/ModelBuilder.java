@@ -372,6 +372,7 @@ final class ModelBuilder {
                     }
                 }
                 case "authentication" -> authentication(n, vi, ctx);
+                case "auth_hmac" -> AuthHmacParser.parse(n, vi, ctx, diagnostics);
                 case "virtual_ipaddress" -> addresses(n, vi.virtualIpaddress, ctx);
                 case "virtual_ipaddress_excluded" -> addresses(n, vi.virtualIpaddressExcluded, ctx);
                 case "virtual_routes" -> children(n).forEach(e -> {

@@ -139,6 +139,16 @@ final class Resolver {
         }
 
         vi.advertIntCentis = advertIntCentis(vi, ctx);
+        if (vi.authHmacBlock != null) {
+            vi.authHmac = vi.authHmacBlock.resolve(vi.advertIntCentis, ctx, diagnostics);
+            if (vi.authHmac != null && vi.authType != null && vi.effectiveAuthType != AuthType.NONE) {
+                // keepalived: the two are mutually exclusive and the legacy block is dropped
+                diagnostics.add(Diagnostic.warning(vi.authOrigin, ctx
+                        + "auth_hmac and authentication are mutually exclusive - ignoring authentication"));
+                vi.effectiveAuthType = AuthType.NONE;
+            }
+        }
+
     }
 
     private int advertIntCentis(VrrpInstance vi, String ctx) {

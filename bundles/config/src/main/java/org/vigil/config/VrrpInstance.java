@@ -43,6 +43,9 @@ public final class VrrpInstance {
     AuthType authType;
     String authPass;
     Origin authOrigin;
+    /** The auth_hmac block as written (null without one); {@link #authHmac()} after resolving. */
+    AuthHmacParser.Block authHmacBlock;
+    org.vigil.api.auth.HmacSettings authHmac;
     final List<VirtualIp> virtualIpaddress = new ArrayList<>();
     final List<VirtualIp> virtualIpaddressExcluded = new ArrayList<>();
     final List<String> virtualRoutes = new ArrayList<>();
@@ -98,6 +101,8 @@ public final class VrrpInstance {
     public BigDecimal preemptDelay() { return preemptDelay; }
     /** The configured auth_type, null without an authentication block. */
     public AuthType authType() { return authType; }
+    /** The resolved auth_hmac settings, null without a (valid) auth_hmac block. Holds secrets. */
+    public org.vigil.api.auth.HmacSettings authHmac() { return authHmac; }
     public String authPass() { return authPass; }
     public List<VirtualIp> virtualIpaddress() { return Collections.unmodifiableList(virtualIpaddress); }
     public List<VirtualIp> virtualIpaddressExcluded() { return Collections.unmodifiableList(virtualIpaddressExcluded); }

@@ -53,6 +53,21 @@ public final class ConfigurationPids {
         public static final String AUTH_TYPE = "auth.type";
         /** String, at most 8 bytes used. Secret: never log it. */
         public static final String AUTH_PASS = "auth.pass";
+        /** String[] "id:hex" for each auth_hmac key. Secret: never log it. Absent without auth_hmac. */
+        public static final String AUTH_HMAC_KEYS = "auth.hmac.keys";
+        /** int: the auth_hmac key id that signs. */
+        public static final String AUTH_HMAC_ACTIVE_KEY = "auth.hmac.active.key";
+        /** "time" or "monotonic". */
+        public static final String AUTH_HMAC_ANTI_REPLAY = "auth.hmac.anti.replay";
+        /** int, seconds, after keepalived's default max(3 x advert_int, 5). */
+        public static final String AUTH_HMAC_TIME_WINDOW = "auth.hmac.time.window";
+        /** "enforce", "permissive" or "receive-only". */
+        public static final String AUTH_HMAC_MODE = "auth.hmac.mode";
+
+        /** Whether a property holds a secret, so that nothing prints its value. */
+        public static boolean isSecret(String key) {
+            return AUTH_PASS.equals(key) || AUTH_HMAC_KEYS.equals(key);
+        }
         /** String[]: each entry as written in virtual_ipaddress ("192.0.2.249/24 dev eth0 label eth0:1"). */
         public static final String VIRTUAL_IPADDRESS = "virtual.ipaddress";
         /** String[]: virtual_ipaddress_excluded entries. */

@@ -17,6 +17,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.vigil.api.auth.Authenticator;
+import org.vigil.api.auth.HmacAuthenticator;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.system.ProcessTuning;
 import org.vigil.api.vip.VipManager;
@@ -216,6 +217,15 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
 
     void unbindAuthenticator(Authenticator authenticator) {
         engine.authenticatorRemoved(authenticator);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    void bindHmacAuthenticator(HmacAuthenticator authenticator) {
+        engine.hmacAuthenticatorAdded(authenticator);
+    }
+
+    void unbindHmacAuthenticator(HmacAuthenticator authenticator) {
+        engine.hmacAuthenticatorRemoved(authenticator);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)

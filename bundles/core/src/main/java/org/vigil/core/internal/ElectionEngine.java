@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 
 import org.vigil.api.auth.AuthType;
 import org.vigil.api.auth.Authenticator;
+import org.vigil.api.auth.HmacAuthenticator;
 import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.driver.LinkInfo;
@@ -50,10 +51,11 @@ final class ElectionEngine implements InstanceRegistry {
     private final Map<String, InstanceRuntime> instances = new TreeMap<>();
     private final Map<InstanceConfig.Identity, InstanceRuntime> byIdentity = new HashMap<>();
     private final Map<AuthType, Authenticator> authenticators = new EnumMap<>(AuthType.class);
+    private HmacAuthenticator hmacAuthenticator;
     private final SyncGroups syncGroups;
     private final Map<String, Boolean> linkState = new HashMap<>();
     private final ReceivePath receivePath;
-    private final byte[] sendBuffer = new byte[VrrpCodec.MAX_LENGTH];
+    private final byte[] sendBuffer = new byte[VrrpCodec.MAX_LENGTH + org.vigil.api.auth.HmacSession.TRAILER_LENGTH];
     private InterfaceDriver driver;
     private AutoCloseable linkWatch;
 
@@ -296,7 +298,44 @@ final class ElectionEngine implements InstanceRegistry {
         });
     }
 
+    void hmacAuthenticatorAdded(HmacAuthenticator authenticator) {
+        loop.execute(() -> {
+            hmacAuthenticator = authenticator;
+            for (InstanceRuntime rt : instances.values()) {
+                if (rt.config.authHmac() != null) {
+                    newHmacSession(rt);
+                    applyConditions(rt);
+                }
+            }
+        });
+    }
+
+    void hmacAuthenticatorRemoved(HmacAuthenticator authenticator) {
+        loop.execute(() -> {
+            if (hmacAuthenticator != authenticator) {
+                return;
+            }
+            hmacAuthenticator = null;
+            for (InstanceRuntime rt : instances.values()) {
+                if (rt.config.authHmac() != null) {
+                    newHmacSession(rt);
+                    applyConditions(rt);
+                }
+            }
+        });
+    }
+
+    /** auth_hmac: without its authenticator an instance cannot sign or verify, so it waits in FAULT. */
+    private void newHmacSession(InstanceRuntime rt) {
+        HmacAuthenticator a = hmacAuthenticator;
+        rt.hmac = rt.config.authHmac() == null || a == null ? null : a.newSession(rt.config.authHmac());
+        if (rt.config.authHmac() != null && a == null) {
+            rt.machine.logLimited("no-hmac-authenticator", "no auth_hmac authenticator: staying in FAULT");
+        }
+    }
+
     private void newSession(InstanceRuntime rt) {
+        newHmacSession(rt);
         Authenticator a = authenticators.get(rt.config.authType());
         rt.sessionSource = a;
         rt.session = a == null ? null : a.newSession(rt.config.authKey());
@@ -370,7 +409,8 @@ final class ElectionEngine implements InstanceRegistry {
             rt.reconfigure(config);
             tracking.instanceConfigured(config.name(), config.tracks());
             if (!before.authType().equals(config.authType()) || !before.authKey().equals(config.authKey())
-                    || before.version() != config.version()) {
+                    || before.version() != config.version()
+                    || !java.util.Objects.equals(before.authHmac(), config.authHmac())) {
                 newSession(rt);
             }
             if (rt.channel == null || !rt.desiredSpec().equals(rt.channelSpec)) {

@@ -12,6 +12,8 @@ import java.util.Map;
 
 import org.vigil.api.auth.AuthKey;
 import org.vigil.api.auth.AuthType;
+import org.vigil.api.auth.HmacMode;
+import org.vigil.api.auth.HmacSettings;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
@@ -56,7 +58,33 @@ final class InstanceConfigParser {
                 bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false),
                 routes(strings(p, Instance.VIRTUAL_ROUTES), iface), masterAnnounce(p), lowerPrioAnnounce(p),
                 Tracks.parse(strings(p, Instance.TRACK_SCRIPT), strings(p, Instance.TRACK_INTERFACE),
-                        strings(p, Instance.TRACK_FILE)));
+                        strings(p, Instance.TRACK_FILE)),
+                authHmac(p));
+    }
+
+    /** The auth_hmac block from its typed properties; null without keys. */
+    static HmacSettings authHmac(Map<String, ?> p) {
+        List<String> entries = strings(p, Instance.AUTH_HMAC_KEYS);
+        if (entries.isEmpty()) {
+            return null;
+        }
+        Map<Integer, byte[]> keys = new java.util.TreeMap<>();
+        for (String e : entries) {
+            int colon = e.indexOf(':');
+            if (colon < 1) {
+                // never quote the entry: it is the key
+                throw new IllegalArgumentException(Instance.AUTH_HMAC_KEYS + " entry is not id:hex");
+            }
+            keys.put(Integer.parseInt(e.substring(0, colon).trim()), java.util.HexFormat.of().parseHex(e.substring(colon + 1).trim()));
+        }
+        String mode = string(p, Instance.AUTH_HMAC_MODE, HmacMode.ENFORCE.keyword());
+        HmacMode m = java.util.Arrays.stream(HmacMode.values()).filter(x -> x.keyword().equals(mode)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(Instance.AUTH_HMAC_MODE + " " + mode + " is not "
+                        + "enforce, permissive or receive-only"));
+        int active = integer(p, Instance.AUTH_HMAC_ACTIVE_KEY, keys.size() == 1 ? keys.keySet().iterator().next() : 0);
+        return new HmacSettings(keys, active, !"monotonic".equals(string(p, Instance.AUTH_HMAC_ANTI_REPLAY, "time")),
+                integer(p, Instance.AUTH_HMAC_TIME_WINDOW,
+                        HmacSettings.defaultTimeWindow(integer(p, Instance.ADVERT_INT_CS, 100))), m);
     }
 
     // garp_* keys as the config bundle writes them (keyword with '_' turned into '.'), seconds

@@ -13,6 +13,7 @@ import org.vigil.api.auth.AhSession;
 import org.vigil.api.auth.AuthSession;
 import org.vigil.api.auth.AuthType;
 import org.vigil.api.auth.Authenticator;
+import org.vigil.api.auth.HmacSession;
 import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.PacketChannel;
 import org.vigil.api.vip.VipManager;
@@ -45,6 +46,9 @@ final class InstanceRuntime implements InstanceActions {
     private long overflowCounted;
     AuthSession session;
     Authenticator sessionSource;
+    /** auth_hmac's session (keys, sequence, replay marks), null without auth_hmac or its authenticator. */
+    HmacSession hmac;
+    private final byte[] trailer = new byte[HmacSession.TRAILER_LENGTH];
     boolean linkUp;
     /** A tracked script, interface or file with weight 0 (or a file below -253) says FAULT. */
     boolean trackFault;
@@ -74,7 +78,7 @@ final class InstanceRuntime implements InstanceActions {
 
     /** v3 has no authentication (RFC 5798 section 5.2.3 removed it); v2 needs a session. */
     boolean authReady() {
-        return config.version() == 3 || session != null;
+        return (config.authHmac() == null || hmac != null) && (config.version() == 3 || session != null);
     }
 
     boolean usable() {
@@ -165,6 +169,22 @@ final class InstanceRuntime implements InstanceActions {
                         config.version() == 2 ? config.authType().wireValue() : 0,
                         config.version() == 2 ? authData : null, addressBytes, config.family() == IpFamily.IPV6,
                         checksumForm(), src, destinationBytes[i], buf, 0);
+                HmacSession hmac = this.hmac;
+                if (hmac != null && hmac.signs()) {
+                    // once per advert, as keepalived: the HMAC leaves out the destination and the
+                    // checksum, so every unicast copy carries the same trailer
+                    if (i == 0) {
+                        hmac.sign(buf, 0, len, config.version(), config.vrid(), src);
+                        System.arraycopy(buf, len, trailer, 0, HmacSession.TRAILER_LENGTH);
+                    } else {
+                        System.arraycopy(trailer, 0, buf, len, HmacSession.TRAILER_LENGTH);
+                    }
+                    if (config.family() == IpFamily.IPV6) {
+                        VrrpCodec.extendChecksumOverTrailer(buf, 0, len, HmacSession.TRAILER_LENGTH, src,
+                                destinationBytes[i]);
+                    }
+                    len += HmacSession.TRAILER_LENGTH;
+                }
                 if (ah != null) {
                     int total = ah.buildDatagram(buf, 0, len, (Inet4Address) ch.sourceAddress(), (Inet4Address) dst,
                             channelSpec.unicast(), datagram, 0);

@@ -1,5 +1,6 @@
 package org.vigil.core.internal;
 
+import org.vigil.api.auth.HmacResult;
 import org.vigil.codec.DecodeStatus;
 
 /**
@@ -19,6 +20,10 @@ enum ReceiveDrop {
     AUTH_TYPE_MISMATCH,
     /** An AH header whose next header is not VRRP: keepalived ignores it silently. */
     AH_NOT_VRRP,
+    /** auth_hmac in enforce mode: an advert without a trailer. */
+    HMAC_MISSING,
+    /** auth_hmac: the trailer checks, under {@link HmacResult}'s names. */
+    HMAC_MALFORMED, HMAC_STALE, HMAC_UNKNOWN_KEY, HMAC_BAD_HMAC, HMAC_REPLAY,
     /** The channel's receive queue was full: the loop was behind. */
     QUEUE_OVERFLOW,
     /** Channel level: a VRID no instance on the channel has (RFC 5798 section 7.1). */
@@ -34,6 +39,21 @@ enum ReceiveDrop {
                 BY_STATUS[s.ordinal()] = valueOf(s.name());
             }
         }
+    }
+
+    private static final ReceiveDrop[] BY_HMAC = new ReceiveDrop[HmacResult.values().length];
+
+    static {
+        for (HmacResult r : HmacResult.values()) {
+            if (r != HmacResult.OK) {
+                BY_HMAC[r.ordinal()] = valueOf("HMAC_" + r.name());
+            }
+        }
+    }
+
+    /** The drop for a failed auth_hmac trailer; without allocating. */
+    static ReceiveDrop of(HmacResult result) {
+        return BY_HMAC[result.ordinal()];
     }
 
     /** The drop for a failed decode; without allocating. */

@@ -13,6 +13,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import org.vigil.api.auth.AhSession;
+import org.vigil.api.auth.HmacResult;
+import org.vigil.api.auth.HmacSession;
 import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.driver.PacketChannel;
@@ -328,7 +330,9 @@ final class ReceivePath {
         }
         // keepalived checks TTL 255 only on multicast: routed unicast peers arrive with less
         int ttl = cfg.unicast() ? VrrpCodec.TTL : p.ttl();
-        DecodeStatus status = VrrpCodec.decode(data, vrrpOffset, vrrpLength, ipv6, src, dst, ttl, decoded);
+        HmacSession hmac = rt.hmac;
+        int trailer = hmac == null ? 0 : trailerLength(data, vrrpOffset, vrrpLength, ipv6);
+        DecodeStatus status = VrrpCodec.decode(data, vrrpOffset, vrrpLength, ipv6, src, dst, ttl, trailer, decoded);
         if (status != DecodeStatus.OK) {
             if (drop(rt, ReceiveDrop.of(status))) {
                 machine.logAdmitted(decodeReason(status, from(p), cfg));
@@ -341,13 +345,71 @@ final class ReceivePath {
             }
             return;
         }
+        if (hmac != null && !passesHmac(rt, hmac, trailer, vrrpOffset, src, p)) {
+            return;
+        }
         if (cfg.version() == 2 && !passesV2Checks(rt, p, ah)) {
             return;
+        }
+        if (hmac != null && trailer > 0) {
+            // every check passed: now, and only now, the sender's replay mark moves
+            hmac.accept();
         }
         if (decoded.priority() != VrrpCodec.PRIORITY_STOP) {
             checkAddressList(rt);
         }
         machine.onAdvert(decoded.priority(), decoded.advertIntervalCs(), src);
+    }
+
+    /**
+     * auth_hmac's trailer length in this packet: 28 when exactly a trailer follows the message its
+     * header announces, else 0 (and the codec judges the length as for any advert).
+     */
+    private static int trailerLength(byte[] data, int offset, int length, boolean ipv6) {
+        if (length < VrrpCodec.HEADER_LENGTH) {
+            return 0;
+        }
+        int version = (data[offset] & 0xff) >>> 4;
+        int message = VrrpCodec.messageLength(version, ipv6, data[offset + 3] & 0xff);
+        return length == message + HmacSession.TRAILER_LENGTH ? HmacSession.TRAILER_LENGTH : 0;
+    }
+
+    /** auth_hmac: a valid trailer, or none where the mode accepts unsigned adverts. */
+    private boolean passesHmac(InstanceRuntime rt, HmacSession hmac, int trailer, int offset, byte[] src,
+            ReceivedPacket p) {
+        if (trailer == 0) {
+            if (hmac.acceptsUnsigned()) {
+                return true;
+            }
+            if (drop(rt, ReceiveDrop.HMAC_MISSING)) {
+                rt.machine.logAdmitted("auth_hmac: advert without a trailer from " + from(p) + " - dropped");
+            }
+            return false;
+        }
+        HmacResult r = hmac.verify(p.data(), offset, decoded.length(), decoded.version(), decoded.vrid(), src);
+        if (r != HmacResult.OK) {
+            if (drop(rt, ReceiveDrop.of(r))) {
+                rt.machine.logAdmitted("auth_hmac: " + hmacReason(r) + " from " + from(p) + " - dropped");
+            }
+            return false;
+        }
+        int skew = hmac.lastSkewSeconds();
+        if (hmac.settings().timeAntiReplay() && 2 * Math.abs(skew) > hmac.settings().timeWindowSeconds()) {
+            rt.machine.logLimited("hmac-skew", "auth_hmac: the clock of " + from(p) + " is " + skew
+                    + " s off ours, over half the time_window; check NTP");
+        }
+        return true;
+    }
+
+    private static String hmacReason(HmacResult r) {
+        return switch (r) {
+            case MALFORMED -> "malformed trailer";
+            case STALE -> "stale trailer (timestamp outside time_window)";
+            case UNKNOWN_KEY -> "unknown key id";
+            case BAD_HMAC -> "invalid HMAC";
+            case REPLAY -> "replayed sequence number";
+            case OK -> "ok";
+        };
     }
 
     /** Authentication, then the interval; only an advert that passes both raises the AH replay counter. */

@@ -79,7 +79,14 @@ final class TestConfigs {
         return this;
     }
 
+    org.vigil.api.auth.HmacSettings hmac;
+
     InstanceConfig build() {
+        if (hmac != null) {
+            return new InstanceConfig(name, initialMaster, iface, vrid, priority, advertCs, version, family, preempt,
+                    preemptDelayMs, authType, AuthKey.of(pass), vips, List.of(), null, peers, null, false, 3,
+                    lowerPrioNoAdvert, higherPrioSendAdvert, List.of(), null, null, null, hmac);
+        }
         return new InstanceConfig(name, initialMaster, iface, vrid, priority, advertCs, version, family, preempt,
                 preemptDelayMs, authType, AuthKey.of(pass), vips, List.of(), null, peers, null, false, 3,
                 lowerPrioNoAdvert, higherPrioSendAdvert);
