@@ -346,6 +346,75 @@ class NftDriverNetnsTest {
         assertThat(requests(VIP, 80, 3, "http")).containsExactly("rs1", "rs2", "rs2");
     }
 
+    /**
+     * Issue 10's benchmark, behind -Dvigil.bench=true (not in CI): 1,000 pool changes timed to the
+     * committed nft transaction, and requests per second with wrk against a HAProxy real server
+     * (fast enough that the data plane, not the server, shows), direct and through the VIP, in one
+     * run; written to target/lb-nft-benchmark.txt (recorded in distribution/lab/results/).
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "vigil.bench", matches = "true")
+    void dataPlaneBenchmark() throws Exception {
+        StringBuilder out = new StringBuilder("lb-nft data plane benchmark, " + java.time.Instant.now() + ", "
+                + Runtime.getRuntime().availableProcessors() + " cores, load "
+                + Files.readString(Path.of("/proc/loadavg")).trim() + "\n");
+        driver.apply(List.of(vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
+        int rounds = 1000;
+        long[] weight = new long[rounds];
+        long[] member = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            weight[i] = timed(vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, i % 2 == 0 ? 2 : 1)));
+        }
+        for (int i = 0; i < rounds; i++) {
+            member[i] = timed(i % 2 == 0 ? vs(WEB, "wrr", rs("192.0.2.21", 80, 1))
+                    : vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 2)));
+        }
+        out.append("pool change -> the kernel holds it (apply() returns after nft commits), ").append(rounds)
+                .append(" changes each; every nft/conntrack call here also pays `ip netns exec`:\n")
+                .append("  weight change (one nft -f - transaction):       ").append(percentiles(weight)).append('\n')
+                .append("  server leaves / returns (nft + conntrack -D):   ").append(percentiles(member)).append('\n');
+
+        Path cfg = Files.createTempFile("rs1-haproxy", ".cfg");
+        Files.writeString(cfg, "global\n  maxconn 4000\ndefaults\n  mode http\n  timeout client 10s\n"
+                + "  timeout server 10s\n  timeout connect 5s\nfrontend fe\n  bind :8080\n"
+                + "  http-request return status 200 content-type text/plain string rs1\n");
+        new ProcessBuilder("ip", "netns", "exec", lab.ns("rs1"), "haproxy", "-f", cfg.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        await().atMost(DEADLINE).ignoreExceptions()
+                .until(() -> requests("192.0.2.21", 8080, 1, "http").equals(List.of("rs1")));
+        driver.apply(List.of(vs(key(VIP, "tcp", 8080), "wrr", rs("192.0.2.21", 8080, 1))), List.of());
+        out.append("requests per second, wrk -t1 -c16 -d10s from the client, HAProxy answering in rs1 (same run):\n");
+        for (String mode : List.of("keep-alive", "close")) {
+            // direct: rs1 answers the client itself (its route back through the director removed meanwhile)
+            NetnsLab.ip("-n", lab.ns("rs1"), "route", "del", "192.0.2.100/32", "via", "192.0.2.10");
+            String direct = wrk("http://192.0.2.21:8080/", mode);
+            NetnsLab.ip("-n", lab.ns("rs1"), "route", "add", "192.0.2.100/32", "via", "192.0.2.10");
+            String vip = wrk("http://" + VIP + ":8080/", mode);
+            out.append(String.format("  %-10s direct to rs1 %s, through the VIP (nftables DNAT on the director) %s%n",
+                    mode, direct, vip));
+        }
+        Files.writeString(Path.of("target", "lb-nft-benchmark.txt"), out);
+        System.out.print(out);
+    }
+
+    /** wrk's "Requests/sec" for 10 s; "close" sends Connection: close, a new connection (and conntrack entry) each. */
+    private static String wrk(String url, String mode) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("ip", "netns", "exec", lab.ns("c"), "wrk", "-t1", "-c16",
+                "-d10s"));
+        if (mode.equals("close")) {
+            cmd.addAll(List.of("-H", "Connection: close"));
+        }
+        cmd.add(url);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(text);
+        String errors = text.contains("Non-2xx") || text.contains("Socket errors") ? " (" + text.lines()
+                .filter(l -> l.contains("Non-2xx") || l.contains("Socket errors")).findFirst().orElse("").trim() + ")"
+                : "";
+        return (m.find() ? m.group(1) + " req/s" : "no result: " + text.trim()) + errors;
+    }
+
     private long timed(VirtualService next) throws IOException {
         long t0 = System.nanoTime();
         driver.apply(List.of(next), List.of());
