@@ -65,6 +65,7 @@ public final class ConfigCheck {
         ParseResult result = KeepalivedConfig.parse(file, configId);
         List<Diagnostic> all = new ArrayList<>(result.diagnostics());
         all.addAll(validate(result.model(), interfaceExists));
+        all.addAll(dataPlane(result.model(), IPVS_PRESENT.getAsBoolean()));
         all = KeepalivedConfig.sorted(all);
         all.forEach(out::println);
         // keepalived -t fails on every configuration error it reports, the ones it corrects too
@@ -103,6 +104,44 @@ public final class ConfigCheck {
                         + " for VROUTE nexthop doesn't exist"));
             }
         }
+    }
+
+    /** Whether the kernel has IPVS (loaded, or loadable as a module): only then can DR and TUN forward. */
+    public static final java.util.function.BooleanSupplier IPVS_PRESENT = () -> java.nio.file.Files.exists(
+            Path.of("/proc/net/ip_vs")) || java.nio.file.Files.isDirectory(Path.of("/sys/module/ip_vs"))
+            || modulePresent("ip_vs");
+
+    private static boolean modulePresent(String name) {
+        try (var lines = java.nio.file.Files.lines(Path.of("/lib/modules", System.getProperty("os.version", ""),
+                "modules.dep"))) {
+            return lines.anyMatch(l -> l.contains("/" + name + ".ko"));
+        } catch (java.io.IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * lb_kind DR and TUN need IPVS: the nftables driver can only rewrite addresses (NAT). Without
+     * IPVS in the kernel such a real server would get no traffic, so -t says so here rather than
+     * the driver only at run time. A warning: keepalived's own -t accepts the file, and VRRP and
+     * the checks still run.
+     */
+    static List<Diagnostic> dataPlane(KeepalivedModel model, boolean ipvs) {
+        List<Diagnostic> out = new ArrayList<>();
+        if (ipvs) {
+            return out;
+        }
+        for (VirtualServer vs : model.virtualServers()) {
+            for (RealServer rs : vs.realServers()) {
+                LvsMethod m = CheckerBuilder.effectiveMethod(vs, rs);
+                if (m != null && !m.kind().equals("NAT")) {
+                    out.add(Diagnostic.warning(rs.origin(), "lb_kind " + m.kind() + " for real server "
+                            + rs.text(vs.protocol()) + " of " + vs.text() + ": this kernel has no IPVS and the"
+                            + " nftables driver only does NAT; the server gets no traffic (use lb_kind NAT)"));
+                }
+            }
+        }
+        return out;
     }
 
     /** The host-dependent checks alone, for a model that was already parsed. */

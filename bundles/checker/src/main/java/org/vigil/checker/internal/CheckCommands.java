@@ -15,7 +15,7 @@ import org.osgi.service.component.annotations.Reference;
  * in the shell bundle, so the shell needs no checker: the commands come and go with this bundle.
  */
 @Component(service = CheckCommands.class)
-@GogoCommand(scope = "check", function = { "list", "show" })
+@GogoCommand(scope = "check", function = { "list", "show", "driver" })
 public final class CheckCommands {
     private final Checker checker;
 
@@ -27,6 +27,21 @@ public final class CheckCommands {
     @Descriptor("lists every virtual server: quorum, live weight, real servers up, and the checks' totals")
     public String list() {
         return StatusText.list(checker.snapshot(), checker.totals(), checker.driverName());
+    }
+
+    @Descriptor("shows the load-balancer drivers and which one programs the pools")
+    public String driver() {
+        List<String> names = checker.driverNames();
+        return "load-balancer drivers (best ranked first): " + (names.isEmpty() ? "none" : String.join(", ", names))
+                + "\nprogramming the pools: " + checker.driverName().orElse("none (pools are reported only)")
+                + "\npreferred: " + Optional.ofNullable(checker.preferredDriver()).orElse("none (ranking decides)");
+    }
+
+    @Descriptor("prefers a load-balancer driver by name (nft, ipvs) over ranking; '-' goes back to ranking")
+    public String driver(@Descriptor("the driver's name, or - for the best ranked") String name) {
+        checker.preferDriver(name.equals("-") ? null : name);
+        checker.totals(); // a round trip through the checker's loop: the choice is made by now
+        return driver();
     }
 
     @Descriptor("shows one virtual server: each real server's state, weight, checks, last result, failures, latency")

@@ -59,6 +59,7 @@ public final class Checker {
     /** Every bound service per type name, best first (ranking, then the oldest). */
     private final Map<String, List<TypeRef>> types = new HashMap<>();
     private final List<DriverRef> drivers = new ArrayList<>();
+    private volatile String preferredDriver;
 
     private record TypeRef(CheckType type, int ranking, long id) {
     }
@@ -257,11 +258,43 @@ public final class Checker {
         chooseDriver();
     }
 
+    /**
+     * Prefers the load-balancer driver of this name ("nft", "ipvs") over ranking, as the core
+     * prefers an interface driver; null or empty: the best ranked. A preferred driver that is not
+     * (or no longer) present falls back to the best remaining one.
+     */
+    void preferDriver(String name) {
+        preferredDriver = name == null || name.isBlank() ? null : name.trim();
+        chooseDriver();
+    }
+
+    String preferredDriver() {
+        return preferredDriver;
+    }
+
+    /** The names of the bound drivers, best ranked first. */
+    List<String> driverNames() {
+        synchronized (drivers) {
+            return drivers.stream().map(r -> r.driver().name()).toList();
+        }
+    }
+
     private void chooseDriver() {
         loop.execute(() -> {
             LoadBalancerDriver best;
+            String preferred = preferredDriver;
             synchronized (drivers) {
                 best = drivers.isEmpty() ? null : drivers.get(0).driver();
+                for (DriverRef r : drivers) {
+                    if (r.driver().name().equals(preferred)) {
+                        best = r.driver();
+                        break;
+                    }
+                }
+            }
+            if (preferred != null && (best == null || !best.name().equals(preferred))) {
+                LOG.warn("Load-balancer driver {} is preferred but not present; {}", preferred,
+                        best == null ? "none is" : "using " + best.name());
             }
             Optional<String> was = publisher.driverName();
             String now = best == null ? null : best.name();

@@ -104,10 +104,19 @@ class CheckerWhiteboardTest {
         final List<List<VirtualService>> applied = new CopyOnWriteArrayList<>();
         final List<List<ServiceKey>> removed = new CopyOnWriteArrayList<>();
         volatile boolean refuse;
+        private final String name;
+
+        RecordingDriver() {
+            this("recording");
+        }
+
+        RecordingDriver(String name) {
+            this.name = name;
+        }
 
         @Override
         public String name() {
-            return "recording";
+            return name;
         }
 
         @Override
@@ -145,6 +154,29 @@ class CheckerWhiteboardTest {
         assertThat(heard).startsWith(
                 "vigil-check-notify " + CheckEvent.Kind.REAL_SERVER_DOWN + " Removing service [127.0.0.1]:tcp:9000 from VS [192.0.2.249]:tcp:80",
                 "vigil-check-notify " + CheckEvent.Kind.QUORUM_LOST + " Lost quorum 1-0=1 > 0 for VS [192.0.2.249]:tcp:80");
+    }
+
+    @Test
+    void aConfiguredDriverNameBeatsRankingAndTheBestRankedTakesOverWhenItLeaves() {
+        SwitchType type = new SwitchType();
+        configure(type, 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> type.attempts.get() >= 1);
+        RecordingDriver nft = new RecordingDriver("nft");
+        RecordingDriver ipvs = new RecordingDriver("ipvs");
+        checker.addDriver(nft, Map.of("service.id", 21L));
+        checker.addDriver(ipvs, Map.of("service.id", 22L, "service.ranking", 100));
+        await().atMost(Duration.ofSeconds(5)).until(() -> checker.driverName().equals(java.util.Optional.of("ipvs")));
+
+        CheckCommands commands = new CheckCommands(checker);
+        assertThat(commands.driver("nft")).contains("programming the pools: nft", "preferred: nft",
+                "(best ranked first): ipvs, nft");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !nft.applied.isEmpty());
+        assertThat(nft.applied.get(0).get(0).key().text()).isEqualTo("[192.0.2.249]:tcp:80");
+
+        checker.removeDriver(nft, Map.of("service.id", 21L));
+        await().atMost(Duration.ofSeconds(5)).until(() -> checker.driverName().equals(java.util.Optional.of("ipvs")));
+        assertThat(log.with("Load-balancer driver nft is preferred but not present; using ipvs")).isNotEmpty();
+        assertThat(commands.driver("-")).contains("preferred: none (ranking decides)");
     }
 
     @Test
