@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -18,9 +17,7 @@ import org.vigil.api.auth.AuthKey;
 import org.vigil.api.auth.AuthType;
 import org.vigil.api.driver.ReceivedPacket;
 import org.vigil.api.vrrp.InstanceState;
-import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.auth.internal.AhAuthenticator;
-import org.vigil.auth.internal.NoneAuthenticator;
 import org.vigil.auth.internal.PassAuthenticator;
 import org.vigil.codec.ChecksumForm;
 import org.vigil.codec.VrrpCodec;
@@ -38,28 +35,13 @@ class AhElectionTest {
     private final FakeLan lan = new FakeLan(loop::nowMicros);
     private final List<Router> routers = new ArrayList<>();
 
-    final class Router {
-        final List<String> log = new CopyOnWriteArrayList<>();
-        final Notifier notifier = new Notifier();
-        final ElectionEngine engine = new ElectionEngine(loop, (line, detail) -> log.add(line), notifier, 1_000);
-        final FakeLan.Host host;
-
+    final class Router extends LanRouter {
         Router(String name, String address) {
-            host = lan.host(name, address);
-            engine.driverBound(host);
-            engine.authenticatorAdded(new NoneAuthenticator());
+            super(loop, lan, name, address);
             engine.authenticatorAdded(new PassAuthenticator());
             engine.authenticatorAdded(new AhAuthenticator());
             loop.runPending();
             routers.add(this);
-        }
-
-        InstanceState state() {
-            return engine.runtime("VI_1").machine.state();
-        }
-
-        InstanceStatus status() {
-            return engine.instance("VI_1").orElseThrow();
         }
 
         AhSession session() {

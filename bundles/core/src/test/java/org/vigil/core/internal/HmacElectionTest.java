@@ -6,16 +6,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.vigil.api.auth.HmacMode;
 import org.vigil.api.auth.HmacSettings;
 import org.vigil.api.vrrp.InstanceState;
-import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.auth.internal.HmacTrailerAuthenticator;
-import org.vigil.auth.internal.NoneAuthenticator;
 import org.vigil.codec.VrrpCodec;
 
 /** auth_hmac end to end: engines with the real codec and the real trailer on the in-memory LAN. */
@@ -31,28 +28,14 @@ class HmacElectionTest {
     private final FakeLan lan = new FakeLan(loop::nowMicros);
     private final List<Router> routers = new ArrayList<>();
 
-    final class Router {
-        final List<String> log = new CopyOnWriteArrayList<>();
-        final Notifier notifier = new Notifier();
-        final ElectionEngine engine = new ElectionEngine(loop, (line, detail) -> log.add(line), notifier, 1_000);
-        final FakeLan.Host host;
+    final class Router extends LanRouter {
         final HmacTrailerAuthenticator hmacAuthenticator = new HmacTrailerAuthenticator();
 
         Router(String name, String address) {
-            host = lan.host(name, address);
-            engine.driverBound(host);
-            engine.authenticatorAdded(new NoneAuthenticator());
+            super(loop, lan, name, address);
             engine.hmacAuthenticatorAdded(hmacAuthenticator);
             loop.runPending();
             routers.add(this);
-        }
-
-        InstanceState state() {
-            return engine.runtime("VI_1").machine.state();
-        }
-
-        InstanceStatus status() {
-            return engine.instance("VI_1").orElseThrow();
         }
     }
 

@@ -328,9 +328,16 @@ class NftDriverNetnsTest {
 
     @Test
     void poolChangeLatency() throws IOException {
+        System.out.print(changeLatency(200));
+        assertThat(requests(VIP, 80, 3, "http")).containsExactly("rs1", "rs2", "rs2");
+    }
+
+    /**
+     * {@code rounds} weight changes, then {@code rounds} leave/return changes, each timed until
+     * apply() returns (the nft transaction committed); leaves the pool at rs1 1, rs2 2.
+     */
+    private String changeLatency(int rounds) throws IOException {
         driver.apply(List.of(vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
-        int rounds = 200;
-        // a weight change: one nft transaction; a server leaving and coming back: nft, plus conntrack -D on leaving
         long[] weight = new long[rounds];
         long[] member = new long[rounds];
         for (int i = 0; i < rounds; i++) {
@@ -340,10 +347,10 @@ class NftDriverNetnsTest {
             member[i] = timed(i % 2 == 0 ? vs(WEB, "wrr", rs("192.0.2.21", 80, 1))
                     : vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 2)));
         }
-        System.out.println("pool change -> kernel holds it (apply() returns), through ip netns exec, " + rounds + " each:");
-        System.out.println("  weight change (nft -f -):                        " + percentiles(weight));
-        System.out.println("  server leaves / returns (nft, + conntrack -D):   " + percentiles(member));
-        assertThat(requests(VIP, 80, 3, "http")).containsExactly("rs1", "rs2", "rs2");
+        return "pool change -> the kernel holds it (apply() returns after nft commits), " + rounds
+                + " changes each; every nft/conntrack call here also pays `ip netns exec`:\n"
+                + "  weight change (one nft -f - transaction):       " + percentiles(weight) + "\n"
+                + "  server leaves / returns (nft + conntrack -D):   " + percentiles(member) + "\n";
     }
 
     /**
@@ -358,21 +365,7 @@ class NftDriverNetnsTest {
         StringBuilder out = new StringBuilder("lb-nft data plane benchmark, " + java.time.Instant.now() + ", "
                 + Runtime.getRuntime().availableProcessors() + " cores, load "
                 + Files.readString(Path.of("/proc/loadavg")).trim() + "\n");
-        driver.apply(List.of(vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 1))), List.of());
-        int rounds = 1000;
-        long[] weight = new long[rounds];
-        long[] member = new long[rounds];
-        for (int i = 0; i < rounds; i++) {
-            weight[i] = timed(vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, i % 2 == 0 ? 2 : 1)));
-        }
-        for (int i = 0; i < rounds; i++) {
-            member[i] = timed(i % 2 == 0 ? vs(WEB, "wrr", rs("192.0.2.21", 80, 1))
-                    : vs(WEB, "wrr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 80, 2)));
-        }
-        out.append("pool change -> the kernel holds it (apply() returns after nft commits), ").append(rounds)
-                .append(" changes each; every nft/conntrack call here also pays `ip netns exec`:\n")
-                .append("  weight change (one nft -f - transaction):       ").append(percentiles(weight)).append('\n')
-                .append("  server leaves / returns (nft + conntrack -D):   ").append(percentiles(member)).append('\n');
+        out.append(changeLatency(1000));
 
         Path cfg = Files.createTempFile("rs1-haproxy", ".cfg");
         Files.writeString(cfg, "global\n  maxconn 4000\ndefaults\n  mode http\n  timeout client 10s\n"
