@@ -10,6 +10,7 @@ import org.vigil.api.auth.AuthType;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.codec.VrrpCodec;
 
@@ -26,6 +27,7 @@ import org.vigil.codec.VrrpCodec;
  * @param masterAnnounce the garp_master_* schedule on becoming master
  * @param lowerPrioAnnounce the garp_lower_prio_* schedule of a master hearing a lower priority
  * @param tracks track_script, track_interface and track_file entries
+ * @param virtualRules virtual_rules, added after the routes and removed before them
  */
 public record InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
         int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
@@ -33,7 +35,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
         InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
         boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
-        AnnouncePolicy lowerPrioAnnounce, Tracks tracks) {
+        AnnouncePolicy lowerPrioAnnounce, Tracks tracks, List<VirtualRule> virtualRules) {
 
     public InstanceConfig {
         Objects.requireNonNull(name, "name");
@@ -66,6 +68,21 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
             downTimerAdverts = VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS;
         }
         tracks = tracks == null ? Tracks.NONE : tracks;
+        virtualRules = virtualRules == null ? List.of() : List.copyOf(virtualRules);
+    }
+
+    /** Without virtual rules. */
+    public InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
+            int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
+            AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
+            List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
+            InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
+            boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
+            AnnouncePolicy lowerPrioAnnounce, Tracks tracks) {
+        this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
+                preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
+                mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
+                masterAnnounce, lowerPrioAnnounce, tracks, List.of());
     }
 
     /** Without tracking. */

@@ -15,6 +15,7 @@ import org.vigil.api.auth.AuthType;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.ConfigurationPids.Instance;
 import org.vigil.api.vrrp.IpFamily;
@@ -56,7 +57,8 @@ final class InstanceConfigParser {
                 bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false),
                 routes(strings(p, Instance.VIRTUAL_ROUTES), iface), masterAnnounce(p), lowerPrioAnnounce(p),
                 Tracks.parse(strings(p, Instance.TRACK_SCRIPT), strings(p, Instance.TRACK_INTERFACE),
-                        strings(p, Instance.TRACK_FILE)));
+                        strings(p, Instance.TRACK_FILE)),
+                strings(p, Instance.VIRTUAL_RULES).stream().filter(e -> !e.isBlank()).map(VirtualRule::parse).toList());
     }
 
     // garp_* keys as the config bundle writes them (keyword with '_' turned into '.'), seconds
@@ -105,57 +107,9 @@ final class InstanceConfigParser {
         return out;
     }
 
-    /**
-     * One virtual_ipaddress entry as keepalived writes it:
-     * {@code <IP>[/<mask>] [brd <IP>|+|-] [dev <if>] [scope <scope>] [label <label>] [-nodad] ...};
-     * words this core does not use (home, peer, preferred_lft, ...) are skipped.
-     */
+    /** One virtual_ipaddress entry ({@link VirtualAddress#parse}). */
     static VirtualAddress virtualAddress(String entry, String defaultDevice) {
-        String[] words = entry.trim().split("\\s+");
-        if (words.length == 0 || words[0].isEmpty()) {
-            throw new IllegalArgumentException("empty virtual_ipaddress entry");
-        }
-        String addressPart = words[0];
-        int slash = addressPart.indexOf('/');
-        InetAddress address = literal(slash < 0 ? addressPart : addressPart.substring(0, slash));
-        int maxPrefix = address.getAddress().length * 8;
-        int prefix = slash < 0 ? maxPrefix : Integer.parseInt(addressPart.substring(slash + 1));
-        if (prefix < 0 || prefix > maxPrefix) {
-            throw new IllegalArgumentException("prefix length " + prefix + " invalid in '" + entry + "'");
-        }
-        String device = defaultDevice;
-        String label = null;
-        String scope = null;
-        String broadcast = null;
-        boolean noDad = false;
-        long preferredLifetime = VirtualAddress.DEFAULT_LIFETIME;
-        for (int i = 1; i < words.length; i++) {
-            String w = words[i];
-            switch (w) {
-                case "dev" -> device = value(words, ++i, entry);
-                case "label" -> label = value(words, ++i, entry);
-                case "scope" -> scope = value(words, ++i, entry);
-                case "brd", "broadcast" -> broadcast = value(words, ++i, entry);
-                case "-nodad", "nodad" -> noDad = true;
-                case "preferred_lft" -> {
-                    String v = value(words, ++i, entry);
-                    preferredLifetime = "forever".equalsIgnoreCase(v) ? VirtualAddress.FOREVER : Long.parseLong(v);
-                }
-                // keyword with a value that this core passes over
-                case "peer", "track_group" -> i++;
-                default -> {
-                    // flags such as home, mngtmpaddr, noprefixroute, autojoin, no_track, use_vmac
-                }
-            }
-        }
-        return new VirtualAddress(address, prefix, device, label, scope, broadcast, noDad, preferredLifetime);
-    }
-
-    private static String value(String[] words, int i, String entry) {
-        if (i >= words.length) {
-            throw new IllegalArgumentException("'" + words[i - 1] + "' needs a value in '" + entry + "'");
-        }
-        return words[i];
+        return VirtualAddress.parse(entry, defaultDevice);
     }
 
     private static List<VirtualAddress> addresses(List<String> entries, String iface) {
