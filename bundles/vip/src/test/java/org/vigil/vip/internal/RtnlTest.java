@@ -111,11 +111,11 @@ class RtnlTest {
     }
 
     @Test
-    void aDeviceRouteIsOnLinkAndItsDeleteMatchesAnyScope() {
+    void aDeviceRouteHasKeepalivedsUniverseScopeAndItsDeleteMatchesAnyScope() {
         VirtualRoute r = VirtualRoute.parse("to 203.0.113.0/24", "lan0");
         byte[] add = Rtnl.addRoute(r, 4, 1);
         ByteBuffer b = ByteBuffer.wrap(add).order(ByteOrder.nativeOrder());
-        assertThat(add[22] & 0xff).isEqualTo(Rtnl.RT_SCOPE_LINK);
+        assertThat(add[22] & 0xff).as("keepalived 2.2.7, not ip route's scope link").isEqualTo(Rtnl.RT_SCOPE_UNIVERSE);
         assertThat(b.getInt(attribute(b, Rtnl.RTA_OIF))).isEqualTo(4);
         byte[] del = Rtnl.deleteRoute(r, 4, 2);
         assertThat(del[22] & 0xff).isEqualTo(Rtnl.RT_SCOPE_NOWHERE);
