@@ -10,7 +10,8 @@ import java.util.Optional;
  * garp_lower_prio_* win; else the global vrrp_garp_* value; else, with vrrp_min_garp, one frame
  * and no second burst (garp_master_repeat 1, garp_master_delay 0); else keepalived's defaults
  * (the core's). The spacing of frames is the instance interface's garp_group garp_interval /
- * gna_interval, else the global vrrp_garp_interval / vrrp_gna_interval.
+ * gna_interval, else the global vrrp_garp_interval / vrrp_gna_interval. garp_extra_if falls back to
+ * the global vrrp_garp_extra_if.
  */
 final class GarpDefaults {
     private GarpDefaults() {
@@ -24,6 +25,10 @@ final class GarpDefaults {
             if (!p.containsKey(key) && v != null && v >= 0) {
                 p.put(key, v);
             }
+        }
+        String extra = global.other().get("vrrp_garp_extra_if");
+        if (extra != null && !extra.isBlank()) {
+            p.putIfAbsent(Configurations.key("garp_extra_if"), extra.strip());
         }
         if (global.flag("vrrp_min_garp")) {
             p.putIfAbsent(Configurations.key("garp_master_repeat"), 1);

@@ -107,6 +107,7 @@ class NetworkBlocksTest {
                   vrrp_garp_lower_prio_delay 7
                   vrrp_garp_interval 0.1
                   vrrp_gna_interval 0.05
+                  vrrp_garp_extra_if all 100
                 }
                 vrrp_instance VI_1 {
                   interface lan0
@@ -122,7 +123,8 @@ class NetworkBlocksTest {
         assertThat(p).containsEntry("garp.master.repeat", 9).containsEntry("garp.master.delay", 3)
                 .containsEntry("garp.master.refresh", 60).containsEntry("garp.master.refresh.repeat", 2)
                 .containsEntry("garp.lower.prio.repeat", 4).containsEntry("garp.lower.prio.delay", 7)
-                .containsEntry("vrrp.garp.interval", "0.1").containsEntry("vrrp.gna.interval", "0.05");
+                .containsEntry("vrrp.garp.interval", "0.1").containsEntry("vrrp.gna.interval", "0.05")
+                .containsEntry("garp.extra.if", "all 100");
     }
 
     @Test

@@ -55,7 +55,8 @@ final class InstanceConfigParser {
                 mcast == null || mcast.isBlank() ? null : literal(mcast), bool(p, Instance.V3_CHECKSUM_AS_V2, false),
                 integer(p, Instance.DOWN_TIMER_ADVERTS, VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS),
                 bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false),
-                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), masterAnnounce(p), lowerPrioAnnounce(p),
+                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), extraInterfaces(masterAnnounce(p), p, iface),
+                lowerPrioAnnounce(p),
                 Tracks.parse(strings(p, Instance.TRACK_SCRIPT), strings(p, Instance.TRACK_INTERFACE),
                         strings(p, Instance.TRACK_FILE)),
                 strings(p, Instance.VIRTUAL_RULES).stream().filter(e -> !e.isBlank()).map(VirtualRule::parse).toList());
@@ -78,6 +79,27 @@ final class InstanceConfigParser {
         return new AnnouncePolicy(seconds(p, GARP_MASTER_DELAY, d.delay()), integer(p, GARP_MASTER_REPEAT, d.repeat()),
                 seconds(p, GARP_MASTER_REFRESH, d.refresh()), integer(p, GARP_MASTER_REFRESH_REPEAT, d.refreshRepeat()),
                 seconds(p, GARP_INTERVAL, d.arpInterval()), seconds(p, GNA_INTERVAL, d.naInterval()));
+    }
+
+    /** garp_extra_if as the config bundle writes it: "[all] SECONDS" (0 = off), or the global vrrp_garp_extra_if. */
+    static final String GARP_EXTRA_IF = "garp.extra.if";
+
+    /** keepalived's garp_extra_if on the master schedule: one frame per address on the other interfaces every N s. */
+    static AnnouncePolicy extraInterfaces(AnnouncePolicy policy, Map<String, ?> p, String iface) {
+        Object v = p.get(GARP_EXTRA_IF);
+        if (v == null) {
+            return policy;
+        }
+        boolean all = false;
+        Duration period = Duration.ZERO;
+        for (String w : String.valueOf(v).trim().split("\\s+")) {
+            if (w.equalsIgnoreCase("all")) {
+                all = true;
+            } else if (!w.isEmpty()) {
+                period = Duration.ofNanos(new BigDecimal(w).movePointRight(9).longValueExact());
+            }
+        }
+        return policy.withExtraInterfaces(period, all, iface);
     }
 
     /** garp_lower_prio_*: unset values fall back to the garp_master_* ones; never a refresh. */

@@ -101,6 +101,7 @@ class InstanceConfigParserTest {
         p.put("garp.master.refresh", 60);
         p.put("garp.lower.prio.repeat", 1);
         p.put("vrrp.garp.interval", "0.001");
+        p.put("garp.extra.if", "all 100");
 
         InstanceConfig c = InstanceConfigParser.parse(p);
         assertThat(c.excludedAddresses()).singleElement().satisfies(v -> {
@@ -116,7 +117,7 @@ class InstanceConfigParserTest {
             assertThat(r.fromLength()).isEqualTo(32);
         });
         assertThat(c.masterAnnounce()).isEqualTo(new AnnouncePolicy(Duration.ofSeconds(3), 2, Duration.ofSeconds(60), 1,
-                Duration.ofMillis(1), Duration.ZERO));
+                Duration.ofMillis(1), Duration.ZERO, Duration.ofSeconds(100), true, c.interfaceName()));
         assertThat(c.lowerPrioAnnounce().delay()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.lowerPrioAnnounce().repeat()).isEqualTo(1);
         assertThat(c.lowerPrioAnnounce().refresh()).isZero();

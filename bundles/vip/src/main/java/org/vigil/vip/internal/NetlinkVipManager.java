@@ -291,6 +291,13 @@ public final class NetlinkVipManager implements VipManager {
             futures.add(worker.schedule(() -> burst(instance, generation, addresses, policy.repeat(), policy),
                     policy.delay().toNanos(), TimeUnit.NANOSECONDS));
         }
+        List<VirtualAddress> extra = addresses.stream().filter(policy::extraInterfaceAnnounces).toList();
+        if (withRefresh && !extra.isEmpty()) {
+            // garp_extra_if: keeps switches' MAC caches fresh on the other interfaces
+            long period = policy.extraInterfaceRefresh().toNanos();
+            futures.add(worker.scheduleAtFixedRate(() -> burst(instance, generation, extra, 1, policy), period, period,
+                    TimeUnit.NANOSECONDS));
+        }
         if (withRefresh && !policy.refresh().isZero() && policy.refreshRepeat() > 0) {
             long period = policy.refresh().toNanos();
             futures.add(worker.scheduleAtFixedRate(
