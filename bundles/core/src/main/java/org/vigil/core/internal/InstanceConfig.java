@@ -71,20 +71,6 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         virtualRules = virtualRules == null ? List.of() : List.copyOf(virtualRules);
     }
 
-    /** Without virtual rules. */
-    public InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
-            int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
-            AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
-            List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
-            InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
-            boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
-            AnnouncePolicy lowerPrioAnnounce, Tracks tracks) {
-        this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
-                preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
-                mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
-                masterAnnounce, lowerPrioAnnounce, tracks, List.of());
-    }
-
     /** Without tracking. */
     public InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
             int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
@@ -96,7 +82,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
                 preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
                 mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
-                masterAnnounce, lowerPrioAnnounce, Tracks.NONE);
+                masterAnnounce, lowerPrioAnnounce, Tracks.NONE, List.of());
     }
 
     /** Without virtual routes, with keepalived's default announcement schedule. */
