@@ -169,12 +169,8 @@ public final class ConfigCheck {
                 addressInterfaces(vips, interfaceExists, out);
             }
             addressInterfaces(model.staticAddresses(), interfaceExists, out);
-            for (ConfigNode block : model.unsupported()) {
-                if (block.keyword().equals("static_routes") && block.hasBlock()) {
-                    for (ConfigNode route : block.children()) {
-                        routeInterfaces(route.line(), route.origin(), interfaceExists, out);
-                    }
-                }
+            for (ConfigNode route : model.network().staticRoutes()) {
+                routeInterfaces(route.line(), route.origin(), interfaceExists, out);
             }
         } catch (RuntimeException e) {
             out.add(new Diagnostic(Diagnostic.Severity.ERROR, "", 0, "internal error while checking interfaces: " + e));

@@ -43,7 +43,13 @@ public final class Configurations {
             out.add(new ConfigurationRecord(ConfigurationPids.SYNC_GROUP, true, g.name(), syncGroup(g, global)));
         }
         for (VrrpInstance vi : model.instances()) {
-            out.add(new ConfigurationRecord(ConfigurationPids.INSTANCE, true, vi.name(), instance(vi, global)));
+            Map<String, Object> p = instance(vi, global);
+            GarpDefaults.apply(p, vi, global, model.network());
+            out.add(new ConfigurationRecord(ConfigurationPids.INSTANCE, true, vi.name(), p));
+        }
+        Map<String, Object> statics = statics(model);
+        if (statics != null) {
+            out.add(new ConfigurationRecord(ConfigurationPids.STATIC, false, null, statics));
         }
         CheckerConfigurations.add(model, out);
         return out;
@@ -148,7 +154,7 @@ public final class Configurations {
                 vi.virtualIpaddressExcluded().stream().map(VirtualIp::text).toArray(String[]::new));
         p.put(Instance.VIRTUAL_ROUTES, vi.virtualRoutes().toArray(String[]::new));
         if (!vi.virtualRules().isEmpty()) {
-            p.put(key("virtual_rules"), vi.virtualRules().toArray(String[]::new));
+            p.put(Instance.VIRTUAL_RULES, vi.virtualRules().toArray(String[]::new));
         }
         putIfSet(p, Instance.UNICAST_SRC_IP, vi.unicastSrcIp());
         p.put(Instance.UNICAST_PEER, vi.unicastPeers().toArray(String[]::new));
@@ -177,6 +183,27 @@ public final class Configurations {
         // keepalived: accept mode unless no_accept or strict mode.
         p.put(key("accept"), vi.accept() != null ? vi.accept() : !strict);
         vi.extra().forEach(n -> putExtra(p, n));
+        return p;
+    }
+
+    /**
+     * static_ipaddress, static_routes and static_rules, with the device an entry without dev goes
+     * on (keepalived's default_interface, eth0 unless set); null when there are none.
+     */
+    private static Map<String, Object> statics(KeepalivedModel model) {
+        NetworkBlocks n = model.network();
+        if (model.staticAddresses().isEmpty() && n.staticRoutes().isEmpty() && n.staticRules().isEmpty()) {
+            return null;
+        }
+        Origin origin = !model.staticAddresses().isEmpty() ? model.staticAddresses().get(0).origin()
+                : !n.staticRoutes().isEmpty() ? n.staticRoutes().get(0).origin() : model.global().origin();
+        Map<String, Object> p = base(null, origin != null ? origin : new Origin("keepalived.conf", 0));
+        p.put(ConfigurationPids.Static.IPADDRESS, model.staticAddresses().stream().map(VirtualIp::text)
+                .toArray(String[]::new));
+        p.put(ConfigurationPids.Static.ROUTES, n.staticRoutes().stream().map(ConfigNode::line).toArray(String[]::new));
+        p.put(ConfigurationPids.Static.RULES, n.staticRules().toArray(String[]::new));
+        String dflt = model.global().other().get("default_interface");
+        p.put(key("default_interface"), dflt == null || dflt.isBlank() ? "eth0" : dflt.strip());
         return p;
     }
 

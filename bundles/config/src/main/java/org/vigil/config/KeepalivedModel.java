@@ -6,11 +6,13 @@ import java.util.Optional;
 /**
  * The typed content of a keepalived.conf. {@code unsupported} keeps top-level blocks Vigil reads
  * but does not act on yet (static_routes, ...), so tools can still show them.
- * {@code staticAddresses} are the static_ipaddress entries (checked, not yet acted on).
+ * {@code staticAddresses} are the static_ipaddress entries, {@code network} the static_routes,
+ * static_rules and garp_group blocks.
  */
 public record KeepalivedModel(GlobalDefs global, List<VrrpScript> scripts, List<VrrpSyncGroup> syncGroups,
         List<VrrpInstance> instances, List<VirtualServerGroup> virtualServerGroups,
-        List<VirtualServer> virtualServers, List<VirtualIp> staticAddresses, List<ConfigNode> unsupported) {
+        List<VirtualServer> virtualServers, List<VirtualIp> staticAddresses, List<ConfigNode> unsupported,
+        NetworkBlocks network) {
 
     public KeepalivedModel {
         global = global == null ? GlobalDefs.EMPTY : global;
@@ -21,6 +23,15 @@ public record KeepalivedModel(GlobalDefs global, List<VrrpScript> scripts, List<
         virtualServers = List.copyOf(virtualServers);
         staticAddresses = List.copyOf(staticAddresses);
         unsupported = List.copyOf(unsupported);
+        network = network == null ? NetworkBlocks.EMPTY : network;
+    }
+
+    /** A model without static routes, rules and garp groups. */
+    public KeepalivedModel(GlobalDefs global, List<VrrpScript> scripts, List<VrrpSyncGroup> syncGroups,
+            List<VrrpInstance> instances, List<VirtualServerGroup> virtualServerGroups,
+            List<VirtualServer> virtualServers, List<VirtualIp> staticAddresses, List<ConfigNode> unsupported) {
+        this(global, scripts, syncGroups, instances, virtualServerGroups, virtualServers, staticAddresses, unsupported,
+                NetworkBlocks.EMPTY);
     }
 
     /** A model without load balancing (the VRRP side only). */

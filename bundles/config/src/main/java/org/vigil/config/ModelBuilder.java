@@ -21,8 +21,8 @@ import org.vigil.api.auth.AuthType;
 final class ModelBuilder {
 
     /** Top-level blocks Vigil recognises but does not act on yet. */
-    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("static_routes", "static_rules", "vrrp_track_process", "track_file",
-            "vrrp_track_file", "linkbeat_interfaces", "track_group", "garp_group", "bfd_instance",
+    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("vrrp_track_process", "track_file",
+            "vrrp_track_file", "linkbeat_interfaces", "track_group", "bfd_instance",
             "interface_up_down_delays", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
             "use_pid_dir", "child_wait_time", "linkbeat_use_polling", "SSL");
 
@@ -85,6 +85,9 @@ final class ModelBuilder {
         List<VirtualServerGroup> serverGroups = new ArrayList<>();
         List<VirtualServer> servers = new ArrayList<>();
         List<VirtualIp> staticAddresses = new ArrayList<>();
+        List<ConfigNode> staticRoutes = new ArrayList<>();
+        List<String> staticRules = new ArrayList<>();
+        List<NetworkBlocks.GarpGroup> garpGroups = new ArrayList<>();
         CheckerBuilder checker = new CheckerBuilder(diagnostics);
         for (ConfigNode node : top) {
             switch (node.keyword()) {
@@ -100,11 +103,14 @@ final class ModelBuilder {
                         serverGroups.add(g);
                     }
                 }
-                case "static_ipaddress" -> {
-                    // Read and checked as keepalived does (bad addresses, missing interfaces);
-                    // Vigil does not add them yet, which the warning says.
-                    warn(node, "'static_ipaddress' is not acted on by Vigil yet - the addresses are checked only");
-                    addresses(node, staticAddresses, "");
+                case "static_ipaddress" -> addresses(node, staticAddresses, "");
+                case "static_routes" -> staticRoutes.addAll(routes(node));
+                case "static_rules" -> staticRules.addAll(rules(node));
+                case "garp_group" -> {
+                    NetworkBlocks.GarpGroup g = garpGroup(node);
+                    if (g != null) {
+                        garpGroups.add(g);
+                    }
                 }
                 case "global_defs" -> {
                     GlobalDefs read = globalDefs(node, global);
@@ -139,7 +145,73 @@ final class ModelBuilder {
             }
         }
         return new KeepalivedModel(global, scripts, groups, instances, serverGroups,
-                checker.finish(servers, serverGroups), staticAddresses, unsupported);
+                checker.finish(servers, serverGroups), staticAddresses, unsupported,
+                new NetworkBlocks(staticRoutes, staticRules, garpGroups));
+    }
+
+    // ---- static_routes, static_rules, virtual_routes, virtual_rules, garp_group
+
+    /** keepalived's preference for the next rule without one (it counts down in file order). */
+    private long nextRulePreference = org.vigil.api.vip.VirtualRule.FIRST_ASSIGNED_PREFERENCE;
+
+    private List<ConfigNode> routes(ConfigNode block) {
+        List<ConfigNode> out = new ArrayList<>();
+        for (ConfigNode e : children(block)) {
+            try {
+                org.vigil.api.vip.VirtualRoute.parse(e.line(), "eth0");
+                out.add(e);
+            } catch (IllegalArgumentException x) {
+                error(e, "Invalid route '" + e.line() + "': " + x.getMessage() + " - skipping");
+            }
+        }
+        return out;
+    }
+
+    /** The valid rules, each with a preference: keepalived assigns one to a rule without, and warns. */
+    private List<String> rules(ConfigNode block) {
+        List<String> out = new ArrayList<>();
+        for (ConfigNode e : children(block)) {
+            org.vigil.api.vip.VirtualRule rule;
+            try {
+                rule = org.vigil.api.vip.VirtualRule.parse(e.line());
+            } catch (IllegalArgumentException x) {
+                error(e, "Invalid rule '" + e.line() + "': " + x.getMessage() + " - skipping");
+                continue;
+            }
+            if (rule.preference() < 0) {
+                long p = nextRulePreference--;
+                warn(e, "Rule has no preference specified - setting to " + p + ". This is probably not what you want.");
+                out.add(e.line() + " preference " + p);
+            } else {
+                out.add(e.line());
+            }
+        }
+        return out;
+    }
+
+    private NetworkBlocks.GarpGroup garpGroup(ConfigNode node) {
+        BigDecimal garp = null;
+        BigDecimal gna = null;
+        List<String> interfaces = new ArrayList<>();
+        for (ConfigNode n : children(node)) {
+            switch (n.keyword()) {
+                case "garp_interval" -> garp = decimal(n, "", BigDecimal.ZERO, BigDecimal.valueOf(1000), false);
+                case "gna_interval" -> gna = decimal(n, "", BigDecimal.ZERO, BigDecimal.valueOf(1000), false);
+                case "interface" -> {
+                    String i = single(n, "");
+                    if (i != null) {
+                        interfaces.add(i);
+                    }
+                }
+                case "interfaces" -> children(n).forEach(i -> interfaces.add(i.keyword()));
+                default -> unknown(n);
+            }
+        }
+        if (interfaces.isEmpty()) {
+            warn(node, "garp_group specified without any interface - ignoring");
+            return null;
+        }
+        return new NetworkBlocks.GarpGroup(garp, gna, interfaces, node.origin());
     }
 
     // ---- global_defs
@@ -375,11 +447,11 @@ final class ModelBuilder {
                 case "auth_hmac" -> AuthHmacParser.parse(n, vi, ctx, diagnostics);
                 case "virtual_ipaddress" -> addresses(n, vi.virtualIpaddress, ctx);
                 case "virtual_ipaddress_excluded" -> addresses(n, vi.virtualIpaddressExcluded, ctx);
-                case "virtual_routes" -> children(n).forEach(e -> {
+                case "virtual_routes" -> routes(n).forEach(e -> {
                     vi.virtualRoutes.add(e.line());
                     vi.entryOrigins.putIfAbsent("virtual_routes " + e.line(), e.origin());
                 });
-                case "virtual_rules" -> children(n).forEach(e -> vi.virtualRules.add(e.line()));
+                case "virtual_rules" -> vi.virtualRules.addAll(rules(n));
                 case "unicast_src_ip" -> vi.unicastSrcIp = address(n, ctx);
                 case "mcast_src_ip" -> vi.mcastSrcIp = address(n, ctx);
                 case "mcast_dst_ip" -> {

@@ -75,7 +75,8 @@ final class Resolver {
             }
         }
         return new KeepalivedModel(model.global(), model.scripts(), model.syncGroups(), instances,
-                model.virtualServerGroups(), model.virtualServers(), model.staticAddresses(), model.unsupported());
+                model.virtualServerGroups(), model.virtualServers(), model.staticAddresses(), model.unsupported(),
+                model.network());
     }
 
     private void effectiveValues(VrrpInstance vi, GlobalDefs global) {

@@ -76,7 +76,6 @@ class ConfigCheckTest {
         int status = check("static_ipaddress {\n 192.0.2.16 dev eth0\n 192.0.2.17 dev eth1 scope link\n}\n");
         assertThat(status).isEqualTo(ConfigCheck.EXIT_CONFIG_ERROR);
         assertThat(printed().lines()).containsExactly(
-                at(1, "'static_ipaddress' is not acted on by Vigil yet - the addresses are checked only"),
                 at(3, "WARNING - interface eth1 for ip address 192.0.2.17 doesn't exist"));
     }
 

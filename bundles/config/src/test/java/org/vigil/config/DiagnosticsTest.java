@@ -260,7 +260,6 @@ class DiagnosticsTest {
         assertThat(r.errors()).isEmpty();
         assertThat(lines(r.warnings())).containsExactly(
                 at(3, "Unknown keyword 'frobnicate'"),
-                at(6, "'static_ipaddress' is not acted on by Vigil yet - the addresses are checked only"),
                 at(9, "'vrrp_track_process' is not supported by Vigil yet - ignoring"),
                 at(15, "Unknown keyword 'wibble'"));
         assertThat(r.model().global().other()).containsEntry("vrrp_garp_master_delay", "10");

@@ -97,6 +97,19 @@ class SamplesTest {
         assertThat(KEEPALIVED_VERDICTS).hasSize(25);
     }
 
+    /** The samples with static_ipaddress, static_routes, static_rules and virtual_rules: read, not warned about. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"keepalived.conf.vrrp.routes", "keepalived.conf.vrrp.rules",
+            "keepalived.conf.vrrp.static_ipaddress", "keepalived.conf.track_interface"})
+    void staticAndRoutingBlocksAreNotReportedAsUnsupported(String name) {
+        requireDebianSamples();
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        ConfigCheck.report(DEBIAN_SAMPLES.resolve(name), "vm", LAB_INTERFACES::contains,
+                new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("not supported by Vigil")
+                .doesNotContain("not acted on by Vigil");
+    }
+
     @ParameterizedTest
     @MethodSource("debianSamples")
     void debianSampleNormalises(Path sample) {

@@ -17,9 +17,15 @@ import java.util.Objects;
  * @param refreshRepeat frames per address in a refresh burst
  * @param arpInterval spacing between two gratuitous ARPs of a burst; zero for back to back
  * @param naInterval spacing between two neighbour advertisements of a burst; zero for back to back
+ * @param extraInterfaceRefresh keepalived's garp_extra_if: the period of one frame per address for
+ *        the addresses that are not on {@code instanceDevice} (every address with
+ *        {@code extraInterfaceAll}); zero for none
+ * @param extraInterfaceAll garp_extra_if's "all"
+ * @param instanceDevice the instance's interface, or null
  */
 public record AnnouncePolicy(Duration delay, int repeat, Duration refresh, int refreshRepeat,
-        Duration arpInterval, Duration naInterval) {
+        Duration arpInterval, Duration naInterval, Duration extraInterfaceRefresh, boolean extraInterfaceAll,
+        String instanceDevice) {
 
     /** keepalived's defaults: 5 frames now and 5 more after 5 s, no refresh, no spacing. */
     public static final AnnouncePolicy DEFAULT = new AnnouncePolicy(Duration.ofSeconds(5), 5, Duration.ZERO, 1,
@@ -29,7 +35,24 @@ public record AnnouncePolicy(Duration delay, int repeat, Duration refresh, int r
     public static final AnnouncePolicy NONE = new AnnouncePolicy(Duration.ZERO, 0, Duration.ZERO, 0,
             Duration.ZERO, Duration.ZERO);
 
+    /** Without garp_extra_if. */
+    public AnnouncePolicy(Duration delay, int repeat, Duration refresh, int refreshRepeat, Duration arpInterval,
+            Duration naInterval) {
+        this(delay, repeat, refresh, refreshRepeat, arpInterval, naInterval, Duration.ZERO, false, null);
+    }
+
+    /** This policy with keepalived's garp_extra_if for an instance on {@code device}. */
+    public AnnouncePolicy withExtraInterfaces(Duration period, boolean all, String device) {
+        return new AnnouncePolicy(delay, repeat, refresh, refreshRepeat, arpInterval, naInterval, period, all, device);
+    }
+
+    /** Whether garp_extra_if announces this address (it is on another interface than the instance's, or "all"). */
+    public boolean extraInterfaceAnnounces(VirtualAddress a) {
+        return !extraInterfaceRefresh.isZero() && (extraInterfaceAll || !a.device().equals(instanceDevice));
+    }
+
     public AnnouncePolicy {
+        extraInterfaceRefresh = nonNegative(extraInterfaceRefresh, "extraInterfaceRefresh");
         delay = nonNegative(delay, "delay");
         refresh = nonNegative(refresh, "refresh");
         arpInterval = nonNegative(arpInterval, "arpInterval");

@@ -44,6 +44,22 @@ public interface VipManager {
     /** The addresses this manager currently holds for the instance. */
     Set<VirtualAddress> held(String instance);
 
+    /**
+     * {@link #acquire(String, Collection, Collection, AnnouncePolicy)} with the instance's
+     * virtual_rules, added after the routes (keepalived: "setting Virtual Routes", then "setting
+     * Virtual Rules"). A manager that cannot add rules ignores them.
+     */
+    default void acquire(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules, AnnouncePolicy policy) {
+        acquire(instance, addresses, routes, policy);
+    }
+
+    /** {@link #release(String, Collection, Collection)} that removes the rules first, then the routes and addresses. */
+    default void release(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules) {
+        release(instance, addresses, routes);
+    }
+
     /** {@link #acquire(String, Collection, Collection, AnnouncePolicy)} without routes, keepalived's default schedule. */
     default void acquire(String instance, Collection<VirtualAddress> addresses) {
         acquire(instance, addresses, List.of(), AnnouncePolicy.DEFAULT);

@@ -39,6 +39,51 @@ public record VirtualAddress(InetAddress address, int prefixLength, String devic
         this(address, prefixLength, device, label, scope, broadcast, noDad, DEFAULT_LIFETIME);
     }
 
+    /**
+     * Parses one virtual_ipaddress, virtual_ipaddress_excluded or static_ipaddress entry as
+     * keepalived writes it: {@code <IP>[/<mask>] [brd <IP>|+|-] [dev <if>] [scope <scope>]
+     * [label <label>] [-nodad] [preferred_lft N|forever] ...}; words the record does not carry
+     * (home, peer, mngtmpaddr, no_track, ...) are skipped. Without dev the address goes on
+     * {@code defaultDevice}.
+     *
+     * @throws IllegalArgumentException on a bad address or prefix
+     */
+    public static VirtualAddress parse(String entry, String defaultDevice) {
+        String[] words = entry.trim().split("\\s+");
+        if (words.length == 0 || words[0].isEmpty()) {
+            throw new IllegalArgumentException("empty address entry");
+        }
+        String addressPart = words[0];
+        InetAddress address = Rules.destination(addressPart);
+        int prefix = Rules.prefix(addressPart, address);
+        String device = defaultDevice;
+        String label = null;
+        String scope = null;
+        String broadcast = null;
+        boolean noDad = false;
+        long preferredLifetime = DEFAULT_LIFETIME;
+        for (int i = 1; i < words.length; i++) {
+            switch (words[i]) {
+                case "dev" -> device = Rules.value(words, ++i, entry);
+                case "label" -> label = Rules.value(words, ++i, entry);
+                case "scope" -> scope = Rules.value(words, ++i, entry);
+                case "brd", "broadcast" -> broadcast = Rules.value(words, ++i, entry);
+                case "-nodad", "nodad" -> noDad = true;
+                case "preferred_lft" -> {
+                    String v = Rules.value(words, ++i, entry);
+                    preferredLifetime = "forever".equalsIgnoreCase(v) ? FOREVER
+                            : Rules.number(v, "preferred_lft", 0, FOREVER);
+                }
+                // words with a value that the record does not carry
+                case "peer", "track_group" -> i++;
+                default -> {
+                    // flags such as home, mngtmpaddr, noprefixroute, autojoin, no_track, use_vmac
+                }
+            }
+        }
+        return new VirtualAddress(address, prefix, device, label, scope, broadcast, noDad, preferredLifetime);
+    }
+
     /** The preferred lifetime to ask the kernel for, with keepalived's rule applied. */
     public long effectivePreferredLifetime() {
         if (preferredLifetime != DEFAULT_LIFETIME) {

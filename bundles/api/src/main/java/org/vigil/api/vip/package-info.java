@@ -1,4 +1,4 @@
-/** The VIP manager seam: how the election core adds and removes virtual addresses. */
+/** The VIP manager seam: how the election core adds and removes virtual addresses, routes and rules. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.vigil.api.vip;

@@ -20,6 +20,8 @@ public final class ConfigurationPids {
     public static final String SYNC_GROUP = "org.vigil.vrrp.syncgroup";
     /** Factory configuration: one per vrrp_script. */
     public static final String SCRIPT = "org.vigil.vrrp.script";
+    /** Singleton configuration: static_ipaddress, static_routes and static_rules (see {@link Static}). */
+    public static final String STATIC = "org.vigil.static";
 
     /** Set on every configuration the bridge writes, so a reload can find and diff them. */
     public static final String SOURCE = "vigil.source";
@@ -74,6 +76,8 @@ public final class ConfigurationPids {
         public static final String VIRTUAL_IPADDRESS_EXCLUDED = "virtual.ipaddress.excluded";
         /** String[]: virtual_routes entries. */
         public static final String VIRTUAL_ROUTES = "virtual.routes";
+        /** String[]: virtual_rules entries, each with a preference (the bridge assigns keepalived's if none). */
+        public static final String VIRTUAL_RULES = "virtual.rules";
         public static final String UNICAST_SRC_IP = "unicast.src.ip";
         /** String[]: unicast_peer addresses (optional min_ttl/max_ttl words kept). */
         public static final String UNICAST_PEER = "unicast.peer";
@@ -125,6 +129,19 @@ public final class ConfigurationPids {
         public static final String FALL = "fall";
         public static final String USER = "user";
         public static final String INIT_FAIL = "init.fail";
+    }
+
+    /**
+     * Static entries keys: kept on the machine whatever the VRRP state, put back when deleted,
+     * removed at stop, as keepalived 2.2.7 does. Each a String[] of the block's lines; rules carry
+     * a preference (the bridge assigns keepalived's if none).
+     */
+    public static final class Static {
+        private Static() {
+        }
+        public static final String IPADDRESS = "static.ipaddress";
+        public static final String ROUTES = "static.routes";
+        public static final String RULES = "static.rules";
     }
 
     /** global_defs keys. */

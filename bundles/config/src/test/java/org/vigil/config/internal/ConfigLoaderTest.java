@@ -148,7 +148,7 @@ class ConfigLoaderTest {
     @Test
     void warningsDoNotStopTheApply() throws IOException {
         Files.writeString(file, "vrrp_instance VI_1 {\n interface lan0\n virtual_router_id 5\n advert_int 1.5\n"
-                + " virtual_ipaddress {\n 192.0.2.1\n }\n}\nstatic_routes {\n 192.0.2.0/24 dev lan0\n}\n");
+                + " virtual_ipaddress {\n 192.0.2.1\n }\n}\nbfd_instance b1 {\n neighbor_ip 192.0.2.2\n}\n");
         List<Diagnostic> diagnostics = loader.reload();
         assertThat(diagnostics).hasSize(2).noneMatch(Diagnostic::isError);
         assertThat(cm.get(VI_1).getProperties().get(Instance.ADVERT_INT_CS)).isEqualTo(200);

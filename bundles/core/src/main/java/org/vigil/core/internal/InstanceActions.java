@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.InstanceState;
 
 /**
@@ -29,6 +30,18 @@ interface InstanceActions {
     /** Removes the routes, then the addresses. */
     default void release(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
         release(addresses);
+    }
+
+    /** Adds the addresses, the routes, then the rules, and announces the addresses (becoming master). */
+    default void acquire(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules) {
+        acquire(addresses, routes);
+    }
+
+    /** Removes the rules, the routes, then the addresses. */
+    default void release(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules) {
+        release(addresses, routes);
     }
 
     /** Announces the held addresses again (garp_lower_prio_*: a master heard a lower priority). */

@@ -11,6 +11,7 @@ import org.vigil.api.auth.HmacSettings;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.codec.VrrpCodec;
 
@@ -27,6 +28,7 @@ import org.vigil.codec.VrrpCodec;
  * @param masterAnnounce the garp_master_* schedule on becoming master
  * @param lowerPrioAnnounce the garp_lower_prio_* schedule of a master hearing a lower priority
  * @param tracks track_script, track_interface and track_file entries
+ * @param virtualRules virtual_rules, added after the routes and removed before them
  * @param authHmac the auth_hmac block, null without one; its toString names key ids only
  */
 public record InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
@@ -35,7 +37,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
         InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
         boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
-        AnnouncePolicy lowerPrioAnnounce, Tracks tracks, HmacSettings authHmac) {
+        AnnouncePolicy lowerPrioAnnounce, Tracks tracks, List<VirtualRule> virtualRules, HmacSettings authHmac) {
 
     public InstanceConfig {
         Objects.requireNonNull(name, "name");
@@ -68,9 +70,10 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
             downTimerAdverts = VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS;
         }
         tracks = tracks == null ? Tracks.NONE : tracks;
+        virtualRules = virtualRules == null ? List.of() : List.copyOf(virtualRules);
     }
 
-    /** Without auth_hmac. */
+    /** Without virtual rules and auth_hmac. */
     public InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
             int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
             AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
@@ -81,7 +84,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
                 preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
                 mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
-                masterAnnounce, lowerPrioAnnounce, tracks, null);
+                masterAnnounce, lowerPrioAnnounce, tracks, List.of(), null);
     }
 
     /** Without tracking. */
@@ -95,7 +98,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
                 preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
                 mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
-                masterAnnounce, lowerPrioAnnounce, Tracks.NONE);
+                masterAnnounce, lowerPrioAnnounce, Tracks.NONE, List.of(), null);
     }
 
     /** Without virtual routes, with keepalived's default announcement schedule. */

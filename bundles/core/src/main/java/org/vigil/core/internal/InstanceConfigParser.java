@@ -17,6 +17,7 @@ import org.vigil.api.auth.HmacSettings;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.ConfigurationPids.Instance;
 import org.vigil.api.vrrp.IpFamily;
@@ -56,9 +57,11 @@ final class InstanceConfigParser {
                 mcast == null || mcast.isBlank() ? null : literal(mcast), bool(p, Instance.V3_CHECKSUM_AS_V2, false),
                 integer(p, Instance.DOWN_TIMER_ADVERTS, VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS),
                 bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false),
-                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), masterAnnounce(p), lowerPrioAnnounce(p),
+                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), extraInterfaces(masterAnnounce(p), p, iface),
+                lowerPrioAnnounce(p),
                 Tracks.parse(strings(p, Instance.TRACK_SCRIPT), strings(p, Instance.TRACK_INTERFACE),
                         strings(p, Instance.TRACK_FILE)),
+                strings(p, Instance.VIRTUAL_RULES).stream().filter(e -> !e.isBlank()).map(VirtualRule::parse).toList(),
                 authHmac(p));
     }
 
@@ -106,6 +109,27 @@ final class InstanceConfigParser {
                 seconds(p, GARP_INTERVAL, d.arpInterval()), seconds(p, GNA_INTERVAL, d.naInterval()));
     }
 
+    /** garp_extra_if as the config bundle writes it: "[all] SECONDS" (0 = off), or the global vrrp_garp_extra_if. */
+    static final String GARP_EXTRA_IF = "garp.extra.if";
+
+    /** keepalived's garp_extra_if on the master schedule: one frame per address on the other interfaces every N s. */
+    static AnnouncePolicy extraInterfaces(AnnouncePolicy policy, Map<String, ?> p, String iface) {
+        Object v = p.get(GARP_EXTRA_IF);
+        if (v == null) {
+            return policy;
+        }
+        boolean all = false;
+        Duration period = Duration.ZERO;
+        for (String w : String.valueOf(v).trim().split("\\s+")) {
+            if (w.equalsIgnoreCase("all")) {
+                all = true;
+            } else if (!w.isEmpty()) {
+                period = Duration.ofNanos(new BigDecimal(w).movePointRight(9).longValueExact());
+            }
+        }
+        return policy.withExtraInterfaces(period, all, iface);
+    }
+
     /** garp_lower_prio_*: unset values fall back to the garp_master_* ones; never a refresh. */
     static AnnouncePolicy lowerPrioAnnounce(Map<String, ?> p) {
         AnnouncePolicy master = masterAnnounce(p);
@@ -133,57 +157,9 @@ final class InstanceConfigParser {
         return out;
     }
 
-    /**
-     * One virtual_ipaddress entry as keepalived writes it:
-     * {@code <IP>[/<mask>] [brd <IP>|+|-] [dev <if>] [scope <scope>] [label <label>] [-nodad] ...};
-     * words this core does not use (home, peer, preferred_lft, ...) are skipped.
-     */
+    /** One virtual_ipaddress entry ({@link VirtualAddress#parse}). */
     static VirtualAddress virtualAddress(String entry, String defaultDevice) {
-        String[] words = entry.trim().split("\\s+");
-        if (words.length == 0 || words[0].isEmpty()) {
-            throw new IllegalArgumentException("empty virtual_ipaddress entry");
-        }
-        String addressPart = words[0];
-        int slash = addressPart.indexOf('/');
-        InetAddress address = literal(slash < 0 ? addressPart : addressPart.substring(0, slash));
-        int maxPrefix = address.getAddress().length * 8;
-        int prefix = slash < 0 ? maxPrefix : Integer.parseInt(addressPart.substring(slash + 1));
-        if (prefix < 0 || prefix > maxPrefix) {
-            throw new IllegalArgumentException("prefix length " + prefix + " invalid in '" + entry + "'");
-        }
-        String device = defaultDevice;
-        String label = null;
-        String scope = null;
-        String broadcast = null;
-        boolean noDad = false;
-        long preferredLifetime = VirtualAddress.DEFAULT_LIFETIME;
-        for (int i = 1; i < words.length; i++) {
-            String w = words[i];
-            switch (w) {
-                case "dev" -> device = value(words, ++i, entry);
-                case "label" -> label = value(words, ++i, entry);
-                case "scope" -> scope = value(words, ++i, entry);
-                case "brd", "broadcast" -> broadcast = value(words, ++i, entry);
-                case "-nodad", "nodad" -> noDad = true;
-                case "preferred_lft" -> {
-                    String v = value(words, ++i, entry);
-                    preferredLifetime = "forever".equalsIgnoreCase(v) ? VirtualAddress.FOREVER : Long.parseLong(v);
-                }
-                // keyword with a value that this core passes over
-                case "peer", "track_group" -> i++;
-                default -> {
-                    // flags such as home, mngtmpaddr, noprefixroute, autojoin, no_track, use_vmac
-                }
-            }
-        }
-        return new VirtualAddress(address, prefix, device, label, scope, broadcast, noDad, preferredLifetime);
-    }
-
-    private static String value(String[] words, int i, String entry) {
-        if (i >= words.length) {
-            throw new IllegalArgumentException("'" + words[i - 1] + "' needs a value in '" + entry + "'");
-        }
-        return words[i];
+        return VirtualAddress.parse(entry, defaultDevice);
     }
 
     private static List<VirtualAddress> addresses(List<String> entries, String iface) {

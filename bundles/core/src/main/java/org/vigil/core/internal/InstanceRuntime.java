@@ -19,6 +19,7 @@ import org.vigil.api.driver.PacketChannel;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.codec.ChecksumForm;
@@ -216,9 +217,15 @@ final class InstanceRuntime implements InstanceActions {
 
     @Override
     public void acquire(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
+        acquire(addresses, routes, List.of());
+    }
+
+    @Override
+    public void acquire(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules) {
         VipManager vips = engine.vipManager();
         if (vips != null) {
-            vips.acquire(config.name(), addresses, routes, config.masterAnnounce());
+            vips.acquire(config.name(), addresses, routes, rules, config.masterAnnounce());
         } else {
             loggedHeld.addAll(addresses);
             if (!addresses.isEmpty()) {
@@ -242,9 +249,15 @@ final class InstanceRuntime implements InstanceActions {
 
     @Override
     public void release(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
+        release(addresses, routes, List.of());
+    }
+
+    @Override
+    public void release(Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules) {
         VipManager vips = engine.vipManager();
         if (vips != null) {
-            vips.release(config.name(), addresses, routes);
+            vips.release(config.name(), addresses, routes, rules);
         } else {
             boolean held = loggedHeld.removeAll(addresses);
             if (held) {

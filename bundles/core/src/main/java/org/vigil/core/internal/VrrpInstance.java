@@ -8,6 +8,7 @@ import java.util.Locale;
 
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.codec.VrrpCodec;
@@ -182,11 +183,15 @@ final class VrrpInstance {
             removedRoutes.removeAll(next.virtualRoutes());
             List<VirtualRoute> addedRoutes = new ArrayList<>(next.virtualRoutes());
             addedRoutes.removeAll(previous.virtualRoutes());
-            if (!removed.isEmpty() || !removedRoutes.isEmpty()) {
-                actions.release(removed, removedRoutes);
+            List<VirtualRule> removedRules = new ArrayList<>(previous.virtualRules());
+            removedRules.removeAll(next.virtualRules());
+            List<VirtualRule> addedRules = new ArrayList<>(next.virtualRules());
+            addedRules.removeAll(previous.virtualRules());
+            if (!removed.isEmpty() || !removedRoutes.isEmpty() || !removedRules.isEmpty()) {
+                actions.release(removed, removedRoutes, removedRules);
             }
-            if (!added.isEmpty() || !addedRoutes.isEmpty()) {
-                actions.acquire(added, addedRoutes);
+            if (!added.isEmpty() || !addedRoutes.isEmpty() || !addedRules.isEmpty()) {
+                actions.acquire(added, addedRoutes, addedRules);
             }
         }
     }
@@ -218,7 +223,7 @@ final class VrrpInstance {
         if (init) {
             // a crashed predecessor may have left our VIPs configured (keepalived does the same)
             log("removing VIPs.", true);
-            actions.release(config.allAddresses(), config.virtualRoutes());
+            actions.release(config.allAddresses(), config.virtualRoutes(), config.virtualRules());
         }
         InstanceState from = state;
         setState(InstanceState.BACKUP);
@@ -326,7 +331,7 @@ final class VrrpInstance {
     private void completeMaster(InstanceState from) {
         log("Entering MASTER STATE", false);
         log("setting VIPs.", true);
-        actions.acquire(config.allAddresses(), config.virtualRoutes());
+        actions.acquire(config.allAddresses(), config.virtualRoutes(), config.virtualRules());
         actions.transition(from, InstanceState.MASTER, false);
     }
 
@@ -365,7 +370,7 @@ final class VrrpInstance {
 
     private void releaseAddresses() {
         log("removing VIPs.", true);
-        actions.release(config.allAddresses(), config.virtualRoutes());
+        actions.release(config.allAddresses(), config.virtualRoutes(), config.virtualRules());
     }
 
     // ---- timers -------------------------------------------------------------------------------

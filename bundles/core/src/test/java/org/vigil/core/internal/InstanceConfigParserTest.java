@@ -95,11 +95,13 @@ class InstanceConfigParserTest {
         p.put("virtual.ipaddress.excluded", new String[] { "2001:db8::249/128 -nodad preferred_lft forever" });
         p.put("virtual.routes", new String[] { "src 192.0.2.249 198.51.100.0/24 via 192.0.2.1 table 100",
                 "blackhole 203.0.113.0/24" });
+        p.put("virtual.rules", new String[] { "from 192.0.2.249 table 100 preference 16384" });
         p.put("garp.master.delay", 3);
         p.put("garp.master.repeat", 2);
         p.put("garp.master.refresh", 60);
         p.put("garp.lower.prio.repeat", 1);
         p.put("vrrp.garp.interval", "0.001");
+        p.put("garp.extra.if", "all 100");
 
         InstanceConfig c = InstanceConfigParser.parse(p);
         assertThat(c.excludedAddresses()).singleElement().satisfies(v -> {
@@ -109,8 +111,13 @@ class InstanceConfigParserTest {
         assertThat(c.virtualRoutes()).hasSize(2);
         assertThat(c.virtualRoutes().get(0).table()).isEqualTo(100);
         assertThat(c.virtualRoutes().get(1).blackhole()).isTrue();
+        assertThat(c.virtualRules()).singleElement().satisfies(r -> {
+            assertThat(r.table()).isEqualTo(100);
+            assertThat(r.preference()).isEqualTo(16384);
+            assertThat(r.fromLength()).isEqualTo(32);
+        });
         assertThat(c.masterAnnounce()).isEqualTo(new AnnouncePolicy(Duration.ofSeconds(3), 2, Duration.ofSeconds(60), 1,
-                Duration.ofMillis(1), Duration.ZERO));
+                Duration.ofMillis(1), Duration.ZERO, Duration.ofSeconds(100), true, c.interfaceName()));
         assertThat(c.lowerPrioAnnounce().delay()).isEqualTo(Duration.ofSeconds(3));
         assertThat(c.lowerPrioAnnounce().repeat()).isEqualTo(1);
         assertThat(c.lowerPrioAnnounce().refresh()).isZero();

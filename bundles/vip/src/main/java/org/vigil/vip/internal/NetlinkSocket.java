@@ -23,8 +23,10 @@ final class NetlinkSocket implements AutoCloseable {
     private static final int SO_RCVTIMEO = 20;
     private static final int SIZEOF_SOCKADDR_NL = 12;
     private static final int EAGAIN = 11;
+    private static final int EINTR = 4;
+    private static final int ENOBUFS = 105;
     /** A kernel that does not answer a request in this time is not going to. */
-    private static final long RECEIVE_TIMEOUT_SECONDS = 2;
+    static final long RECEIVE_TIMEOUT_SECONDS = 2;
 
     private static volatile LibC libc;
 
@@ -35,6 +37,15 @@ final class NetlinkSocket implements AutoCloseable {
     private int sequence = (int) (System.nanoTime() & 0x3fffffff);
 
     NetlinkSocket() throws IOException {
+        this(0);
+    }
+
+    /**
+     * A socket that also receives the events of {@code groups} (the RTMGRP_* bit mask of
+     * sockaddr_nl.nl_groups); read them with {@link #receiveTypes()}. Such a socket is for events
+     * only: requests on it would see the events interleaved with the answers.
+     */
+    NetlinkSocket(int groups) throws IOException {
         c = load();
         runtime = Runtime.getRuntime(c);
         fd = c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -42,9 +53,9 @@ final class NetlinkSocket implements AutoCloseable {
             throw failure("socket(AF_NETLINK, NETLINK_ROUTE)");
         }
         try {
-            // sockaddr_nl {family, pad, pid 0 = let the kernel choose, groups 0}
+            // sockaddr_nl {family, pad, pid 0 = let the kernel choose, the event groups}
             byte[] nl = ByteBuffer.allocate(SIZEOF_SOCKADDR_NL).order(ByteOrder.nativeOrder())
-                    .putShort((short) AF_NETLINK).array();
+                    .putShort((short) AF_NETLINK).putShort((short) 0).putInt(0).putInt(groups).array();
             if (c.bind(fd, nl, nl.length) < 0) {
                 throw failure("bind netlink");
             }
@@ -104,6 +115,31 @@ final class NetlinkSocket implements AutoCloseable {
             }
             // an answer to an older request that timed out: skip it
         }
+    }
+
+    /**
+     * Waits for the next datagram of events, up to the receive timeout.
+     *
+     * @return the message types it holds (RTM_DELADDR, ...), empty when none came in time
+     * @throws IOException when the socket fails or is closed
+     */
+    java.util.List<Integer> receiveTypes() throws IOException {
+        if (fd < 0) {
+            throw new IOException("netlink socket is closed");
+        }
+        long n = c.recv(fd, buffer, buffer.length, 0);
+        if (n < 0) {
+            int errno = LastError.getLastError(runtime);
+            if (errno == EAGAIN || errno == EINTR) {
+                return java.util.List.of();
+            }
+            if (errno == ENOBUFS) {
+                // events were lost: tell the caller something changed
+                return java.util.List.of(-1);
+            }
+            throw failure("netlink recv");
+        }
+        return Rtnl.messageTypes(ByteBuffer.wrap(buffer, 0, (int) n));
     }
 
     /** The interface index in this socket's namespace (the calling thread's), 0 when there is none. */

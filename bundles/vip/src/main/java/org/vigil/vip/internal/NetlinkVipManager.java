@@ -38,11 +38,12 @@ import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 import org.vigil.codec.AnnouncementFrames;
 
 /**
- * The VIP manager on Linux: addresses and routes through rtnetlink (RTM_NEWADDR, RTM_DELADDR,
- * RTM_NEWROUTE, RTM_DELROUTE with acknowledgement), announcements (gratuitous ARP, unsolicited
+ * The VIP manager on Linux: addresses, routes and rules through rtnetlink (RTM_NEWADDR, RTM_DELADDR,
+ * RTM_NEWROUTE, RTM_DELROUTE, RTM_NEWRULE, RTM_DELRULE with acknowledgement), announcements (gratuitous ARP, unsolicited
  * NA) through the interface driver's {@link InterfaceDriver#sendFrame}. Needs CAP_NET_ADMIN for
  * the changes and a driver with layer-2 access for the frames.
  *
@@ -170,8 +171,15 @@ public final class NetlinkVipManager implements VipManager {
     @Override
     public void acquire(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
             AnnouncePolicy policy) {
+        acquire(instance, addresses, routes, List.of(), policy);
+    }
+
+    @Override
+    public void acquire(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules, AnnouncePolicy policy) {
         List<VirtualAddress> as = List.copyOf(addresses);
         List<VirtualRoute> rs = List.copyOf(routes);
+        List<VirtualRule> ps = List.copyOf(rules);
         held.computeIfAbsent(instance, k -> ConcurrentHashMap.newKeySet()).addAll(as);
         long generation = restartSchedule(instance);
         submit(() -> {
@@ -181,20 +189,33 @@ public final class NetlinkVipManager implements VipManager {
             for (VirtualRoute r : rs) {
                 addRoute(instance, r);
             }
+            for (VirtualRule r : ps) {
+                addRule(instance, r);
+            }
             schedule(instance, generation, as, policy, true);
         });
     }
 
     @Override
     public void release(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes) {
+        release(instance, addresses, routes, List.of());
+    }
+
+    @Override
+    public void release(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
+            Collection<VirtualRule> rules) {
         List<VirtualAddress> as = List.copyOf(addresses);
         List<VirtualRoute> rs = List.copyOf(routes);
+        List<VirtualRule> ps = List.copyOf(rules);
         Set<VirtualAddress> set = held.get(instance);
         if (set != null) {
             set.removeAll(as);
         }
         restartSchedule(instance);
         submit(() -> {
+            for (VirtualRule r : ps) {
+                deleteRule(instance, r);
+            }
             for (VirtualRoute r : rs) {
                 deleteRoute(instance, r);
             }
@@ -269,6 +290,13 @@ public final class NetlinkVipManager implements VipManager {
         if (!policy.delay().isZero() && policy.repeat() > 0) {
             futures.add(worker.schedule(() -> burst(instance, generation, addresses, policy.repeat(), policy),
                     policy.delay().toNanos(), TimeUnit.NANOSECONDS));
+        }
+        List<VirtualAddress> extra = addresses.stream().filter(policy::extraInterfaceAnnounces).toList();
+        if (withRefresh && !extra.isEmpty()) {
+            // garp_extra_if: keeps switches' MAC caches fresh on the other interfaces
+            long period = policy.extraInterfaceRefresh().toNanos();
+            futures.add(worker.scheduleAtFixedRate(() -> burst(instance, generation, extra, 1, policy), period, period,
+                    TimeUnit.NANOSECONDS));
         }
         if (withRefresh && !policy.refresh().isZero() && policy.refreshRepeat() > 0) {
             long period = policy.refresh().toNanos();
@@ -374,9 +402,10 @@ public final class NetlinkVipManager implements VipManager {
 
     // ---- netlink (worker) ----------------------------------------------------------------------
 
-    private void addAddress(String instance, VirtualAddress a) {
-        change("add address " + Text.cidr(a.address(), a.prefixLength()) + " dev " + a.device(), instance, a.device(),
-                (nl, index, seq) -> Rtnl.addAddress(a, index, seq), EEXIST);
+    /** @return whether the kernel added it (false when it was there already or failed) */
+    private boolean addAddress(String instance, VirtualAddress a) {
+        return change("add address " + Text.cidr(a.address(), a.prefixLength()) + " dev " + a.device(), instance,
+                a.device(), (nl, index, seq) -> Rtnl.addAddress(a, index, seq), EEXIST);
     }
 
     private void deleteAddress(String instance, VirtualAddress a) {
@@ -384,13 +413,69 @@ public final class NetlinkVipManager implements VipManager {
                 (nl, index, seq) -> Rtnl.deleteAddress(a, index, seq), EADDRNOTAVAIL, ENODEV);
     }
 
-    private void addRoute(String instance, VirtualRoute r) {
-        change("add route " + r, instance, r.device(), (nl, index, seq) -> Rtnl.addRoute(r, index, seq), EEXIST);
+    private boolean addRoute(String instance, VirtualRoute r) {
+        return change("add route " + r, instance, r.device(), (nl, index, seq) -> Rtnl.addRoute(r, index, seq),
+                EEXIST);
     }
 
     private void deleteRoute(String instance, VirtualRoute r) {
         change("remove route " + r, instance, r.device(), (nl, index, seq) -> Rtnl.deleteRoute(r, index, seq), ESRCH,
                 ENOENT, ENODEV);
+    }
+
+    private boolean addRule(String instance, VirtualRule r) {
+        return change("add rule " + r, instance, null, (nl, index, seq) -> Rtnl.addRule(r, seq), EEXIST);
+    }
+
+    private void deleteRule(String instance, VirtualRule r) {
+        change("remove rule " + r, instance, null, (nl, index, seq) -> Rtnl.deleteRule(r, seq), ENOENT);
+    }
+
+    // ---- static_ipaddress, static_routes, static_rules (StaticNetworkComponent's own manager) ----
+
+    /**
+     * Queues adding the static entries: addresses, routes, then rules. With {@code restoring},
+     * each entry the kernel did not have is logged as keepalived does when it puts back a static
+     * entry someone deleted ("Restoring deleted static address ...").
+     */
+    void addStatic(List<VirtualAddress> as, List<VirtualRoute> rs, List<VirtualRule> ps, boolean restoring) {
+        submit(() -> addStaticNow(as, rs, ps, restoring));
+    }
+
+    /** {@link #addStatic} on the worker thread itself. */
+    void addStaticNow(List<VirtualAddress> as, List<VirtualRoute> rs, List<VirtualRule> ps, boolean restoring) {
+        for (VirtualAddress a : as) {
+            restored(addAddress(STATIC, a), restoring, "address", a);
+        }
+        for (VirtualRoute r : rs) {
+            restored(addRoute(STATIC, r), restoring, "route", r);
+        }
+        for (VirtualRule r : ps) {
+            restored(addRule(STATIC, r), restoring, "rule", r);
+        }
+    }
+
+    /** Runs {@code work} on the worker thread, after what is queued. */
+    void submitWork(Runnable work) {
+        submit(work);
+    }
+
+    /** Queues removing static entries: rules, routes, then addresses (keepalived at exit). */
+    void removeStatic(List<VirtualAddress> as, List<VirtualRoute> rs, List<VirtualRule> ps) {
+        submit(() -> {
+            ps.forEach(r -> deleteRule(STATIC, r));
+            rs.forEach(r -> deleteRoute(STATIC, r));
+            as.forEach(a -> deleteAddress(STATIC, a));
+        });
+    }
+
+    /** The name static entries are logged under. */
+    static final String STATIC = "static";
+
+    private static void restored(boolean added, boolean restoring, String what, Object entry) {
+        if (added && restoring) {
+            LOG.info("Restoring deleted static {} {}", what, entry);
+        }
     }
 
     private interface Request {
@@ -401,7 +486,7 @@ public final class NetlinkVipManager implements VipManager {
      * One acknowledged request; the listed errno values mean "already so" and pass quietly, any
      * other failure is logged once (until the same operation succeeds).
      */
-    private void change(String what, String instance, String device, Request request, int... quiet) {
+    private boolean change(String what, String instance, String device, Request request, int... quiet) {
         try {
             NetlinkSocket nl = netlink();
             int index = 0;
@@ -409,11 +494,12 @@ public final class NetlinkVipManager implements VipManager {
                 index = nl.ifindex(device);
                 if (index <= 0) {
                     reportOnce(what, "({}) cannot {}: no interface {}", instance, what, device);
-                    return;
+                    return false;
                 }
             }
             int seq = nl.nextSequence();
             int error = nl.request(request.build(nl, index, seq), seq);
+            boolean changed = error == 0;
             for (int q : quiet) {
                 if (error == -q) {
                     LOG.debug("({}) {}: {}", instance, what, nl.strerror(q));
@@ -425,12 +511,14 @@ public final class NetlinkVipManager implements VipManager {
             } else {
                 reportOnce(what, "({}) cannot {}: {} (errno {})", instance, what, nl.strerror(-error), -error);
             }
+            return changed;
         } catch (IOException | RuntimeException e) {
             if (netlink != null && e instanceof IOException) {
                 netlink.close();
                 netlink = null;
             }
             reportOnce(what, "({}) cannot {}: {}", instance, what, e.getMessage());
+            return false;
         }
     }
 

@@ -9,12 +9,13 @@ import java.util.Locale;
 
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
+import org.vigil.api.vip.VirtualRule;
 
 /**
- * Builds the rtnetlink requests that add and remove addresses and routes, as plain bytes (every
+ * Builds the rtnetlink requests that add and remove addresses, routes and rules, as plain bytes (every
  * netlink field in host byte order, addresses in network order; shared/reference/native.md
  * sections 3, 4 and 9). Numbers from the kernel's uapi headers linux/netlink.h,
- * linux/rtnetlink.h and linux/if_addr.h.
+ * linux/rtnetlink.h, linux/if_addr.h and linux/fib_rules.h.
  */
 final class Rtnl {
     private Rtnl() {
@@ -29,6 +30,8 @@ final class Rtnl {
     static final int RTM_DELADDR = 21;
     static final int RTM_NEWROUTE = 24;
     static final int RTM_DELROUTE = 25;
+    static final int RTM_NEWRULE = 32;
+    static final int RTM_DELRULE = 33;
 
     // nlmsghdr flags (linux/netlink.h)
     static final int NLM_F_REQUEST = 0x1;
@@ -57,8 +60,13 @@ final class Rtnl {
     static final int RTN_UNSPEC = 0;
     static final int RTN_UNICAST = 1;
     static final int RTN_BLACKHOLE = 6;
+    static final int RTN_UNREACHABLE = 7;
+    static final int RTN_PROHIBIT = 8;
+    static final int RTN_THROW = 9;
+    /** rtm_flags: the next hop is on link (linux/rtnetlink.h RTNH_F_ONLINK). */
+    static final int RTNH_F_ONLINK = 4;
     /** The protocol keepalived marks its routes with ("proto keepalived" in ip route). */
-    static final int RTPROT_KEEPALIVED = 18;
+    static final int RTPROT_KEEPALIVED = VirtualRoute.PROTOCOL_KEEPALIVED;
     static final int RT_TABLE_UNSPEC = 0;
 
     // scopes (linux/rtnetlink.h enum rt_scope_t)
@@ -67,6 +75,33 @@ final class Rtnl {
     static final int RT_SCOPE_LINK = 253;
     static final int RT_SCOPE_HOST = 254;
     static final int RT_SCOPE_NOWHERE = 255;
+
+    // rule attributes, actions and flags (linux/fib_rules.h)
+    static final int FRA_DST = 1;
+    static final int FRA_SRC = 2;
+    static final int FRA_IIFNAME = 3;
+    static final int FRA_GOTO = 4;
+    static final int FRA_PRIORITY = 6;
+    static final int FRA_FWMARK = 10;
+    static final int FRA_FLOW = 11;
+    static final int FRA_SUPPRESS_IFGROUP = 13;
+    static final int FRA_SUPPRESS_PREFIXLEN = 14;
+    static final int FRA_TABLE = 15;
+    static final int FRA_FWMASK = 16;
+    static final int FRA_OIFNAME = 17;
+    static final int FRA_L3MDEV = 19;
+    static final int FRA_UID_RANGE = 20;
+    static final int FRA_PROTOCOL = 21;
+    static final int FRA_IP_PROTO = 22;
+    static final int FRA_SPORT_RANGE = 23;
+    static final int FRA_DPORT_RANGE = 24;
+    static final int FR_ACT_TO_TBL = 1;
+    static final int FR_ACT_GOTO = 2;
+    static final int FR_ACT_NOP = 3;
+    static final int FR_ACT_BLACKHOLE = 6;
+    static final int FR_ACT_UNREACHABLE = 7;
+    static final int FR_ACT_PROHIBIT = 8;
+    static final int FIB_RULE_INVERT = 0x2;
 
     static final int NLMSGHDR = 16;
     static final int IFADDRMSG = 8;
@@ -103,10 +138,7 @@ final class Rtnl {
                 attribute(b, IFA_BROADCAST, broadcast);
             }
             if (a.label() != null) {
-                byte[] label = a.label().getBytes(StandardCharsets.US_ASCII);
-                byte[] z = new byte[label.length + 1];
-                System.arraycopy(label, 0, z, 0, label.length);
-                attribute(b, IFA_LABEL, z);
+                attribute(b, IFA_LABEL, cString(a.label()));
             }
         }
         if (add && !v4) {
@@ -149,7 +181,7 @@ final class Rtnl {
         return ByteBuffer.allocate(4).putInt(value).array();
     }
 
-    /** RTM_NEWROUTE: ip route add [blackhole] DST/LEN [via GW] [dev IFINDEX] [src S] [table T] [scope S] [metric M]. */
+    /** RTM_NEWROUTE: ip route add [blackhole|unreachable|prohibit|throw] DST/LEN [via GW] [dev IFINDEX] [src S] [table T] [scope S] [metric M]. */
     static byte[] addRoute(VirtualRoute r, int ifindex, int sequence) {
         return route(RTM_NEWROUTE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, r, ifindex, sequence);
     }
@@ -170,14 +202,21 @@ final class Rtnl {
         } else if (!add) {
             scope = RT_SCOPE_NOWHERE;
         } else {
-            // as ip route: a route without gateway on a device is on link
-            scope = r.gateway() == null && !r.blackhole() && ifindex > 0 ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
+            // keepalived 2.2.7 leaves the scope universe unless told (ip route would make a route
+            // without gateway "scope link"): measured in the lab, RoutingLabIT compares the two
+            scope = RT_SCOPE_UNIVERSE;
         }
-        int routeType = r.blackhole() ? RTN_BLACKHOLE : add ? RTN_UNICAST : RTN_UNSPEC;
+        int routeType = switch (r.type()) {
+            case "blackhole" -> RTN_BLACKHOLE;
+            case "unreachable" -> RTN_UNREACHABLE;
+            case "prohibit" -> RTN_PROHIBIT;
+            case "throw" -> RTN_THROW;
+            default -> add ? RTN_UNICAST : RTN_UNSPEC;
+        };
         // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags (u32)
         b.put((byte) (v4 ? AF_INET : AF_INET6)).put((byte) r.prefixLength()).put((byte) 0).put((byte) 0)
-                .put((byte) (r.table() < 256 ? r.table() : RT_TABLE_UNSPEC)).put((byte) (add ? RTPROT_KEEPALIVED : 0))
-                .put((byte) scope).put((byte) routeType).putInt(0);
+                .put((byte) (r.table() < 256 ? r.table() : RT_TABLE_UNSPEC)).put((byte) (add ? r.protocol() : 0))
+                .put((byte) scope).put((byte) routeType).putInt(r.onlink() ? RTNH_F_ONLINK : 0);
         attribute(b, RTA_TABLE, intBytes(r.table()));
         if (r.prefixLength() > 0) {
             attribute(b, RTA_DST, r.destination().getAddress());
@@ -185,7 +224,7 @@ final class Rtnl {
         if (r.gateway() != null) {
             attribute(b, RTA_GATEWAY, r.gateway().getAddress());
         }
-        if (ifindex > 0 && !r.blackhole()) {
+        if (ifindex > 0 && !r.withoutNextHop()) {
             attribute(b, RTA_OIF, intBytes(ifindex));
         }
         if (r.source() != null) {
@@ -195,6 +234,113 @@ final class Rtnl {
             attribute(b, RTA_PRIORITY, intBytes(r.metric()));
         }
         return finish(b);
+    }
+
+    /**
+     * RTM_NEWRULE: ip rule add [not] [from P] [to P] [iif I] [oif O] [tos T] [fwmark M/K] [pref N]
+     * [table T|goto N|nop|blackhole|unreachable|prohibit] ... protocol P, as iproute2 builds it.
+     */
+    static byte[] addRule(VirtualRule r, int sequence) {
+        return rule(RTM_NEWRULE, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, r, sequence);
+    }
+
+    /** RTM_DELRULE with the same selectors: the kernel deletes the first rule that matches all of them. */
+    static byte[] deleteRule(VirtualRule r, int sequence) {
+        return rule(RTM_DELRULE, NLM_F_REQUEST | NLM_F_ACK, r, sequence);
+    }
+
+    private static byte[] rule(int type, int flags, VirtualRule r, int sequence) {
+        ByteBuffer b = buffer();
+        header(b, type, flags, sequence);
+        int action = switch (r.action()) {
+            case "goto" -> FR_ACT_GOTO;
+            case "nop" -> FR_ACT_NOP;
+            case "blackhole" -> FR_ACT_BLACKHOLE;
+            case "unreachable" -> FR_ACT_UNREACHABLE;
+            case "prohibit" -> FR_ACT_PROHIBIT;
+            default -> FR_ACT_TO_TBL;
+        };
+        boolean lookup = action == FR_ACT_TO_TBL && !r.l3mdev();
+        long table = lookup ? r.table() : 0;
+        // struct fib_rule_hdr: family, dst_len, src_len, tos, table, res1, res2, action, flags (u32)
+        b.put((byte) (r.inet6() ? AF_INET6 : AF_INET)).put((byte) (r.to() == null ? 0 : r.toLength()))
+                .put((byte) (r.from() == null ? 0 : r.fromLength())).put((byte) r.tos())
+                .put((byte) (table < 256 ? table : RT_TABLE_UNSPEC)).put((byte) 0).put((byte) 0).put((byte) action)
+                .putInt(r.invert() ? FIB_RULE_INVERT : 0);
+        if (r.from() != null) {
+            attribute(b, FRA_SRC, r.from().getAddress());
+        }
+        if (r.to() != null) {
+            attribute(b, FRA_DST, r.to().getAddress());
+        }
+        if (r.preference() >= 0) {
+            attribute(b, FRA_PRIORITY, intBytes((int) r.preference()));
+        }
+        if (r.fwmark() >= 0) {
+            attribute(b, FRA_FWMARK, intBytes((int) r.fwmark()));
+        }
+        if (r.fwmask() >= 0) {
+            attribute(b, FRA_FWMASK, intBytes((int) r.fwmask()));
+        }
+        if (r.realms() != 0) {
+            attribute(b, FRA_FLOW, intBytes((int) r.realms()));
+        }
+        if (table >= 256) {
+            attribute(b, FRA_TABLE, intBytes((int) table));
+        }
+        if (r.suppressPrefixLength() >= 0) {
+            attribute(b, FRA_SUPPRESS_PREFIXLEN, intBytes(r.suppressPrefixLength()));
+        }
+        if (r.suppressIfgroup() >= 0) {
+            attribute(b, FRA_SUPPRESS_IFGROUP, intBytes(r.suppressIfgroup()));
+        }
+        if (r.iif() != null) {
+            attribute(b, FRA_IIFNAME, cString(r.iif()));
+        }
+        if (r.oif() != null) {
+            attribute(b, FRA_OIFNAME, cString(r.oif()));
+        }
+        if (r.l3mdev()) {
+            attribute(b, FRA_L3MDEV, new byte[] {1});
+        }
+        if (r.uidRange() != null) {
+            long[] range = range(r.uidRange());
+            attribute(b, FRA_UID_RANGE, ByteBuffer.allocate(8).order(ByteOrder.nativeOrder())
+                    .putInt((int) range[0]).putInt((int) range[1]).array());
+        }
+        if (action == FR_ACT_GOTO) {
+            attribute(b, FRA_GOTO, intBytes((int) r.gotoTarget()));
+        }
+        attribute(b, FRA_PROTOCOL, new byte[] {(byte) r.protocol()});
+        if (r.ipProto() != 0) {
+            attribute(b, FRA_IP_PROTO, new byte[] {(byte) r.ipProto()});
+        }
+        if (r.sport() != null) {
+            attribute(b, FRA_SPORT_RANGE, portRange(r.sport()));
+        }
+        if (r.dport() != null) {
+            attribute(b, FRA_DPORT_RANGE, portRange(r.dport()));
+        }
+        return finish(b);
+    }
+
+    private static long[] range(String text) {
+        int dash = text.indexOf('-');
+        return new long[] {Long.parseLong(text.substring(0, dash)), Long.parseLong(text.substring(dash + 1))};
+    }
+
+    /** struct fib_rule_port_range: start and end, u16 each in host order. */
+    private static byte[] portRange(String text) {
+        long[] range = range(text);
+        return ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putShort((short) range[0])
+                .putShort((short) range[1]).array();
+    }
+
+    private static byte[] cString(String s) {
+        byte[] name = s.getBytes(StandardCharsets.US_ASCII);
+        byte[] z = new byte[name.length + 1];
+        System.arraycopy(name, 0, z, 0, name.length);
+        return z;
     }
 
     /** The kernel's scope number for keepalived's names; a number is taken as is. */
@@ -232,6 +378,22 @@ final class Rtnl {
             off += align4(len);
         }
         return null;
+    }
+
+    /** The message types of a datagram of events, in order. */
+    static java.util.List<Integer> messageTypes(ByteBuffer datagram) {
+        ByteBuffer b = datagram.slice().order(ByteOrder.nativeOrder());
+        java.util.List<Integer> types = new java.util.ArrayList<>();
+        int off = 0;
+        while (off + NLMSGHDR <= b.limit()) {
+            int len = b.getInt(off);
+            if (len < NLMSGHDR || off + len > b.limit()) {
+                break;
+            }
+            types.add(b.getShort(off + 4) & 0xffff);
+            off += align4(len);
+        }
+        return types;
     }
 
     private static ByteBuffer buffer() {

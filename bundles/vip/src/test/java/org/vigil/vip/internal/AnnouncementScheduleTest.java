@@ -68,6 +68,27 @@ class AnnouncementScheduleTest {
     }
 
     @Test
+    void garpExtraIfRefreshesOnlyTheAddressesOnOtherInterfacesUnlessAll() throws Exception {
+        VirtualAddress other = new VirtualAddress(ip("198.51.100.9"), 24, "vigil-none8", null, null, null, false);
+        AnnouncePolicy policy = new AnnouncePolicy(Duration.ZERO, 1, Duration.ZERO, 1, Duration.ZERO, Duration.ZERO)
+                .withExtraInterfaces(Duration.ofMillis(100), false, NO_SUCH_DEVICE);
+        manager.acquire("VI_1", List.of(V4, other), List.of(), policy);
+        await().atMost(DEADLINE).until(() -> driver.frames.size() >= 5);
+        // the first burst has both; every later frame is the other interface's address (c6336409)
+        assertThat(driver.frames.subList(2, 5)).allSatisfy(f -> assertThat(HexFormat.of().formatHex(f))
+                .endsWith("c6336409ffffffffffffc6336409"));
+
+        manager.release("VI_1", List.of(V4, other), List.of());
+        manager.awaitIdle();
+        driver.frames.clear();
+        manager.acquire("VI_1", List.of(V4), List.of(), policy.withExtraInterfaces(Duration.ofMillis(100), true,
+                NO_SUCH_DEVICE));
+        await().atMost(DEADLINE).until(() -> driver.frames.size() >= 3);
+        assertThat(driver.frames).as("with all, the instance's own interface too")
+                .allSatisfy(f -> assertThat(HexFormat.of().formatHex(f)).endsWith("c00002f9ffffffffffffc00002f9"));
+    }
+
+    @Test
     void releaseCancelsTheDelayedBurstAndTheRefresh() throws Exception {
         AnnouncePolicy policy = new AnnouncePolicy(Duration.ofMillis(400), 1, Duration.ofMillis(100), 1, Duration.ZERO,
                 Duration.ZERO);

@@ -13,9 +13,24 @@ class VirtualRouteParseTest {
     @Test
     void everyKeywordItCarries() {
         VirtualRoute r = VirtualRoute.parse("src 192.0.2.249 to 198.51.100.0/24 via 192.0.2.1 dev lan1 scope link "
-                + "table 100 metric 5 no_track", "lan0");
+                + "table 100 metric 5 no_track protocol bird onlink", "lan0");
         assertThat(r).isEqualTo(new VirtualRoute(ip("198.51.100.0"), 24, ip("192.0.2.1"), "lan1", ip("192.0.2.249"),
-                100, "link", 5, false));
+                100, "link", 5, VirtualRoute.UNICAST, 12, true, true));
+        assertThat(VirtualRoute.parse("198.51.100.0/24 via 192.0.2.1", "lan0")).as("the record of Vigil 0.2")
+                .isEqualTo(new VirtualRoute(ip("198.51.100.0"), 24, ip("192.0.2.1"), null, null, 254, null, 0, false));
+    }
+
+    @Test
+    void routeTypesWithoutNextHopAndIpv6Default() {
+        for (String type : new String[] {"unreachable", "prohibit", "throw", "blackhole"}) {
+            VirtualRoute r = VirtualRoute.parse(type + " 198.51.100.0/24 table 7", "lan0");
+            assertThat(r.type()).isEqualTo(type);
+            assertThat(r.withoutNextHop()).isTrue();
+            assertThat(r.device()).as("no default device for a " + type + " route").isNull();
+            assertThat(r.toString()).isEqualTo(type + " 198.51.100.0/24 table 7");
+        }
+        assertThat(VirtualRoute.parse("default dev lan0 inet6", "lan0").cidr()).isEqualTo("0:0:0:0:0:0:0:0/0");
+        assertThat(VirtualRoute.parse("198.51.100.0/24 dev lan0 proto 99", "lan0").protocol()).isEqualTo(99);
     }
 
     @Test
