@@ -20,12 +20,17 @@ final class Capture implements AutoCloseable {
     private final Process process;
 
     Capture(Lab lab, Path dir) {
+        this(lab, dir, FILTER);
+    }
+
+    /** With another tcpdump filter (IGMP, MLD behind a hop-by-hop header, ...). */
+    Capture(Lab lab, Path dir, String filter) {
         try {
             Files.createDirectories(dir);
             pcap = dir.resolve("switch.pcap");
             err = dir.resolve("tcpdump.err");
             process = new ProcessBuilder("ip", "netns", "exec", lab.sw(), "tcpdump", "-i", Lab.BRIDGE, "-n", "-U",
-                    "--immediate-mode", "-s", "256", "-w", pcap.toString(), FILTER).redirectErrorStream(false)
+                    "--immediate-mode", "-s", "256", "-w", pcap.toString(), filter).redirectErrorStream(false)
                             .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -3,6 +3,8 @@ package org.vigil.api.vip;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -58,6 +60,23 @@ public interface VipManager {
     default void release(String instance, Collection<VirtualAddress> addresses, Collection<VirtualRoute> routes,
             Collection<VirtualRule> rules) {
         release(instance, addresses, routes);
+    }
+
+    /**
+     * Creates the instance's virtual interface (use_vmac, use_ipvlan) on its parent and brings it
+     * up, or takes over one of the same kind on the same parent that a crashed predecessor left.
+     * Completes when the interface is up, exceptionally when it cannot be made. May be called off
+     * the election thread only (callers wait for it).
+     */
+    default CompletionStage<Void> createInterface(String instance, VirtualInterface vi) {
+        return CompletableFuture.failedFuture(
+                new UnsupportedOperationException("this VIP manager cannot create " + vi.kind().linkKind() + " interfaces"));
+    }
+
+    /**
+     * Removes the instance's virtual interface, after any release queued before; returns at once.
+     */
+    default void removeInterface(String instance, VirtualInterface vi) {
     }
 
     /** {@link #acquire(String, Collection, Collection, AnnouncePolicy)} without routes, keepalived's default schedule. */

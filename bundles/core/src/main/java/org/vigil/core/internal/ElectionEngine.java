@@ -7,6 +7,7 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,8 @@ import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.driver.LinkInfo;
 import org.vigil.api.vip.VipManager;
+import org.vigil.api.vip.VirtualInterface;
+import org.vigil.api.vrrp.IpFamily;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.api.vrrp.TransitionEvent;
@@ -217,7 +220,11 @@ final class ElectionEngine implements InstanceRegistry {
         if (driver == null) {
             return;
         }
-        String iface = rt.config.interfaceName();
+        String iface = rt.config.advertInterface();
+        if (rt.config.virtualInterface() != null && unavailableInterfaces.contains(rt.config.name())) {
+            rt.machine.logLimited("no-interface", rt.config.virtualInterface() + " could not be made");
+            return;
+        }
         // the driver's cache, kept by its link events: no netlink dump on the election thread
         Optional<LinkInfo> link = driver.link(iface);
         if (link.isEmpty()) {
@@ -225,6 +232,10 @@ final class ElectionEngine implements InstanceRegistry {
             return;
         }
         rt.linkUp = linkState.getOrDefault(iface, link.get().up());
+        if (!iface.equals(rt.config.interfaceName())) {
+            rt.parentSource = driver.link(rt.config.interfaceName())
+                    .map(l -> rt.config.family() == IpFamily.IPV4 ? l.primaryIpv4() : l.linkLocalIpv6()).orElse(null);
+        }
         try {
             ChannelSpec spec = rt.desiredSpec();
             rt.attach(receivePath.join(rt, spec, driver), spec);
@@ -246,7 +257,7 @@ final class ElectionEngine implements InstanceRegistry {
         }
         log.line("Netlink reports " + iface + (up ? " up" : " down"), false);
         for (InstanceRuntime rt : instances.values()) {
-            if (rt.config.interfaceName().equals(iface)) {
+            if (rt.config.interfaceName().equals(iface) || rt.config.advertInterface().equals(iface)) {
                 rt.linkUp = up;
                 if (up && rt.channel == null) {
                     openChannel(rt);
@@ -260,7 +271,58 @@ final class ElectionEngine implements InstanceRegistry {
     /** Posts to the loop and waits, so that the instances use the new manager when the DS callback returns. */
     void vipManagerBound(VipManager manager) {
         call(() -> vipManager = manager);
+        // instances configured before a VIP manager was there: their interfaces now (link events open the channels)
+        for (InstanceConfig c : call(() -> instances.values().stream().filter(rt -> rt.channel == null)
+                .map(rt -> rt.config).toList())) {
+            createVirtualInterface(c, manager);
+        }
     }
+
+    /**
+     * use_vmac / use_ipvlan: creates (or takes over) the instance's interface before the instance
+     * starts, off the election thread, and waits (bounded) until the driver sees it up, so the
+     * instance starts on it instead of in FAULT.
+     */
+    private void createVirtualInterface(InstanceConfig config, VipManager manager) {
+        VirtualInterface vif = config.virtualInterface();
+        if (vif == null || manager == null) {
+            return;
+        }
+        try {
+            manager.createInterface(config.name(), vif).toCompletableFuture().get(callTimeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            unavailableInterfaces.add(config.name());
+            // keepalived 2.2.7: "(VI_1): Unable to create ipvlan interface vrrp.51" (then FAULT: no such interface)
+            log.line("(" + config.name() + "): Unable to create "
+                    + (vif.kind() == VirtualInterface.Kind.MACVLAN ? "VMAC" : "ipvlan") + " interface " + vif.name() + " on "
+                    + vif.parent() + ": " + e.getCause().getMessage(), false);
+            return;
+        } catch (TimeoutException e) {
+            unavailableInterfaces.add(config.name());
+            log.line("(" + config.name() + ") creating " + vif + " takes longer than " + callTimeoutMillis + " ms", false);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        unavailableInterfaces.remove(config.name());
+        InterfaceDriver d = call(() -> driver);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINK_WAIT_MILLIS);
+        while (d != null && !d.link(config.advertInterface()).map(LinkInfo::up).orElse(false)
+                && System.nanoTime() < deadline) {
+            // the driver learns the new link from its own netlink events, within milliseconds
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2));
+        }
+    }
+
+    /**
+     * Instances whose use_vmac / use_ipvlan interface could not be made: they must not run on an
+     * interface of that name that is someone else's, so they stay in FAULT.
+     */
+    private final java.util.Set<String> unavailableInterfaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** How long an instance waits for the driver to see its new use_vmac interface up. */
+    static final long LINK_WAIT_MILLIS = 2000;
 
     void vipManagerUnbound(VipManager manager) {
         call(() -> {
@@ -358,6 +420,9 @@ final class ElectionEngine implements InstanceRegistry {
     @Override
     public void addInstance(InstanceConfig config) {
         tracking.prepareFiles(config.tracks());
+        if (config.virtualInterface() != null) {
+            createVirtualInterface(config, call(() -> vipManager));
+        }
         call(() -> {
             add(config);
             return null;
@@ -388,6 +453,13 @@ final class ElectionEngine implements InstanceRegistry {
     @Override
     public void updateInstance(String previousName, InstanceConfig config) {
         tracking.prepareFiles(config.tracks());
+        InstanceConfig current = call(() -> instances.containsKey(previousName) ? instances.get(previousName).config : null);
+        if (current != null && !Objects.equals(current.virtualInterface(), config.virtualInterface())) {
+            // another use_vmac / use_ipvlan: the old instance goes (with its interface), the new one starts on its own
+            removeInstance(previousName);
+            addInstance(config);
+            return;
+        }
         call(() -> {
             InstanceRuntime rt = instances.get(previousName);
             if (rt == null) {
@@ -439,6 +511,11 @@ final class ElectionEngine implements InstanceRegistry {
         rt.machine.stop();
         closeChannel(rt);
         byIdentity.remove(rt.config.identity());
+        unavailableInterfaces.remove(name);
+        if (rt.config.virtualInterface() != null && vipManager != null) {
+            // queued after the release of the addresses that the stop queued
+            vipManager.removeInterface(name, rt.config.virtualInterface());
+        }
     }
 
     /** Stops every instance (priority 0 from masters, VIPs released); used on deactivation. */

@@ -10,6 +10,7 @@ import org.vigil.api.auth.AuthType;
 import org.vigil.api.auth.HmacSettings;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.IpFamily;
@@ -30,6 +31,8 @@ import org.vigil.codec.VrrpCodec;
  * @param tracks track_script, track_interface and track_file entries
  * @param virtualRules virtual_rules, added after the routes and removed before them
  * @param authHmac the auth_hmac block, null without one; its toString names key ids only
+ * @param virtualInterface use_vmac / use_ipvlan: the interface created on {@code interfaceName}
+ *        that carries the addresses (and the adverts unless vmac_xmit_base); null without
  */
 public record InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
         int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
@@ -37,7 +40,8 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         List<VirtualAddress> excludedAddresses, InetAddress unicastSource, List<InetAddress> unicastPeers,
         InetAddress mcastGroup, boolean v3ChecksumAsV2, int downTimerAdverts, boolean lowerPrioNoAdvert,
         boolean higherPrioSendAdvert, List<VirtualRoute> virtualRoutes, AnnouncePolicy masterAnnounce,
-        AnnouncePolicy lowerPrioAnnounce, Tracks tracks, List<VirtualRule> virtualRules, HmacSettings authHmac) {
+        AnnouncePolicy lowerPrioAnnounce, Tracks tracks, List<VirtualRule> virtualRules, HmacSettings authHmac,
+        VirtualInterface virtualInterface) {
 
     public InstanceConfig {
         Objects.requireNonNull(name, "name");
@@ -71,9 +75,17 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         }
         tracks = tracks == null ? Tracks.NONE : tracks;
         virtualRules = virtualRules == null ? List.of() : List.copyOf(virtualRules);
+        if (virtualInterface != null && !virtualInterface.parent().equals(interfaceName)) {
+            throw new IllegalArgumentException(virtualInterface + " is not on the instance's interface " + interfaceName);
+        }
     }
 
-    /** Without virtual rules and auth_hmac. */
+    /** The interface adverts go out on: the virtual interface's unless vmac_xmit_base, else the configured one. */
+    public String advertInterface() {
+        return virtualInterface == null ? interfaceName : virtualInterface.advertInterface();
+    }
+
+    /** Without virtual rules, auth_hmac and a virtual interface. */
     public InstanceConfig(String name, boolean initialMaster, String interfaceName, int vrid, int priority,
             int advertIntervalCs, int version, IpFamily family, boolean preempt, long preemptDelayMillis,
             AuthType authType, AuthKey authKey, List<VirtualAddress> virtualAddresses,
@@ -84,7 +96,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
                 preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
                 mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
-                masterAnnounce, lowerPrioAnnounce, tracks, List.of(), null);
+                masterAnnounce, lowerPrioAnnounce, tracks, List.of(), null, null);
     }
 
     /** Without tracking. */
@@ -98,7 +110,7 @@ public record InstanceConfig(String name, boolean initialMaster, String interfac
         this(name, initialMaster, interfaceName, vrid, priority, advertIntervalCs, version, family, preempt,
                 preemptDelayMillis, authType, authKey, virtualAddresses, excludedAddresses, unicastSource, unicastPeers,
                 mcastGroup, v3ChecksumAsV2, downTimerAdverts, lowerPrioNoAdvert, higherPrioSendAdvert, virtualRoutes,
-                masterAnnounce, lowerPrioAnnounce, Tracks.NONE, List.of(), null);
+                masterAnnounce, lowerPrioAnnounce, Tracks.NONE, List.of(), null, null);
     }
 
     /** Without virtual routes, with keepalived's default announcement schedule. */

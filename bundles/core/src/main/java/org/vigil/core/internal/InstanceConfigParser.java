@@ -16,6 +16,7 @@ import org.vigil.api.auth.HmacMode;
 import org.vigil.api.auth.HmacSettings;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.ConfigurationPids;
@@ -36,10 +37,16 @@ final class InstanceConfigParser {
         String name = string(p, ConfigurationPids.NAME, "VRID_" + vrid);
         boolean initialMaster = "MASTER".equalsIgnoreCase(string(p, Instance.STATE, "BACKUP"));
         List<VirtualAddress> vips = addresses(strings(p, Instance.VIRTUAL_IPADDRESS), iface);
-        List<VirtualAddress> excluded = addresses(strings(p, Instance.VIRTUAL_IPADDRESS_EXCLUDED), iface);
         String familyText = string(p, Instance.FAMILY, null);
         IpFamily family = familyText != null ? IpFamily.valueOf(familyText.toUpperCase(Locale.ROOT))
                 : vips.isEmpty() ? IpFamily.IPV4 : IpFamily.of(vips.get(0).address());
+        // use_vmac / use_ipvlan: addresses and routes without a dev go on the created interface
+        VirtualInterface vif = virtualInterface(p, iface, vrid, family);
+        String device = vif == null ? iface : vif.name();
+        if (vif != null) {
+            vips = addresses(strings(p, Instance.VIRTUAL_IPADDRESS), device);
+        }
+        List<VirtualAddress> excluded = addresses(strings(p, Instance.VIRTUAL_IPADDRESS_EXCLUDED), device);
         int version = integer(p, Instance.VERSION, family == IpFamily.IPV6 ? 3 : 2);
         String authText = string(p, Instance.AUTH_TYPE, "NONE");
         AuthType authType = AuthType.valueOf(authText.toUpperCase(Locale.ROOT));
@@ -57,12 +64,12 @@ final class InstanceConfigParser {
                 mcast == null || mcast.isBlank() ? null : literal(mcast), bool(p, Instance.V3_CHECKSUM_AS_V2, false),
                 integer(p, Instance.DOWN_TIMER_ADVERTS, VrrpTimes.DEFAULT_DOWN_TIMER_ADVERTS),
                 bool(p, Instance.LOWER_PRIO_NO_ADVERT, false), bool(p, Instance.HIGHER_PRIO_SEND_ADVERT, false),
-                routes(strings(p, Instance.VIRTUAL_ROUTES), iface), extraInterfaces(masterAnnounce(p), p, iface),
+                routes(strings(p, Instance.VIRTUAL_ROUTES), device), extraInterfaces(masterAnnounce(p), p, iface),
                 lowerPrioAnnounce(p),
                 Tracks.parse(strings(p, Instance.TRACK_SCRIPT), strings(p, Instance.TRACK_INTERFACE),
                         strings(p, Instance.TRACK_FILE)),
                 strings(p, Instance.VIRTUAL_RULES).stream().filter(e -> !e.isBlank()).map(VirtualRule::parse).toList(),
-                authHmac(p));
+                authHmac(p), vif);
     }
 
     /** The auth_hmac block from its typed properties; null without keys. */
@@ -88,6 +95,42 @@ final class InstanceConfigParser {
         return new HmacSettings(keys, active, !"monotonic".equals(string(p, Instance.AUTH_HMAC_ANTI_REPLAY, "time")),
                 integer(p, Instance.AUTH_HMAC_TIME_WINDOW,
                         HmacSettings.defaultTimeWindow(integer(p, Instance.ADVERT_INT_CS, 100))), m);
+    }
+
+    // use_vmac, use_ipvlan and vmac_xmit_base as the config bundle writes them
+    static final String USE_VMAC = "use.vmac";
+    static final String USE_VMAC_NAME = "use.vmac.name";
+    static final String VMAC_XMIT_BASE = "vmac.xmit.base";
+    static final String USE_IPVLAN = "use.ipvlan";
+
+    /**
+     * keepalived's {@code use_vmac [NAME]} (a macvlan with the virtual MAC, named vrrp.VRID unless
+     * named) with {@code vmac_xmit_base}, or {@code use_ipvlan [NAME] [ADDRESS/PREFIX] [bridge|private|vepa]}.
+     */
+    static VirtualInterface virtualInterface(Map<String, ?> p, String iface, int vrid, IpFamily family) {
+        boolean xmitBase = bool(p, VMAC_XMIT_BASE, false);
+        if (bool(p, USE_VMAC, false)) {
+            return VirtualInterface.vmac(iface, vrid, family, string(p, USE_VMAC_NAME, null), xmitBase);
+        }
+        Object ipvlan = p.get(USE_IPVLAN);
+        if (ipvlan == null || Boolean.FALSE.equals(ipvlan) || "false".equals(String.valueOf(ipvlan))) {
+            return null;
+        }
+        String name = null;
+        String address = null;
+        String mode = null;
+        if (!(ipvlan instanceof Boolean) && !"true".equals(String.valueOf(ipvlan))) {
+            for (String w : String.valueOf(ipvlan).trim().split("\\s+")) {
+                if (w.equals("bridge") || w.equals("private") || w.equals("vepa")) {
+                    mode = w;
+                } else if (w.matches("[0-9A-Fa-f:.]+(/[0-9]+)?") && (w.contains(".") || w.contains(":"))) {
+                    address = w;
+                } else if (name == null) {
+                    name = w;
+                }
+            }
+        }
+        return new VirtualInterface(VirtualInterface.Kind.IPVLAN, name, iface, vrid, family, xmitBase, address, mode);
     }
 
     // garp_* keys as the config bundle writes them (keyword with '_' turned into '.'), seconds

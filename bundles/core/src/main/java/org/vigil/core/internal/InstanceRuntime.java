@@ -90,10 +90,18 @@ final class InstanceRuntime implements InstanceActions {
         InetAddress group = config.unicast() ? null
                 : config.mcastGroup() != null ? config.mcastGroup()
                 : config.family() == IpFamily.IPV4 ? VrrpCodec.IPV4_MULTICAST_GROUP : VrrpCodec.IPV6_MULTICAST_GROUP;
-        return new ChannelSpec(config.interfaceName(), config.family(),
-                usesAh() ? AhSession.IP_PROTOCOL : VrrpCodec.IP_PROTOCOL, group, config.unicastPeers(),
-                config.unicastSource());
+        // on a vmac the adverts keep the configured interface's address (it has none of its own)
+        InetAddress source = config.unicastSource() != null ? config.unicastSource()
+                : config.advertInterface().equals(config.interfaceName()) ? null : parentSource;
+        return new ChannelSpec(config.advertInterface(), config.family(),
+                usesAh() ? AhSession.IP_PROTOCOL : VrrpCodec.IP_PROTOCOL, group, config.unicastPeers(), source);
     }
+
+    /**
+     * The configured interface's primary IPv4 or IPv6 link-local address, the source of adverts sent
+     * on a use_vmac interface (set by the engine from the driver's link view before opening).
+     */
+    InetAddress parentSource;
 
     /** auth_type AH (keepalived-behaviour.md a.4): VRRPv2 over IPv4 only. */
     boolean usesAh() {

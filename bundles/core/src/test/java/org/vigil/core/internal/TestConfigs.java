@@ -85,7 +85,7 @@ final class TestConfigs {
         if (hmac != null) {
             return new InstanceConfig(name, initialMaster, iface, vrid, priority, advertCs, version, family, preempt,
                     preemptDelayMs, authType, AuthKey.of(pass), vips, List.of(), null, peers, null, false, 3,
-                    lowerPrioNoAdvert, higherPrioSendAdvert, List.of(), null, null, null, List.of(), hmac);
+                    lowerPrioNoAdvert, higherPrioSendAdvert, List.of(), null, null, null, List.of(), hmac, null);
         }
         return new InstanceConfig(name, initialMaster, iface, vrid, priority, advertCs, version, family, preempt,
                 preemptDelayMs, authType, AuthKey.of(pass), vips, List.of(), null, peers, null, false, 3,

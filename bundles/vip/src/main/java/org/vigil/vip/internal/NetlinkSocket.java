@@ -3,6 +3,7 @@ package org.vigil.vip.internal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Predicate;
 
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
@@ -96,6 +97,20 @@ final class NetlinkSocket implements AutoCloseable {
      * @throws IOException when the socket fails or the kernel does not answer in time
      */
     int request(byte[] message, int sequence) throws IOException {
+        return Rtnl.ackError(exchange(message, answer -> Rtnl.ackError(answer, sequence) != null), sequence);
+    }
+
+    /**
+     * Sends one request that the kernel answers with a message (RTM_GETLINK for a name) and returns
+     * the answer datagram, valid until the next request; an error answer comes back as is (see
+     * {@link Rtnl#ackError}).
+     */
+    ByteBuffer query(byte[] message, int sequence) throws IOException {
+        return exchange(message, answer -> Rtnl.link(answer, sequence) != null || Rtnl.ackError(answer, sequence) != null);
+    }
+
+    /** Sends the request, then receives until a datagram answers it (older requests' late answers are skipped). */
+    private ByteBuffer exchange(byte[] message, Predicate<ByteBuffer> answers) throws IOException {
         if (fd < 0) {
             throw new IOException("netlink socket is closed");
         }
@@ -109,11 +124,10 @@ final class NetlinkSocket implements AutoCloseable {
                 throw errno == EAGAIN ? new IOException("no netlink answer in " + RECEIVE_TIMEOUT_SECONDS + " s")
                         : failure("netlink recv");
             }
-            Integer error = Rtnl.ackError(ByteBuffer.wrap(buffer, 0, (int) n), sequence);
-            if (error != null) {
-                return error;
+            ByteBuffer answer = ByteBuffer.wrap(buffer, 0, (int) n);
+            if (answers.test(answer)) {
+                return answer;
             }
-            // an answer to an older request that timed out: skip it
         }
     }
 

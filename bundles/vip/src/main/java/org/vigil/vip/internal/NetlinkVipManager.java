@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledFuture;
@@ -37,6 +39,7 @@ import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vip.VirtualAddress;
+import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualRule;
 import org.vigil.codec.AnnouncementFrames;
@@ -97,6 +100,8 @@ public final class NetlinkVipManager implements VipManager {
     private final List<InterfaceDriver> drivers = new CopyOnWriteArrayList<>();
     /** Worker only. */
     private NetlinkSocket netlink;
+    /** use_vmac and use_ipvlan interfaces (worker only). */
+    private final VirtualLinks links = new VirtualLinks();
     /** The MAC frames go out from; tests replace it. */
     volatile MacLookup macs = this::cachedMac;
     /**
@@ -240,6 +245,47 @@ public final class NetlinkVipManager implements VipManager {
     public Set<VirtualAddress> held(String instance) {
         Set<VirtualAddress> set = held.get(instance);
         return set == null ? Set.of() : Set.copyOf(set);
+    }
+
+    @Override
+    public CompletionStage<Void> createInterface(String instance, VirtualInterface vi) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            worker.execute(() -> {
+                try {
+                    links.create(netlink(), instance, vi);
+                    done.complete(null);
+                } catch (IOException | RuntimeException e) {
+                    resetOnFailure(e);
+                    // the caller (the election core) logs it, in keepalived's words
+                    LOG.debug("({}) cannot create {}", instance, vi, e);
+                    done.completeExceptionally(e);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.completeExceptionally(new IOException("VIP manager is stopped"));
+        }
+        return done;
+    }
+
+    /** Queued after the instance's release, so the addresses go first, as keepalived removes them. */
+    @Override
+    public void removeInterface(String instance, VirtualInterface vi) {
+        submit(() -> {
+            try {
+                links.remove(netlink(), instance, vi);
+            } catch (IOException | RuntimeException e) {
+                resetOnFailure(e);
+                reportOnce("remove " + vi.name(), "({}) cannot remove {}: {}", instance, vi, e.getMessage());
+            }
+        });
+    }
+
+    private void resetOnFailure(Exception e) {
+        if (netlink != null && e instanceof IOException) {
+            netlink.close();
+            netlink = null;
+        }
     }
 
     /** Waits until the work queued so far is done (tests). */

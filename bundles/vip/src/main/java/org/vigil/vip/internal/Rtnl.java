@@ -26,6 +26,9 @@ final class Rtnl {
 
     // message types (linux/rtnetlink.h)
     static final int NLMSG_ERROR = 2;
+    static final int RTM_NEWLINK = 16;
+    static final int RTM_DELLINK = 17;
+    static final int RTM_GETLINK = 18;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
     static final int RTM_NEWROUTE = 24;
@@ -102,8 +105,31 @@ final class Rtnl {
     static final int FR_ACT_UNREACHABLE = 7;
     static final int FR_ACT_PROHIBIT = 8;
     static final int FIB_RULE_INVERT = 0x2;
+    // link attributes and values (linux/if_link.h, linux/if.h)
+    static final int IFLA_ADDRESS = 1;
+    static final int IFLA_IFNAME = 3;
+    static final int IFLA_LINK = 5;
+    static final int IFLA_LINKINFO = 18;
+    static final int IFLA_AF_SPEC = 26;
+    static final int IFLA_INFO_KIND = 1;
+    static final int IFLA_INFO_DATA = 2;
+    static final int IFLA_MACVLAN_MODE = 1;
+    /** macvlan mode private: keepalived's (lab.md section 3, "macvlan mode private"). */
+    static final int MACVLAN_MODE_PRIVATE = 1;
+    static final int IFLA_IPVLAN_MODE = 1;
+    static final int IFLA_IPVLAN_FLAGS = 2;
+    static final int IPVLAN_MODE_L2 = 0;
+    static final int IPVLAN_F_PRIVATE = 0x01;
+    static final int IPVLAN_F_VEPA = 0x02;
+    /** In IFLA_AF_SPEC / AF_INET6 (linux/if_link.h): how the kernel makes the link-local address. */
+    static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    /** No link-local address from the MAC: RFC 5798 section 7.4 forbids deriving it from the virtual MAC. */
+    static final int IN6_ADDR_GEN_MODE_NONE = 1;
+    static final int IFF_UP = 0x1;
+    static final int AF_UNSPEC = 0;
 
     static final int NLMSGHDR = 16;
+    static final int IFINFOMSG = 16;
     static final int IFADDRMSG = 8;
     static final int RTMSG = 12;
     static final int NLMSGERR_ERROR_OFFSET = NLMSGHDR;
@@ -343,6 +369,150 @@ final class Rtnl {
         return z;
     }
 
+    /**
+     * RTM_NEWLINK creating a macvlan (ip link add link PARENT name NAME address MAC type macvlan mode
+     * private) or an ipvlan (type ipvlan mode l2 [bridge|private|vepa]); created down.
+     */
+    static byte[] addVirtualLink(org.vigil.api.vip.VirtualInterface vi, int parentIndex, int sequence) {
+        ByteBuffer b = linkRequest(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 0, 0, 0, sequence);
+        attribute(b, IFLA_IFNAME, cString(vi.name()));
+        attribute(b, IFLA_LINK, intBytes(parentIndex));
+        byte[] mac = vi.mac();
+        if (mac != null) {
+            attribute(b, IFLA_ADDRESS, mac);
+        }
+        int info = begin(b, IFLA_LINKINFO);
+        attribute(b, IFLA_INFO_KIND, cString(vi.kind().linkKind()));
+        int data = begin(b, IFLA_INFO_DATA);
+        if (vi.kind() == org.vigil.api.vip.VirtualInterface.Kind.MACVLAN) {
+            attribute(b, IFLA_MACVLAN_MODE, intBytes(MACVLAN_MODE_PRIVATE));
+        } else {
+            attribute(b, IFLA_IPVLAN_MODE, shortBytes(IPVLAN_MODE_L2));
+            int flags = switch (vi.mode()) {
+                case "private" -> IPVLAN_F_PRIVATE;
+                case "vepa" -> IPVLAN_F_VEPA;
+                default -> 0;
+            };
+            attribute(b, IFLA_IPVLAN_FLAGS, shortBytes(flags));
+        }
+        end(b, data);
+        end(b, info);
+        return finish(b);
+    }
+
+    /** RTM_NEWLINK on an existing link: ip link set dev INDEX addrgenmode none. */
+    static byte[] addrGenModeNone(int index, int sequence) {
+        ByteBuffer b = linkRequest(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, index, 0, 0, sequence);
+        int spec = begin(b, IFLA_AF_SPEC);
+        int inet6 = begin(b, AF_INET6);
+        attribute(b, IFLA_INET6_ADDR_GEN_MODE, new byte[] { (byte) IN6_ADDR_GEN_MODE_NONE });
+        end(b, inet6);
+        end(b, spec);
+        return finish(b);
+    }
+
+    /** RTM_NEWLINK on an existing link: ip link set dev INDEX up. */
+    static byte[] linkUp(int index, int sequence) {
+        ByteBuffer b = linkRequest(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, index, IFF_UP, IFF_UP, sequence);
+        return finish(b);
+    }
+
+    /** RTM_DELLINK: ip link del dev INDEX. */
+    static byte[] deleteLink(int index, int sequence) {
+        ByteBuffer b = linkRequest(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, index, 0, 0, sequence);
+        return finish(b);
+    }
+
+    /** RTM_GETLINK for one name (not a dump): answered by one RTM_NEWLINK, or ENODEV. */
+    static byte[] getLink(String name, int sequence) {
+        ByteBuffer b = linkRequest(RTM_GETLINK, NLM_F_REQUEST, 0, 0, 0, sequence);
+        attribute(b, IFLA_IFNAME, cString(name));
+        return finish(b);
+    }
+
+    /** What an RTM_NEWLINK answer says of a link: index, parent index (0: none), kind, MAC. */
+    record Link(int index, String name, int parent, String kind, byte[] mac) {
+    }
+
+    /** The link in an RTM_NEWLINK answer to {@code sequence}, or null when the datagram has none. */
+    static Link link(ByteBuffer datagram, int sequence) {
+        ByteBuffer b = datagram.slice().order(ByteOrder.nativeOrder());
+        int off = find(b, RTM_NEWLINK, sequence, IFINFOMSG);
+        return off < 0 ? null : parseLink(b, off + NLMSGHDR, off + b.getInt(off));
+    }
+
+    private static Link parseLink(ByteBuffer b, int body, int end) {
+        int index = b.getInt(body + 4);
+        String name = null;
+        int parent = 0;
+        String kind = null;
+        byte[] mac = null;
+        for (int a = body + IFINFOMSG; a + 4 <= end;) {
+            int alen = b.getShort(a) & 0xffff;
+            int atype = b.getShort(a + 2) & 0x3fff;
+            if (alen < 4 || a + alen > end) {
+                break;
+            }
+            switch (atype) {
+                case IFLA_IFNAME -> name = string(b, a + 4, alen - 4);
+                case IFLA_LINK -> parent = alen >= 8 ? b.getInt(a + 4) : 0;
+                case IFLA_ADDRESS -> {
+                    mac = new byte[alen - 4];
+                    b.get(a + 4, mac);
+                }
+                case IFLA_LINKINFO -> {
+                    for (int i = a + 4; i + 4 <= a + alen;) {
+                        int ilen = b.getShort(i) & 0xffff;
+                        if (ilen < 4 || i + ilen > a + alen) {
+                            break;
+                        }
+                        if ((b.getShort(i + 2) & 0x3fff) == IFLA_INFO_KIND) {
+                            kind = string(b, i + 4, ilen - 4);
+                        }
+                        i += align4(ilen);
+                    }
+                }
+                default -> {
+                }
+            }
+            a += align4(alen);
+        }
+        return new Link(index, name, parent, kind, mac);
+    }
+
+    private static String string(ByteBuffer b, int at, int max) {
+        int n = 0;
+        while (n < max && b.get(at + n) != 0) {
+            n++;
+        }
+        byte[] raw = new byte[n];
+        b.get(at, raw);
+        return new String(raw, StandardCharsets.US_ASCII);
+    }
+
+    /** nlmsghdr and struct ifinfomsg (family, pad, type u16, index, flags, change); attributes follow. */
+    private static ByteBuffer linkRequest(int type, int nlFlags, int index, int flags, int change, int sequence) {
+        ByteBuffer b = buffer();
+        header(b, type, nlFlags, sequence);
+        b.put((byte) AF_UNSPEC).put((byte) 0).putShort((short) 0).putInt(index).putInt(flags).putInt(change);
+        return b;
+    }
+
+    /** Opens a nested attribute; {@link #end} fills in its length. */
+    private static int begin(ByteBuffer b, int type) {
+        int at = b.position();
+        b.putShort((short) 0).putShort((short) type);
+        return at;
+    }
+
+    private static void end(ByteBuffer b, int at) {
+        b.putShort(at, (short) (b.position() - at));
+    }
+
+    private static byte[] shortBytes(int value) {
+        return ByteBuffer.allocate(2).order(ByteOrder.nativeOrder()).putShort((short) value).array();
+    }
+
     /** The kernel's scope number for keepalived's names; a number is taken as is. */
     static int scope(String name, int dflt) {
         if (name == null) {
@@ -364,20 +534,27 @@ final class Rtnl {
      */
     static Integer ackError(ByteBuffer datagram, int sequence) {
         ByteBuffer b = datagram.slice().order(ByteOrder.nativeOrder());
+        int off = find(b, NLMSG_ERROR, sequence, 4);
+        return off < 0 ? null : b.getInt(off + NLMSGERR_ERROR_OFFSET);
+    }
+
+    /**
+     * The offset of the first message of {@code type} answering {@code sequence} with at least
+     * {@code body} bytes after its header, walking a multi-message datagram; -1 when none.
+     */
+    private static int find(ByteBuffer b, int type, int sequence, int body) {
         int off = 0;
         while (off + NLMSGHDR <= b.limit()) {
             int len = b.getInt(off);
             if (len < NLMSGHDR || off + len > b.limit()) {
-                return null;
+                return -1;
             }
-            int type = b.getShort(off + 4) & 0xffff;
-            int seq = b.getInt(off + 8);
-            if (type == NLMSG_ERROR && seq == sequence && len >= NLMSGHDR + 4) {
-                return b.getInt(off + NLMSGERR_ERROR_OFFSET);
+            if ((b.getShort(off + 4) & 0xffff) == type && b.getInt(off + 8) == sequence && len >= NLMSGHDR + body) {
+                return off;
             }
             off += align4(len);
         }
-        return null;
+        return -1;
     }
 
     /** The message types of a datagram of events, in order. */
