@@ -47,8 +47,7 @@ class VmacLabIT extends LabTest {
     @Test
     void ipv4VigilAndKeepalivedFailOverBothWaysOnVrrp51FromTheVirtualMac() {
         Capture cap = capture();
-        // Vigil's frames only: keepalived 2.2.7 brings its vrrp.51 up before its nftables rule exists,
-        // so its first report may leave from the virtual MAC (seen in the lab)
+        // Vigil's frames only (what r1 sends into its switch port): the check is on Vigil, not on keepalived
         Capture reports = track(Capture.from(lab, "r1", dir("reports"), REPORTS));
         Daemon vigil = vigil("r1", config("vigil-r1", 150, false, ""));
         vigil.awaitLog("(VI_1): Success creating VMAC interface vrrp.51", START);
@@ -114,8 +113,7 @@ class VmacLabIT extends LabTest {
     @Test
     void ipv6AdvertsLeaveFromTheIpv6VirtualMacAndTheParentsLinkLocalAddress() {
         Capture cap = capture();
-        // Vigil's frames only: keepalived 2.2.7 brings its vrrp.51 up before its nftables rule exists,
-        // so its first report may leave from the virtual MAC (seen in the lab)
+        // Vigil's frames only (what r1 sends into its switch port): the check is on Vigil, not on keepalived
         Capture reports = track(Capture.from(lab, "r1", dir("reports"), REPORTS));
         Daemon vigil = vigil("r1", config("vigil-r1", 150, true, ""));
         vigil.awaitLog("(VI_1) Entering BACKUP STATE (init)", START);
