@@ -45,7 +45,7 @@ public final class Configurations {
         for (VrrpInstance vi : model.instances()) {
             Map<String, Object> p = instance(vi, global);
             GarpDefaults.apply(p, vi, global, model.network());
-            out.add(new ConfigurationRecord(ConfigurationPids.INSTANCE, true, vi.name(), p));
+            out.add(new ConfigurationRecord(ConfigurationPids.INSTANCE, true, identityName(vi), p));
         }
         Map<String, Object> statics = statics(model);
         if (statics != null) {
@@ -53,6 +53,21 @@ public final class Configurations {
         }
         CheckerConfigurations.add(model, out);
         return out;
+    }
+
+    /**
+     * The name of an instance's configuration: keepalived's identity of a VRRP instance (VRID,
+     * family, interface, unicast source), so that a reload renaming an instance updates its
+     * configuration, and the core keeps its state, instead of deleting one and creating another.
+     */
+    static String identityName(VrrpInstance vi) {
+        StringBuilder b = new StringBuilder("vrid").append(vi.virtualRouterId()).append('.')
+                .append(vi.family() == null ? "any" : vi.family().name().toLowerCase(java.util.Locale.ROOT)).append('.')
+                .append(vi.interfaceName() == null ? "-" : vi.interfaceName());
+        if (vi.unicastSrcIp() != null && !vi.unicastSrcIp().isBlank()) {
+            b.append(".from.").append(vi.unicastSrcIp());
+        }
+        return b.toString();
     }
 
     /** keepalived keyword to property key: {@code virtual_router_id} becomes {@code virtual.router.id}. */
