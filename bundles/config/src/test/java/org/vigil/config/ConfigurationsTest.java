@@ -395,5 +395,10 @@ class ConfigurationsTest {
         List<ConfigurationRecord> unicast = convert("vrrp_instance U {\n interface eth0\n virtual_router_id 7\n"
                 + " unicast_src_ip 192.0.2.1\n unicast_peer {\n  192.0.2.2\n }\n virtual_ipaddress {\n  192.0.2.7\n }\n}\n");
         assertThat(unicast).extracting(ConfigurationRecord::name).containsExactly("vrid7.ipv4.eth0.from.192.0.2.1");
+        // one VRID twice, unicast to disjoint peers (keepalived allows it): the second is told apart by name
+        String peer = " interface eth0\n virtual_router_id 8\n unicast_peer {\n  %s\n }\n virtual_ipaddress {\n  %s\n }\n}\n";
+        List<ConfigurationRecord> twice = convert("vrrp_instance P {\n" + peer.formatted("192.0.2.2", "192.0.2.8")
+                + "vrrp_instance Q {\n" + peer.formatted("192.0.2.3", "192.0.2.9"));
+        assertThat(twice).extracting(ConfigurationRecord::name).containsExactly("vrid8.ipv4.eth0", "vrid8.ipv4.eth0.name.Q");
     }
 }
