@@ -83,6 +83,23 @@ abstract class LabTest {
     }
 
     /** A fresh folder for one daemon or capture of this test. */
+    /**
+     * A private copy of the distribution with these files in its deploy/ folder (name to content),
+     * so that the shared one stays as shipped.
+     */
+    protected Path distWithDeployed(java.util.Map<String, String> deployed) {
+        Path copy = dir("dist").resolve("vigil");
+        Sh.ok("cp", "-a", LabEnv.dist().toString(), copy.toString());
+        try {
+            for (java.util.Map.Entry<String, String> f : deployed.entrySet()) {
+                Files.writeString(copy.resolve("deploy").resolve(f.getKey()), f.getValue());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
+    }
+
     protected Path dir(String what) {
         Path d = testDir.resolve(String.format("%02d-%s", ++seq, what));
         try {

@@ -22,14 +22,7 @@ class MetricsLabIT extends LabTest {
 
     /** A copy of the distribution whose deploy/ enables the endpoint (the shared one stays as shipped). */
     private Path distWithMetrics() {
-        Path copy = dir("dist").resolve("vigil");
-        Sh.ok("cp", "-a", LabEnv.dist().toString(), copy.toString());
-        try {
-            Files.writeString(copy.resolve("deploy/org.vigil.metrics.cfg"), "port = 9165\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return copy;
+        return distWithDeployed(java.util.Map.of("org.vigil.metrics.cfg", "port = 9165\n"));
     }
 
     private String scrape() {
