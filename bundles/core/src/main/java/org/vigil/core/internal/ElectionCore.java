@@ -23,6 +23,8 @@ import org.vigil.api.system.ProcessTuning;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.api.vrrp.SyncGroupStatus;
+import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.api.vrrp.VrrpService;
 
@@ -353,6 +355,31 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
         synchronized (drivers) {
             return Optional.ofNullable(driverTarget);
         }
+    }
+
+    @Override
+    public List<SyncGroupStatus> syncGroups() {
+        return engine.syncGroups();
+    }
+
+    @Override
+    public List<TrackStatus> tracking(String instance) {
+        return engine.tracking(instance);
+    }
+
+    @Override
+    public void forceFault(String instance, boolean fault) {
+        engine.forceFault(instance, fault);
+    }
+
+    @Override
+    public boolean announce(String instance) {
+        return engine.announce(instance);
+    }
+
+    @Override
+    public void clearCounters() {
+        engine.clearCounters();
     }
 
     // ---- InstanceRegistry ---------------------------------------------------------------------

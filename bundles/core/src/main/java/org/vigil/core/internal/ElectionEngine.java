@@ -27,6 +27,8 @@ import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.api.vrrp.SyncGroupStatus;
+import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.codec.VrrpCodec;
@@ -597,6 +599,55 @@ final class ElectionEngine implements InstanceRegistry {
 
     Optional<InstanceStatus> instance(String name) {
         return call(() -> Optional.ofNullable(instances.get(name)).map(InstanceRuntime::status));
+    }
+
+    List<SyncGroupStatus> syncGroups() {
+        return call(syncGroups::status);
+    }
+
+    List<TrackStatus> tracking(String name) {
+        return call(() -> tracking.status(name));
+    }
+
+    /** An operator's FAULT (JMX): held like a failed weight-0 tracker until released. */
+    void forceFault(String name, boolean fault) {
+        call(() -> {
+            InstanceRuntime rt = known(name);
+            if (rt.forcedFault != fault) {
+                rt.forcedFault = fault;
+                log.line("(" + name + ") " + (fault ? "fault forced by the operator" : "operator's fault cleared"), false);
+                applyConditions(rt);
+            }
+            return null;
+        });
+    }
+
+    /** The master's gratuitous ARP / NA burst again, on the operator's request; false when not master. */
+    boolean announce(String name) {
+        return call(() -> {
+            InstanceRuntime rt = known(name);
+            VipManager vips = vipManager;
+            if (rt.machine.state() != InstanceState.MASTER || vips == null) {
+                return false;
+            }
+            vips.announce(name, rt.config.masterAnnounce());
+            return true;
+        });
+    }
+
+    void clearCounters() {
+        call(() -> {
+            instances.values().forEach(rt -> rt.machine.counters.clear());
+            return null;
+        });
+    }
+
+    private InstanceRuntime known(String name) {
+        InstanceRuntime rt = instances.get(name);
+        if (rt == null) {
+            throw new IllegalArgumentException("No instance '" + name + "'; known: " + String.join(", ", instances.keySet()));
+        }
+        return rt;
     }
 
     /** Loop-confined access for tests of this package. */
