@@ -1,0 +1,159 @@
+package org.vigil.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanServerConnection;
+import javax.management.Notification;
+import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
+
+import org.junit.jupiter.api.Test;
+
+import com.sun.tools.attach.VirtualMachine;
+
+/**
+ * Vigil's MBeans in the running appliance, as an operator reaches them: the JDK Attach API on the
+ * daemon's pid starts its local management agent (what jconsole and {@code jcmd PID
+ * ManagementAgent.start_local} do), and a JMX client reads the instances, hears notifications and
+ * calls the operations. keepalived on r2 is the peer that shows the effect of a priority change on
+ * the wire; a python3 web server on r2 is the real server whose loss is a notification.
+ */
+class JmxLabIT extends LabTest {
+    static final String ADVERT = "0.1";
+    static final String SECRET = "jmx51pw";
+
+    static String instance(String name, int vrid, int priority, int version, String extra) {
+        return "vrrp_instance " + name + " {\n    state BACKUP\n    interface lan0\n    virtual_router_id " + vrid
+                + "\n    priority " + priority + "\n    version " + version + "\n    advert_int " + ADVERT + "\n" + extra
+                + "    virtual_ipaddress {\n        203.0.113." + vrid + "/32 dev lan0\n    }\n}\n";
+    }
+
+    private List<String> priorities(Capture cap) {
+        return cap.fields("vrrp && ip.src == 192.0.2.11 && vrrp.virt_rtr_id == 51", "vrrp.prio").stream()
+                .map(f -> f[0]).toList();
+    }
+
+    private static CompositeData row(MBeanServerConnection c, ObjectName on, String attribute, Object... key)
+            throws Exception {
+        return ((TabularData) c.getAttribute(on, attribute)).get(key);
+    }
+
+    @Test
+    void anAttachedClientReadsStateHearsTransitionsAndSetsThePriority() throws Exception {
+        Bench.Helper web = track(new Bench.Helper(dir("web").resolve("out"), List.of("ip", "netns", "exec",
+                lab.ns("r2"), "python3", "-m", "http.server", "--bind", "192.0.2.12", "8080")));
+        Capture cap = capture();
+        String config = "global_defs {\n    router_id vigil-r1\n}\n"
+                + instance("VI_1", 51, 150, 3, "")
+                + instance("VI_2", 52, 120, 2, "    authentication {\n        auth_type PASS\n        auth_pass "
+                        + SECRET + "\n    }\n")
+                + "vrrp_sync_group G2 {\n    group {\n        VI_2\n    }\n}\n"
+                + "virtual_server 203.0.113.51 8080 {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n"
+                + "    protocol TCP\n    real_server 192.0.2.12 8080 {\n        TCP_CHECK {\n"
+                + "            connect_timeout 1\n            retry 0\n        }\n    }\n}\n";
+        Daemon vigil = vigil("r1", config);
+        vigil.awaitLog("(VI_1) Entering BACKUP STATE (init)", START);
+        Daemon ka = keepalived("r2", "global_defs {\n    router_id ka-r2\n}\n" + instance("VI_1", 51, 100, 3, ""));
+        await().atMost(START).until(() -> States.last(vigil).equals("MASTER"));
+
+        long pid = Long.parseLong(Files.readString(vigil.dir.resolve("vigil.pid")).strip());
+        VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
+        String address;
+        try {
+            address = vm.startLocalManagementAgent();
+        } finally {
+            vm.detach();
+        }
+        try (AutoCloseable ns = NamespaceRmi.enter(lab.ns("r1"));
+                JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
+            MBeanServerConnection c = jmx.getMBeanServerConnection();
+            ObjectName vrrp = new ObjectName("org.vigil:type=Vrrp");
+            ObjectName checker = new ObjectName("org.vigil:type=Checker");
+            CompositeData vi1 = row(c, vrrp, "Instances", "VI_1");
+            assertThat(vi1.get("state")).isEqualTo("MASTER");
+            assertThat(vi1.get("basePriority")).isEqualTo(150);
+            assertThat(vi1.get("vrid")).isEqualTo(51);
+            assertThat(vi1.get("interface")).isEqualTo("lan0");
+            assertThat((String[]) vi1.get("heldAddresses")).containsExactly("203.0.113.51/32");
+            // VI_2 is VRRPv2, whose advert_int is whole seconds: it becomes master about 3.5 s after start
+            await().atMost(SHORT).until(() -> "MASTER".equals(row(c, vrrp, "SyncGroups", "G2").get("state")));
+            assertThat(c.getAttribute(vrrp, "ActiveDriver")).isEqualTo("linux");
+            await().atMost(SHORT).until(() -> "UP".equals(row(c, checker, "RealServers", "[203.0.113.51]:tcp:8080",
+                    "[192.0.2.12]:tcp:8080").get("state")));
+
+            // no attribute of any Vigil MBean carries the auth_pass
+            for (ObjectName on : c.queryNames(new ObjectName("org.vigil:*"), null)) {
+                for (MBeanAttributeInfo a : c.getMBeanInfo(on).getAttributes()) {
+                    assertThat(String.valueOf(c.getAttribute(on, a.getName()))).as(on + " " + a.getName())
+                            .doesNotContain(SECRET);
+                }
+            }
+
+            List<Notification> heard = new CopyOnWriteArrayList<>();
+            c.addNotificationListener(vrrp, (n, h) -> heard.add(n), null, null);
+            c.addNotificationListener(checker, (n, h) -> heard.add(n), null, null);
+            String[] nameAndInt = { String.class.getName(), Integer.class.getName() };
+
+            // 1. priority 50 < keepalived's 100: the wire says 50, keepalived preempts, a notification says so
+            int kaMark = ka.mark();
+            Object said = c.invoke(vrrp, "setPriority", new Object[] { "VI_1", 50 }, nameAndInt);
+            assertThat(said).isEqualTo("(VI_1) priority 150 -> 50 (until the next reload)");
+            await().atMost(SHORT).until(() -> priorities(cap).contains("50"));
+            ka.awaitLog("(VI_1) Entering MASTER STATE", kaMark, SHORT);
+            await().atMost(SHORT).until(() -> messages(heard).contains("(VI_1) MASTER -> BACKUP"));
+            Notification n = heard.stream().filter(x -> x.getMessage().equals("(VI_1) MASTER -> BACKUP")).findFirst()
+                    .orElseThrow();
+            assertThat(n.getType()).isEqualTo("vigil.vrrp.transition");
+            assertThat(((CompositeData) n.getUserData()).get("to")).isEqualTo("BACKUP");
+            assertThat(row(c, vrrp, "Instances", "VI_1").get("basePriority")).isEqualTo(50);
+
+            // 2. priority 200: Vigil preempts back, with adverts at 200
+            c.invoke(vrrp, "setPriority", new Object[] { "VI_1", 200 }, nameAndInt);
+            await().atMost(SHORT).until(() -> messages(heard).contains("(VI_1) BACKUP -> MASTER"));
+            await().atMost(SHORT).until(() -> priorities(cap).contains("200"));
+            Sh.Result show = Sh.run(List.of("ip", "netns", "exec", lab.ns("r1"), LabEnv.dist().resolve("bin/vigil")
+                    .toString(), "ctl", "-p", vigil.dir.resolve("vigil.pid").toString(), "vrrp:show", "VI_1"));
+            assertThat(show.out()).as(show.out() + show.err()).contains("200");
+
+            // 3. the operator's fault and its release
+            String[] name = { String.class.getName() };
+            c.invoke(vrrp, "forceFault", new Object[] { "VI_1" }, name);
+            await().atMost(SHORT).until(() -> messages(heard).contains("(VI_1) MASTER -> FAULT"));
+            assertThat(row(c, vrrp, "Instances", "VI_1").get("state")).isEqualTo("FAULT");
+            c.invoke(vrrp, "clearFault", new Object[] { "VI_1" }, name);
+            await().atMost(SHORT).until(() -> "MASTER".equals(row(c, vrrp, "Instances", "VI_1").get("state")));
+
+            // 4. a gratuitous ARP burst on request
+            String arps = "arp && eth.src == " + lab.mac("r1") + " && arp.src.proto_ipv4 == 203.0.113.51";
+            int before = cap.fields(arps, "frame.number").size();
+            assertThat(c.invoke(vrrp, "sendGratuitousArp", new Object[] { "VI_1" }, name)).isEqualTo(true);
+            await().atMost(SHORT).until(() -> cap.fields(arps, "frame.number").size() > before);
+
+            // 5. the real server dies: the checker's notification
+            web.close();
+            await().atMost(SHORT).until(() -> heard.stream().anyMatch(x -> x.getType().equals("vigil.realserver.change")
+                    && ((CompositeData) x.getUserData()).get("kind").equals("REAL_SERVER_DOWN")));
+            assertThat(row(c, checker, "RealServers", "[203.0.113.51]:tcp:8080", "[192.0.2.12]:tcp:8080")
+                    .get("state")).isEqualTo("DOWN");
+        }
+        assertThat(vigil.linesWith("priority set from 150 to 50 by the operator", 0)).hasSize(1);
+    }
+
+    private static List<String> messages(List<Notification> heard) {
+        List<String> out = new ArrayList<>();
+        heard.forEach(n -> out.add(n.getMessage()));
+        return out;
+    }
+}
