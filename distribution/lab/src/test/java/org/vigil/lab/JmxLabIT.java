@@ -56,7 +56,7 @@ class JmxLabIT extends LabTest {
                 lab.ns("r2"), "python3", "-m", "http.server", "--bind", "192.0.2.12", "8080")));
         Capture cap = capture();
         String config = "global_defs {\n    router_id vigil-r1\n}\n"
-                + instance("VI_1", 51, 150, 3, "")
+                + instance("VI_1", 51, 150, 3, "    track_interface {\n        lan0 weight 10\n    }\n")
                 + instance("VI_2", 52, 120, 2, "    authentication {\n        auth_type PASS\n        auth_pass "
                         + SECRET + "\n    }\n")
                 + "vrrp_sync_group G2 {\n    group {\n        VI_2\n    }\n}\n"
@@ -106,11 +106,12 @@ class JmxLabIT extends LabTest {
             c.addNotificationListener(checker, (n, h) -> heard.add(n), null, null);
             String[] nameAndInt = { String.class.getName(), Integer.class.getName() };
 
-            // 1. priority 50 < keepalived's 100: the wire says 50, keepalived preempts, a notification says so
+            // 1. priority 50 (60 with the tracked lan0's +10) < keepalived's 100: the wire says 60,
+            //    keepalived preempts, a notification says so
             int kaMark = ka.mark();
             Object said = c.invoke(vrrp, "setPriority", new Object[] { "VI_1", 50 }, nameAndInt);
             assertThat(said).isEqualTo("(VI_1) priority 150 -> 50 (until the next reload)");
-            await().atMost(SHORT).until(() -> priorities(cap).contains("50"));
+            await().atMost(SHORT).until(() -> priorities(cap).contains("60"));
             ka.awaitLog("(VI_1) Entering MASTER STATE", kaMark, SHORT);
             await().atMost(SHORT).until(() -> messages(heard).contains("(VI_1) MASTER -> BACKUP"));
             Notification n = heard.stream().filter(x -> x.getMessage().equals("(VI_1) MASTER -> BACKUP")).findFirst()
@@ -119,13 +120,28 @@ class JmxLabIT extends LabTest {
             assertThat(((CompositeData) n.getUserData()).get("to")).isEqualTo("BACKUP");
             assertThat(row(c, vrrp, "Instances", "VI_1").get("basePriority")).isEqualTo(50);
 
-            // 2. priority 200: Vigil preempts back, with adverts at 200
+            // 2. priority 200 (210): Vigil preempts back, with adverts at 210
             c.invoke(vrrp, "setPriority", new Object[] { "VI_1", 200 }, nameAndInt);
             await().atMost(SHORT).until(() -> messages(heard).contains("(VI_1) BACKUP -> MASTER"));
-            await().atMost(SHORT).until(() -> priorities(cap).contains("200"));
+            await().atMost(SHORT).until(() -> priorities(cap).contains("210"));
             Sh.Result show = Sh.run(List.of("ip", "netns", "exec", lab.ns("r1"), LabEnv.dist().resolve("bin/vigil")
                     .toString(), "ctl", "-p", vigil.dir.resolve("vigil.pid").toString(), "vrrp:show", "VI_1"));
-            assertThat(show.out()).as(show.out() + show.err()).contains("200");
+            assertThat(show.out()).as(show.out() + show.err()).contains("210 effective, 200 configured")
+                    .containsPattern("interface lan0 +up +weight 10 +\\+10");
+            TabularData tracking = (TabularData) c.invoke(vrrp, "tracking", new Object[] { "VI_1" },
+                    new String[] { String.class.getName() });
+            assertThat(tracking.get(new Object[] { "INTERFACE", "lan0" }).get("contribution")).isEqualTo(10);
+
+            // keepalived's STATS_CLEAR, from the console and by its signal (--signum)
+            Sh.Result cleared = Sh.run(List.of("ip", "netns", "exec", lab.ns("r1"), LabEnv.dist()
+                    .resolve("bin/vigil").toString(), "ctl", "-p", vigil.dir.resolve("vigil.pid").toString(),
+                    "vigil:stats", "clear"));
+            assertThat(cleared.out()).as(cleared.err()).contains("VRRP Instance: VI_1", "(counters cleared)");
+            assertThat((Long) row(c, vrrp, "Instances", "VI_1").get("becameMaster")).isZero();
+            String signum = Sh.ok(LabEnv.dist().resolve("bin/vigil").toString(), "--signum=STATS_CLEAR").strip();
+            await().atMost(SHORT).until(() -> (Long) row(c, vrrp, "Instances", "VI_1").get("advertsSent") > 20);
+            Sh.ok("kill", "-" + signum, Long.toString(pid));
+            await().atMost(SHORT).until(() -> (Long) row(c, vrrp, "Instances", "VI_1").get("advertsSent") < 20);
 
             // 3. the operator's fault and its release
             String[] name = { String.class.getName() };
