@@ -77,6 +77,16 @@ class MetricsLabIT extends LabTest {
                 "vigil_virtual_server_quorum_up{vs=\"[203.0.113.51]:tcp:8080\"} 1");
         assertThat(lines).anyMatch(l -> l.matches(
                 "keepalived_advertisements_sent_total\\{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} [1-9][0-9]*"));
+        // the histograms: every advert timer's lateness (the first advert after the takeover is not a
+        // timer's, so wait for the next), every check attempt's duration
+        await().atMost(SHORT).until(() -> scrape().lines().anyMatch(l -> l.matches(
+                "vigil_vrrp_timer_lateness_seconds_count\\{timer=\"advert\"} [1-9][0-9]*")));
+        lines = scrape().lines().toList();
+        assertThat(lines).contains("vigil_vrrp_timer_lateness_seconds_count{timer=\"master_down\"} 1");
+        assertThat(lines).anyMatch(l -> l.matches(
+                "vigil_vrrp_timer_lateness_seconds_bucket\\{timer=\"advert\",le=\"0.02\"} [1-9][0-9]*"));
+        assertThat(lines).anyMatch(l -> l.matches(
+                "vigil_checker_check_duration_seconds_count\\{check=\"TCP_CHECK\"} [1-9][0-9]*"));
         assertThat(Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "curl", "-sS", "--max-time", "3",
                 "http://192.0.2.11:9165/metrics").exit()).as("loopback only by default").isNotZero();
 

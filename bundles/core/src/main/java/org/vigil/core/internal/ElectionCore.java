@@ -19,6 +19,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.vigil.api.auth.Authenticator;
 import org.vigil.api.auth.HmacAuthenticator;
 import org.vigil.api.driver.InterfaceDriver;
+import org.vigil.api.metrics.MetricSource;
+import org.vigil.api.metrics.MetricWriter;
 import org.vigil.api.system.ProcessTuning;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vrrp.DriverInfo;
@@ -33,8 +35,8 @@ import org.vigil.api.vrrp.VrrpService;
  * VIP manager and authenticators bound dynamically so that they can be swapped at run time
  * without deactivating the core (ARCHITECTURE, swap contract).
  */
-@Component(service = { VrrpService.class, InstanceRegistry.class }, immediate = true)
-public class ElectionCore implements VrrpService, InstanceRegistry {
+@Component(service = { VrrpService.class, InstanceRegistry.class, MetricSource.class }, immediate = true)
+public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource {
     /** How long management calls and deactivation wait for the loop. */
     static final long CALL_TIMEOUT_MILLIS = 5_000;
 
@@ -380,6 +382,17 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     @Override
     public void clearCounters() {
         engine.clearCounters();
+    }
+
+    // ---- MetricSource -------------------------------------------------------------------------
+
+    /** The timer lateness histograms (the rest of the VRRP families come from the metrics bundle). */
+    @Override
+    public void collect(MetricWriter out) {
+        out.family("vigil_vrrp_timer_lateness_seconds", MetricWriter.Type.HISTOGRAM,
+                "How late the election thread ran a timer after its deadline (early wake-ups count as 0)");
+        out.histogram(engine.advertLateness.snapshot(), "timer", "advert");
+        out.histogram(engine.masterDownLateness.snapshot(), "timer", "master_down");
     }
 
     // ---- InstanceRegistry ---------------------------------------------------------------------

@@ -22,6 +22,7 @@ import org.vigil.api.auth.HmacAuthenticator;
 import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.driver.LinkInfo;
+import org.vigil.api.metrics.Histogram;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vrrp.IpFamily;
@@ -75,6 +76,15 @@ final class ElectionEngine implements InstanceRegistry {
     /** Loop-confined like the rest; set through the loop (DS callbacks post). */
     private VipManager vipManager;
     private volatile String driverName;
+
+    /**
+     * How late the timers fire, over every instance (ARCHITECTURE: measure the advert jitter):
+     * recorded on the loop without allocating, read by the metrics scrape.
+     */
+    final Histogram advertLateness = new Histogram(LATENESS_BUCKETS);
+    final Histogram masterDownLateness = new Histogram(LATENESS_BUCKETS);
+    static final double[] LATENESS_BUCKETS = { 0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25,
+        0.5, 1 };
 
     ElectionEngine(Loop loop, VrrpLog log, Notifier notifier, long callTimeoutMillis) {
         this.loop = loop;

@@ -277,6 +277,11 @@ final class InstanceRuntime implements InstanceActions {
     }
 
     @Override
+    public void timerFired(boolean advert, long lateMicros) {
+        (advert ? engine.advertLateness : engine.masterDownLateness).record(lateMicros);
+    }
+
+    @Override
     public List<VirtualAddress> held() {
         VipManager vips = engine.vipManager();
         return vips != null ? new ArrayList<>(vips.held(config.name())) : new ArrayList<>(loggedHeld);

@@ -384,7 +384,7 @@ final class VrrpInstance {
         if (state != InstanceState.BACKUP) {
             return;
         }
-        checkLate(masterDownDeadline);
+        checkLate(masterDownDeadline, false);
         InstanceState from = state;
         takeMaster(masterDownDeadline);
         // the rest after every takeover due now has sent its advert (hundreds of backups time out
@@ -414,7 +414,7 @@ final class VrrpInstance {
             return;
         }
         long deadlineMicros = adverDeadline;
-        checkLate(deadlineMicros);
+        checkLate(deadlineMicros, true);
         sendAdvert(ownPriority());
         long interval = VrrpTimes.csToMicros(config.advertIntervalCs());
         // fixed rate from the previous deadline; after a stall, skip the missed slots instead of
@@ -427,8 +427,9 @@ final class VrrpInstance {
         armAdverTimer(next);
     }
 
-    private void checkLate(long deadlineMicros) {
+    private void checkLate(long deadlineMicros, boolean advert) {
         long late = loop.nowMicros() - deadlineMicros;
+        actions.timerFired(advert, late);
         long threshold = Math.max(MIN_LATE_THRESHOLD_MICROS, VrrpTimes.csToMicros(config.advertIntervalCs()) / 4);
         if (late > threshold) {
             counters.lateTimers++;

@@ -107,4 +107,14 @@ class OperatorControlTest {
         instance("VI_1", 51);
         assertThat(engine.announce("VI_1")).as("not master yet").isFalse();
     }
+
+    @Test
+    void everyAdvertTimerFiringIsInTheLatenessHistogram() {
+        instance("VI_1", 51);
+        loop.advance(5_000_000);
+        long adverts = engine.instance("VI_1").orElseThrow().counters().advertsSent();
+        // virtual time runs every timer on its deadline: all in the lowest bucket, one per advert after the first
+        assertThat(engine.advertLateness.snapshot().cumulative()[0]).isEqualTo(adverts - 1);
+        assertThat(engine.masterDownLateness.snapshot().count()).isEqualTo(1);
+    }
 }

@@ -169,4 +169,22 @@ class MetricsEndpointTest {
         assertThatThrownBy(() -> t.family("vigil_x", MetricWriter.Type.GAUGE, "")).hasMessageContaining("twice");
         assertThatThrownBy(() -> t.sample(1, "bad-label", "v")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aHistogramIsWrittenAsBucketsSumAndCount() {
+        org.vigil.api.metrics.Histogram h = new org.vigil.api.metrics.Histogram(0.001, 0.01);
+        h.record(400);
+        h.record(5_000);
+        h.record(20_000);
+        PrometheusText t = new PrometheusText();
+        t.family("vigil_vrrp_timer_lateness_seconds", MetricWriter.Type.HISTOGRAM, "lateness");
+        t.histogram(h.snapshot(), "timer", "advert");
+        assertThat(t.text()).isEqualTo("# HELP vigil_vrrp_timer_lateness_seconds lateness\n"
+                + "# TYPE vigil_vrrp_timer_lateness_seconds histogram\n"
+                + "vigil_vrrp_timer_lateness_seconds_bucket{timer=\"advert\",le=\"0.001\"} 1\n"
+                + "vigil_vrrp_timer_lateness_seconds_bucket{timer=\"advert\",le=\"0.01\"} 2\n"
+                + "vigil_vrrp_timer_lateness_seconds_bucket{timer=\"advert\",le=\"+Inf\"} 3\n"
+                + "vigil_vrrp_timer_lateness_seconds_sum{timer=\"advert\"} 0.0254\n"
+                + "vigil_vrrp_timer_lateness_seconds_count{timer=\"advert\"} 3\n");
+    }
 }
