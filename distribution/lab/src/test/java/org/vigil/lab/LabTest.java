@@ -92,6 +92,18 @@ abstract class LabTest {
         }
     }
 
+    /** A copy of the distribution with one more file (a deploy/ configuration, say); the shared one stays as shipped. */
+    protected Path distWith(String file, String content) {
+        Path copy = dir("dist").resolve("vigil");
+        Sh.ok("cp", "-a", LabEnv.dist().toString(), copy.toString());
+        try {
+            Files.writeString(copy.resolve(file), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
+    }
+
     protected Daemon.Vigil vigil(String host, String config) {
         return track(new Daemon.Vigil(lab, host, dir("vigil-" + host), config));
     }

@@ -3,9 +3,6 @@ package org.vigil.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,14 +19,7 @@ class MetricsLabIT extends LabTest {
 
     /** A copy of the distribution whose deploy/ enables the endpoint (the shared one stays as shipped). */
     private Path distWithMetrics() {
-        Path copy = dir("dist").resolve("vigil");
-        Sh.ok("cp", "-a", LabEnv.dist().toString(), copy.toString());
-        try {
-            Files.writeString(copy.resolve("deploy/org.vigil.metrics.cfg"), "port = 9165\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return copy;
+        return distWith("deploy/org.vigil.metrics.cfg", "port = 9165\n");
     }
 
     private String scrape() {
