@@ -3,7 +3,6 @@ package org.vigil.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +14,8 @@ import javax.management.Notification;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 import org.junit.jupiter.api.Test;
-
-import com.sun.tools.attach.VirtualMachine;
 
 /**
  * Vigil's MBeans in the running appliance, as an operator reaches them: the JDK Attach API on the
@@ -52,33 +46,21 @@ class JmxLabIT extends LabTest {
 
     @Test
     void anAttachedClientReadsStateHearsTransitionsAndSetsThePriority() throws Exception {
-        Bench.Helper web = track(new Bench.Helper(dir("web").resolve("out"), List.of("ip", "netns", "exec",
-                lab.ns("r2"), "python3", "-m", "http.server", "--bind", "192.0.2.12", "8080")));
+        Bench.Helper web = webServerOnR2();
         Capture cap = capture();
         String config = "global_defs {\n    router_id vigil-r1\n}\n"
                 + instance("VI_1", 51, 150, 3, "    track_interface {\n        lan0 weight 10\n    }\n")
                 + instance("VI_2", 52, 120, 2, "    authentication {\n        auth_type PASS\n        auth_pass "
                         + SECRET + "\n    }\n")
-                + "vrrp_sync_group G2 {\n    group {\n        VI_2\n    }\n}\n"
-                + "virtual_server 203.0.113.51 8080 {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n"
-                + "    protocol TCP\n    real_server 192.0.2.12 8080 {\n        TCP_CHECK {\n"
-                + "            connect_timeout 1\n            retry 0\n        }\n    }\n}\n";
+                + "vrrp_sync_group G2 {\n    group {\n        VI_2\n    }\n}\n" + virtualServerOnR2("203.0.113.51");
         Daemon vigil = vigil("r1", config);
         vigil.awaitLog("(VI_1) Entering BACKUP STATE (init)", START);
         Daemon ka = keepalived("r2", "global_defs {\n    router_id ka-r2\n}\n" + instance("VI_1", 51, 100, 3, ""));
         await().atMost(START).until(() -> States.last(vigil).equals("MASTER"));
 
-        long pid = Long.parseLong(Files.readString(vigil.dir.resolve("vigil.pid")).strip());
-        VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
-        String address;
-        try {
-            address = vm.startLocalManagementAgent();
-        } finally {
-            vm.detach();
-        }
-        try (AutoCloseable ns = NamespaceRmi.enter(lab.ns("r1"));
-                JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
-            MBeanServerConnection c = jmx.getMBeanServerConnection();
+        try (AttachedJmx jmx = new AttachedJmx(lab, vigil)) {
+            long pid = jmx.pid;
+            MBeanServerConnection c = jmx.connection();
             ObjectName vrrp = new ObjectName("org.vigil:type=Vrrp");
             ObjectName checker = new ObjectName("org.vigil:type=Checker");
             CompositeData vi1 = row(c, vrrp, "Instances", "VI_1");
@@ -157,7 +139,14 @@ class JmxLabIT extends LabTest {
             assertThat(c.invoke(vrrp, "sendGratuitousArp", new Object[] { "VI_1" }, name)).isEqualTo(true);
             await().atMost(SHORT).until(() -> cap.fields(arps, "frame.number").size() > before);
 
-            // 5. the real server dies: the checker's notification
+            // 5. a reload through JMX: the file's priority is back, without a transition
+            int mark = vigil.mark();
+            assertThat((String) c.invoke(vrrp, "reload", new Object[0], new String[0])).endsWith("keepalived.conf: applied");
+            await().atMost(SHORT).until(() -> Integer.valueOf(150).equals(row(c, vrrp, "Instances", "VI_1")
+                    .get("basePriority")));
+            assertThat(vigil.linesWith("Entering", mark)).isEmpty();
+
+            // 6. the real server dies: the checker's notification
             web.close();
             await().atMost(SHORT).until(() -> heard.stream().anyMatch(x -> x.getType().equals("vigil.realserver.change")
                     && ((CompositeData) x.getUserData()).get("kind").equals("REAL_SERVER_DOWN")));

@@ -92,6 +92,19 @@ abstract class LabTest {
         }
     }
 
+    /** python3's http.server on r2's lan0 address, port 8080: a real server the test stops with close(). */
+    protected Bench.Helper webServerOnR2() {
+        return track(new Bench.Helper(dir("web").resolve("out"), List.of("ip", "netns", "exec", lab.ns("r2"), "python3",
+                "-m", "http.server", "--bind", "192.0.2.12", "8080")));
+    }
+
+    /** A virtual server VIP:8080 whose one real server is {@link #webServerOnR2()}, TCP_CHECK every second. */
+    static String virtualServerOnR2(String vip) {
+        return "virtual_server " + vip + " 8080 {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n"
+                + "    real_server 192.0.2.12 8080 {\n        TCP_CHECK {\n            connect_timeout 1\n"
+                + "            retry 0\n        }\n    }\n}\n";
+    }
+
     /** A copy of the distribution with one more file (a deploy/ configuration, say); the shared one stays as shipped. */
     protected Path distWith(String file, String content) {
         Path copy = dir("dist").resolve("vigil");

@@ -3,7 +3,6 @@ package org.vigil.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,14 +11,9 @@ import java.util.Locale;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
 import javax.management.openmbean.TabularData;
-import javax.management.remote.JMXConnector;
-import javax.management.remote.JMXConnectorFactory;
-import javax.management.remote.JMXServiceURL;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-
-import com.sun.tools.attach.VirtualMachine;
 
 /**
  * What the management layer costs one daemon: two Vigils side by side in the same run, each the
@@ -69,17 +63,8 @@ class ManagementCostBenchmark extends LabTest {
         Daemon off = track(new Daemon.Vigil(lab, "r1", dir("vigil-off-" + advert), config(51, advert)));
         Daemon on = track(new Daemon.Vigil(lab, "r2", dir("vigil-on-" + advert), config(52, advert), withEndpoint));
         await().atMost(START).until(() -> States.last(off).equals("MASTER") && States.last(on).equals("MASTER"));
-        long pid = Long.parseLong(Files.readString(on.dir.resolve("vigil.pid")).strip());
-        VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
-        String address;
-        try {
-            address = vm.startLocalManagementAgent();
-        } finally {
-            vm.detach();
-        }
-        try (AutoCloseable ns = NamespaceRmi.enter(lab.ns("r2"));
-                JMXConnector jmx = JMXConnectorFactory.connect(new JMXServiceURL(address))) {
-            MBeanServerConnection c = jmx.getMBeanServerConnection();
+        try (AttachedJmx jmx = new AttachedJmx(lab, on)) {
+            MBeanServerConnection c = jmx.connection();
             ObjectName vrrp = new ObjectName("org.vigil:type=Vrrp");
             poll(on, c, vrrp, WARMUP_SECONDS);
             long ticks = Bench.ticksPerSecond();

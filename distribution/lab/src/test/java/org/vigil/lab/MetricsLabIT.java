@@ -29,8 +29,7 @@ class MetricsLabIT extends LabTest {
 
     @Test
     void aScrapeShowsTheMasterUnderKeepalivedExportersNamesAndTheRealServersHealth() {
-        Bench.Helper web = track(new Bench.Helper(dir("web").resolve("out"), List.of("ip", "netns", "exec",
-                lab.ns("r2"), "python3", "-m", "http.server", "--bind", "192.0.2.12", "8080")));
+        Bench.Helper web = webServerOnR2();
         String config = """
                 vrrp_instance VI_1 {
                     state BACKUP
@@ -42,19 +41,7 @@ class MetricsLabIT extends LabTest {
                         203.0.113.51/32 dev lan0
                     }
                 }
-                virtual_server 203.0.113.51 8080 {
-                    delay_loop 1
-                    lb_algo rr
-                    lb_kind NAT
-                    protocol TCP
-                    real_server 192.0.2.12 8080 {
-                        TCP_CHECK {
-                            connect_timeout 1
-                            retry 0
-                        }
-                    }
-                }
-                """;
+                """ + virtualServerOnR2("203.0.113.51");
         Daemon r1 = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"), config, distWithMetrics()));
         await().atMost(START).until(() -> States.last(r1).equals("MASTER"));
         String vs = "vs=\"[203.0.113.51]:tcp:8080\",rs=\"[192.0.2.12]:tcp:8080\"";

@@ -35,8 +35,7 @@ class StatusPageLabIT extends LabTest {
     void afterAFailoverThePageShowsVigilAsMasterAndTheTransition() throws Exception {
         HostRequirement.require(Files.isExecutable(Path.of("/usr/bin/chromium")),
                 "the status page test needs Debian's chromium (distribution/lab/install-packages.sh installs it)");
-        Bench.Helper web = track(new Bench.Helper(dir("web").resolve("out"), List.of("ip", "netns", "exec",
-                lab.ns("r2"), "python3", "-m", "http.server", "--bind", "192.0.2.12", "8080")));
+        Bench.Helper web = webServerOnR2();
         String instance = """
                 vrrp_instance VI_1 {
                     state BACKUP
@@ -52,20 +51,7 @@ class StatusPageLabIT extends LabTest {
                 """;
         Daemon ka = keepalived("r2", "global_defs {\n    router_id ka-r2\n}\n" + instance.formatted(150));
         ka.awaitLog("(VI_1) Entering MASTER STATE", START);
-        String config = instance.formatted(100) + """
-                virtual_server 203.0.113.51 8080 {
-                    delay_loop 1
-                    lb_algo rr
-                    lb_kind NAT
-                    protocol TCP
-                    real_server 192.0.2.12 8080 {
-                        TCP_CHECK {
-                            connect_timeout 1
-                            retry 0
-                        }
-                    }
-                }
-                """;
+        String config = instance.formatted(100) + virtualServerOnR2("203.0.113.51");
         Daemon vigil = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"), config,
                 distWith("deploy/org.vigil.metrics.cfg", "port = 9165\n")));
         vigil.awaitLog("(VI_1) Entering BACKUP STATE", START);

@@ -40,7 +40,16 @@ class MetricsEndpointTest {
     }
 
     static VrrpService core(List<InstanceStatus> instances) {
+        return core(instances, List.of());
+    }
+
+    static VrrpService core(List<InstanceStatus> instances, List<org.vigil.api.vrrp.SyncGroupStatus> groups) {
         return new VrrpService() {
+            @Override
+            public List<org.vigil.api.vrrp.SyncGroupStatus> syncGroups() {
+                return groups;
+            }
+
             @Override
             public List<InstanceStatus> instances() {
                 return instances;
@@ -195,29 +204,9 @@ class MetricsEndpointTest {
 
     @Test
     void theStatusPageShowsInstancesGroupsPoolsAndRecentEventsEscapedAndReadOnly() throws Exception {
-        VrrpService plain = core(List.of(instance("VI_1", InstanceState.MASTER, 51, Map.of()),
-                instance("VI_<2>", InstanceState.BACKUP, 52, Map.of())));
-        endpoint.bindVrrp(new VrrpService() {
-            @Override
-            public List<InstanceStatus> instances() {
-                return plain.instances();
-            }
-
-            @Override
-            public Optional<InstanceStatus> instance(String name) {
-                return plain.instance(name);
-            }
-
-            @Override
-            public Optional<String> activeDriver() {
-                return plain.activeDriver();
-            }
-
-            @Override
-            public List<org.vigil.api.vrrp.SyncGroupStatus> syncGroups() {
-                return List.of(new org.vigil.api.vrrp.SyncGroupStatus("G1", InstanceState.MASTER, List.of("VI_1")));
-            }
-        });
+        endpoint.bindVrrp(core(List.of(instance("VI_1", InstanceState.MASTER, 51, Map.of()),
+                instance("VI_<2>", InstanceState.BACKUP, 52, Map.of())),
+                List.of(new org.vigil.api.vrrp.SyncGroupStatus("G1", InstanceState.MASTER, List.of("VI_1")))));
         endpoint.bindPools(new org.vigil.api.check.PoolStatus() {
             @Override
             public List<VirtualServer> virtualServers() {

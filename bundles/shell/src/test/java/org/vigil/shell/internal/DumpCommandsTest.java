@@ -24,7 +24,22 @@ class DumpCommandsTest {
     Path dir;
 
     static VrrpService core(List<InstanceStatus> instances) {
+        return core(instances, List.of(), () -> { });
+    }
+
+    /** With what every instance tracks, and what clearing the counters does. */
+    static VrrpService core(List<InstanceStatus> instances, List<TrackStatus> tracking, Runnable clear) {
         return new VrrpService() {
+            @Override
+            public List<TrackStatus> tracking(String instance) {
+                return tracking;
+            }
+
+            @Override
+            public void clearCounters() {
+                clear.run();
+            }
+
             @Override
             public List<InstanceStatus> instances() {
                 return instances;
@@ -82,34 +97,9 @@ class DumpCommandsTest {
     @Test
     void statsClearWritesTheStatsThenZeroesTheCountersAndTheDataDumpShowsTracking() throws Exception {
         List<String> calls = new java.util.ArrayList<>();
-        VrrpService plain = core(List.of(withDrops()));
-        VrrpService core = new VrrpService() {
-            @Override
-            public List<InstanceStatus> instances() {
-                return plain.instances();
-            }
-
-            @Override
-            public Optional<InstanceStatus> instance(String name) {
-                return plain.instance(name);
-            }
-
-            @Override
-            public Optional<String> activeDriver() {
-                return plain.activeDriver();
-            }
-
-            @Override
-            public List<TrackStatus> tracking(String instance) {
-                return List.of(new TrackStatus(TrackStatus.Kind.SCRIPT, "chk_web", "bad", -60, false, -60, false),
-                        new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", "down", 0, false, 0, true));
-            }
-
-            @Override
-            public void clearCounters() {
-                calls.add("clear");
-            }
-        };
+        VrrpService core = core(List.of(withDrops()), List.of(
+                new TrackStatus(TrackStatus.Kind.SCRIPT, "chk_web", "bad", -60, false, -60, false),
+                new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", "down", 0, false, 0, true)), () -> calls.add("clear"));
         DumpCommands dump = new DumpCommands(core, dir);
         assertThat(dump.stats("clear")).contains("    Received: 4000\n").endsWith("(counters cleared)\n");
         assertThat(calls).containsExactly("clear");
