@@ -83,8 +83,17 @@ class JmxLabIT extends LabTest {
                 }
             }
 
+            // each instance is an MBean of its own too, as jconsole lists them
+            ObjectName vi1Bean = new ObjectName("org.vigil:type=VrrpInstance,name=VI_1");
+            await().atMost(SHORT).until(() -> c.isRegistered(vi1Bean));
+            assertThat(c.getAttribute(vi1Bean, "State")).isEqualTo("MASTER");
+            assertThat(c.getAttribute(vi1Bean, "Priority")).isEqualTo(160);
+            assertThat(c.isRegistered(new ObjectName("org.vigil:type=VrrpInstance,name=VI_2"))).isTrue();
+
             List<Notification> heard = new CopyOnWriteArrayList<>();
+            List<Notification> heardByVi1 = new CopyOnWriteArrayList<>();
             c.addNotificationListener(vrrp, (n, h) -> heard.add(n), null, null);
+            c.addNotificationListener(vi1Bean, (n, h) -> heardByVi1.add(n), null, null);
             c.addNotificationListener(checker, (n, h) -> heard.add(n), null, null);
             String[] nameAndInt = { String.class.getName(), Integer.class.getName() };
 
@@ -101,6 +110,7 @@ class JmxLabIT extends LabTest {
             assertThat(n.getType()).isEqualTo("vigil.vrrp.transition");
             assertThat(((CompositeData) n.getUserData()).get("to")).isEqualTo("BACKUP");
             assertThat(row(c, vrrp, "Instances", "VI_1").get("basePriority")).isEqualTo(50);
+            await().atMost(SHORT).until(() -> messages(heardByVi1).contains("(VI_1) MASTER -> BACKUP"));
 
             // 2. priority 200 (210): Vigil preempts back, with adverts at 210
             c.invoke(vrrp, "setPriority", new Object[] { "VI_1", 200 }, nameAndInt);
@@ -127,7 +137,7 @@ class JmxLabIT extends LabTest {
 
             // 3. the operator's fault and its release
             String[] name = { String.class.getName() };
-            c.invoke(vrrp, "forceFault", new Object[] { "VI_1" }, name);
+            c.invoke(vi1Bean, "forceFault", new Object[0], new String[0]);
             await().atMost(SHORT).until(() -> messages(heard).contains("(VI_1) MASTER -> FAULT"));
             assertThat(row(c, vrrp, "Instances", "VI_1").get("state")).isEqualTo("FAULT");
             c.invoke(vrrp, "clearFault", new Object[] { "VI_1" }, name);

@@ -1,5 +1,7 @@
 package org.vigil.jmx.internal;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 import org.osgi.service.component.annotations.Component;
@@ -12,28 +14,25 @@ import org.vigil.api.vrrp.TransitionListener;
  * The listeners the core and the checker call, apart from the MBeans: an MBean needs the core's
  * (or the checker's) service, and the core binds its listeners while it activates, so a listener
  * that is also the MBean would be a circular reference that SCR may refuse to bind. A relay needs
- * nothing; its MBean attaches to it. Events while no MBean is attached are not kept.
+ * nothing; the MBeans attach to it. Events while no MBean is attached are not kept.
  */
 final class Relays {
     private Relays() {
     }
 
     abstract static class Relay<E> {
-        private volatile Consumer<E> sink;
+        private final List<Consumer<E>> sinks = new CopyOnWriteArrayList<>();
 
         void attach(Consumer<E> s) {
-            sink = s;
+            sinks.add(s);
         }
 
         void detach(Consumer<E> s) {
-            if (sink == s) {
-                sink = null;
-            }
+            sinks.remove(s);
         }
 
         final void relay(E event) {
-            Consumer<E> s = sink;
-            if (s != null) {
+            for (Consumer<E> s : sinks) {
                 s.accept(event);
             }
         }

@@ -174,4 +174,24 @@ class VrrpMBeanTest {
         whiteboard.remove(mbean);
         assertThat(server.isRegistered(name)).isFalse();
     }
+
+    @Test
+    void anInstanceMBeanShowsOneInstanceAndActsOnIt() throws Exception {
+        InstanceMBean vi1 = new InstanceMBean("VI_1", vrrp, new InstancePriorities(null));
+        whiteboard.add(InstanceMBeans.objectName("VI_1"), vi1);
+        ObjectName on = new ObjectName("org.vigil:type=VrrpInstance,name=VI_1");
+        assertThat(server.getAttribute(on, "State")).isEqualTo("MASTER");
+        assertThat(server.getAttribute(on, "Priority")).isEqualTo(140);
+        assertThat(((CompositeData) server.getAttribute(on, "Status")).get("advertsSent")).isEqualTo(42L);
+        assertThat((String[]) server.getAttribute(on, "HeldAddresses")).containsExactly("203.0.113.51/32");
+        server.invoke(on, "forceFault", new Object[0], new String[0]);
+        assertThat(calls).containsExactly("forceFault VI_1 true");
+        List<Notification> heard = new ArrayList<>();
+        server.addNotificationListener(on, (n, h) -> heard.add(n), null, null);
+        vi1.transition(new TransitionEvent(TransitionEvent.Kind.INSTANCE, "VI_1", InstanceState.MASTER,
+                InstanceState.FAULT, 140, false, Instant.EPOCH));
+        assertThat(heard).extracting(Notification::getMessage).containsExactly("(VI_1) MASTER -> FAULT");
+        assertThat(InstanceMBeans.objectName("a,b")).isEqualTo("org.vigil:type=VrrpInstance,name=\"a,b\"");
+        assertThat(new ObjectName(InstanceMBeans.objectName("a,b")).getKeyProperty("name")).isEqualTo("\"a,b\"");
+    }
 }
