@@ -1,11 +1,16 @@
 package org.vigil.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import javax.management.MBeanAttributeInfo;
@@ -14,6 +19,9 @@ import javax.management.Notification;
 import javax.management.ObjectName;
 import javax.management.openmbean.CompositeData;
 import javax.management.openmbean.TabularData;
+import javax.management.remote.JMXConnector;
+import javax.management.remote.JMXConnectorFactory;
+import javax.management.remote.JMXServiceURL;
 
 import org.junit.jupiter.api.Test;
 
@@ -164,6 +172,34 @@ class JmxLabIT extends LabTest {
                     .get("state")).isEqualTo("DOWN");
         }
         assertThat(vigil.linesWith("priority set from 150 to 50 by the operator", 0)).hasSize(1);
+    }
+
+    @Test
+    void aConfiguredRemoteConnectorListensOnLoopbackAndWantsThePassword() throws Exception {
+        Path passwords = dir("jmx").resolve("jmx.password");
+        Files.writeString(passwords, "operator lab-jmx-pw\n");
+        Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
+        Path dist = distWith("deploy/org.vigil.jmx.cfg", "port = 9999\npassword.file = " + passwords + "\n");
+        Daemon vigil = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"), instance("VI_1", 51, 150, 3, ""), dist));
+        vigil.awaitLog("JMX connector listening on service:jmx:rmi://127.0.0.1:9999/jndi/rmi://127.0.0.1:9999/jmxrmi",
+                START);
+        // ss: State Recv-Q Send-Q Local Peer; an IPv6 socket bound to 127.0.0.1 shows it IPv4-mapped
+        List<String> listening = Sh.ok("ip", "netns", "exec", lab.ns("r1"), "ss", "-Hltn", "sport = :9999").lines()
+                .map(l -> l.trim().split("\\s+")[3]).toList();
+        assertThat(listening).as("loopback only").isNotEmpty()
+                .allMatch(local -> local.matches("(\\[::ffff:)?127\\.0\\.0\\.1]?:9999"));
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi:///jndi/rmi://127.0.0.1:9999/jmxrmi");
+        try (AutoCloseable ns = NamespaceRmi.enter(lab.ns("r1"))) {
+            assertThatThrownBy(() -> JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS,
+                    new String[] { "operator", "guess" })).close()).isInstanceOf(SecurityException.class);
+            try (JMXConnector jmx = JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS,
+                    new String[] { "operator", "lab-jmx-pw" }))) {
+                MBeanServerConnection c = jmx.getMBeanServerConnection();
+                // the connector may be up before the core (start levels): the MBean comes with it
+                await().atMost(START).ignoreExceptions().until(() -> "MASTER".equals(row(c, new ObjectName("org.vigil:type=Vrrp"),
+                        "Instances", "VI_1").get("state")));
+            }
+        }
     }
 
     private static List<String> messages(List<Notification> heard) {
