@@ -27,14 +27,14 @@ import org.vigil.api.vrrp.VrrpService;
 
 /**
  * One {@link InstanceMBean} service per VRRP instance, for the whiteboard. The set follows the
- * core's instances: checked on every instance transition (an instance starts with INIT -> BACKUP
- * and stops with a transition to INIT) and every {@value #RECHECK_SECONDS} s (a removal finishes
- * after its last transition). Never on the election thread: transitions arrive on the core's
- * notification thread.
+ * core's instances: checked after instance transitions (an instance starts with INIT -> BACKUP
+ * or FAULT; a removal ends {@value #RECHECK_SECONDS} s after its stopping transition at the
+ * latest), coalesced, on this component's own thread. Nothing is polled: a steady daemon reads
+ * nothing through the election loop for these MBeans until someone reads one.
  */
 @Component(immediate = true)
 public final class InstanceMBeans {
-    static final long RECHECK_SECONDS = 5;
+    static final long RECHECK_SECONDS = 2;
     private static final Logger LOG = LoggerFactory.getLogger(InstanceMBeans.class);
 
     private record Entry(InstanceMBean mbean, ServiceRegistration<DynamicMBean> registration) {
@@ -47,6 +47,7 @@ public final class InstanceMBeans {
     private final Map<String, Entry> mbeans = new ConcurrentHashMap<>();
     private final Consumer<TransitionEvent> sink = this::transition;
     private final ScheduledExecutorService recheck;
+    private final java.util.concurrent.atomic.AtomicBoolean reconcilePending = new java.util.concurrent.atomic.AtomicBoolean();
 
     @Activate
     public InstanceMBeans(BundleContext context, @Reference VrrpService vrrp, @Reference InstancePriorities priorities,
@@ -61,7 +62,7 @@ public final class InstanceMBeans {
             t.setDaemon(true);
             return t;
         });
-        recheck.scheduleWithFixedDelay(this::reconcile, 0, RECHECK_SECONDS, TimeUnit.SECONDS);
+        recheck.execute(this::reconcile);
     }
 
     @Deactivate
@@ -72,11 +73,24 @@ public final class InstanceMBeans {
         mbeans.clear();
     }
 
+    /**
+     * Passes the event to its instance's MBean and asks for one reconcile on our own thread: not
+     * inline, since a reconcile reads every instance through the election loop, and hundreds of
+     * instances failing over together must cost it one read, not one per transition.
+     */
     private void transition(TransitionEvent e) {
         if (e.kind() != TransitionEvent.Kind.INSTANCE) {
             return;
         }
-        reconcile();
+        if (e.stopping()) {
+            // the instance is forgotten just after its last transition
+            recheck.schedule(this::reconcile, RECHECK_SECONDS, TimeUnit.SECONDS);
+        } else if (reconcilePending.compareAndSet(false, true)) {
+            recheck.execute(() -> {
+                reconcilePending.set(false);
+                reconcile();
+            });
+        }
         Entry entry = mbeans.get(e.name());
         if (entry != null) {
             entry.mbean().transition(e);
