@@ -56,11 +56,11 @@ class JmxLabIT extends LabTest {
     void anAttachedClientReadsStateHearsTransitionsAndSetsThePriority() throws Exception {
         Bench.Helper web = webServerOnR2();
         Capture cap = capture();
-        String config = "global_defs {\n    router_id vigil-r1\n}\n"
+        String vi1Only = "global_defs {\n    router_id vigil-r1\n}\n"
                 + instance("VI_1", 51, 150, 3, "    track_interface {\n        lan0 weight 10\n    }\n")
-                + instance("VI_2", 52, 120, 2, "    authentication {\n        auth_type PASS\n        auth_pass "
-                        + SECRET + "\n    }\n")
-                + "vrrp_sync_group G2 {\n    group {\n        VI_2\n    }\n}\n" + virtualServerOnR2("203.0.113.51");
+                + virtualServerOnR2("203.0.113.51");
+        String config = vi1Only + instance("VI_2", 52, 120, 2, "    authentication {\n        auth_type PASS\n"
+                + "        auth_pass " + SECRET + "\n    }\n") + "vrrp_sync_group G2 {\n    group {\n        VI_2\n    }\n}\n";
         Daemon vigil = vigil("r1", config);
         vigil.awaitLog("(VI_1) Entering BACKUP STATE (init)", START);
         Daemon ka = keepalived("r2", "global_defs {\n    router_id ka-r2\n}\n" + instance("VI_1", 51, 100, 3, ""));
@@ -157,12 +157,18 @@ class JmxLabIT extends LabTest {
             assertThat(c.invoke(vrrp, "sendGratuitousArp", new Object[] { "VI_1" }, name)).isEqualTo(true);
             await().atMost(SHORT).until(() -> cap.fields(arps, "frame.number").size() > before);
 
-            // 5. a reload through JMX: the file's priority is back, without a transition
+            // 5. a reload through JMX without VI_2 and G2: VI_1's priority from the file is back, without a
+            //    transition; VI_2 and its MBean are gone
             int mark = vigil.mark();
+            vigil.rewriteConfig(vi1Only);
+            ObjectName vi2Bean = new ObjectName("org.vigil:type=VrrpInstance,name=VI_2");
             assertThat((String) c.invoke(vrrp, "reload", new Object[0], new String[0])).endsWith("keepalived.conf: applied");
             await().atMost(SHORT).until(() -> Integer.valueOf(150).equals(row(c, vrrp, "Instances", "VI_1")
                     .get("basePriority")));
-            assertThat(vigil.linesWith("Entering", mark)).isEmpty();
+            assertThat(vigil.linesWith("(VI_1) Entering", mark)).isEmpty();
+            await().atMost(SHORT).until(() -> !c.isRegistered(vi2Bean));
+            assertThat(((TabularData) c.getAttribute(vrrp, "Instances")).size()).isEqualTo(1);
+            assertThat(((TabularData) c.getAttribute(vrrp, "SyncGroups")).isEmpty()).isTrue();
 
             // 6. the real server dies: the checker's notification
             web.close();
