@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,7 @@ class DeployedInstanceLabIT extends LabTest {
 
     @Test
     void anInstanceFromDeployRunsBesideKeepalivedAndLeavesWhenItsFileGoes() throws Exception {
-        Path dist = distWithDeployed(Map.of(FILE, String.join("\n",
+        Path dist = distWith("deploy/" + FILE, String.join("\n",
                 "name=\"VI_1\"",
                 "interface=\"lan0\"",
                 "virtual.router.id=I\"61\"",
@@ -29,7 +28,7 @@ class DeployedInstanceLabIT extends LabTest {
                 "version=I\"3\"",
                 "advert.int.cs=I\"10\"",
                 "family=\"IPV4\"",
-                "virtual.ipaddress=[\"203.0.113.61/32 dev lan0\"]", "")));
+                "virtual.ipaddress=[\"203.0.113.61/32 dev lan0\"]", ""));
         Capture cap = capture();
         Daemon vigil = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"),
                 "global_defs {\n    router_id vigil-r1\n}\n", dist));

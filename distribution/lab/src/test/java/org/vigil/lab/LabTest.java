@@ -83,23 +83,6 @@ abstract class LabTest {
     }
 
     /** A fresh folder for one daemon or capture of this test. */
-    /**
-     * A private copy of the distribution with these files in its deploy/ folder (name to content),
-     * so that the shared one stays as shipped.
-     */
-    protected Path distWithDeployed(java.util.Map<String, String> deployed) {
-        Path copy = dir("dist").resolve("vigil");
-        Sh.ok("cp", "-a", LabEnv.dist().toString(), copy.toString());
-        try {
-            for (java.util.Map.Entry<String, String> f : deployed.entrySet()) {
-                Files.writeString(copy.resolve("deploy").resolve(f.getKey()), f.getValue());
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return copy;
-    }
-
     protected Path dir(String what) {
         Path d = testDir.resolve(String.format("%02d-%s", ++seq, what));
         try {
@@ -107,6 +90,31 @@ abstract class LabTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** python3's http.server on r2's lan0 address, port 8080: a real server the test stops with close(). */
+    protected Bench.Helper webServerOnR2() {
+        return track(new Bench.Helper(dir("web").resolve("out"), List.of("ip", "netns", "exec", lab.ns("r2"), "python3",
+                "-m", "http.server", "--bind", "192.0.2.12", "8080")));
+    }
+
+    /** A virtual server VIP:8080 whose one real server is {@link #webServerOnR2()}, TCP_CHECK every second. */
+    static String virtualServerOnR2(String vip) {
+        return "virtual_server " + vip + " 8080 {\n    delay_loop 1\n    lb_algo rr\n    lb_kind NAT\n    protocol TCP\n"
+                + "    real_server 192.0.2.12 8080 {\n        TCP_CHECK {\n            connect_timeout 1\n"
+                + "            retry 0\n        }\n    }\n}\n";
+    }
+
+    /** A copy of the distribution with one more file (a deploy/ configuration, say); the shared one stays as shipped. */
+    protected Path distWith(String file, String content) {
+        Path copy = dir("dist").resolve("vigil");
+        Sh.ok("cp", "-a", LabEnv.dist().toString(), copy.toString());
+        try {
+            Files.writeString(copy.resolve(file), content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return copy;
     }
 
     protected Daemon.Vigil vigil(String host, String config) {

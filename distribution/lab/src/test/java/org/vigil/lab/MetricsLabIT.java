@@ -3,9 +3,6 @@ package org.vigil.lab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,7 +19,7 @@ class MetricsLabIT extends LabTest {
 
     /** A copy of the distribution whose deploy/ enables the endpoint (the shared one stays as shipped). */
     private Path distWithMetrics() {
-        return distWithDeployed(java.util.Map.of("org.vigil.metrics.cfg", "port = 9165\n"));
+        return distWith("deploy/org.vigil.metrics.cfg", "port = 9165\n");
     }
 
     private String scrape() {
@@ -32,8 +29,7 @@ class MetricsLabIT extends LabTest {
 
     @Test
     void aScrapeShowsTheMasterUnderKeepalivedExportersNamesAndTheRealServersHealth() {
-        Bench.Helper web = track(new Bench.Helper(dir("web").resolve("out"), List.of("ip", "netns", "exec",
-                lab.ns("r2"), "python3", "-m", "http.server", "--bind", "192.0.2.12", "8080")));
+        Bench.Helper web = webServerOnR2();
         String config = """
                 vrrp_instance VI_1 {
                     state BACKUP
@@ -45,19 +41,7 @@ class MetricsLabIT extends LabTest {
                         203.0.113.51/32 dev lan0
                     }
                 }
-                virtual_server 203.0.113.51 8080 {
-                    delay_loop 1
-                    lb_algo rr
-                    lb_kind NAT
-                    protocol TCP
-                    real_server 192.0.2.12 8080 {
-                        TCP_CHECK {
-                            connect_timeout 1
-                            retry 0
-                        }
-                    }
-                }
-                """;
+                """ + virtualServerOnR2("203.0.113.51");
         Daemon r1 = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"), config, distWithMetrics()));
         await().atMost(START).until(() -> States.last(r1).equals("MASTER"));
         String vs = "vs=\"[203.0.113.51]:tcp:8080\",rs=\"[192.0.2.12]:tcp:8080\"";
@@ -70,6 +54,16 @@ class MetricsLabIT extends LabTest {
                 "vigil_virtual_server_quorum_up{vs=\"[203.0.113.51]:tcp:8080\"} 1");
         assertThat(lines).anyMatch(l -> l.matches(
                 "keepalived_advertisements_sent_total\\{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} [1-9][0-9]*"));
+        // the histograms: every advert timer's lateness (the first advert after the takeover is not a
+        // timer's, so wait for the next), every check attempt's duration
+        await().atMost(SHORT).until(() -> scrape().lines().anyMatch(l -> l.matches(
+                "vigil_vrrp_timer_lateness_seconds_count\\{timer=\"advert\"} [1-9][0-9]*")));
+        lines = scrape().lines().toList();
+        assertThat(lines).contains("vigil_vrrp_timer_lateness_seconds_count{timer=\"master_down\"} 1");
+        assertThat(lines).anyMatch(l -> l.matches(
+                "vigil_vrrp_timer_lateness_seconds_bucket\\{timer=\"advert\",le=\"0.02\"} [1-9][0-9]*"));
+        assertThat(lines).anyMatch(l -> l.matches(
+                "vigil_checker_check_duration_seconds_count\\{check=\"TCP_CHECK\"} [1-9][0-9]*"));
         assertThat(Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "curl", "-sS", "--max-time", "3",
                 "http://192.0.2.11:9165/metrics").exit()).as("loopback only by default").isNotZero();
 

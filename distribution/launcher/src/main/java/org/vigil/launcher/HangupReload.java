@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
 /**
- * keepalived's SIGHUP (reload the configuration), SIGUSR1 (data dump) and SIGUSR2 (stats). The signal runs {@code vigil:reload} through
+ * keepalived's SIGHUP (reload the configuration), SIGUSR1 (data dump), SIGUSR2 (stats), and the
+ * signals of {@link SignalFunction} for STATS_CLEAR and JSON. The signal runs {@code vigil:reload} through
  * the daemon's own control socket, the path {@code bin/vigil ctl vigil:reload} takes, so there
  * is one reload and the framework's classes stay inside the framework. A SIGHUP during a reload
  * is queued (one, as keepalived queues it); more collapse into that one.
@@ -35,9 +36,12 @@ final class HangupReload {
     static HangupReload install(Path controlSocket, KeepalivedLog log) {
         HangupReload reload = new HangupReload(controlSocket, log);
         Signal.handle(new Signal("HUP"), s -> reload.request());
-        // keepalived's other two: SIGUSR1 the data dump, SIGUSR2 the stats, each a file in /tmp
-        Signal.handle(new Signal("USR1"), s -> reload.worker.execute(() -> reload.command("vigil:dump")));
-        Signal.handle(new Signal("USR2"), s -> reload.worker.execute(() -> reload.command("vigil:stats")));
+        // keepalived's others: the data dump, the stats, stats and clear, the JSON dump, each a file in /tmp
+        for (SignalFunction f : SignalFunction.values()) {
+            if (f != SignalFunction.STOP && f != SignalFunction.RELOAD) {
+                Signal.handle(new Signal(f.signal), s -> reload.worker.execute(() -> reload.command(f.command)));
+            }
+        }
         return reload;
     }
 

@@ -3,6 +3,7 @@ package org.vigil.launcher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -46,6 +47,9 @@ public final class Vigil implements Callable<Integer> {
     @Option(names = { "-h", "--help" }, usageHelp = true, description = "Display this help message and exit.")
     boolean help;
 
+    @Option(names = "--signum", paramLabel = "SIGFUNC", description = "Print the signal number for STOP, RELOAD, DATA, STATS, STATS_CLEAR or JSON and exit.")
+    String signum;
+
     @Option(names = "--console", description = "Vigil: open the interactive Gogo console on this terminal.")
     boolean console;
 
@@ -66,6 +70,15 @@ public final class Vigil implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (signum != null) {
+            Optional<SignalFunction> f = SignalFunction.named(signum);
+            if (f.isEmpty()) {
+                System.err.println("Unknown sigfunc " + signum);
+                return 1;
+            }
+            System.out.println(f.get().number());
+            return 0;
+        }
         if (configTest != null) {
             Path file = !configTest.isEmpty() ? Path.of(configTest) : configFile();
             return ConfigTest.run(file, System.err);

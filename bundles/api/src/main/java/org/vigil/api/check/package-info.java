@@ -5,5 +5,5 @@
  * service; it needs nothing but this package. See the README, "Writing a checker bundle".
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.vigil.api.check;

@@ -10,7 +10,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface MetricWriter {
 
     enum Type {
-        GAUGE, COUNTER
+        GAUGE, COUNTER,
+        /** @since 0.2.0; its samples are written with {@link MetricWriter#histogram} */
+        HISTOGRAM
     }
 
     /** Starts a family: its samples follow. */
@@ -22,4 +24,14 @@ public interface MetricWriter {
      * @param labels label names and values, alternating: {@code "iname", "VI_1", "vrid", "51"}
      */
     void sample(double value, String... labels);
+
+    /**
+     * One histogram of the current family (of type {@link Type#HISTOGRAM}): its {@code _bucket}
+     * samples with {@code le}, {@code _sum} and {@code _count}.
+     *
+     * @since 0.2.0
+     */
+    default void histogram(Histogram.Snapshot histogram, String... labels) {
+        throw new UnsupportedOperationException("this writer takes no histograms");
+    }
 }

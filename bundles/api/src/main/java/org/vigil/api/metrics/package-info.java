@@ -4,5 +4,5 @@
  * scrape, so a bundle that is not installed (the checker) simply contributes none.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.vigil.api.metrics;

@@ -47,4 +47,53 @@ public interface VrrpService {
     default Optional<String> selectedDriver() {
         return Optional.empty();
     }
+
+    /**
+     * Every vrrp_sync_group, ordered by name.
+     *
+     * @since 0.5.0
+     */
+    default List<SyncGroupStatus> syncGroups() {
+        return List.of();
+    }
+
+    /**
+     * What the instance tracks (scripts, interfaces, files, its sync group's too), with each one's
+     * verdict now; empty for an unknown instance.
+     *
+     * @since 0.5.0
+     */
+    default List<TrackStatus> tracking(String instance) {
+        return List.of();
+    }
+
+    /**
+     * Holds the instance in FAULT (an operator's fault, as a failed weight-0 tracker would), or
+     * releases it: with {@code false} the instance runs again when nothing else holds it.
+     * Not kept across a restart. Throws {@link IllegalArgumentException} for an unknown instance.
+     *
+     * @since 0.5.0
+     */
+    default void forceFault(String instance, boolean fault) {
+        throw new UnsupportedOperationException("this election core cannot force a fault");
+    }
+
+    /**
+     * Sends the master's gratuitous ARP / unsolicited NA burst again for the addresses it holds.
+     *
+     * @return false when the instance is not master (nothing is sent)
+     * @since 0.5.0
+     */
+    default boolean announce(String instance) {
+        throw new UnsupportedOperationException("this election core cannot announce addresses");
+    }
+
+    /**
+     * Sets every instance's counters back to zero (keepalived's {@code --signum=STATS_CLEAR}).
+     *
+     * @since 0.5.0
+     */
+    default void clearCounters() {
+        throw new UnsupportedOperationException("this election core cannot clear its counters");
+    }
 }

@@ -26,6 +26,7 @@ import java.util.function.DoubleSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.api.metrics.Histogram;
 import org.vigil.api.check.CheckContext;
 import org.vigil.api.check.CheckEvent;
 import org.vigil.api.check.CheckProperties;
@@ -809,7 +810,16 @@ final class CheckEngine {
         process(p, result, latency);
     }
 
+    /** Every attempt's duration by check type, for the metrics (read by the scrape, written here). */
+    private final Map<String, Histogram> durations = new java.util.concurrent.ConcurrentHashMap<>();
+    static final double[] DURATION_BUCKETS = { 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
+
+    Map<String, Histogram> durations() {
+        return durations;
+    }
+
     private void process(Probe p, CheckResult result, long latencyNanos) {
+        durations.computeIfAbsent(p.key.type(), t -> new Histogram(DURATION_BUCKETS)).record(latencyNanos / 1_000);
         p.lastLine = result.line();
         p.lastLatencyNanos = latencyNanos;
         p.lastResultMillis = System.currentTimeMillis();

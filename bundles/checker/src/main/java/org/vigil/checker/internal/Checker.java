@@ -336,6 +336,11 @@ public final class Checker {
         return publisher.driverName();
     }
 
+    /** Check durations by type: thread-safe histograms, read without a trip through the loop. */
+    java.util.Map<String, org.vigil.api.metrics.Histogram> durations() {
+        return engine.durations();
+    }
+
     /** Runs a query on the loop and waits a bounded time for it (the shell's thread, never the loop). */
     private <T> T ask(Function<CheckEngine, T> query) {
         CompletableFuture<T> f = new CompletableFuture<>();

@@ -27,6 +27,8 @@ public final class CheckerMetrics implements MetricSource {
     @Override
     public void collect(MetricWriter out) {
         write(checker.snapshot(), checker.totals(), out);
+        out.family("vigil_checker_check_duration_seconds", Type.HISTOGRAM, "Duration of every check attempt, by type");
+        new java.util.TreeMap<>(checker.durations()).forEach((type, h) -> out.histogram(h.snapshot(), "check", type));
     }
 
     static void write(List<Status.Virtual> pools, Status.Totals totals, MetricWriter out) {

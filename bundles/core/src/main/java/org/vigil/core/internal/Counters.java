@@ -20,6 +20,20 @@ final class Counters {
     long lowerPriorityIgnored;
     private final long[] dropped = new long[ReceiveDrop.values().length];
 
+    /** keepalived's STATS_CLEAR: every count back to zero. */
+    void clear() {
+        advertsReceived = 0;
+        advertsSent = 0;
+        becameMaster = 0;
+        releasedMaster = 0;
+        priorityZeroReceived = 0;
+        priorityZeroSent = 0;
+        lateTimers = 0;
+        addressListMismatch = 0;
+        lowerPriorityIgnored = 0;
+        java.util.Arrays.fill(dropped, 0);
+    }
+
     void drop(ReceiveDrop reason) {
         dropped[reason.ordinal()]++;
     }

@@ -19,10 +19,14 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.vigil.api.auth.Authenticator;
 import org.vigil.api.auth.HmacAuthenticator;
 import org.vigil.api.driver.InterfaceDriver;
+import org.vigil.api.metrics.MetricSource;
+import org.vigil.api.metrics.MetricWriter;
 import org.vigil.api.system.ProcessTuning;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.api.vrrp.SyncGroupStatus;
+import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.api.vrrp.VrrpService;
 
@@ -31,8 +35,8 @@ import org.vigil.api.vrrp.VrrpService;
  * VIP manager and authenticators bound dynamically so that they can be swapped at run time
  * without deactivating the core (ARCHITECTURE, swap contract).
  */
-@Component(service = { VrrpService.class, InstanceRegistry.class }, immediate = true)
-public class ElectionCore implements VrrpService, InstanceRegistry {
+@Component(service = { VrrpService.class, InstanceRegistry.class, MetricSource.class }, immediate = true)
+public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource {
     /** How long management calls and deactivation wait for the loop. */
     static final long CALL_TIMEOUT_MILLIS = 5_000;
 
@@ -363,6 +367,42 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
         synchronized (drivers) {
             return Optional.ofNullable(driverTarget);
         }
+    }
+
+    @Override
+    public List<SyncGroupStatus> syncGroups() {
+        return engine.syncGroups();
+    }
+
+    @Override
+    public List<TrackStatus> tracking(String instance) {
+        return engine.tracking(instance);
+    }
+
+    @Override
+    public void forceFault(String instance, boolean fault) {
+        engine.forceFault(instance, fault);
+    }
+
+    @Override
+    public boolean announce(String instance) {
+        return engine.announce(instance);
+    }
+
+    @Override
+    public void clearCounters() {
+        engine.clearCounters();
+    }
+
+    // ---- MetricSource -------------------------------------------------------------------------
+
+    /** The timer lateness histograms (the rest of the VRRP families come from the metrics bundle). */
+    @Override
+    public void collect(MetricWriter out) {
+        out.family("vigil_vrrp_timer_lateness_seconds", MetricWriter.Type.HISTOGRAM,
+                "How late the election thread ran a timer after its deadline (early wake-ups count as 0)");
+        out.histogram(engine.advertLateness.snapshot(), "timer", "advert");
+        out.histogram(engine.masterDownLateness.snapshot(), "timer", "master_down");
     }
 
     // ---- InstanceRegistry ---------------------------------------------------------------------

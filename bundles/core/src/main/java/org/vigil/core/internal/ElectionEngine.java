@@ -22,11 +22,14 @@ import org.vigil.api.auth.HmacAuthenticator;
 import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.driver.LinkInfo;
+import org.vigil.api.metrics.Histogram;
 import org.vigil.api.vip.VipManager;
 import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.api.vrrp.SyncGroupStatus;
+import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.codec.VrrpCodec;
@@ -73,6 +76,15 @@ final class ElectionEngine implements InstanceRegistry {
     /** Loop-confined like the rest; set through the loop (DS callbacks post). */
     private VipManager vipManager;
     private volatile String driverName;
+
+    /**
+     * How late the timers fire, over every instance (ARCHITECTURE: measure the advert jitter):
+     * recorded on the loop without allocating, read by the metrics scrape.
+     */
+    final Histogram advertLateness = new Histogram(LATENESS_BUCKETS);
+    final Histogram masterDownLateness = new Histogram(LATENESS_BUCKETS);
+    static final double[] LATENESS_BUCKETS = { 0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25,
+        0.5, 1 };
 
     ElectionEngine(Loop loop, VrrpLog log, Notifier notifier, long callTimeoutMillis) {
         this.loop = loop;
@@ -597,6 +609,55 @@ final class ElectionEngine implements InstanceRegistry {
 
     Optional<InstanceStatus> instance(String name) {
         return call(() -> Optional.ofNullable(instances.get(name)).map(InstanceRuntime::status));
+    }
+
+    List<SyncGroupStatus> syncGroups() {
+        return call(syncGroups::status);
+    }
+
+    List<TrackStatus> tracking(String name) {
+        return call(() -> tracking.status(name));
+    }
+
+    /** An operator's FAULT (JMX): held like a failed weight-0 tracker until released. */
+    void forceFault(String name, boolean fault) {
+        call(() -> {
+            InstanceRuntime rt = known(name);
+            if (rt.forcedFault != fault) {
+                rt.forcedFault = fault;
+                log.line("(" + name + ") " + (fault ? "fault forced by the operator" : "operator's fault cleared"), false);
+                applyConditions(rt);
+            }
+            return null;
+        });
+    }
+
+    /** The master's gratuitous ARP / NA burst again, on the operator's request; false when not master. */
+    boolean announce(String name) {
+        return call(() -> {
+            InstanceRuntime rt = known(name);
+            VipManager vips = vipManager;
+            if (rt.machine.state() != InstanceState.MASTER || vips == null) {
+                return false;
+            }
+            vips.announce(name, rt.config.masterAnnounce());
+            return true;
+        });
+    }
+
+    void clearCounters() {
+        call(() -> {
+            instances.values().forEach(rt -> rt.machine.counters.clear());
+            return null;
+        });
+    }
+
+    private InstanceRuntime known(String name) {
+        InstanceRuntime rt = instances.get(name);
+        if (rt == null) {
+            throw new IllegalArgumentException("No instance '" + name + "'; known: " + String.join(", ", instances.keySet()));
+        }
+        return rt;
     }
 
     /** Loop-confined access for tests of this package. */

@@ -67,6 +67,14 @@ interface InstanceActions {
     default void enteringMaster() {
     }
 
+    /**
+     * A timer fired {@code lateMicros} after its deadline (negative: early, a shared wake-up), for
+     * the lateness histograms; {@code advert} for the master's advert timer, else the backup's
+     * master-down timer. Called on the loop: must not allocate.
+     */
+    default void timerFired(boolean advert, long lateMicros) {
+    }
+
     /** The addresses held for the instance, as far as the VIP manager knows. */
     List<VirtualAddress> held();
 

@@ -53,6 +53,8 @@ final class InstanceRuntime implements InstanceActions {
     boolean linkUp;
     /** A tracked script, interface or file with weight 0 (or a file below -253) says FAULT. */
     boolean trackFault;
+    /** Held in FAULT by an operator (VrrpService.forceFault): not kept across a restart. */
+    boolean forcedFault;
     private byte[] addressBytes;
     /** Each VIP's bytes, for the address-list check without allocating. */
     private byte[][] vipBytes;
@@ -90,7 +92,7 @@ final class InstanceRuntime implements InstanceActions {
     }
 
     boolean usable() {
-        return channel != null && linkUp && authReady() && !trackFault;
+        return channel != null && linkUp && authReady() && !trackFault && !forcedFault;
     }
 
     ChannelSpec desiredSpec() {
@@ -279,6 +281,11 @@ final class InstanceRuntime implements InstanceActions {
                 engine.log().line("(" + config.name() + ") no VIP manager bound: not removing " + addresses, false);
             }
         }
+    }
+
+    @Override
+    public void timerFired(boolean advert, long lateMicros) {
+        (advert ? engine.advertLateness : engine.masterDownLateness).record(lateMicros);
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.SyncGroupStatus;
 import org.vigil.api.vrrp.TransitionEvent;
 
 /**
@@ -45,6 +46,12 @@ final class SyncGroups {
             }
         }
         return null;
+    }
+
+    /** Every group with the state it last published, ordered by name (management). */
+    List<SyncGroupStatus> status() {
+        return groups.values().stream().map(g -> new SyncGroupStatus(g.name, g.published, g.memberNames))
+                .sorted(java.util.Comparator.comparing(SyncGroupStatus::name)).toList();
     }
 
     /** A member's transition: the others follow, and the group's state is published when settled. */

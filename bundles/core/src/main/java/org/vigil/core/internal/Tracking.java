@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.script.ScriptRunner;
 import org.vigil.script.ScriptSecurity;
 
@@ -349,62 +350,89 @@ final class Tracking implements AutoCloseable {
         if (!instances.containsKey(instance)) {
             return;
         }
-        Tracks tracks = effective(instance);
         int adjustment = 0;
         boolean fault = false;
+        for (TrackStatus t : verdicts(instance, true)) {
+            adjustment += t.contribution();
+            fault |= t.fault();
+        }
+        host.apply(instance, adjustment, fault);
+    }
+
+    /** What the instance tracks and each one's verdict now (vrrp:show, JMX); empty for an unknown instance. */
+    List<TrackStatus> status(String instance) {
+        return instances.containsKey(instance) ? verdicts(instance, false) : List.of();
+    }
+
+    /**
+     * Each tracked object's share of the adjustment and whether it says FAULT: the one place of
+     * the rule in the class comment. {@code warn} logs keepalived's line about weights a sync
+     * group ignores (once per pair), for the evaluation, not for a status read.
+     */
+    private List<TrackStatus> verdicts(String instance, boolean warn) {
+        Tracks tracks = effective(instance);
+        List<TrackStatus> out = new ArrayList<>();
         boolean grouped = host.groupIgnoresWeights(instance);
-        if (!grouped) {
+        if (!grouped && warn) {
             groupWarnings.removeIf(k -> k.startsWith(instance + " "));
         }
         for (Tracks.Entry t : tracks.scripts()) {
             ScriptEntry e = scripts.get(t.name());
             if (e == null || !e.enabled) {
-                continue; // not configured (yet) or disabled by script security: no effect
+                // not configured (yet) or disabled by script security: no effect
+                out.add(new TrackStatus(TrackStatus.Kind.SCRIPT, t.name(), e == null ? "not configured" : "disabled",
+                        t.weight() != null ? t.weight() : e == null ? 0 : e.spec.weight(), false, 0, false));
+                continue;
             }
             int w = t.weight() != null ? t.weight() : e.spec.weight();
+            boolean reverse = t.reverse() != null ? t.reverse() : e.spec.reverse();
             if (grouped && w != 0) {
-                if (groupWarnings.add(instance + " " + t.name())) {
+                if (warn && groupWarnings.add(instance + " " + t.name())) {
                     log.line("(" + instance + ") ignoring tracked script " + t.name() + " with weights due to SYNC group",
                             false);
                 }
+                out.add(new TrackStatus(TrackStatus.Kind.SCRIPT, t.name(), "ignored (sync group)", w, reverse, 0, false));
                 continue;
             }
-            boolean reverse = t.reverse() != null ? t.reverse() : e.spec.reverse();
             boolean up = e.state.good();
-            if (w == 0) {
-                fault |= reverse == up;
-            } else if ((w > 0) == up) {
-                adjustment += reverse ? -w : w;
-            }
+            out.add(verdict(TrackStatus.Kind.SCRIPT, t.name(), up ? "good" : "bad", w, reverse, up));
         }
         for (Tracks.Entry t : tracks.interfaces()) {
             int w = grouped || t.weight() == null ? 0 : t.weight();
             boolean reverse = Boolean.TRUE.equals(t.reverse());
-            boolean up = host.linkUp(t.name()).orElse(false);
-            if (w == 0) {
-                fault |= reverse == up;
-            } else if ((w > 0) == up) {
-                adjustment += reverse ? -w : w;
-            }
+            Optional<Boolean> link = host.linkUp(t.name());
+            boolean up = link.orElse(false);
+            out.add(verdict(TrackStatus.Kind.INTERFACE, t.name(), link.isEmpty() ? "unknown" : up ? "up" : "down", w,
+                    reverse, up));
         }
         for (Tracks.Entry t : tracks.files()) {
             if (!t.name().startsWith("/")) {
                 continue;
             }
             int w = grouped ? 0 : t.weight() != null ? t.weight() : 1;
+            boolean reverse = Boolean.TRUE.equals(t.reverse());
             int value = fileValues.getOrDefault(t.name(), 0);
+            String status = Integer.toString(value);
             if (w == 0) {
-                fault |= value != 0;
+                out.add(new TrackStatus(TrackStatus.Kind.FILE, t.name(), status, 0, reverse, 0, value != 0));
             } else {
-                long v = (long) value * w * (Boolean.TRUE.equals(t.reverse()) ? -1 : 1);
-                if (v < FILE_FAULT_BELOW) {
-                    fault = true;
-                } else {
-                    adjustment += (int) Math.max(Integer.MIN_VALUE / 4, Math.min(Integer.MAX_VALUE / 4, v));
-                }
+                long v = (long) value * w * (reverse ? -1 : 1);
+                boolean fault = v < FILE_FAULT_BELOW;
+                int share = fault ? 0 : (int) Math.max(Integer.MIN_VALUE / 4, Math.min(Integer.MAX_VALUE / 4, v));
+                out.add(new TrackStatus(TrackStatus.Kind.FILE, t.name(), status, w, reverse, share, fault));
             }
         }
-        host.apply(instance, adjustment, fault);
+        return out;
+    }
+
+    /** A script's or an interface's verdict: weight 0 is FAULT while down (reverse: up), else w while up (w > 0) or down (w < 0). */
+    private static TrackStatus verdict(TrackStatus.Kind kind, String name, String status, int w, boolean reverse,
+            boolean up) {
+        if (w == 0) {
+            return new TrackStatus(kind, name, status, 0, reverse, 0, reverse == up);
+        }
+        int share = (w > 0) == up ? (reverse ? -w : w) : 0;
+        return new TrackStatus(kind, name, status, w, reverse, share, false);
     }
 
     private void updatePolledFiles() {

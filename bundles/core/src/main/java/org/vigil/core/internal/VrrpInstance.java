@@ -390,7 +390,7 @@ final class VrrpInstance {
         if (state != InstanceState.BACKUP || masterDownTimer.armed()) {
             return;
         }
-        checkLate(masterDownDeadline);
+        checkLate(masterDownDeadline, false);
         InstanceState from = state;
         takeMaster(masterDownDeadline);
         // the rest after every takeover due now has sent its advert (hundreds of backups time out
@@ -420,7 +420,7 @@ final class VrrpInstance {
             return;
         }
         long deadlineMicros = adverDeadline;
-        checkLate(deadlineMicros);
+        checkLate(deadlineMicros, true);
         sendAdvert(ownPriority());
         long interval = VrrpTimes.csToMicros(config.advertIntervalCs());
         // fixed rate from the previous deadline; after a stall, skip the missed slots instead of
@@ -433,8 +433,9 @@ final class VrrpInstance {
         armAdverTimer(next);
     }
 
-    private void checkLate(long deadlineMicros) {
+    private void checkLate(long deadlineMicros, boolean advert) {
         long late = loop.nowMicros() - deadlineMicros;
+        actions.timerFired(advert, late);
         long threshold = Math.max(MIN_LATE_THRESHOLD_MICROS, VrrpTimes.csToMicros(config.advertIntervalCs()) / 4);
         if (late > threshold) {
             counters.lateTimers++;

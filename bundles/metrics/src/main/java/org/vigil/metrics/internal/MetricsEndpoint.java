@@ -24,11 +24,13 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.api.check.PoolStatus;
 import org.vigil.api.metrics.MetricSource;
 import org.vigil.api.vrrp.VrrpService;
 
 /**
- * The opt-in Prometheus endpoint: {@code GET /metrics} on one thread, one connection at a time.
+ * The opt-in Prometheus endpoint: {@code GET /metrics} (and the read-only status page,
+ * {@code GET /status}) on one thread, one connection at a time.
  * A scrape is a few kilobytes every 15 s or so; an HTTP library would cost more memory than it
  * saves code. Requests are bounded (8 KB of head, 2 s to send it), so a client that stalls
  * delays only the next scrape, never the election or the checker.
@@ -49,10 +51,19 @@ public final class MetricsEndpoint {
 
         @AttributeDefinition(description = "TCP port (9165: keepalived-exporter's)")
         int port() default 9165;
+
+        @AttributeDefinition(description = "serve the read-only status page at /status too")
+        boolean status_page() default true;
     }
 
     private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
     private volatile VrrpService vrrp;
+    private volatile PoolStatus pools;
+    /** Static, injected before activation; a component apart from this one (see its comment). */
+    @Reference
+    RecentEvents events = new RecentEvents();
+    private boolean statusPage;
+    private String host = "localhost";
     private ServerSocket server;
     private Thread thread;
     /** Sources whose failure was logged, so a broken one is one line, not one per scrape. */
@@ -69,6 +80,17 @@ public final class MetricsEndpoint {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, unbind = "unbindPools")
+    void bindPools(PoolStatus service) {
+        pools = service;
+    }
+
+    void unbindPools(PoolStatus service) {
+        if (pools == service) {
+            pools = null;
+        }
+    }
+
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC, unbind = "removeSource")
     void addSource(MetricSource source) {
         sources.add(source);
@@ -80,6 +102,8 @@ public final class MetricsEndpoint {
 
     @Activate
     void activate(Config config) {
+        statusPage = config.status_page();
+        host = hostname();
         InetSocketAddress where;
         try {
             where = new InetSocketAddress(InetAddress.getByName(config.address().trim()), config.port());
@@ -95,9 +119,12 @@ public final class MetricsEndpoint {
         thread = new Thread(this::serve, "vigil-metrics");
         thread.setDaemon(true);
         thread.start();
-        String host = where.getAddress() instanceof java.net.Inet6Address ? "[" + where.getAddress().getHostAddress()
+        String address = where.getAddress() instanceof java.net.Inet6Address ? "[" + where.getAddress().getHostAddress()
                 + "]" : where.getAddress().getHostAddress();
-        LOG.info("Metrics endpoint listening on http://{}:{}/metrics", host, port);
+        LOG.info("Metrics endpoint listening on http://{}:{}/metrics", address, port);
+        if (statusPage) {
+            LOG.info("Status page on http://{}:{}/status", address, port);
+        }
     }
 
     @Deactivate
@@ -158,10 +185,31 @@ public final class MetricsEndpoint {
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             respond(out, "405 Method Not Allowed", "GET only\n", true);
-        } else if (!path.equals("/metrics")) {
-            respond(out, "404 Not Found", "the metrics are at /metrics\n", !method.equals("HEAD"));
+        } else if (path.equals("/metrics")) {
+            respond(out, "200 OK", TEXT, scrape(), !method.equals("HEAD"));
+        } else if (statusPage && path.equals("/status")) {
+            respond(out, "200 OK", HTML, statusPage(), !method.equals("HEAD"));
         } else {
-            respond(out, "200 OK", scrape(), !method.equals("HEAD"));
+            respond(out, "404 Not Found", "the metrics are at /metrics" + (statusPage ? ", the status page at /status" : "")
+                    + "\n", !method.equals("HEAD"));
+        }
+    }
+
+    /** The status page now; the parts whose service is missing say so. */
+    String statusPage() {
+        VrrpService v = vrrp;
+        PoolStatus p = pools;
+        return StatusPage.render(new StatusPage.Inputs(host, java.time.Instant.now(), java.time.ZoneId.systemDefault(),
+                v == null ? null : v.instances(), v == null ? null : v.syncGroups(),
+                p == null ? null : p.virtualServers(), events.newestFirst()));
+    }
+
+    /** The kernel's host name, without a resolver (a lookup could hang in a namespace without DNS). */
+    private static String hostname() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            return "localhost";
         }
     }
 
@@ -211,9 +259,19 @@ public final class MetricsEndpoint {
         return null;
     }
 
+    private static final String TEXT = "text/plain; version=0.0.4; charset=utf-8";
+    /** The page runs nothing and loads nothing: inline style only. */
+    private static final String HTML = "text/html; charset=utf-8\r\nContent-Security-Policy: default-src 'none'; "
+            + "style-src 'unsafe-inline'\r\nX-Content-Type-Options: nosniff\r\nCache-Control: no-store";
+
     private static void respond(OutputStream out, String status, String body, boolean withBody) throws IOException {
+        respond(out, status, TEXT, body, withBody);
+    }
+
+    private static void respond(OutputStream out, String status, String contentType, String body, boolean withBody)
+            throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "HTTP/1.1 " + status + "\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"
+        String head = "HTTP/1.1 " + status + "\r\nContent-Type: " + contentType + "\r\n"
                 + "Content-Length: " + bytes.length + "\r\nConnection: close\r\n\r\n";
         out.write(head.getBytes(StandardCharsets.ISO_8859_1));
         if (withBody) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import org.vigil.api.metrics.Histogram;
 import org.vigil.api.metrics.MetricWriter;
 
 /** Prometheus' text exposition format 0.0.4, written into a buffer for one scrape. */
@@ -32,14 +33,31 @@ final class PrometheusText implements MetricWriter {
 
     @Override
     public void sample(double value, String... labels) {
+        write("", value, labels, null, null);
+    }
+
+    @Override
+    public void histogram(Histogram.Snapshot h, String... labels) {
+        double[] bounds = h.upperBounds();
+        long[] cumulative = h.cumulative();
+        for (int i = 0; i < bounds.length; i++) {
+            write("_bucket", cumulative[i], labels, "le", number(bounds[i]));
+        }
+        write("_bucket", h.count(), labels, "le", "+Inf");
+        write("_sum", h.sumSeconds(), labels, null, null);
+        write("_count", h.count(), labels, null, null);
+    }
+
+    /** One line: the family's name with {@code suffix}, the labels and an optional last one. */
+    private void write(String suffix, double value, String[] labels, String lastName, String lastValue) {
         if (current == null) {
             throw new IllegalStateException("a sample before its family");
         }
         if (labels.length % 2 != 0) {
             throw new IllegalArgumentException("labels come in name, value pairs");
         }
-        out.append(current);
-        if (labels.length > 0) {
+        out.append(current).append(suffix);
+        if (labels.length > 0 || lastName != null) {
             out.append('{');
             for (int i = 0; i < labels.length; i += 2) {
                 if (!LABEL_NAME.matcher(labels[i]).matches()) {
@@ -48,6 +66,9 @@ final class PrometheusText implements MetricWriter {
                 out.append(i == 0 ? "" : ",").append(labels[i]).append("=\"");
                 escape(labels[i + 1] == null ? "" : labels[i + 1], true);
                 out.append('"');
+            }
+            if (lastName != null) {
+                out.append(labels.length == 0 ? "" : ",").append(lastName).append("=\"").append(lastValue).append('"');
             }
             out.append('}');
         }

@@ -40,7 +40,16 @@ class MetricsEndpointTest {
     }
 
     static VrrpService core(List<InstanceStatus> instances) {
+        return core(instances, List.of());
+    }
+
+    static VrrpService core(List<InstanceStatus> instances, List<org.vigil.api.vrrp.SyncGroupStatus> groups) {
         return new VrrpService() {
+            @Override
+            public List<org.vigil.api.vrrp.SyncGroupStatus> syncGroups() {
+                return groups;
+            }
+
             @Override
             public List<InstanceStatus> instances() {
                 return instances;
@@ -73,6 +82,11 @@ class MetricsEndpointTest {
             @Override
             public int port() {
                 return port;
+            }
+
+            @Override
+            public boolean status_page() {
+                return true;
             }
         };
     }
@@ -168,5 +182,80 @@ class MetricsEndpointTest {
         assertThatThrownBy(() -> t.family("1bad", MetricWriter.Type.GAUGE, "")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> t.family("vigil_x", MetricWriter.Type.GAUGE, "")).hasMessageContaining("twice");
         assertThatThrownBy(() -> t.sample(1, "bad-label", "v")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aHistogramIsWrittenAsBucketsSumAndCount() {
+        org.vigil.api.metrics.Histogram h = new org.vigil.api.metrics.Histogram(0.001, 0.01);
+        h.record(400);
+        h.record(5_000);
+        h.record(20_000);
+        PrometheusText t = new PrometheusText();
+        t.family("vigil_vrrp_timer_lateness_seconds", MetricWriter.Type.HISTOGRAM, "lateness");
+        t.histogram(h.snapshot(), "timer", "advert");
+        assertThat(t.text()).isEqualTo("# HELP vigil_vrrp_timer_lateness_seconds lateness\n"
+                + "# TYPE vigil_vrrp_timer_lateness_seconds histogram\n"
+                + "vigil_vrrp_timer_lateness_seconds_bucket{timer=\"advert\",le=\"0.001\"} 1\n"
+                + "vigil_vrrp_timer_lateness_seconds_bucket{timer=\"advert\",le=\"0.01\"} 2\n"
+                + "vigil_vrrp_timer_lateness_seconds_bucket{timer=\"advert\",le=\"+Inf\"} 3\n"
+                + "vigil_vrrp_timer_lateness_seconds_sum{timer=\"advert\"} 0.0254\n"
+                + "vigil_vrrp_timer_lateness_seconds_count{timer=\"advert\"} 3\n");
+    }
+
+    @Test
+    void theStatusPageShowsInstancesGroupsPoolsAndRecentEventsEscapedAndReadOnly() throws Exception {
+        endpoint.bindVrrp(core(List.of(instance("VI_1", InstanceState.MASTER, 51, Map.of()),
+                instance("VI_<2>", InstanceState.BACKUP, 52, Map.of())),
+                List.of(new org.vigil.api.vrrp.SyncGroupStatus("G1", InstanceState.MASTER, List.of("VI_1")))));
+        endpoint.bindPools(new org.vigil.api.check.PoolStatus() {
+            @Override
+            public List<VirtualServer> virtualServers() {
+                return List.of(new VirtualServer("[192.0.2.249]:tcp:80", "rr", "NAT", 1, true, 1, false,
+                        List.of(new RealServer("[192.0.2.21]:tcp:80", false, true, 1,
+                                List.of(new Check("TCP_CHECK", "active", true, 0, "", 300))),
+                                new RealServer("[192.0.2.22]:tcp:80", false, false, 1,
+                                        List.of(new Check("TCP_CHECK", "active", false, 1, "TCP connection failed", 2)))),
+                        null));
+            }
+
+            @Override
+            public List<String> checkTypes() {
+                return List.of("TCP_CHECK");
+            }
+
+            @Override
+            public Optional<String> loadBalancerDriver() {
+                return Optional.empty();
+            }
+        });
+        endpoint.events.transition(new org.vigil.api.vrrp.TransitionEvent(
+                org.vigil.api.vrrp.TransitionEvent.Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER,
+                150, false, Instant.EPOCH));
+        endpoint.activate(config("127.0.0.1", 0));
+        HttpResponse<String> r = get("/status");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+        assertThat(r.headers().firstValue("Content-Security-Policy")).contains("default-src 'none'; style-src 'unsafe-inline'");
+        assertThat(r.body()).contains("<td>VI_1</td><td class=\"MASTER\">MASTER</td><td>140 (150)</td>",
+                "<td>VI_&lt;2&gt;</td><td class=\"BACKUP\">BACKUP</td>",
+                "<td>G1</td><td class=\"MASTER\">MASTER</td><td>VI_1</td>",
+                "[192.0.2.249]:tcp:80", "<td>[192.0.2.22]:tcp:80</td><td class=\"DOWN\">DOWN</td>",
+                "TCP_CHECK (failing)", "TCP connection failed", "VI_1: BACKUP -&gt; MASTER")
+                .doesNotContain("<script", "<form");
+        HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + endpoint.port()
+                + "/status")).POST(HttpRequest.BodyPublishers.ofString("x")).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void theRecentEventsRingKeepsTheNewestFifty() {
+        RecentEvents ring = new RecentEvents();
+        for (int i = 0; i < 60; i++) {
+            ring.changed(new org.vigil.api.check.CheckEvent(org.vigil.api.check.CheckEvent.Kind.REAL_SERVER_UP, "vs",
+                    "rs", 1, "line " + i));
+        }
+        assertThat(ring.newestFirst()).hasSize(RecentEvents.CAPACITY);
+        assertThat(ring.newestFirst().get(0).text()).isEqualTo("line 59");
     }
 }

@@ -22,7 +22,8 @@ import org.vigil.api.vrrp.VrrpService;
 
 /**
  * keepalived's introspection files: {@code vigil:dump} is SIGUSR1's /tmp/keepalived.data,
- * {@code vigil:stats} SIGUSR2's /tmp/keepalived.stats, {@code vigil:json} the JSON dump
+ * {@code vigil:stats} SIGUSR2's /tmp/keepalived.stats ({@code vigil:stats clear} then zeroes the
+ * counters, keepalived's STATS_CLEAR), {@code vigil:json} the JSON dump
  * /tmp/keepalived.json (keepalived's fields as far as Vigil has them). Each writes its file
  * (through a temporary file, so a reader never sees half of it) and prints it. No secret is in
  * any of them: the authentication type is, its password never.
@@ -51,7 +52,7 @@ public final class DumpCommands {
     public String dump() {
         StringBuilder b = new StringBuilder("------< VRRP Topology >------\n");
         for (InstanceStatus i : vrrp.instances()) {
-            b.append(formatter.show(i)).append('\n');
+            b.append(formatter.show(i, vrrp.tracking(i.name()))).append('\n');
         }
         return write("keepalived.data", b.toString());
     }
@@ -82,6 +83,16 @@ public final class DumpCommands {
                     .append("    Sent: ").append(s.priZeroSent()).append('\n');
         }
         return write("keepalived.stats", b.toString());
+    }
+
+    @Descriptor("writes and prints keepalived's statistics, then sets the counters back to zero (keepalived's STATS_CLEAR)")
+    public String stats(@Descriptor("clear") String what) {
+        if (!"clear".equals(what.trim())) {
+            throw new IllegalArgumentException("vigil:stats takes nothing or 'clear', not '" + what + "'");
+        }
+        String out = stats();
+        vrrp.clearCounters();
+        return out + "(counters cleared)\n";
     }
 
     @Descriptor("writes and prints keepalived's JSON dump (/tmp/keepalived.json)")

@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceCounters;
 import org.vigil.api.vrrp.InstanceStatus;
+import org.vigil.api.vrrp.TrackStatus;
 
 /**
  * Turns instance snapshots into the text the shell shows. Pure: the clock and zone are given, so
@@ -80,6 +81,23 @@ final class StatusFormatter {
     }
 
     /** Everything about one instance, one fact per line. */
+    /** The instance, then what it tracks: each object's verdict, weight and share of the priority. */
+    String show(InstanceStatus s, List<TrackStatus> tracking) {
+        if (tracking.isEmpty()) {
+            return show(s);
+        }
+        StringBuilder out = new StringBuilder(show(s)).append("\nTracking\n");
+        for (TrackStatus t : tracking) {
+            String what = t.kind().name().toLowerCase(java.util.Locale.ROOT) + " " + t.name();
+            String effect = t.fault() ? "FAULT" : t.weight() == 0 ? "ok (FAULT when failing)"
+                    : (t.contribution() >= 0 ? "+" : "") + t.contribution();
+            out.append("  ").append(pad(what, LABEL_WIDTH + 4)).append(pad(t.status(), 16))
+                    .append(pad("weight " + t.weight() + (t.reverse() ? " reverse" : ""), 20)).append(effect)
+                    .append('\n');
+        }
+        return out.toString().stripTrailing();
+    }
+
     String show(InstanceStatus s) {
         StringBuilder out = new StringBuilder();
         out.append("VRRP instance ").append(s.name()).append('\n');

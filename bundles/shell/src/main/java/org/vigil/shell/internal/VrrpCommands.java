@@ -40,11 +40,11 @@ public final class VrrpCommands {
         return formatter.list(vrrp.instances());
     }
 
-    @Descriptor("shows one VRRP instance in detail, with its timers and counters")
+    @Descriptor("shows one VRRP instance in detail: timers, counters, and what it tracks")
     public String show(@Descriptor("the instance name (vrrp_instance NAME)") String name) {
         InstanceStatus status = vrrp.instance(name).orElseThrow(() -> new IllegalArgumentException(
                 "No VRRP instance named '" + name + "'" + known()));
-        return formatter.show(status);
+        return formatter.show(status, vrrp.tracking(status.name()));
     }
 
     @Descriptor("lists the interface drivers present and marks the one the election core uses")

@@ -15,6 +15,7 @@ import org.vigil.api.vrrp.InstanceCounters;
 import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.api.vrrp.IpFamily;
+import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.api.vrrp.VrrpService;
 
 /** keepalived's dump files, the JSON read back by a real JSON parser (Python's). */
@@ -23,7 +24,22 @@ class DumpCommandsTest {
     Path dir;
 
     static VrrpService core(List<InstanceStatus> instances) {
+        return core(instances, List.of(), () -> { });
+    }
+
+    /** With what every instance tracks, and what clearing the counters does. */
+    static VrrpService core(List<InstanceStatus> instances, List<TrackStatus> tracking, Runnable clear) {
         return new VrrpService() {
+            @Override
+            public List<TrackStatus> tracking(String instance) {
+                return tracking;
+            }
+
+            @Override
+            public void clearCounters() {
+                clear.run();
+            }
+
             @Override
             public List<InstanceStatus> instances() {
                 return instances;
@@ -76,5 +92,22 @@ class DumpCommandsTest {
         dump.dump();
         assertThat(Files.readString(dir.resolve("keepalived.data"))).startsWith("------< VRRP Topology >------\n")
                 .contains("VI \"6\"");
+    }
+
+    @Test
+    void statsClearWritesTheStatsThenZeroesTheCountersAndTheDataDumpShowsTracking() throws Exception {
+        List<String> calls = new java.util.ArrayList<>();
+        VrrpService core = core(List.of(withDrops()), List.of(
+                new TrackStatus(TrackStatus.Kind.SCRIPT, "chk_web", "bad", -60, false, -60, false),
+                new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", "down", 0, false, 0, true)), () -> calls.add("clear"));
+        DumpCommands dump = new DumpCommands(core, dir);
+        assertThat(dump.stats("clear")).contains("    Received: 4000\n").endsWith("(counters cleared)\n");
+        assertThat(calls).containsExactly("clear");
+        assertThat(Files.readString(dir.resolve("keepalived.stats"))).doesNotContain("cleared");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dump.stats("reset"))
+                .isInstanceOf(IllegalArgumentException.class);
+        dump.dump();
+        assertThat(Files.readString(dir.resolve("keepalived.data"))).contains("Tracking\n",
+                "  script chk_web", "bad", "weight -60", "-60\n", "  interface eth1", "FAULT");
     }
 }
