@@ -54,6 +54,7 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     private final Notifier notifier;
     private final ElectionEngine engine;
     private ProcessTuning tuning;
+    private org.vigil.api.system.ProcessEvents processEvents;
     private SchedulingSettings scheduling = SchedulingSettings.NONE;
     /** What was applied last, so a reload with the same values changes nothing. */
     private SchedulingSettings applied = SchedulingSettings.NONE;
@@ -395,6 +396,32 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     @Override
     public void removeScript(String name) {
         engine.removeScript(name);
+    }
+
+    @Override
+    public void addTrackedProcess(ProcessSpec spec) {
+        engine.addTrackedProcess(spec);
+    }
+
+    @Override
+    public void removeTrackedProcess(String name) {
+        engine.removeTrackedProcess(name);
+    }
+
+    /** The kernel's process events for vrrp_track_process (driver-linux provides them). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindProcessEvents(org.vigil.api.system.ProcessEvents events) {
+        processEvents = events;
+        engine.processEvents(events);
+    }
+
+    synchronized void unbindProcessEvents(org.vigil.api.system.ProcessEvents events) {
+        // a greedy replacement binds the new one before this unbind of the old one
+        if (processEvents == events) {
+            processEvents = null;
+            engine.processEvents(null);
+        }
     }
 
     @Override

@@ -568,6 +568,28 @@ final class ElectionEngine implements InstanceRegistry {
         });
     }
 
+    /** A vrrp_track_process added or changed. */
+    @Override
+    public void addTrackedProcess(ProcessSpec spec) {
+        call(() -> {
+            tracking.processConfigured(spec);
+            return null;
+        });
+    }
+
+    @Override
+    public void removeTrackedProcess(String name) {
+        call(() -> {
+            tracking.processRemoved(name);
+            return null;
+        });
+    }
+
+    /** The kernel's process events appeared or went (null); any thread. */
+    void processEvents(org.vigil.api.system.ProcessEvents events) {
+        tracking.processEvents(events);
+    }
+
     /** Tracking's verdict for an instance: its priority adjustment and whether it is held in FAULT. */
     private void applyTracking(String name, int adjustment, boolean fault) {
         InstanceRuntime rt = instances.get(name);

@@ -31,6 +31,11 @@ public interface InstanceRegistry {
 
     void removeScript(String name);
 
+    /** A vrrp_track_process added or changed. */
+    void addTrackedProcess(ProcessSpec spec);
+
+    void removeTrackedProcess(String name);
+
     /** global_defs enable_script_security and script_user (null when unset). */
     void scriptSecurity(boolean enabled, String scriptUser);
 

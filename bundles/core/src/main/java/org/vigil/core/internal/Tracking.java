@@ -97,6 +97,22 @@ final class Tracking implements AutoCloseable {
     private ScriptRunner scriptRunner;
     private ScheduledFuture<?> filePoll;
 
+    /** vrrp_track_process blocks by name, and their last quorum verdict (null before the first). */
+    private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
+    /** Counts the processes off the loop; created with the first vrrp_track_process. */
+    private ProcessTracker processTracker;
+    /** The kernel's process events, when a native layer provides them; any thread. */
+    private volatile org.vigil.api.system.ProcessEvents processEvents;
+
+    private static final class ProcessEntry {
+        final ProcessSpec spec;
+        Boolean up;
+
+        ProcessEntry(ProcessSpec spec) {
+            this.spec = spec;
+        }
+    }
+
     private static final class ScriptEntry {
         final ScriptSpec spec;
         final ScriptState state;
@@ -208,6 +224,9 @@ final class Tracking implements AutoCloseable {
         }
         for (Tracks.Entry f : tracks.files()) {
             if (f.name().startsWith("/")) {
+                if (f.initValue() != null) {
+                    initFile(Path.of(f.name()), f.initValue(), f.overwrite());
+                }
                 preread.put(f.name(), readValue(Path.of(f.name())));
             }
         }
@@ -277,7 +296,7 @@ final class Tracking implements AutoCloseable {
             return own;
         }
         return new Tracks(concat(own.scripts(), group.scripts()), concat(own.interfaces(), group.interfaces()),
-                concat(own.files(), group.files()));
+                concat(own.files(), group.files()), concat(own.processes(), group.processes()));
     }
 
     private static List<Tracks.Entry> concat(List<Tracks.Entry> a, List<Tracks.Entry> b) {
@@ -292,18 +311,71 @@ final class Tracking implements AutoCloseable {
         instances.keySet().forEach(this::evaluate);
     }
 
+    // ---- processes ---------------------------------------------------------------------------
+
+    /** The process event source appeared or went (null); any thread. */
+    void processEvents(org.vigil.api.system.ProcessEvents events) {
+        processEvents = events;
+        ProcessTracker t;
+        synchronized (this) {
+            t = processTracker;
+        }
+        if (t != null) {
+            t.source(events);
+        }
+    }
+
+    private synchronized ProcessTracker processTracker() {
+        if (processTracker == null) {
+            processTracker = new ProcessTracker((name, up) -> loop.execute(() -> processState(name, up)),
+                    line -> log.line(line, false));
+            processTracker.source(processEvents);
+        }
+        return processTracker;
+    }
+
+    /** A vrrp_track_process added or changed (on the loop); its verdict follows from the tracker. */
+    void processConfigured(ProcessSpec spec) {
+        ProcessEntry old = processes.get(spec.name());
+        if (old != null && old.spec.equals(spec)) {
+            return;
+        }
+        processes.put(spec.name(), new ProcessEntry(spec));
+        processTracker().configure(spec);
+        reevaluateProcessUsers(spec.name());
+    }
+
+    void processRemoved(String name) {
+        if (processes.remove(name) != null) {
+            processTracker().remove(name);
+            reevaluateProcessUsers(name);
+        }
+    }
+
+    /** The tracker's quorum verdict for a vrrp_track_process (on the loop). */
+    void processState(String name, boolean up) {
+        ProcessEntry e = processes.get(name);
+        if (e == null || Boolean.valueOf(up).equals(e.up)) {
+            return;
+        }
+        e.up = up;
+        reevaluateProcessUsers(name);
+    }
+
+    private void reevaluateProcessUsers(String processName) {
+        for (String instance : instances.keySet()) {
+            if (effective(instance).processes().stream().anyMatch(t -> t.name().equals(processName))) {
+                evaluate(instance);
+            }
+        }
+    }
+
     // ---- instances, links, files (on the loop) ------------------------------------------------
 
     void instanceConfigured(String name, Tracks tracks) {
         Tracks before = instances.put(name, tracks);
         if (before != null && before.isEmpty() && tracks.isEmpty()) {
             return;
-        }
-        for (Tracks.Entry f : tracks.files()) {
-            if (!f.name().startsWith("/")) {
-                log.line("(" + name + ") track_file " + f.name()
-                        + ": vrrp_track_file blocks are not supported yet, give the file's absolute path - ignoring", false);
-            }
         }
         updatePolledFiles();
         evaluate(name);
@@ -371,6 +443,27 @@ final class Tracking implements AutoCloseable {
             }
             boolean reverse = t.reverse() != null ? t.reverse() : e.spec.reverse();
             boolean up = e.state.good();
+            if (w == 0) {
+                fault |= reverse == up;
+            } else if ((w > 0) == up) {
+                adjustment += reverse ? -w : w;
+            }
+        }
+        for (Tracks.Entry t : tracks.processes()) {
+            ProcessEntry e = processes.get(t.name());
+            if (e == null) {
+                continue; // not configured (yet): no effect, as an unknown track_script
+            }
+            int w = t.weight() != null ? t.weight() : e.spec.weight();
+            if (grouped && w != 0) {
+                if (groupWarnings.add(instance + " process " + t.name())) {
+                    log.line("(" + instance + ") ignoring tracked process " + t.name()
+                            + " with weights due to SYNC group", false);
+                }
+                continue;
+            }
+            boolean reverse = t.reverse() != null ? t.reverse() : e.spec.reverse();
+            boolean up = Boolean.TRUE.equals(e.up);
             if (w == 0) {
                 fault |= reverse == up;
             } else if ((w > 0) == up) {
@@ -445,6 +538,18 @@ final class Tracking implements AutoCloseable {
         }
     }
 
+    /** track_file's init_file: writes the value when the file is missing, or always with overwrite. */
+    private void initFile(Path file, long value, boolean overwrite) {
+        if (!overwrite && Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.writeString(file, value + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            log.line("track_file " + file + ": cannot initialise (" + e.getMessage() + ")", false);
+        }
+    }
+
     /** The integer at the start of the file; a missing, empty or unreadable file reads as 0. */
     static int readValue(Path file) {
         try {
@@ -460,6 +565,12 @@ final class Tracking implements AutoCloseable {
     @Override
     public void close() {
         scripts.values().forEach(Tracking::stop);
+        synchronized (this) {
+            if (processTracker != null) {
+                processTracker.close();
+                processTracker = null;
+            }
+        }
         if (filePoll != null) {
             filePoll.cancel(false);
             filePoll = null;
