@@ -69,6 +69,9 @@ final class ModelBuilder {
             "vrrp_rx_bufs_policy", "vrrp_skip_check_adv_addr", "vrrp_startup_delay", "vrrp_strict",
             "vrrp_delay_after_boot");
 
+    /** global_defs scripts that read a notify FIFO (keepalived starts them with the FIFO's name). */
+    static final Set<String> FIFO_SCRIPTS = Set.of("notify_fifo_script", "vrrp_notify_fifo_script");
+
     private final List<Diagnostic> diagnostics;
 
     ModelBuilder(List<Diagnostic> diagnostics) {
@@ -392,6 +395,11 @@ final class ModelBuilder {
                 default -> {
                     if (GLOBAL_OTHER.contains(n.keyword())) {
                         other.put(n.keyword(), n.hasBlock() ? blockText(n) : String.join(" ", n.args()));
+                        if (FIFO_SCRIPTS.contains(n.keyword()) && !n.args().isEmpty()) {
+                            // the command as one word (it may be quoted with blanks), then its user and group
+                            other.put(n.keyword() + "_command", n.args().get(0));
+                            other.put(n.keyword() + "_user", String.join(" ", n.args().subList(1, n.args().size())));
+                        }
                     } else {
                         unknown(n);
                     }

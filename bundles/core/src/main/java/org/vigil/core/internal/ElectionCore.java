@@ -399,6 +399,20 @@ public class ElectionCore implements VrrpService, InstanceRegistry {
     }
 
     @Override
+    public void removeInstance(String name, boolean deleted) {
+        engine.removeInstance(name, deleted);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindPriorityListener(org.vigil.api.vrrp.PriorityListener listener) {
+        engine.priorityListenerAdded(listener);
+    }
+
+    void unbindPriorityListener(org.vigil.api.vrrp.PriorityListener listener) {
+        engine.priorityListenerRemoved(listener);
+    }
+
+    @Override
     public void addTrackedProcess(ProcessSpec spec) {
         engine.addTrackedProcess(spec);
     }

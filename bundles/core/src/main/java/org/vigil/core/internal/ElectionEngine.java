@@ -496,17 +496,31 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void removeInstance(String name) {
+        removeInstance(name, false);
+    }
+
+    @Override
+    public void removeInstance(String name, boolean deleted) {
         call(() -> {
-            remove(name);
+            remove(name, deleted);
             return null;
         });
     }
 
     private void remove(String name) {
+        remove(name, false);
+    }
+
+    /**
+     * Stops and forgets an instance. {@code deleted}: its configuration was deleted at a reload,
+     * which keepalived notifies as FAULT (DELETED with notify_deleted), never as STOP.
+     */
+    private void remove(String name, boolean deleted) {
         InstanceRuntime rt = instances.remove(name);
         if (rt == null) {
             return;
         }
+        rt.deleting = deleted;
         tracking.instanceRemoved(name);
         rt.machine.stop();
         closeChannel(rt);
@@ -629,9 +643,28 @@ final class ElectionEngine implements InstanceRegistry {
     // ---- transitions and sync groups ----------------------------------------------------------
 
     void transitioned(InstanceRuntime rt, InstanceState from, InstanceState to, boolean stopping) {
+        if (stopping && rt.deleting) {
+            notifier.publish(new TransitionEvent(TransitionEvent.Kind.INSTANCE, rt.config.name(), from,
+                    InstanceState.FAULT, rt.machine.ownPriority(), false, Instant.now(), true));
+            syncGroups.transitioned(rt, from, to, true, true);
+            return;
+        }
         notifier.publish(new TransitionEvent(TransitionEvent.Kind.INSTANCE, rt.config.name(), from, to,
                 rt.machine.ownPriority(), stopping, Instant.now()));
-        syncGroups.transitioned(rt, from, to, stopping);
+        syncGroups.transitioned(rt, from, to, stopping, false);
+    }
+
+    /** A master heard a lower priority, or an effective priority changed (PriorityListener whiteboard). */
+    void priorityEvent(String name, org.vigil.api.vrrp.PriorityEvent.Kind kind, int priority) {
+        notifier.publish(new org.vigil.api.vrrp.PriorityEvent(name, kind, priority, Instant.now()));
+    }
+
+    void priorityListenerAdded(org.vigil.api.vrrp.PriorityListener listener) {
+        notifier.add(listener);
+    }
+
+    void priorityListenerRemoved(org.vigil.api.vrrp.PriorityListener listener) {
+        notifier.remove(listener);
     }
 
     private void applyConditions(InstanceRuntime rt) {

@@ -16,6 +16,11 @@ public interface InstanceRegistry {
     /** Stops (priority 0 from a master) and forgets the instance; returns when done or timed out. */
     void removeInstance(String name);
 
+    /** As {@link #removeInstance(String)}; {@code deleted}: its configuration was deleted (a reload). */
+    default void removeInstance(String name, boolean deleted) {
+        removeInstance(name);
+    }
+
     void addSyncGroup(String name, List<String> members);
 
     /**
