@@ -22,8 +22,8 @@ final class ModelBuilder {
 
     /** Top-level blocks Vigil recognises but does not act on yet. */
     static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("linkbeat_interfaces", "track_group", "bfd_instance",
-            "interface_up_down_delays", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-            "use_pid_dir", "child_wait_time", "linkbeat_use_polling", "SSL");
+            "interface_up_down_delays", "net_namespace_ipvs", "namespace_with_ipsets",
+            "child_wait_time", "linkbeat_use_polling", "SSL");
 
     static final Set<String> NOTIFY_KEYWORDS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
             "notify_deleted", "notify_master_rx_lower_pri", "notify");
@@ -92,6 +92,10 @@ final class ModelBuilder {
         List<NetworkBlocks.GarpGroup> garpGroups = new ArrayList<>();
         List<TrackBlocks.Process> trackProcesses = new ArrayList<>();
         List<TrackBlocks.File> trackFiles = new ArrayList<>();
+        String netNamespace = null;
+        Origin netNamespaceOrigin = null;
+        String daemonInstance = null;
+        boolean usePidDir = false;
         CheckerBuilder checker = new CheckerBuilder(diagnostics);
         for (ConfigNode node : top) {
             switch (node.keyword()) {
@@ -132,6 +136,15 @@ final class ModelBuilder {
                         trackFiles.add(f);
                     }
                 }
+                case "net_namespace" -> {
+                    String v = single(node, "");
+                    if (v != null) {
+                        netNamespace = v;
+                        netNamespaceOrigin = node.origin();
+                    }
+                }
+                case "instance" -> daemonInstance = orElse(single(node, ""), daemonInstance);
+                case "use_pid_dir" -> usePidDir = true;
                 case "bfd_instance" -> {
                     warn(node, "'bfd_instance' is not supported: Vigil has no BFD (RFC 5880) - ignoring");
                     unsupported.add(node);
@@ -164,9 +177,33 @@ final class ModelBuilder {
                 }
             }
         }
+        if (global != null) {
+            // keepalived 2.2.7 reads these at the top level only; inside global_defs it calls them
+            // unknown. Vigil applies them from there too, and says so.
+            for (String k : List.of("net_namespace", "instance", "use_pid_dir")) {
+                String v = global.other().get(k);
+                if (v == null) {
+                    continue;
+                }
+                diagnostics.add(Diagnostic.warning(global.origin(), k + " in global_defs: keepalived 2.2.7 reads it"
+                        + " only outside global_defs (it reports 'Unknown keyword') - Vigil applies it"));
+                String word = v.isBlank() ? null : v.strip().split("\\s+")[0];
+                switch (k) {
+                    case "net_namespace" -> {
+                        if (netNamespace == null && word != null) {
+                            netNamespace = word;
+                            netNamespaceOrigin = global.origin();
+                        }
+                    }
+                    case "instance" -> daemonInstance = daemonInstance == null ? word : daemonInstance;
+                    default -> usePidDir = true;
+                }
+            }
+        }
         return new KeepalivedModel(global, scripts, groups, instances, serverGroups,
                 checker.finish(servers, serverGroups), staticAddresses, unsupported,
-                new NetworkBlocks(staticRoutes, staticRules, garpGroups), new TrackBlocks(trackProcesses, trackFiles));
+                new NetworkBlocks(staticRoutes, staticRules, garpGroups), new TrackBlocks(trackProcesses, trackFiles),
+                new DaemonOptions(netNamespace, netNamespaceOrigin, daemonInstance, usePidDir));
     }
 
     // ---- vrrp_track_process, track_file

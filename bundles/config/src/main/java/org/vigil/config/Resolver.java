@@ -88,7 +88,7 @@ final class Resolver {
         }
         return new KeepalivedModel(model.global(), model.scripts(), model.syncGroups(), instances,
                 model.virtualServerGroups(), model.virtualServers(), model.staticAddresses(), model.unsupported(),
-                model.network(), model.trackers());
+                model.network(), model.trackers(), model.daemon());
     }
 
     private void effectiveValues(VrrpInstance vi, GlobalDefs global) {
