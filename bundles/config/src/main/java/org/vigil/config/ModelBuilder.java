@@ -435,7 +435,9 @@ final class ModelBuilder {
                         if (FIFO_SCRIPTS.contains(n.keyword()) && !n.args().isEmpty()) {
                             // the command as one word (it may be quoted with blanks), then its user and group
                             other.put(n.keyword() + "_command", n.args().get(0));
-                            other.put(n.keyword() + "_user", String.join(" ", n.args().subList(1, n.args().size())));
+                            if (n.args().size() > 1) {
+                                other.put(n.keyword() + "_user", String.join(" ", n.args().subList(1, n.args().size())));
+                            }
                         }
                     } else {
                         unknown(n);

@@ -34,7 +34,10 @@ class TrackingLabIT extends LabTest {
     void processAndFileTrackingMoveTheMasterToKeepalivedAndBack() throws Exception {
         Path d = dir("tracking");
         Path program = d.resolve(PROCESS);
-        Files.copy(Path.of("/bin/sleep"), program);
+        Files.copy(Path.of("/bin/sleep"), program, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        for (String old : List.of("rxlow.record", "fifo.record", "fifo")) {
+            Files.deleteIfExists(d.resolve(old)); // an earlier run's
+        }
         Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path prio = d.resolve("prio");
         Path rxlow = d.resolve("rxlow.sh");
@@ -61,6 +64,8 @@ class TrackingLabIT extends LabTest {
             Daemon r1 = vigil("r1", r1Config);
             VigilPairLabIT.awaitStates(r1, "MASTER", r2, "BACKUP");
             assertThat(Files.readString(prio)).as("init_file wrote its value").isEqualTo("0\n");
+            assertThat(r1.linesWith("Changing effective priority", 0)).as("the process is counted before the "
+                    + "instance starts, as keepalived scans /proc first").isEmpty();
 
             // the tracked process ends: 150 - 60 = 90 < 100, keepalived takes over
             int m1 = r1.mark();

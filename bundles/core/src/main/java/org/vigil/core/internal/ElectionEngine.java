@@ -585,6 +585,8 @@ final class ElectionEngine implements InstanceRegistry {
     /** A vrrp_track_process added or changed. */
     @Override
     public void addTrackedProcess(ProcessSpec spec) {
+        // the first /proc scan here, on the caller's thread, never on the election thread
+        tracking.prepareProcess(spec);
         call(() -> {
             tracking.processConfigured(spec);
             return null;

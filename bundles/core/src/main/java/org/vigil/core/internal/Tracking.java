@@ -99,6 +99,8 @@ final class Tracking implements AutoCloseable {
 
     /** vrrp_track_process blocks by name, and their last quorum verdict (null before the first). */
     private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
+    /** Verdicts posted by the tracker before their vrrp_track_process reached the loop. */
+    private final Map<String, Boolean> earlyVerdicts = new HashMap<>();
     /** Counts the processes off the loop; created with the first vrrp_track_process. */
     private ProcessTracker processTracker;
     /** The kernel's process events, when a native layer provides them; any thread. */
@@ -334,18 +336,35 @@ final class Tracking implements AutoCloseable {
         return processTracker;
     }
 
-    /** A vrrp_track_process added or changed (on the loop); its verdict follows from the tracker. */
+    /**
+     * Off the loop, before {@link #processConfigured}: hands the spec to the tracker and waits
+     * (briefly) for its first count, so an instance starts with the process's real state, as
+     * keepalived scans /proc before its instances start.
+     */
+    void prepareProcess(ProcessSpec spec) {
+        ProcessTracker t = processTracker();
+        t.configure(spec);
+        try {
+            t.await();
+        } catch (Exception e) {
+            // the verdict follows when the scan ends
+        }
+    }
+
+    /** A vrrp_track_process added or changed (on the loop), with the verdict the tracker already posted. */
     void processConfigured(ProcessSpec spec) {
         ProcessEntry old = processes.get(spec.name());
         if (old != null && old.spec.equals(spec)) {
             return;
         }
-        processes.put(spec.name(), new ProcessEntry(spec));
-        processTracker().configure(spec);
+        ProcessEntry entry = new ProcessEntry(spec);
+        entry.up = earlyVerdicts.remove(spec.name());
+        processes.put(spec.name(), entry);
         reevaluateProcessUsers(spec.name());
     }
 
     void processRemoved(String name) {
+        earlyVerdicts.remove(name);
         if (processes.remove(name) != null) {
             processTracker().remove(name);
             reevaluateProcessUsers(name);
@@ -355,7 +374,11 @@ final class Tracking implements AutoCloseable {
     /** The tracker's quorum verdict for a vrrp_track_process (on the loop). */
     void processState(String name, boolean up) {
         ProcessEntry e = processes.get(name);
-        if (e == null || Boolean.valueOf(up).equals(e.up)) {
+        if (e == null) {
+            earlyVerdicts.put(name, up); // the first count arrives before its configuration
+            return;
+        }
+        if (Boolean.valueOf(up).equals(e.up)) {
             return;
         }
         e.up = up;

@@ -22,11 +22,11 @@ import org.vigil.api.system.ProcessListener;
  * the CN_IDX_PROC group and subscribed with PROC_CN_MCAST_LISTEN, read on its own thread
  * ("vigil-proc-events"), with the driver's one libc binding ({@link Native}).
  *
- * <p>The kernel's connector exists only in the initial network namespace: a socket opened in
- * another one (Vigil started with {@code ip netns exec}, or inside net_namespace) is accepted but
- * never hears an event. So the reading thread moves itself into the network namespace of pid 1
- * before it opens the socket when it runs elsewhere (setns, root only); it touches no other
- * socket, so nothing else is affected.
+ * <p>The kernel's connector exists only in the initial network namespace: in another one (Vigil
+ * started with {@code ip netns exec}, or for net_namespace) the subscription is refused. So the
+ * reading thread then moves itself (setns, root only) into pid 1's network namespace, or into the
+ * one Vigil was started from, and opens the socket there; it touches no other socket, so nothing
+ * else is affected.
  */
 @Component(service = ProcessEvents.class)
 public final class LinuxProcessEvents implements ProcessEvents {
@@ -36,6 +36,7 @@ public final class LinuxProcessEvents implements ProcessEvents {
     /** Room for a burst of process starts and exits (keepalived's process_monitor_rcv_bufs). */
     private static final int RECEIVE_BUFFER = 1 << 20;
     private static final Path INIT_NETNS = Path.of("/proc/1/ns/net");
+    private static final int ECONNREFUSED = 111;
 
     @Override
     public AutoCloseable watch(ProcessListener listener) throws IOException {
@@ -57,16 +58,6 @@ public final class LinuxProcessEvents implements ProcessEvents {
             throw new IOException("interrupted while opening the proc connector");
         }
         return w;
-    }
-
-    /** Whether the calling thread is in another network namespace than pid 1. */
-    static boolean outsideInitialNetns() {
-        try {
-            return !Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net"))
-                    .equals(Files.readSymbolicLink(INIT_NETNS));
-        } catch (IOException | UnsupportedOperationException e) {
-            return false; // cannot tell (no permission to read pid 1's): try where we are
-        }
     }
 
     private static final class Watch implements AutoCloseable {
@@ -149,19 +140,73 @@ public final class LinuxProcessEvents implements ProcessEvents {
             }
         }
 
+        /**
+         * Opens and subscribes the socket where the kernel answers: this thread's network
+         * namespace first, then pid 1's, then the ones of this process's ancestors, farthest first
+         * (the namespace Vigil was started from, when pid 1's cannot be read). A namespace without
+         * the connector refuses the subscription (ECONNREFUSED).
+         */
         private void open() throws IOException {
-            if (outsideInitialNetns()) {
-                int ns = libc.open(INIT_NETNS.toString(), Linux.O_RDONLY_CLOEXEC);
-                if (ns < 0) {
-                    throw nat.failure("open " + INIT_NETNS + " (the proc connector only reports in the initial network namespace)");
+            IOException refused = null;
+            for (Path ns : candidates()) {
+                if (ns != null) {
+                    int nsFd = libc.open(ns.toString(), Linux.O_RDONLY_CLOEXEC);
+                    if (nsFd < 0) {
+                        continue;
+                    }
+                    try {
+                        if (libc.setns(nsFd, Linux.CLONE_NEWNET) < 0) {
+                            refused = nat.failure("setns to " + ns);
+                            continue;
+                        }
+                    } finally {
+                        libc.close(nsFd);
+                    }
                 }
                 try {
-                    nat.check(libc.setns(ns, Linux.CLONE_NEWNET),
-                            "setns to the initial network namespace (the proc connector only reports there)");
-                } finally {
-                    libc.close(ns);
+                    subscribe();
+                    if (ns != null) {
+                        LOG.info("Process events through the proc connector of the network namespace of {}", ns);
+                    }
+                    return;
+                } catch (Native.NativeException e) {
+                    closeFds();
+                    if (e.errno != ECONNREFUSED) {
+                        throw e;
+                    }
+                    refused = e;
                 }
             }
+            throw new IOException("the proc connector answers only in the initial network namespace, which this "
+                    + "process cannot enter (" + (refused == null ? "no candidate" : refused.getMessage()) + ")");
+        }
+
+        /** null (where the thread is), pid 1's namespace, then the ancestors' from the farthest. */
+        private static java.util.List<Path> candidates() {
+            java.util.List<Path> out = new java.util.ArrayList<>();
+            out.add(null);
+            out.add(INIT_NETNS);
+            java.util.List<Path> ancestors = new java.util.ArrayList<>();
+            java.util.Optional<ProcessHandle> p = ProcessHandle.current().parent();
+            while (p.isPresent() && ancestors.size() < 64) {
+                ancestors.add(Path.of("/proc", Long.toString(p.get().pid()), "ns", "net"));
+                p = p.get().parent();
+            }
+            java.util.Collections.reverse(ancestors);
+            java.util.Set<Path> seen = new java.util.HashSet<>();
+            for (Path a : ancestors) {
+                try {
+                    if (seen.add(Files.readSymbolicLink(a))) {
+                        out.add(a);
+                    }
+                } catch (IOException | UnsupportedOperationException e) {
+                    // not readable (another user's, or gone): not a candidate
+                }
+            }
+            return out;
+        }
+
+        private void subscribe() throws IOException {
             fd = nat.check(libc.socket(Linux.AF_NETLINK, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, Linux.NETLINK_CONNECTOR),
                     "socket(AF_NETLINK, NETLINK_CONNECTOR)");
             eventFd = nat.check(libc.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK), "eventfd");
