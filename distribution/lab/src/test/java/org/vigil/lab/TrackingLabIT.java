@@ -113,6 +113,17 @@ class TrackingLabIT extends LabTest {
                             "INSTANCE \"VI_1\" MASTER 150", "INSTANCE \"VI_1\" MASTER_PRIORITY 90",
                             "INSTANCE \"VI_1\" BACKUP 90", "INSTANCE \"VI_1\" BACKUP_PRIORITY 150",
                             "INSTANCE \"VI_1\" MASTER_PRIORITY 80", "INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 150"));
+
+            // a reload that deletes the instance: priority 0 to keepalived, FAULT to the notifies, no STOP
+            await("r1 master again").atMost(MOVE).until(() -> States.last(r1).equals("MASTER"));
+            m2 = r2.mark();
+            r1.rewriteConfig(r1Config.substring(0, r1Config.indexOf("vrrp_instance VI_1 {")));
+            r1.hangup();
+            r2.awaitLog("(VI_1) Entering MASTER STATE", m2, MOVE);
+            await("FAULT for the deleted instance").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readAllLines(fifoRecord).contains("INSTANCE \"VI_1\" FAULT 150"));
+            assertThat(Files.readAllLines(fifoRecord)).as("keepalived sends no STOP for an instance deleted at reload")
+                    .doesNotContain("INSTANCE \"VI_1\" STOP 150");
         } finally {
             running.destroyForcibly().waitFor();
         }
