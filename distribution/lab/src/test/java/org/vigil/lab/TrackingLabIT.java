@@ -128,4 +128,30 @@ class TrackingLabIT extends LabTest {
             running.destroyForcibly().waitFor();
         }
     }
+
+    /**
+     * keepalived's net_namespace: bin/vigil started on the host restarts itself inside r1's
+     * namespace and elects there against keepalived; its pid file carries the namespace's name.
+     */
+    @Test
+    void netNamespaceRunsVigilInsideTheNamedNamespace() throws Exception {
+        Daemon r2 = keepalived("r2", V2.config("r2", 100));
+        Path d = dir("vigil-r1-netns");
+        String config = "net_namespace " + lab.ns("r1") + "\ninstance lab\n" + V2.config("r1", 150);
+        Path conf = Daemon.writeConfig(d, config);
+        Daemon r1 = track(new Daemon("vigil@r1", "r1", d, List.of(LabEnv.dist().resolve("bin/vigil").toString(), "-n",
+                "-l", "-D", "-f", conf.toString())) {
+        });
+        VigilPairLabIT.awaitStates(r1, "MASTER", r2, "BACKUP");
+        r1.awaitLog("Entering network namespace " + lab.ns("r1") + " (ip netns exec)", SHORT);
+        await("VIP on r1").atMost(SHORT).until(() -> lab.hasAddress("r1", Lab.VIP4));
+        Path pid = Path.of("/run/vigil/vigil_lab_" + lab.ns("r1") + ".pid");
+        assertThat(pid).as("keepalived's pid file naming").exists();
+        // SIGTERM to the first process reaches the daemon in the namespace: a graceful stop
+        int m2 = r2.mark();
+        r1.term();
+        r2.awaitLog("(VI_1) Backup received priority 0 advertisement", m2, SHORT);
+        r2.awaitLog("(VI_1) Entering MASTER STATE", m2, SHORT);
+        await("pid file removed").atMost(SHORT).until(() -> !Files.exists(pid));
+    }
 }
