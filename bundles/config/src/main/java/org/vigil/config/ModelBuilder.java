@@ -21,7 +21,7 @@ import org.vigil.api.auth.AuthType;
 final class ModelBuilder {
 
     /** Top-level blocks Vigil recognises but does not act on yet. */
-    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("linkbeat_interfaces", "track_group", "bfd_instance",
+    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("linkbeat_interfaces", "track_group",
             "interface_up_down_delays", "net_namespace_ipvs", "namespace_with_ipsets",
             "child_wait_time", "linkbeat_use_polling", "SSL");
 
