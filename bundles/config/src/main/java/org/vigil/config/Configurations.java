@@ -41,12 +41,18 @@ public final class Configurations {
         for (VrrpScript s : model.scripts()) {
             out.add(new ConfigurationRecord(ConfigurationPids.SCRIPT, true, s.name(), script(s)));
         }
+        for (TrackBlocks.Process t : model.trackers().processes()) {
+            out.add(new ConfigurationRecord(ConfigurationPids.TRACK_PROCESS, true, t.name(), trackProcess(t)));
+        }
         for (VrrpSyncGroup g : model.syncGroups()) {
-            out.add(new ConfigurationRecord(ConfigurationPids.SYNC_GROUP, true, g.name(), syncGroup(g, global)));
+            Map<String, Object> p = syncGroup(g, global);
+            p.put(Instance.TRACK_FILE, trackFiles(g.tracks().getOrDefault("track_file", List.of()), model.trackers()));
+            out.add(new ConfigurationRecord(ConfigurationPids.SYNC_GROUP, true, g.name(), p));
         }
         Set<String> instanceNames = new HashSet<>();
         for (VrrpInstance vi : model.instances()) {
             Map<String, Object> p = instance(vi, global);
+            p.put(Instance.TRACK_FILE, trackFiles(vi.track("track_file"), model.trackers()));
             GarpDefaults.apply(p, vi, global, model.network());
             String name = identityName(vi);
             // keepalived allows one VRID twice where the two cannot hear each other (unicast with
@@ -139,6 +145,63 @@ public final class Configurations {
         }
         p.put(Script.INIT_FAIL, s.initFail());
         return p;
+    }
+
+    private static Map<String, Object> trackProcess(TrackBlocks.Process t) {
+        Map<String, Object> p = base(t.name(), t.origin());
+        p.put(ConfigurationPids.TrackProcess.PROCESS, t.process().toArray(String[]::new));
+        p.put(ConfigurationPids.TrackProcess.PARAM_MATCH, t.paramMatch() == null ? "" : t.paramMatch());
+        p.put(ConfigurationPids.TrackProcess.WEIGHT, t.weight());
+        p.put(ConfigurationPids.TrackProcess.WEIGHT_REVERSE, t.reverse());
+        p.put(ConfigurationPids.TrackProcess.QUORUM, t.quorum());
+        p.put(ConfigurationPids.TrackProcess.QUORUM_MAX, t.quorumMax());
+        p.put(ConfigurationPids.TrackProcess.FORK_DELAY_MS, millis(t.forkDelay()));
+        p.put(ConfigurationPids.TrackProcess.TERMINATE_DELAY_MS, millis(t.terminateDelay()));
+        p.put(ConfigurationPids.TrackProcess.FULL_COMMAND, t.fullCommand());
+        return p;
+    }
+
+    /**
+     * track_file entries naming a track_file block, as the core reads them: the block's file, the
+     * entry's weight (else the block's) and reverse, and the block's init_file. An absolute path
+     * (Vigil's older form) stays as written; an unknown name is left out (Resolver warned).
+     */
+    static String[] trackFiles(List<String> entries, TrackBlocks trackers) {
+        List<String> out = new ArrayList<>();
+        for (String entry : entries) {
+            String[] w = entry.trim().split("\\s+");
+            var block = trackers.file(w[0]);
+            if (block.isEmpty()) {
+                if (w[0].startsWith("/")) {
+                    out.add(entry.trim());
+                }
+                continue;
+            }
+            TrackBlocks.File f = block.get();
+            long weight = f.weight();
+            boolean reverse = f.reverse();
+            for (int i = 1; i < w.length; i++) {
+                if (w[i].equals("weight") && i + 1 < w.length) {
+                    weight = Long.parseLong(w[++i]);
+                } else if (w[i].equals("reverse")) {
+                    reverse = true;
+                } else if (w[i].equals("noreverse")) {
+                    reverse = false;
+                }
+            }
+            StringBuilder b = new StringBuilder(f.file()).append(" weight ").append(weight);
+            if (reverse) {
+                b.append(" reverse");
+            }
+            if (f.initValue() != null) {
+                b.append(" init_file ").append(f.initValue());
+                if (f.overwrite()) {
+                    b.append(" overwrite");
+                }
+            }
+            out.add(b.toString());
+        }
+        return out.toArray(String[]::new);
     }
 
     private static Map<String, Object> syncGroup(VrrpSyncGroup g, GlobalDefs global) {

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * Turns keepalived.conf and its includes into one stream of tokens. Handles, in keepalived's
  * order: comments ({@code #} and {@code !} outside quotes, anywhere on a line), conditional lines
  * ({@code @id} / {@code @^id}), parameter definitions and substitution ({@code $NAME=value},
- * {@code $NAME}, {@code ${NAME}}, multi-line definitions ending in {@code \}), include (with glob
+ * {@code $NAME}, {@code ${NAME}}, multi-line definitions ending in {@code \}), sequence and list
+ * blocks ({@code ~SEQ(var, start, step, end)}, {@code ~SEQx}, {@code ~LST}), include (with glob
  * patterns, relative to the including file), quoting and escapes, braces as separate tokens.
  */
 final class Lexer {
@@ -31,8 +32,9 @@ final class Lexer {
     private static final Set<String> INCLUDE_KEYWORDS = Set.of("include", "includer", "includem", "includew",
             "includeb", "includea");
     private static final Pattern DEFINITION = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)=(.*)", Pattern.DOTALL);
-    private static final Pattern REFERENCE = Pattern
-            .compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}|\\$([A-Za-z_][A-Za-z0-9_]*)(?=\\s|$)");
+    /** ${_RANDOM [MIN [MAX]]}, ${NAME}, $NAME followed by whitespace or the end. */
+    private static final Pattern REFERENCE = Pattern.compile("\\$\\{_RANDOM((?:\\s+\\d{1,9}){0,2})\\s*\\}"
+            + "|\\$\\{([A-Za-z_][A-Za-z0-9_]*)\\}|\\$([A-Za-z_][A-Za-z0-9_]*)(?=\\s|$)");
     /** Guards against definitions that refer to themselves. */
     private static final int MAX_EXPANSION_DEPTH = 32;
     /**
@@ -40,6 +42,10 @@ final class Lexer {
      * that refer to each other ({@code $A=$A $A}) otherwise double it at every level.
      */
     static final int MAX_SUBSTITUTED_CHARS = 1 << 20;
+    /** Values of one ~SEQ (keepalived's own example makes 65,024 instances from three). */
+    static final int MAX_SEQUENCE_VALUES = 1 << 16;
+    /** Lines all ~SEQ and ~LST blocks of one configuration may produce. */
+    static final int MAX_SEQUENCE_LINES = 1 << 20;
 
     private final String configId;
     private final List<Diagnostic> diagnostics;
@@ -49,6 +55,7 @@ final class Lexer {
     private Path currentDirectory;
     private int logicalLine;
     private long substitutedChars;
+    private int sequenceLines;
     private boolean substitutionExhausted;
 
     Lexer(String configId, List<Diagnostic> diagnostics) {
@@ -152,7 +159,7 @@ final class Lexer {
             return;
         }
         if (stripped.startsWith("~SEQ") || stripped.startsWith("~LST")) {
-            diagnostics.add(Diagnostic.warning(origin, "~SEQ and ~LST blocks are not supported by Vigil yet - ignoring line"));
+            sequence(stripped, origin, depth);
             return;
         }
         String expanded = substitute(line, MAX_SUBSTITUTED_CHARS - substitutedChars);
@@ -176,6 +183,149 @@ final class Lexer {
             return;
         }
         emit(line, origin);
+    }
+
+    /**
+     * keepalived's sequence and list blocks: {@code ~SEQ(var, [start,] [step,] end) rest} (and
+     * {@code ~SEQx}, hexadecimal values) and {@code ~LST(var, v1, v2, ...)} or
+     * {@code ~LST({a, b}, {1, 2}, {3, 4}) rest} process the rest of the line once per value, with
+     * the variable(s) defined; several blocks on a line nest. The variable keeps its earlier value
+     * afterwards (keepalived.conf(5) says not to rely on it either way).
+     */
+    private void sequence(String line, Origin origin, int depth) {
+        boolean list = line.startsWith("~LST");
+        boolean hex = line.startsWith("~SEQx");
+        int open = line.indexOf('(');
+        int close = open < 0 ? -1 : closing(line, open);
+        if (open < 0 || close < 0 || !line.substring(0, open).matches("~SEQx?|~LST")) {
+            diagnostics.add(Diagnostic.error(origin, "invalid sequence/list block '" + line + "' - ignoring line"));
+            return;
+        }
+        List<String> args = topLevelSplit(line.substring(open + 1, close));
+        String rest = line.substring(close + 1);
+        List<List<String>> rows = new ArrayList<>();
+        List<String> names;
+        if (list) {
+            if (args.size() < 2) {
+                diagnostics.add(Diagnostic.error(origin, "~LST needs a variable and at least one value - ignoring line"));
+                return;
+            }
+            names = unbrace(args.get(0));
+            for (String v : args.subList(1, args.size())) {
+                List<String> row = unbrace(v);
+                if (row.size() != names.size()) {
+                    diagnostics.add(Diagnostic.error(origin, "~LST value " + v + " does not match " + args.get(0)
+                            + " - ignoring line"));
+                    return;
+                }
+                rows.add(row);
+            }
+        } else {
+            names = List.of(args.isEmpty() ? "" : args.get(0));
+            List<Long> n = new ArrayList<>();
+            for (String a : args.subList(Math.min(1, args.size()), args.size())) {
+                try {
+                    n.add(Long.decode(a));
+                } catch (NumberFormatException e) {
+                    n = null;
+                    break;
+                }
+            }
+            if (n == null || n.isEmpty() || n.size() > 3) {
+                diagnostics.add(Diagnostic.error(origin, "invalid ~SEQ specification '" + line.substring(0, close + 1)
+                        + "' - ignoring line"));
+                return;
+            }
+            long end = n.get(n.size() - 1);
+            long start = n.size() >= 2 ? n.get(0) : end > 0 ? 1 : -1;
+            long step = n.size() == 3 ? n.get(1) : end >= start ? 1 : -1;
+            if (step == 0 || (step > 0 && start > end) || (step < 0 && start < end)) {
+                diagnostics.add(Diagnostic.error(origin, "~SEQ from " + start + " by " + step + " never reaches "
+                        + end + " - ignoring line"));
+                return;
+            }
+            for (long v = start; step > 0 ? v <= end : v >= end; v += step) {
+                if (rows.size() >= MAX_SEQUENCE_VALUES) {
+                    diagnostics.add(Diagnostic.error(origin, "~SEQ produces more than " + MAX_SEQUENCE_VALUES
+                            + " values - ignoring line"));
+                    return;
+                }
+                rows.add(List.of(hex ? Long.toHexString(v) : Long.toString(v)));
+            }
+        }
+        for (String name : names) {
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                diagnostics.add(Diagnostic.error(origin, "invalid variable name '" + name + "' in "
+                        + line.substring(0, open) + " - ignoring line"));
+                return;
+            }
+        }
+        Map<String, String> saved = new HashMap<>();
+        names.forEach(nm -> saved.put(nm, parameters.get(nm)));
+        try {
+            for (List<String> row : rows) {
+                if (++sequenceLines > MAX_SEQUENCE_LINES) {
+                    diagnostics.add(Diagnostic.error(origin, "sequence and list blocks produce more than "
+                            + MAX_SEQUENCE_LINES + " lines - ignoring the rest"));
+                    return;
+                }
+                for (int i = 0; i < names.size(); i++) {
+                    parameters.put(names.get(i), row.get(i));
+                }
+                processLine(rest, origin, depth + 1);
+            }
+        } finally {
+            saved.forEach((nm, v) -> {
+                if (v == null) {
+                    parameters.remove(nm);
+                } else {
+                    parameters.put(nm, v);
+                }
+            });
+        }
+    }
+
+    /** Index of the parenthesis closing the one at {@code open}, -1 when none. */
+    private static int closing(String s, int open) {
+        int level = 0;
+        for (int i = open; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '(') {
+                level++;
+            } else if (c == ')' && --level == 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Splits at commas outside braces, trimming each part. */
+    private static List<String> topLevelSplit(String s) {
+        List<String> out = new ArrayList<>();
+        int level = 0;
+        int from = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '{') {
+                level++;
+            } else if (c == '}') {
+                level--;
+            } else if (c == ',' && level == 0) {
+                out.add(s.substring(from, i).strip());
+                from = i + 1;
+            }
+        }
+        out.add(s.substring(from).strip());
+        return out;
+    }
+
+    /** "{a, b}" to [a, b]; "a" to [a]. */
+    private static List<String> unbrace(String s) {
+        String t = s.strip();
+        if (t.startsWith("{") && t.endsWith("}")) {
+            return topLevelSplit(t.substring(1, t.length() - 1));
+        }
+        return List.of(t);
     }
 
     private void emit(String line, Origin origin) {
@@ -365,8 +515,12 @@ final class Lexer {
         StringBuilder out = new StringBuilder();
         boolean changed = false;
         while (m.find()) {
-            String name = m.group(1) != null ? m.group(1) : m.group(2);
-            String value = parameter(name);
+            String value;
+            if (m.group(1) != null) {
+                value = random(m.group(1));
+            } else {
+                value = parameter(m.group(2) != null ? m.group(2) : m.group(3));
+            }
             if (value == null) {
                 m.appendReplacement(out, Matcher.quoteReplacement(m.group()));
             } else {
@@ -379,6 +533,17 @@ final class Lexer {
         }
         m.appendTail(out);
         return changed ? out.toString() : line;
+    }
+
+    /** keepalived's ${_RANDOM [MIN [MAX]]}: an integer in [MIN, MAX], defaults 0 and 32767. */
+    private static String random(String bounds) {
+        String[] b = bounds.strip().isEmpty() ? new String[0] : bounds.strip().split("\\s+");
+        long min = b.length > 0 ? Long.parseLong(b[0]) : 0;
+        long max = b.length > 1 ? Long.parseLong(b[1]) : 32767;
+        if (max < min) {
+            max = min;
+        }
+        return Long.toString(min + java.util.concurrent.ThreadLocalRandom.current().nextLong(max - min + 1));
     }
 
     private String parameter(String name) {

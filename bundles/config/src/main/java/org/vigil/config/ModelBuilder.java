@@ -21,15 +21,14 @@ import org.vigil.api.auth.AuthType;
 final class ModelBuilder {
 
     /** Top-level blocks Vigil recognises but does not act on yet. */
-    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("vrrp_track_process", "track_file",
-            "vrrp_track_file", "linkbeat_interfaces", "track_group", "bfd_instance",
-            "interface_up_down_delays", "net_namespace", "net_namespace_ipvs", "namespace_with_ipsets", "instance",
-            "use_pid_dir", "child_wait_time", "linkbeat_use_polling", "SSL");
+    static final Set<String> UNSUPPORTED_TOP_LEVEL = Set.of("linkbeat_interfaces", "track_group",
+            "interface_up_down_delays", "net_namespace_ipvs", "namespace_with_ipsets",
+            "child_wait_time", "linkbeat_use_polling", "SSL");
 
     static final Set<String> NOTIFY_KEYWORDS = Set.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
             "notify_deleted", "notify_master_rx_lower_pri", "notify");
-    static final Set<String> TRACK_KEYWORDS = Set.of("track_interface", "track_script", "track_file", "track_process",
-            "track_bfd");
+    /** track_bfd is refused where it is read (no BFD in Vigil). */
+    static final Set<String> TRACK_KEYWORDS = Set.of("track_interface", "track_script", "track_file", "track_process");
     static final Set<String> GARP_KEYWORDS = Set.of("garp_master_delay", "garp_master_repeat", "garp_lower_prio_delay",
             "garp_lower_prio_repeat", "garp_master_refresh", "garp_master_refresh_repeat");
 
@@ -70,6 +69,9 @@ final class ModelBuilder {
             "vrrp_rx_bufs_policy", "vrrp_skip_check_adv_addr", "vrrp_startup_delay", "vrrp_strict",
             "vrrp_delay_after_boot");
 
+    /** global_defs scripts that read a notify FIFO (keepalived starts them with the FIFO's name). */
+    static final Set<String> FIFO_SCRIPTS = Set.of("notify_fifo_script", "vrrp_notify_fifo_script");
+
     private final List<Diagnostic> diagnostics;
 
     ModelBuilder(List<Diagnostic> diagnostics) {
@@ -88,6 +90,12 @@ final class ModelBuilder {
         List<ConfigNode> staticRoutes = new ArrayList<>();
         List<String> staticRules = new ArrayList<>();
         List<NetworkBlocks.GarpGroup> garpGroups = new ArrayList<>();
+        List<TrackBlocks.Process> trackProcesses = new ArrayList<>();
+        List<TrackBlocks.File> trackFiles = new ArrayList<>();
+        String netNamespace = null;
+        Origin netNamespaceOrigin = null;
+        String daemonInstance = null;
+        boolean usePidDir = false;
         CheckerBuilder checker = new CheckerBuilder(diagnostics);
         for (ConfigNode node : top) {
             switch (node.keyword()) {
@@ -115,6 +123,31 @@ final class ModelBuilder {
                 case "global_defs" -> {
                     GlobalDefs read = globalDefs(node, global);
                     global = read;
+                }
+                case "vrrp_track_process" -> {
+                    TrackBlocks.Process p = trackProcess(node);
+                    if (p != null) {
+                        trackProcesses.add(p);
+                    }
+                }
+                case "track_file", "vrrp_track_file" -> {
+                    TrackBlocks.File f = trackFile(node);
+                    if (f != null) {
+                        trackFiles.add(f);
+                    }
+                }
+                case "net_namespace" -> {
+                    String v = single(node, "");
+                    if (v != null) {
+                        netNamespace = v;
+                        netNamespaceOrigin = node.origin();
+                    }
+                }
+                case "instance" -> daemonInstance = orElse(single(node, ""), daemonInstance);
+                case "use_pid_dir" -> usePidDir = true;
+                case "bfd_instance" -> {
+                    warn(node, "'bfd_instance' is not supported: Vigil has no BFD (RFC 5880) - ignoring");
+                    unsupported.add(node);
                 }
                 case "vrrp_script" -> {
                     VrrpScript script = script(node);
@@ -144,9 +177,150 @@ final class ModelBuilder {
                 }
             }
         }
+        if (global != null) {
+            // keepalived 2.2.7 reads these at the top level only; inside global_defs it calls them
+            // unknown. Vigil applies them from there too, and says so.
+            for (String k : List.of("net_namespace", "instance", "use_pid_dir")) {
+                String v = global.other().get(k);
+                if (v == null) {
+                    continue;
+                }
+                diagnostics.add(Diagnostic.warning(global.origin(), k + " in global_defs: keepalived 2.2.7 reads it"
+                        + " only outside global_defs (it reports 'Unknown keyword') - Vigil applies it"));
+                String word = v.isBlank() ? null : v.strip().split("\\s+")[0];
+                switch (k) {
+                    case "net_namespace" -> {
+                        if (netNamespace == null && word != null) {
+                            netNamespace = word;
+                            netNamespaceOrigin = global.origin();
+                        }
+                    }
+                    case "instance" -> daemonInstance = daemonInstance == null ? word : daemonInstance;
+                    default -> usePidDir = true;
+                }
+            }
+        }
         return new KeepalivedModel(global, scripts, groups, instances, serverGroups,
                 checker.finish(servers, serverGroups), staticAddresses, unsupported,
-                new NetworkBlocks(staticRoutes, staticRules, garpGroups));
+                new NetworkBlocks(staticRoutes, staticRules, garpGroups), new TrackBlocks(trackProcesses, trackFiles),
+                new DaemonOptions(netNamespace, netNamespaceOrigin, daemonInstance, usePidDir));
+    }
+
+    // ---- vrrp_track_process, track_file
+
+    private TrackBlocks.Process trackProcess(ConfigNode node) {
+        String name = name(node);
+        if (name == null) {
+            return null;
+        }
+        String ctx = "(" + name + ") ";
+        List<String> process = List.of();
+        String paramMatch = null;
+        int weight = 1;
+        boolean reverse = false;
+        int quorum = 1;
+        int quorumMax = 65535;
+        BigDecimal forkDelay = BigDecimal.ZERO;
+        BigDecimal terminateDelay = BigDecimal.ZERO;
+        boolean fullCommand = false;
+        for (ConfigNode n : children(node)) {
+            switch (n.keyword()) {
+                case "process" -> {
+                    if (n.args().isEmpty()) {
+                        error(n, ctx + "process needs a name");
+                    } else {
+                        process = n.args();
+                    }
+                }
+                case "param_match" -> {
+                    String v = single(n, ctx);
+                    if (v != null && (v.equals("initial") || v.equals("partial"))) {
+                        paramMatch = v;
+                    } else if (v != null) {
+                        error(n, ctx + "Invalid param_match '" + v + "' - must be initial or partial");
+                    }
+                }
+                case "weight" -> {
+                    Integer w = integer(n, ctx, -254, 254);
+                    weight = w == null ? weight : w;
+                    reverse = n.args().size() > 1 && n.args().get(1).equals("reverse");
+                }
+                case "quorum" -> quorum = orElse(integer(n, ctx, 0, 65535), quorum);
+                case "quorum_max" -> quorumMax = orElse(integer(n, ctx, 0, 65535), quorumMax);
+                case "fork_delay" -> forkDelay = orElse(decimal(n, ctx, BigDecimal.ZERO, null, false), forkDelay);
+                case "terminate_delay" -> terminateDelay = orElse(decimal(n, ctx, BigDecimal.ZERO, null, false),
+                        terminateDelay);
+                case "delay" -> {
+                    BigDecimal d = decimal(n, ctx, BigDecimal.ZERO, null, false);
+                    if (d != null) {
+                        forkDelay = d;
+                        terminateDelay = d;
+                    }
+                }
+                case "full_command" -> fullCommand = true;
+                default -> unknown(n);
+            }
+        }
+        if (process.isEmpty()) {
+            warn(node, "vrrp_track_process " + name + " has no process specified - removing");
+            return null;
+        }
+        if (quorumMax < quorum) {
+            error(node, ctx + "quorum_max " + quorumMax + " is less than quorum " + quorum);
+            return null;
+        }
+        return new TrackBlocks.Process(name, node.origin(), process, paramMatch, weight, reverse, quorum, quorumMax,
+                forkDelay, terminateDelay, fullCommand);
+    }
+
+    private TrackBlocks.File trackFile(ConfigNode node) {
+        String name = name(node);
+        if (name == null) {
+            return null;
+        }
+        String ctx = "(" + name + ") ";
+        String file = null;
+        int weight = 1;
+        boolean reverse = false;
+        Long init = null;
+        boolean overwrite = false;
+        for (ConfigNode n : children(node)) {
+            switch (n.keyword()) {
+                case "file" -> file = single(n, ctx);
+                case "weight" -> {
+                    String v = single(n, ctx);
+                    if (v != null && v.matches("[+-]?\\d{1,10}")
+                            && Math.abs(Long.parseLong(v)) <= Integer.MAX_VALUE) {
+                        weight = Integer.parseInt(v);
+                        reverse = n.args().size() > 1 && n.args().get(1).equals("reverse");
+                    } else if (v != null) {
+                        error(n, ctx + "invalid weight '" + v + "' for track_file");
+                    }
+                }
+                case "init_file" -> {
+                    init = 0L;
+                    for (String a : n.args()) {
+                        if (a.equals("overwrite")) {
+                            overwrite = true;
+                        } else if (a.matches("[+-]?\\d{1,18}")) {
+                            init = Long.parseLong(a);
+                        } else {
+                            error(n, ctx + "invalid init_file value '" + a + "'");
+                        }
+                    }
+                }
+                default -> unknown(n);
+            }
+        }
+        if (file == null) {
+            warn(node, "No file set for track_file " + name + " - removing");
+            return null;
+        }
+        if (!file.startsWith("/")) {
+            error(node, ctx + "track_file " + file + " must be an absolute path");
+            return null;
+        }
+        return new TrackBlocks.File(name, node.origin(), file, weight, reverse, init, overwrite);
     }
 
     // ---- static_routes, static_rules, virtual_routes, virtual_rules, garp_group
@@ -258,6 +432,13 @@ final class ModelBuilder {
                 default -> {
                     if (GLOBAL_OTHER.contains(n.keyword())) {
                         other.put(n.keyword(), n.hasBlock() ? blockText(n) : String.join(" ", n.args()));
+                        if (FIFO_SCRIPTS.contains(n.keyword()) && !n.args().isEmpty()) {
+                            // the command as one word (it may be quoted with blanks), then its user and group
+                            other.put(n.keyword() + "_command", n.args().get(0));
+                            if (n.args().size() > 1) {
+                                other.put(n.keyword() + "_user", String.join(" ", n.args().subList(1, n.args().size())));
+                            }
+                        }
                     } else {
                         unknown(n);
                     }
@@ -347,6 +528,8 @@ final class ModelBuilder {
                 }
             } else if (k.equals("smtp_alert")) {
                 smtpAlert = bool(n, ctx);
+            } else if (k.equals("track_bfd")) {
+                warn(n, ctx + "track_bfd is not supported: Vigil has no BFD (RFC 5880) - ignoring");
             } else if (TRACK_KEYWORDS.contains(k)) {
                 trackEntries(n, ctx).forEach(e -> tracks.computeIfAbsent(k, x -> new ArrayList<>()).add(e.line()));
             } else if (Set.of("global_tracking", "sync_group_tracking_weight", "notify_priority_changes")
@@ -503,6 +686,8 @@ final class ModelBuilder {
                         if (s != null) {
                             vi.notifies.put(k, s);
                         }
+                    } else if (k.equals("track_bfd")) {
+                        warn(n, ctx + "track_bfd is not supported: Vigil has no BFD (RFC 5880) - ignoring");
                     } else if (TRACK_KEYWORDS.contains(k)) {
                         for (ConfigNode e : trackEntries(n, ctx)) {
                             vi.tracks.computeIfAbsent(k, x -> new ArrayList<>()).add(e.line());

@@ -56,9 +56,21 @@ final class Resolver {
                 trackScript(vi.name(), vi.originOf("track_script", entry), entry, scripts);
             }
         }
+        for (VrrpInstance vi : instances) {
+            for (String kind : List.of("track_process", "track_file")) {
+                for (String entry : vi.track(kind)) {
+                    trackBlock(vi.name(), vi.originOf(kind, entry), kind, entry, model.trackers());
+                }
+            }
+        }
         for (VrrpSyncGroup g : model.syncGroups()) {
             for (String entry : g.tracks().getOrDefault("track_script", List.of())) {
                 trackScript(g.name(), g.origin(), entry, scripts);
+            }
+            for (String kind : List.of("track_process", "track_file")) {
+                for (String entry : g.tracks().getOrDefault(kind, List.of())) {
+                    trackBlock(g.name(), g.origin(), kind, entry, model.trackers());
+                }
             }
             long present = 0;
             for (String member : g.group()) {
@@ -76,7 +88,7 @@ final class Resolver {
         }
         return new KeepalivedModel(model.global(), model.scripts(), model.syncGroups(), instances,
                 model.virtualServerGroups(), model.virtualServers(), model.staticAddresses(), model.unsupported(),
-                model.network());
+                model.network(), model.trackers(), model.daemon());
     }
 
     private void effectiveValues(VrrpInstance vi, GlobalDefs global) {
@@ -235,6 +247,17 @@ final class Resolver {
             return b.unicastPeers.stream().anyMatch(p -> peers.contains(p.split(" ")[0]));
         }
         return Objects.equals(a.mcastDstIp, b.mcastDstIp);
+    }
+
+    /** keepalived's words for a track_process or track_file naming no block. */
+    private void trackBlock(String owner, Origin origin, String kind, String entry, TrackBlocks trackers) {
+        String name = entry.trim().split("\\s+")[0];
+        boolean known = kind.equals("track_process") ? trackers.process(name).isPresent()
+                : trackers.file(name).isPresent() || name.startsWith("/");
+        if (!known) {
+            diagnostics.add(Diagnostic.warning(origin, "(" + owner + ") " + (kind.equals("track_process")
+                    ? "track process " : "track file ") + name + " not found, ignoring..."));
+        }
     }
 
     private void trackScript(String owner, Origin origin, String entry, Set<String> scripts) {

@@ -201,7 +201,7 @@ class ConfigurationsTest {
                     chk weight 10 reverse
                   }
                   track_file {
-                    flag
+                    /run/flag
                   }
                   notify_master "/etc/vigil/up.sh VI" root wheel
                   notify /etc/vigil/all.sh
@@ -222,7 +222,7 @@ class ConfigurationsTest {
                 entry(Instance.VIRTUAL_ROUTES, new String[] {"192.0.2.128/25 via 192.0.2.1 dev eth0"}),
                 entry(Instance.TRACK_INTERFACE, new String[] {"eth1 weight -20"}),
                 entry(Instance.TRACK_SCRIPT, new String[] {"chk weight 10 reverse"}),
-                entry(Instance.TRACK_FILE, new String[] {"flag"}),
+                entry(Instance.TRACK_FILE, new String[] {"/run/flag"}),
                 entry(Instance.NOTIFY_MASTER, "/etc/vigil/up.sh VI"),
                 entry("notify.master.user", "root wheel"),
                 entry(Instance.NOTIFY, "/etc/vigil/all.sh"),

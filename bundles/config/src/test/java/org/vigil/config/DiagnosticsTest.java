@@ -244,8 +244,8 @@ class DiagnosticsTest {
                 static_ipaddress {
                   192.0.2.100/24 dev eth0
                 }
-                vrrp_track_process nginx {
-                  process nginx
+                linkbeat_interfaces {
+                  eth0
                 }
                 vrrp_instance VI_1 {
                   interface eth0
@@ -260,7 +260,7 @@ class DiagnosticsTest {
         assertThat(r.errors()).isEmpty();
         assertThat(lines(r.warnings())).containsExactly(
                 at(3, "Unknown keyword 'frobnicate'"),
-                at(9, "'vrrp_track_process' is not supported by Vigil yet - ignoring"),
+                at(9, "'linkbeat_interfaces' is not supported by Vigil yet - ignoring"),
                 at(15, "Unknown keyword 'wibble'"));
         assertThat(r.model().global().other()).containsEntry("vrrp_garp_master_delay", "10");
         assertThat(r.model().instances().get(0).extra()).extracting(ConfigNode::line).containsExactly("unicast_ttl 4");

@@ -139,7 +139,7 @@ class SyntaxTest {
                 """);
         ParseResult r = KeepalivedConfig.parse(f, "x");
         assertThat(lines(r.diagnostics()))
-                .containsExactly(f + ":1: 'bfd_instance' is not supported by Vigil yet - ignoring");
+                .containsExactly(f + ":1: 'bfd_instance' is not supported: Vigil has no BFD (RFC 5880) - ignoring");
         assertThat(r.model().unsupported()).singleElement().satisfies(n -> {
             assertThat(n.keyword()).isEqualTo("bfd_instance");
             assertThat(n.children().get(0).children().get(0).keyword()).isEqualTo("inner");

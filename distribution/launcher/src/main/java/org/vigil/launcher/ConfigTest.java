@@ -19,6 +19,10 @@ final class ConfigTest {
     }
 
     static int run(Path file, PrintStream err) {
-        return ConfigCheck.report(file, KeepalivedConfig.defaultConfigId(), ConfigCheck.SYSTEM_INTERFACES, err);
+        return run(file, KeepalivedConfig.defaultConfigId(), err);
+    }
+
+    static int run(Path file, String configId, PrintStream err) {
+        return ConfigCheck.report(file, configId, ConfigCheck.SYSTEM_INTERFACES, err);
     }
 }

@@ -46,8 +46,31 @@ final class FrameworkRunner {
     }
 
     int run() throws Exception {
+        // keepalived 2.2.7's top-level net_namespace, instance and use_pid_dir (read again by the
+        // config bundle; they cannot change on a reload, as in keepalived)
+        org.vigil.config.DaemonOptions daemon = org.vigil.config.KeepalivedConfig
+                .parse(options.configFile(), options.configId()).model().daemon();
+        if (daemon.netNamespace() != null && System.getenv(NetnsEntry.ENTERED) == null) {
+            try {
+                if (!NetnsEntry.inside(daemon.netNamespace())) {
+                    java.util.Optional<Integer> status = NetnsEntry.runInside(daemon.netNamespace(), log);
+                    if (status.isPresent()) {
+                        return status.get();
+                    }
+                    log.log("Cannot restart in network namespace " + daemon.netNamespace()
+                            + ": this JVM's command line is unknown; start Vigil with 'ip netns exec "
+                            + daemon.netNamespace() + "'");
+                    return 3;
+                }
+            } catch (IOException e) {
+                log.log("net_namespace " + daemon.netNamespace() + ": " + e.getMessage());
+                return 3;
+            }
+        }
         Path runtimeDir = Files.createTempDirectory("vigil-" + ProcessHandle.current().pid() + "-");
-        Path pidFile = options.pidFile != null ? options.pidFile : Home.defaultPidFile(home);
+        Path defaultPid = Home.defaultPidFile(home);
+        Path pidFile = options.pidFile != null ? options.pidFile
+                : daemon.pidFile(defaultPid.getParent(), defaultPid.getParent().resolve("vigil"), "vigil");
         Path controlSocket = Home.controlSocket(pidFile).toAbsolutePath();
         Framework framework = null;
         try {
@@ -106,6 +129,9 @@ final class FrameworkRunner {
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(CORE_START_LEVEL));
         p.put("vigil.config.file", config.toString());
+        if (options.configId != null) {
+            p.put("vigil.config.id", options.configId);
+        }
         p.put("vigil.log.detail", Boolean.toString(options.logDetail));
         p.put("vigil.home", home.toString());
         // FileInstall: hot deploy from deploy/, plus this run's generated configurations.

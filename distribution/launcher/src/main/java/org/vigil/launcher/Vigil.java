@@ -29,6 +29,9 @@ public final class Vigil implements Callable<Integer> {
             description = "Check the configuration for errors, print them and exit.")
     String configTest;
 
+    @Option(names = { "-i", "--config-id" }, paramLabel = "ID", description = "The id '@ID' configuration lines are matched against (default: the host name's first part).")
+    String configId;
+
     @Option(names = { "-n", "--dont-fork" }, description = "Don't fork the daemon process (bin/vigil runs it in the background otherwise).")
     boolean dontFork;
 
@@ -81,9 +84,13 @@ public final class Vigil implements Callable<Integer> {
         }
         if (configTest != null) {
             Path file = !configTest.isEmpty() ? Path.of(configTest) : configFile();
-            return ConfigTest.run(file, System.err);
+            return ConfigTest.run(file, configId(), System.err);
         }
         return new FrameworkRunner(this).run();
+    }
+
+    String configId() {
+        return configId != null ? configId : org.vigil.config.KeepalivedConfig.defaultConfigId();
     }
 
     Path configFile() {

@@ -20,6 +20,8 @@ public final class ConfigurationPids {
     public static final String SYNC_GROUP = "org.vigil.vrrp.syncgroup";
     /** Factory configuration: one per vrrp_script. */
     public static final String SCRIPT = "org.vigil.vrrp.script";
+    /** Factory configuration: one per vrrp_track_process (see {@link TrackProcess}). */
+    public static final String TRACK_PROCESS = "org.vigil.vrrp.trackprocess";
     /** Singleton configuration: static_ipaddress, static_routes and static_rules (see {@link Static}). */
     public static final String STATIC = "org.vigil.static";
 
@@ -95,8 +97,13 @@ public final class ConfigurationPids {
         public static final String TRACK_INTERFACE = "track.interface";
         /** String[]: track_script entries ("chk_web weight -60"). */
         public static final String TRACK_SCRIPT = "track.script";
-        /** String[]: track_file entries. */
+        /**
+         * String[]: track_file entries, each naming its file by absolute path ("/run/prio weight 2
+         * [reverse]"): the bridge resolves a track_file block's name to its file and weight.
+         */
         public static final String TRACK_FILE = "track.file";
+        /** String[]: track_process entries ("haproxy weight -40 [reverse]"), names of vrrp_track_process. */
+        public static final String TRACK_PROCESS = "track.process";
         /** Notify scripts, as written. */
         public static final String NOTIFY_MASTER = "notify.master";
         public static final String NOTIFY_BACKUP = "notify.backup";
@@ -129,6 +136,29 @@ public final class ConfigurationPids {
         public static final String FALL = "fall";
         public static final String USER = "user";
         public static final String INIT_FAIL = "init.fail";
+    }
+
+    /** vrrp_track_process keys. */
+    public static final class TrackProcess {
+        private TrackProcess() {
+        }
+        /** String[]: the process name (or command) and its parameters, quotes removed. */
+        public static final String PROCESS = "process";
+        /** "" (parameters not checked unless given: then exact), "exact", "initial" or "partial". */
+        public static final String PARAM_MATCH = "param.match";
+        /** int, default 1. */
+        public static final String WEIGHT = "weight";
+        public static final String WEIGHT_REVERSE = "weight.reverse";
+        /** int, default 1. */
+        public static final String QUORUM = "quorum";
+        /** int, default 65535 (no maximum). */
+        public static final String QUORUM_MAX = "quorum.max";
+        /** long, milliseconds. */
+        public static final String FORK_DELAY_MS = "fork.delay.ms";
+        /** long, milliseconds. */
+        public static final String TERMINATE_DELAY_MS = "terminate.delay.ms";
+        /** boolean: match /proc/PID/cmdline's first word instead of the process name. */
+        public static final String FULL_COMMAND = "full.command";
     }
 
     /**

@@ -20,7 +20,7 @@ import java.util.Objects;
 public record TrackStatus(Kind kind, String name, String status, int weight, boolean reverse, int contribution,
         boolean fault) {
 
-    public enum Kind { SCRIPT, INTERFACE, FILE }
+    public enum Kind { SCRIPT, INTERFACE, FILE, PROCESS }
 
     public TrackStatus {
         Objects.requireNonNull(kind, "kind");

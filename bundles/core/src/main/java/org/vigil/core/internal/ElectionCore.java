@@ -58,6 +58,7 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
     private final Notifier notifier;
     private final ElectionEngine engine;
     private ProcessTuning tuning;
+    private org.vigil.api.system.ProcessEvents processEvents;
     private SchedulingSettings scheduling = SchedulingSettings.NONE;
     /** What was applied last, so a reload with the same values changes nothing. */
     private SchedulingSettings applied = SchedulingSettings.NONE;
@@ -445,6 +446,46 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
     @Override
     public void removeScript(String name) {
         engine.removeScript(name);
+    }
+
+    @Override
+    public void removeInstance(String name, boolean deleted) {
+        engine.removeInstance(name, deleted);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindPriorityListener(org.vigil.api.vrrp.PriorityListener listener) {
+        engine.priorityListenerAdded(listener);
+    }
+
+    void unbindPriorityListener(org.vigil.api.vrrp.PriorityListener listener) {
+        engine.priorityListenerRemoved(listener);
+    }
+
+    @Override
+    public void addTrackedProcess(ProcessSpec spec) {
+        engine.addTrackedProcess(spec);
+    }
+
+    @Override
+    public void removeTrackedProcess(String name) {
+        engine.removeTrackedProcess(name);
+    }
+
+    /** The kernel's process events for vrrp_track_process (driver-linux provides them). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindProcessEvents(org.vigil.api.system.ProcessEvents events) {
+        processEvents = events;
+        engine.processEvents(events);
+    }
+
+    synchronized void unbindProcessEvents(org.vigil.api.system.ProcessEvents events) {
+        // a greedy replacement binds the new one before this unbind of the old one
+        if (processEvents == events) {
+            processEvents = null;
+            engine.processEvents(null);
+        }
     }
 
     @Override

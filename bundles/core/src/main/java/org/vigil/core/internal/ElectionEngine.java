@@ -508,17 +508,31 @@ final class ElectionEngine implements InstanceRegistry {
 
     @Override
     public void removeInstance(String name) {
+        removeInstance(name, false);
+    }
+
+    @Override
+    public void removeInstance(String name, boolean deleted) {
         call(() -> {
-            remove(name);
+            remove(name, deleted);
             return null;
         });
     }
 
     private void remove(String name) {
+        remove(name, false);
+    }
+
+    /**
+     * Stops and forgets an instance. {@code deleted}: its configuration was deleted at a reload,
+     * which keepalived notifies as FAULT (DELETED with notify_deleted), never as STOP.
+     */
+    private void remove(String name, boolean deleted) {
         InstanceRuntime rt = instances.remove(name);
         if (rt == null) {
             return;
         }
+        rt.deleting = deleted;
         tracking.instanceRemoved(name);
         rt.machine.stop();
         closeChannel(rt);
@@ -578,6 +592,30 @@ final class ElectionEngine implements InstanceRegistry {
             tracking.securityConfigured(enabled, scriptUser);
             return null;
         });
+    }
+
+    /** A vrrp_track_process added or changed. */
+    @Override
+    public void addTrackedProcess(ProcessSpec spec) {
+        // the first /proc scan here, on the caller's thread, never on the election thread
+        tracking.prepareProcess(spec);
+        call(() -> {
+            tracking.processConfigured(spec);
+            return null;
+        });
+    }
+
+    @Override
+    public void removeTrackedProcess(String name) {
+        call(() -> {
+            tracking.processRemoved(name);
+            return null;
+        });
+    }
+
+    /** The kernel's process events appeared or went (null); any thread. */
+    void processEvents(org.vigil.api.system.ProcessEvents events) {
+        tracking.processEvents(events);
     }
 
     /** Tracking's verdict for an instance: its priority adjustment and whether it is held in FAULT. */
@@ -668,9 +706,28 @@ final class ElectionEngine implements InstanceRegistry {
     // ---- transitions and sync groups ----------------------------------------------------------
 
     void transitioned(InstanceRuntime rt, InstanceState from, InstanceState to, boolean stopping) {
+        if (stopping && rt.deleting) {
+            notifier.publish(new TransitionEvent(TransitionEvent.Kind.INSTANCE, rt.config.name(), from,
+                    InstanceState.FAULT, rt.machine.ownPriority(), false, Instant.now(), true));
+            syncGroups.transitioned(rt, from, to, true, true);
+            return;
+        }
         notifier.publish(new TransitionEvent(TransitionEvent.Kind.INSTANCE, rt.config.name(), from, to,
                 rt.machine.ownPriority(), stopping, Instant.now()));
-        syncGroups.transitioned(rt, from, to, stopping);
+        syncGroups.transitioned(rt, from, to, stopping, false);
+    }
+
+    /** A master heard a lower priority, or an effective priority changed (PriorityListener whiteboard). */
+    void priorityEvent(String name, org.vigil.api.vrrp.PriorityEvent.Kind kind, int priority) {
+        notifier.publish(new org.vigil.api.vrrp.PriorityEvent(name, kind, priority, Instant.now()));
+    }
+
+    void priorityListenerAdded(org.vigil.api.vrrp.PriorityListener listener) {
+        notifier.add(listener);
+    }
+
+    void priorityListenerRemoved(org.vigil.api.vrrp.PriorityListener listener) {
+        notifier.remove(listener);
     }
 
     private void applyConditions(InstanceRuntime rt) {

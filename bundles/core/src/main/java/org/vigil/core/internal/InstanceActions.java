@@ -64,6 +64,10 @@ interface InstanceActions {
     }
 
     /** The instance is becoming master, before its first advert (AH: a cycled counter restarts). */
+    /** The effective priority changed (notify_priority_changes), in the state the instance is in. */
+    default void priorityChanged(int effectivePriority) {
+    }
+
     default void enteringMaster() {
     }
 

@@ -67,7 +67,7 @@ final class InstanceConfigParser {
                 routes(strings(p, Instance.VIRTUAL_ROUTES), device), extraInterfaces(masterAnnounce(p), p, iface),
                 lowerPrioAnnounce(p),
                 Tracks.parse(strings(p, Instance.TRACK_SCRIPT), strings(p, Instance.TRACK_INTERFACE),
-                        strings(p, Instance.TRACK_FILE)),
+                        strings(p, Instance.TRACK_FILE), strings(p, Instance.TRACK_PROCESS)),
                 strings(p, Instance.VIRTUAL_RULES).stream().filter(e -> !e.isBlank()).map(VirtualRule::parse).toList(),
                 authHmac(p), vif);
     }

@@ -16,6 +16,11 @@ public interface InstanceRegistry {
     /** Stops (priority 0 from a master) and forgets the instance; returns when done or timed out. */
     void removeInstance(String name);
 
+    /** As {@link #removeInstance(String)}; {@code deleted}: its configuration was deleted (a reload). */
+    default void removeInstance(String name, boolean deleted) {
+        removeInstance(name);
+    }
+
     void addSyncGroup(String name, List<String> members);
 
     /**
@@ -30,6 +35,11 @@ public interface InstanceRegistry {
     void addScript(ScriptSpec spec);
 
     void removeScript(String name);
+
+    /** A vrrp_track_process added or changed. */
+    void addTrackedProcess(ProcessSpec spec);
+
+    void removeTrackedProcess(String name);
 
     /** global_defs enable_script_security and script_user (null when unset). */
     void scriptSecurity(boolean enabled, String scriptUser);

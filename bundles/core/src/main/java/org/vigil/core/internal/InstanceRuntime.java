@@ -21,6 +21,7 @@ import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.PriorityEvent;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.codec.ChecksumForm;
 import org.vigil.codec.VrrpCodec;
@@ -55,6 +56,8 @@ final class InstanceRuntime implements InstanceActions {
     boolean trackFault;
     /** Held in FAULT by an operator (VrrpService.forceFault): not kept across a restart. */
     boolean forcedFault;
+    /** Set when the instance is removed because its configuration was deleted at a reload. */
+    boolean deleting;
     private byte[] addressBytes;
     /** Each VIP's bytes, for the address-list check without allocating. */
     private byte[][] vipBytes;
@@ -298,6 +301,17 @@ final class InstanceRuntime implements InstanceActions {
     public void masterHeardLowerPriority() {
         if (usesAh() && session instanceof AhSession ah) {
             engine.log().line("(" + config.name() + ") " + ah.resyncAfterLowerPriority(), false);
+        }
+        engine.priorityEvent(config.name(), PriorityEvent.Kind.MASTER_RX_LOWER_PRI, machine.ownPriority());
+    }
+
+    @Override
+    public void priorityChanged(int effectivePriority) {
+        InstanceState s = machine == null ? null : machine.state();
+        if (s == InstanceState.MASTER) {
+            engine.priorityEvent(config.name(), PriorityEvent.Kind.MASTER_PRIORITY, effectivePriority);
+        } else if (s == InstanceState.BACKUP) {
+            engine.priorityEvent(config.name(), PriorityEvent.Kind.BACKUP_PRIORITY, effectivePriority);
         }
     }
 

@@ -22,6 +22,7 @@ final class Notifier {
     static final int QUEUE_CAPACITY = 1024;
 
     private final List<TransitionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<org.vigil.api.vrrp.PriorityListener> priorityListeners = new CopyOnWriteArrayList<>();
     private final AtomicLong dropped = new AtomicLong();
     private final ThreadPoolExecutor executor;
 
@@ -44,6 +45,30 @@ final class Notifier {
 
     void remove(TransitionListener listener) {
         listeners.remove(listener);
+    }
+
+    void add(org.vigil.api.vrrp.PriorityListener listener) {
+        priorityListeners.add(listener);
+    }
+
+    void remove(org.vigil.api.vrrp.PriorityListener listener) {
+        priorityListeners.remove(listener);
+    }
+
+    /** On the same thread as transitions, so a listener sees both in the order they happened. */
+    void publish(org.vigil.api.vrrp.PriorityEvent event) {
+        if (priorityListeners.isEmpty()) {
+            return;
+        }
+        executor.execute(() -> {
+            for (org.vigil.api.vrrp.PriorityListener l : priorityListeners) {
+                try {
+                    l.priorityEvent(event);
+                } catch (RuntimeException e) {
+                    LOG.warn("Priority listener {} failed on {}", l, event, e);
+                }
+            }
+        });
     }
 
     void publish(TransitionEvent event) {

@@ -53,7 +53,8 @@ public class SyncGroupComponent {
         registry.addSyncGroup(name, InstanceConfigParser.strings(properties, ConfigurationPids.SyncGroup.GROUP),
                 trackingWeight, Tracks.parse(InstanceConfigParser.strings(properties, Instance.TRACK_SCRIPT),
                         InstanceConfigParser.strings(properties, Instance.TRACK_INTERFACE),
-                        InstanceConfigParser.strings(properties, Instance.TRACK_FILE)));
+                        InstanceConfigParser.strings(properties, Instance.TRACK_FILE),
+                        InstanceConfigParser.strings(properties, Instance.TRACK_PROCESS)));
     }
 
     @Deactivate

@@ -56,8 +56,27 @@ final class SyncGroups {
 
     /** A member's transition: the others follow, and the group's state is published when settled. */
     void transitioned(InstanceRuntime rt, InstanceState from, InstanceState to, boolean stopping) {
+        transitioned(rt, from, to, stopping, false);
+    }
+
+    /**
+     * {@code stopping}: the member stopped (it is no longer among the instances); when it was the
+     * last running member of its group and it was not deleted at a reload, the group reports its
+     * stop (keepalived's group notify_stop and "Stopping" mail).
+     */
+    void transitioned(InstanceRuntime rt, InstanceState from, InstanceState to, boolean stopping, boolean deleted) {
         Group group = groupOf(rt.config.name());
-        if (group == null || stopping) {
+        if (group == null) {
+            return;
+        }
+        if (stopping) {
+            boolean running = group.members(instances).stream().anyMatch(m -> m.machine.state() != InstanceState.INIT);
+            if (!running && !deleted && group.published != InstanceState.INIT) {
+                InstanceState before = group.published;
+                group.published = InstanceState.INIT;
+                notifier.publish(new TransitionEvent(TransitionEvent.Kind.GROUP, group.name, before, InstanceState.INIT,
+                        0, true, Instant.now()));
+            }
             return;
         }
         if (!propagating) {

@@ -98,6 +98,24 @@ final class Tracking implements AutoCloseable {
     private ScriptRunner scriptRunner;
     private ScheduledFuture<?> filePoll;
 
+    /** vrrp_track_process blocks by name, and their last quorum verdict (null before the first). */
+    private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
+    /** Verdicts posted by the tracker before their vrrp_track_process reached the loop. */
+    private final Map<String, Boolean> earlyVerdicts = new HashMap<>();
+    /** Counts the processes off the loop; created with the first vrrp_track_process. */
+    private ProcessTracker processTracker;
+    /** The kernel's process events, when a native layer provides them; any thread. */
+    private volatile org.vigil.api.system.ProcessEvents processEvents;
+
+    private static final class ProcessEntry {
+        final ProcessSpec spec;
+        Boolean up;
+
+        ProcessEntry(ProcessSpec spec) {
+            this.spec = spec;
+        }
+    }
+
     private static final class ScriptEntry {
         final ScriptSpec spec;
         final ScriptState state;
@@ -209,6 +227,9 @@ final class Tracking implements AutoCloseable {
         }
         for (Tracks.Entry f : tracks.files()) {
             if (f.name().startsWith("/")) {
+                if (f.initValue() != null) {
+                    initFile(Path.of(f.name()), f.initValue(), f.overwrite());
+                }
                 preread.put(f.name(), readValue(Path.of(f.name())));
             }
         }
@@ -278,7 +299,7 @@ final class Tracking implements AutoCloseable {
             return own;
         }
         return new Tracks(concat(own.scripts(), group.scripts()), concat(own.interfaces(), group.interfaces()),
-                concat(own.files(), group.files()));
+                concat(own.files(), group.files()), concat(own.processes(), group.processes()));
     }
 
     private static List<Tracks.Entry> concat(List<Tracks.Entry> a, List<Tracks.Entry> b) {
@@ -293,18 +314,92 @@ final class Tracking implements AutoCloseable {
         instances.keySet().forEach(this::evaluate);
     }
 
+    // ---- processes ---------------------------------------------------------------------------
+
+    /** The process event source appeared or went (null); any thread. */
+    void processEvents(org.vigil.api.system.ProcessEvents events) {
+        processEvents = events;
+        ProcessTracker t;
+        synchronized (this) {
+            t = processTracker;
+        }
+        if (t != null) {
+            t.source(events);
+        }
+    }
+
+    private synchronized ProcessTracker processTracker() {
+        if (processTracker == null) {
+            processTracker = new ProcessTracker((name, up) -> loop.execute(() -> processState(name, up)),
+                    line -> log.line(line, false));
+            processTracker.source(processEvents);
+        }
+        return processTracker;
+    }
+
+    /**
+     * Off the loop, before {@link #processConfigured}: hands the spec to the tracker and waits
+     * (briefly) for its first count, so an instance starts with the process's real state, as
+     * keepalived scans /proc before its instances start.
+     */
+    void prepareProcess(ProcessSpec spec) {
+        ProcessTracker t = processTracker();
+        t.configure(spec);
+        try {
+            t.await();
+        } catch (Exception e) {
+            // the verdict follows when the scan ends
+        }
+    }
+
+    /** A vrrp_track_process added or changed (on the loop), with the verdict the tracker already posted. */
+    void processConfigured(ProcessSpec spec) {
+        ProcessEntry old = processes.get(spec.name());
+        if (old != null && old.spec.equals(spec)) {
+            return;
+        }
+        ProcessEntry entry = new ProcessEntry(spec);
+        entry.up = earlyVerdicts.remove(spec.name());
+        processes.put(spec.name(), entry);
+        reevaluateProcessUsers(spec.name());
+    }
+
+    void processRemoved(String name) {
+        earlyVerdicts.remove(name);
+        if (processes.remove(name) != null) {
+            processTracker().remove(name);
+            reevaluateProcessUsers(name);
+        }
+    }
+
+    /** The tracker's quorum verdict for a vrrp_track_process (on the loop). */
+    void processState(String name, boolean up) {
+        ProcessEntry e = processes.get(name);
+        if (e == null) {
+            earlyVerdicts.put(name, up); // the first count arrives before its configuration
+            return;
+        }
+        if (Boolean.valueOf(up).equals(e.up)) {
+            return;
+        }
+        e.up = up;
+        reevaluateProcessUsers(name);
+    }
+
+    private void reevaluateProcessUsers(String processName) {
+        for (String instance : instances.keySet()) {
+            if (effective(instance).processes().stream().anyMatch(t -> t.name().equals(processName))) {
+                evaluate(instance);
+            }
+        }
+    }
+
     // ---- instances, links, files (on the loop) ------------------------------------------------
 
     void instanceConfigured(String name, Tracks tracks) {
         Tracks before = instances.put(name, tracks);
         if (before != null && before.isEmpty() && tracks.isEmpty()) {
             return;
-        }
-        for (Tracks.Entry f : tracks.files()) {
-            if (!f.name().startsWith("/")) {
-                log.line("(" + name + ") track_file " + f.name()
-                        + ": vrrp_track_file blocks are not supported yet, give the file's absolute path - ignoring", false);
-            }
         }
         updatePolledFiles();
         evaluate(name);
@@ -397,6 +492,29 @@ final class Tracking implements AutoCloseable {
             boolean up = e.state.good();
             out.add(verdict(TrackStatus.Kind.SCRIPT, t.name(), up ? "good" : "bad", w, reverse, up));
         }
+        for (Tracks.Entry t : tracks.processes()) {
+            ProcessEntry e = processes.get(t.name());
+            if (e == null) {
+                // not configured (yet): no effect, as an unknown track_script
+                out.add(new TrackStatus(TrackStatus.Kind.PROCESS, t.name(), "not configured",
+                        t.weight() != null ? t.weight() : 0, false, 0, false));
+                continue;
+            }
+            int w = t.weight() != null ? t.weight() : e.spec.weight();
+            boolean reverse = t.reverse() != null ? t.reverse() : e.spec.reverse();
+            if (grouped && w != 0) {
+                if (warn && groupWarnings.add(instance + " process " + t.name())) {
+                    log.line("(" + instance + ") ignoring tracked process " + t.name()
+                            + " with weights due to SYNC group", false);
+                }
+                out.add(new TrackStatus(TrackStatus.Kind.PROCESS, t.name(), "ignored (sync group)", w, reverse, 0,
+                        false));
+                continue;
+            }
+            boolean up = Boolean.TRUE.equals(e.up);
+            out.add(verdict(TrackStatus.Kind.PROCESS, t.name(), e.up == null ? "unknown" : up ? "running" : "not running",
+                    w, reverse, up));
+        }
         for (Tracks.Entry t : tracks.interfaces()) {
             int w = grouped || t.weight() == null ? 0 : t.weight();
             boolean reverse = Boolean.TRUE.equals(t.reverse());
@@ -473,6 +591,18 @@ final class Tracking implements AutoCloseable {
         }
     }
 
+    /** track_file's init_file: writes the value when the file is missing, or always with overwrite. */
+    private void initFile(Path file, long value, boolean overwrite) {
+        if (!overwrite && Files.exists(file)) {
+            return;
+        }
+        try {
+            Files.writeString(file, value + "\n", StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            log.line("track_file " + file + ": cannot initialise (" + e.getMessage() + ")", false);
+        }
+    }
+
     /** The integer at the start of the file; a missing, empty or unreadable file reads as 0. */
     static int readValue(Path file) {
         try {
@@ -488,6 +618,12 @@ final class Tracking implements AutoCloseable {
     @Override
     public void close() {
         scripts.values().forEach(Tracking::stop);
+        synchronized (this) {
+            if (processTracker != null) {
+                processTracker.close();
+                processTracker = null;
+            }
+        }
         if (filePoll != null) {
             filePoll.cancel(false);
             filePoll = null;

@@ -512,6 +512,7 @@ final class VrrpInstance {
         if (next != effectivePriority) {
             log("Changing effective priority from " + effectivePriority + " to " + next, false);
             effectivePriority = next;
+            actions.priorityChanged(next);
         }
     }
 

@@ -96,8 +96,10 @@ public class VrrpInstanceComponent {
         name = config.name();
     }
 
+    /** A configuration deleted at a reload is keepalived's "deleted" instance, not a stop. */
     @Deactivate
-    void deactivate() {
-        registry.removeInstance(name);
+    void deactivate(int reason) {
+        registry.removeInstance(name,
+                reason == org.osgi.service.component.ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED);
     }
 }

@@ -21,7 +21,10 @@ import org.vigil.api.vrrp.InstanceState;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.auth.internal.NoneAuthenticator;
 
-/** Real scripts and files with the real election thread on the in-memory LAN (VRRPv3, 10 cs). */
+/**
+ * Real scripts, files and processes with the real election thread on the in-memory LAN (VRRPv3,
+ * 10 cs); processes through the kernel's proc connector (driver-linux's ProcessEvents, root).
+ */
 class RealTimeTrackingTest {
     @TempDir
     Path dir;
@@ -49,7 +52,7 @@ class RealTimeTrackingTest {
         cleanup.forEach(Runnable::run);
     }
 
-    private static Map<String, Object> instance(int priority, String key, String entry) {
+    private static Map<String, Object> instance(int priority, String key, String... entries) {
         Map<String, Object> p = new HashMap<>();
         p.put("name", "VI_1");
         p.put("interface", "eth0");
@@ -58,7 +61,7 @@ class RealTimeTrackingTest {
         p.put("version", 3);
         p.put("advert.int.cs", 10);
         p.put("virtual.ipaddress", new String[] {"192.0.2.249/24"});
-        p.put(key, new String[] {entry});
+        p.put(key, entries);
         return p;
     }
 
@@ -139,5 +142,39 @@ class RealTimeTrackingTest {
         await().atMost(Duration.ofSeconds(3)).until(() -> status(r1).effectivePriority() == 70);
         Files.delete(file);
         await().atMost(Duration.ofSeconds(3)).until(() -> status(r1).effectivePriority() == 100);
+    }
+
+    @Test
+    void aTrackedProcessStartingAndDyingMovesThePriorityAndTheMaster() throws Exception {
+        org.vigil.testing.netns.NetnsLab.requireRootAndIp("the proc connector for track_process");
+        Path sleeper = dir.resolve("vigil-trk-sleep");
+        Files.copy(Path.of("/bin/sleep"), sleeper);
+        sleeper.toFile().setExecutable(true);
+        ElectionEngine r1 = engine("r1", "192.0.2.11");
+        ElectionEngine r2 = engine("r2", "192.0.2.12");
+        r1.processEvents(new org.vigil.driver.linux.internal.LinuxProcessEvents());
+        Map<String, Object> block = new HashMap<>();
+        block.put("name", "sleeper");
+        block.put("process", new String[] {"vigil-trk-sleep"});
+        block.put("weight", -60);
+        r1.addTrackedProcess(ProcessSpec.parse(block));
+        r1.addInstance(InstanceConfigParser.parse(instance(150, "track.process", "sleeper")));
+        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.process")));
+        // not running: 150 - 60, from the first count on
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).effectivePriority() == 90
+                && status(r2).state() == InstanceState.MASTER);
+
+        Process p = new ProcessBuilder(sleeper.toString(), "60").start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
+            assertThat(status(r1).effectivePriority()).isEqualTo(150);
+            assertThat(log).contains("Quorum gained for tracked process sleeper (1 running)",
+                    "(VI_1) Changing effective priority from 90 to 150");
+        } finally {
+            p.destroyForcibly();
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> status(r2).state() == InstanceState.MASTER);
+        assertThat(status(r1).effectivePriority()).isEqualTo(90);
+        assertThat(log).contains("Quorum lost for tracked process sleeper (0 running)");
     }
 }

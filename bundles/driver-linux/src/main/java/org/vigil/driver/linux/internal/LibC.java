@@ -49,6 +49,10 @@ public interface LibC {
 
     int if_nametoindex(String name);
 
+    int open(String path, int flags);
+
+    int setns(int fd, int nstype);
+
     int sched_setscheduler(int pid, int policy, Pointer param);
 
     int setpriority(int which, int who, int prio);

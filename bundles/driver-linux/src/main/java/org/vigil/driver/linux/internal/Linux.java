@@ -84,6 +84,11 @@ final class Linux {
     static final int IFF_RUNNING = 0x40;
     static final int RT_SCOPE_LINK = 253;
 
+    // the proc connector (linux/connector.h, linux/cn_proc.h), setns(2)
+    static final int NETLINK_CONNECTOR = 11;
+    static final int O_RDONLY_CLOEXEC = 0x80000;
+    static final int CLONE_NEWNET = 0x40000000;
+
     // struct sizes (x86_64 / aarch64)
     static final int SIZEOF_SOCKADDR_IN = 16;
     static final int SIZEOF_SOCKADDR_IN6 = 28;

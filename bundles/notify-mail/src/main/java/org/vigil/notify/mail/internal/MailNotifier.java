@@ -139,6 +139,9 @@ public class MailNotifier implements TransitionListener, CheckListener {
 
     @Override
     public void transition(TransitionEvent e) {
+        if (e.deleted()) {
+            return; // mailed as "Deleted" when the configuration goes (removed)
+        }
         Event event;
         if (e.stopping()) {
             event = Event.STOP;

@@ -83,7 +83,18 @@ final class FifoWriter implements AutoCloseable {
         return out;
     }
 
+    /** Creates the FIFO (mode 600) unless something exists at {@code path}. */
+    static void create(Path path) throws IOException {
+        if (!Files.exists(path)) {
+            mkfifo(path);
+        }
+    }
+
     private void mkfifo() throws IOException {
+        mkfifo(path);
+    }
+
+    private static void mkfifo(Path path) throws IOException {
         try {
             Process p = new ProcessBuilder("mkfifo", "-m", "600", "--", path.toString()).redirectErrorStream(true)
                     .start();

@@ -10,11 +10,18 @@ import org.vigil.script.CommandLine;
 
 /**
  * The notify commands of one instance or sync group, read from its configuration: keys
- * notify.master, notify.backup, notify.fault, notify.stop, notify.deleted and notify, each with an
- * optional "&lt;key&gt;.user" ("user [group]") as the config bridge writes them. Commands are split
+ * notify.master, notify.backup, notify.fault, notify.stop, notify.deleted, notify and
+ * notify.master.rx.lower.pri, each with an optional "&lt;key&gt;.user" ("user [group]") as the config
+ * bridge writes them, and notify.priority.changes. {@code notifyDeleted}: notify_deleted is
+ * configured (with or without a script), so a deletion at reload notifies DELETED, not FAULT. Commands are split
  * by org.vigil.script's {@link CommandLine}, as keepalived splits them.
  */
-record NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
+record NotifyScripts(String name, Map<Event, Script> specific, Script generic, Script masterRxLowerPri,
+        boolean notifyDeleted, Boolean priorityChanges) {
+
+    NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
+        this(name, specific, generic, null, specific.containsKey(Event.DELETED), null);
+    }
 
     /** What happened, as keepalived names it in the generic notify's third argument and the FIFO. */
     enum Event { MASTER, BACKUP, FAULT, STOP, DELETED }
@@ -24,6 +31,10 @@ record NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifyScripts.class);
+    /** notify_master_rx_lower_pri, as the bridge names it. */
+    static final String MASTER_RX_LOWER_PRI = "notify.master.rx.lower.pri";
+    /** notify_priority_changes of the instance (unset: global_defs vrrp_notify_priority_changes). */
+    static final String PRIORITY_CHANGES = "notify.priority.changes";
 
     static NotifyScripts from(Map<String, ?> props) {
         Map<Event, Script> specific = new EnumMap<>(Event.class);
@@ -33,8 +44,10 @@ record NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
                 specific.put(e, s);
             }
         }
+        Object changes = props.get(PRIORITY_CHANGES);
         return new NotifyScripts(String.valueOf(props.get(ConfigurationPids.NAME)), specific,
-                script(props, ConfigurationPids.Instance.NOTIFY));
+                script(props, ConfigurationPids.Instance.NOTIFY), script(props, MASTER_RX_LOWER_PRI),
+                props.containsKey("notify.deleted"), changes == null ? null : Boolean.valueOf(String.valueOf(changes)));
     }
 
     private static Script script(Map<String, ?> props, String key) {

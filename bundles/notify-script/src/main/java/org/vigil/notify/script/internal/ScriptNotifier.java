@@ -21,6 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.InstanceState;
+import org.vigil.api.vrrp.PriorityEvent;
+import org.vigil.api.vrrp.PriorityListener;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.notify.script.internal.NotifyScripts.Event;
@@ -39,8 +41,9 @@ import org.vigil.script.ScriptSecurity;
  * core's vrrp_script tracking uses too.
  */
 @Component(configurationPid = {ConfigurationPids.GLOBAL, ScriptNotifier.PID},
-        configurationPolicy = ConfigurationPolicy.OPTIONAL, service = {TransitionListener.class, ScriptNotifier.class})
-public class ScriptNotifier implements TransitionListener {
+        configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {TransitionListener.class, PriorityListener.class, ScriptNotifier.class})
+public class ScriptNotifier implements TransitionListener, PriorityListener {
 
     /**
      * Vigil's own tuning (PID {@value #PID}); script_user and the FIFOs come from the bridge's
@@ -79,6 +82,11 @@ public class ScriptNotifier implements TransitionListener {
 
     private final Map<String, NotifyScripts> instances = new ConcurrentHashMap<>();
     private final Map<String, NotifyScripts> groups = new ConcurrentHashMap<>();
+    /**
+     * Scripts of instances whose configuration was deleted, kept for the core's deletion event,
+     * which may arrive after this component heard of the deletion.
+     */
+    private final Map<String, NotifyScripts> deleted = new ConcurrentHashMap<>();
     private final Map<String, Integer> lastPriority = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private volatile Settings settings;
@@ -89,13 +97,23 @@ public class ScriptNotifier implements TransitionListener {
      * when it loads its configuration), on the runner's thread.
      */
     private record Settings(ScriptRunner runner, ScriptSecurity.Host host, String scriptUser, boolean securityEnabled,
-            Duration timeout, List<FifoWriter> fifos, Map<Script, ScriptSecurity.Decision> decisions) {
+            Duration timeout, List<FifoWriter> fifos, Map<Script, ScriptSecurity.Decision> decisions,
+            boolean priorityChanges, List<org.vigil.script.ScriptRun> fifoScripts, ScriptRunner fifoRunner) {
         void close() {
             // queued and running scripts still run, each bounded by its timeout
             runner.shutdown();
+            // the FIFO readers live as long as their FIFO: keepalived ends them when it stops
+            fifoScripts.forEach(org.vigil.script.ScriptRun::kill);
+            fifoRunner.shutdown();
             fifos.forEach(FifoWriter::close);
         }
     }
+
+    /** keepalived's notify_fifo_script and vrrp_notify_fifo_script, each with the FIFO it reads. */
+    private static final String[][] FIFO_SCRIPTS = {{"notify.fifo", "notify.fifo.script"},
+            {"vrrp.notify.fifo", "vrrp.notify.fifo.script"}};
+    /** A FIFO script runs until Vigil stops; no timeout applies. */
+    private static final Duration FIFO_SCRIPT_LIFETIME = Duration.ofDays(365 * 100L);
 
     public ScriptNotifier() {
     }
@@ -138,12 +156,20 @@ public class ScriptNotifier implements TransitionListener {
 
     private void apply(Map<String, ?> global, ScriptSecurity.Host host) {
         List<FifoWriter> fifos = new ArrayList<>();
+        List<String[]> fifoScripts = new ArrayList<>();
         int queue = intValue(global.get(QUEUE_KEY), DEFAULT_QUEUE);
         // keepalived writes VRRP events to both notify_fifo and vrrp_notify_fifo.
-        for (String key : new String[] {"notify.fifo", "vrrp.notify.fifo"}) {
-            Object v = global.get(key);
+        for (String[] keys : FIFO_SCRIPTS) {
+            Object v = global.get(keys[0]);
             if (v != null && !String.valueOf(v).isBlank()) {
-                fifos.add(new FifoWriter(Path.of(String.valueOf(v).strip().split("\\s+")[0]), queue));
+                FifoWriter fifo = new FifoWriter(Path.of(String.valueOf(v).strip().split("\\s+")[0]), queue);
+                fifos.add(fifo);
+                Object command = global.get(keys[1] + ".command");
+                if (command != null && !String.valueOf(command).isBlank()) {
+                    Object user = global.get(keys[1] + ".user");
+                    fifoScripts.add(new String[] {fifo.path().toString(), String.valueOf(command),
+                            user == null || String.valueOf(user).isBlank() ? null : String.valueOf(user)});
+                }
             }
         }
         Object user = global.get(ConfigurationPids.Global.SCRIPT_USER);
@@ -153,11 +179,16 @@ public class ScriptNotifier implements TransitionListener {
                 host, user == null ? null : String.valueOf(user),
                 Boolean.parseBoolean(String.valueOf(global.get(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY))),
                 Duration.ofMillis(longValue(global.get(TIMEOUT_KEY), DEFAULT_TIMEOUT_MS)),
-                List.copyOf(fifos), new ConcurrentHashMap<>());
+                List.copyOf(fifos), new ConcurrentHashMap<>(),
+                Boolean.parseBoolean(String.valueOf(global.get("vrrp.notify.priority.changes"))), new ArrayList<>(),
+                new ScriptRunner("vigil-notify-fifo-script", Math.max(1, fifoScripts.size()), 0));
         Settings previous = settings;
-        settings = next;
         if (previous != null) {
             previous.close();
+        }
+        settings = next;
+        for (String[] f : fifoScripts) {
+            startFifoScript(next, f[0], f[1], f[2]);
         }
     }
 
@@ -180,11 +211,47 @@ public class ScriptNotifier implements TransitionListener {
                 Thread.currentThread().interrupt();
             }
             s.fifos().forEach(f -> f.drain(1000));
+            // the FIFO readers have had the last lines; keepalived ends them when it stops
+            s.fifoScripts().forEach(org.vigil.script.ScriptRun::kill);
+            s.fifoRunner().shutdown();
         }
+    }
+
+    /**
+     * keepalived's notify_fifo_script: started once the FIFO exists, with the FIFO's name as its
+     * last argument, as the script user (its own user, else script_user), run until Vigil stops
+     * or the FIFO setting changes.
+     */
+    private void startFifoScript(Settings s, String fifo, String command, String user) {
+        Script script;
+        try {
+            script = new Script(org.vigil.script.CommandLine.parse(command), user);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("Unable to parse notify FIFO script '{}' - ignoring", command);
+            return;
+        }
+        try {
+            FifoWriter.create(Path.of(fifo));
+        } catch (java.io.IOException e) {
+            LOG.warn("Cannot create notify FIFO {} for {}: {}", fifo, command, e.getMessage());
+            return;
+        }
+        String label = "notify FIFO " + fifo;
+        org.vigil.script.ScriptRun run = s.fifoRunner().run(() -> {
+            ScriptSecurity.Decision d = s.decisions().computeIfAbsent(script, sc -> decide(s, label, sc));
+            return d.allowed() ? d.argv(List.of(fifo)) : null;
+        }, FIFO_SCRIPT_LIFETIME);
+        s.fifoScripts().add(run);
+        run.result().thenAccept(r -> {
+            if (settings == s) {
+                report(label, command, FIFO_SCRIPT_LIFETIME, r);
+            }
+        });
     }
 
     void addInstance(NotifyScripts scripts) {
         instances.put(scripts.name(), scripts);
+        deleted.remove(scripts.name());
     }
 
     void addGroup(NotifyScripts scripts) {
@@ -192,10 +259,10 @@ public class ScriptNotifier implements TransitionListener {
     }
 
     /** An instance's configuration went away; deleted means removed (keepalived: deleted at reload). */
-    void removeInstance(NotifyScripts scripts, boolean deleted) {
-        if (instances.remove(scripts.name(), scripts) && deleted) {
-            fire(TransitionEvent.Kind.INSTANCE, scripts, scripts.name(), Event.DELETED,
-                    lastPriority.getOrDefault(scripts.name(), 0));
+    void removeInstance(NotifyScripts scripts, boolean wasDeleted) {
+        // the core reports the deletion itself (TransitionEvent.deleted), with FAULT or DELETED
+        if (instances.remove(scripts.name(), scripts) && wasDeleted) {
+            deleted.put(scripts.name(), scripts);
         }
     }
 
@@ -207,6 +274,16 @@ public class ScriptNotifier implements TransitionListener {
 
     @Override
     public void transition(TransitionEvent event) {
+        if (event.deleted()) {
+            // keepalived: a deleted instance notifies FAULT, or DELETED where notify_deleted is set
+            NotifyScripts scripts = instances.get(event.name());
+            if (scripts == null) {
+                scripts = deleted.remove(event.name());
+            }
+            Event what = scripts != null && scripts.notifyDeleted() ? Event.DELETED : Event.FAULT;
+            fire(event.kind(), scripts, event.name(), what, event.effectivePriority());
+            return;
+        }
         Event what;
         if (event.stopping()) {
             what = Event.STOP;
@@ -223,15 +300,53 @@ public class ScriptNotifier implements TransitionListener {
         fire(event.kind(), (group ? groups : instances).get(event.name()), event.name(), what, priority);
     }
 
+    /**
+     * notify_master_rx_lower_pri (its script and the FIFO's MASTER_RX_LOWER_PRI line) and, with
+     * notify_priority_changes, the FIFO's MASTER_PRIORITY / BACKUP_PRIORITY lines.
+     */
+    @Override
+    public void priorityEvent(PriorityEvent event) {
+        Settings s = settings;
+        if (s == null) {
+            return;
+        }
+        NotifyScripts scripts = instances.get(event.name());
+        if (event.kind() != PriorityEvent.Kind.MASTER_RX_LOWER_PRI) {
+            boolean wanted = scripts != null && scripts.priorityChanges() != null ? scripts.priorityChanges()
+                    : s.priorityChanges();
+            if (!wanted) {
+                return;
+            }
+        }
+        String line = "INSTANCE \"" + event.name() + "\" " + event.kind().name() + " " + event.effectivePriority();
+        s.fifos().forEach(f -> f.write(line));
+        if (event.kind() == PriorityEvent.Kind.MASTER_RX_LOWER_PRI && scripts != null
+                && scripts.masterRxLowerPri() != null) {
+            run(s, "instance " + event.name() + " MASTER_RX_LOWER_PRI", scripts.masterRxLowerPri(), List.of());
+        }
+    }
+
     private void fire(TransitionEvent.Kind kind, NotifyScripts scripts, String name, Event what, int priority) {
         Settings s = settings;
         if (s == null) {
             return;
         }
-        for (FifoWriter fifo : s.fifos()) {
-            fifo.write(fifoLine(kind, name, what, priority));
+        // keepalived: STOP applies to instances only in the generic notify and the FIFO; a sync
+        // group that stops runs only its notify_stop
+        boolean groupStop = kind == TransitionEvent.Kind.GROUP && what == Event.STOP;
+        if (!groupStop) {
+            for (FifoWriter fifo : s.fifos()) {
+                fifo.write(fifoLine(kind, name, what, priority));
+            }
         }
         if (scripts == null) {
+            return;
+        }
+        if (groupStop) {
+            Script stop = scripts.specific().get(Event.STOP);
+            if (stop != null) {
+                run(s, "group " + name + " STOP", stop, List.of());
+            }
             return;
         }
         String label = kind.name().toLowerCase() + " " + name + " " + what;

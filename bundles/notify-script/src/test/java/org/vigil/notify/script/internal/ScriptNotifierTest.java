@@ -128,13 +128,86 @@ class ScriptNotifierTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 2);
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.INIT, 150, true));
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 4);
+        // a reload deletes the instance: the configuration goes first here, the core's event follows
         notifier.removeInstance(vi, true);
+        notifier.transition(new TransitionEvent(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.FAULT, 150,
+                false, Instant.now(), true));
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 6);
 
         assertThat(records()).containsExactlyInAnyOrder(
                 "gmaster: ", "ggeneric: GROUP G1 MASTER 0",
                 "stop: ", "generic: INSTANCE VI_1 STOP 150",
                 "deleted: ", "generic: INSTANCE VI_1 DELETED 150");
+    }
+
+    @Test
+    void aDeletedInstanceWithoutNotifyDeletedNotifiesFaultAndNeverStop() throws IOException {
+        notifier = new ScriptNotifier(Map.of(), false);
+        NotifyScripts vi = NotifyScripts.from(config("VI_1", "notify.stop", recorder("stop"),
+                "notify.fault", recorder("fault"), "notify", recorder("generic")));
+        notifier.addInstance(vi);
+        notifier.transition(new TransitionEvent(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.FAULT, 100,
+                false, Instant.now(), true));
+        notifier.removeInstance(vi, true);
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 2);
+        assertThat(records()).containsExactlyInAnyOrder("fault: ", "generic: INSTANCE VI_1 FAULT 100");
+    }
+
+    @Test
+    void aStoppingGroupRunsOnlyItsNotifyStop() throws IOException {
+        notifier = new ScriptNotifier(Map.of(), false);
+        notifier.addGroup(NotifyScripts.from(config("G1", "notify.stop", recorder("gstop"),
+                "notify", recorder("ggeneric"))));
+        notifier.transition(event(Kind.GROUP, "G1", InstanceState.MASTER, InstanceState.INIT, 0, true));
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 1);
+        assertThat(records()).containsExactly("gstop: ");
+    }
+
+    @Test
+    void masterRxLowerPriRunsItsScriptAndPriorityChangesGoToTheFifoWhenAsked() throws Exception {
+        Path fifo = dir.resolve("prio.fifo");
+        Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assertThat(mk.waitFor(5, TimeUnit.SECONDS) && mk.exitValue() == 0).isTrue();
+        notifier = new ScriptNotifier(Map.of("notify.fifo", fifo.toString()), false);
+        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.master.rx.lower.pri", recorder("rxlow") + " aws",
+                "notify.priority.changes", true, "notify", recorder("generic"))));
+        notifier.addInstance(NotifyScripts.from(config("VI_2")));
+        CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> {
+            try (BufferedReader r = Files.newBufferedReader(fifo, StandardCharsets.UTF_8)) {
+                return List.of(r.readLine(), r.readLine(), r.readLine());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        notifier.priorityEvent(new org.vigil.api.vrrp.PriorityEvent("VI_1",
+                org.vigil.api.vrrp.PriorityEvent.Kind.MASTER_RX_LOWER_PRI, 150, Instant.now()));
+        // VI_2 has no notify_priority_changes (nor has global_defs): nothing for it
+        notifier.priorityEvent(new org.vigil.api.vrrp.PriorityEvent("VI_2",
+                org.vigil.api.vrrp.PriorityEvent.Kind.BACKUP_PRIORITY, 80, Instant.now()));
+        notifier.priorityEvent(new org.vigil.api.vrrp.PriorityEvent("VI_1",
+                org.vigil.api.vrrp.PriorityEvent.Kind.MASTER_PRIORITY, 90, Instant.now()));
+        notifier.priorityEvent(new org.vigil.api.vrrp.PriorityEvent("VI_1",
+                org.vigil.api.vrrp.PriorityEvent.Kind.BACKUP_PRIORITY, 80, Instant.now()));
+        assertThat(read.get(10, TimeUnit.SECONDS)).containsExactly("INSTANCE \"VI_1\" MASTER_RX_LOWER_PRI 150",
+                "INSTANCE \"VI_1\" MASTER_PRIORITY 90", "INSTANCE \"VI_1\" BACKUP_PRIORITY 80");
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 1);
+        assertThat(records()).as("the generic notify is for state changes only").containsExactly("rxlow: aws");
+    }
+
+    @Test
+    void theFifoScriptIsStartedWithTheFifoAndReadsItsLines() throws Exception {
+        Path fifo = dir.resolve("script.fifo");
+        Path out = dir.resolve("fifo-read.txt");
+        Path reader = dir.resolve("reader.sh");
+        Files.writeString(reader, "#!/bin/sh\necho \"args: $*\" > " + out + "\nwhile read line; do echo \"$line\" >> " + out
+                + "; done < \"$2\"\n");
+        Files.setPosixFilePermissions(reader, PosixFilePermissions.fromString("rwxr-xr-x"));
+        notifier = new ScriptNotifier(Map.of("vrrp.notify.fifo", fifo.toString(),
+                "vrrp.notify.fifo.script.command", reader + " first"), false);
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(out));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(out).size() == 2);
+        assertThat(Files.readAllLines(out)).containsExactly("args: first " + fifo, "INSTANCE \"VI_1\" MASTER 100");
     }
 
     @Test
