@@ -4,8 +4,10 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.vigil.api.auth.AuthType;
 import org.vigil.api.vrrp.ConfigurationPids;
@@ -42,10 +44,18 @@ public final class Configurations {
         for (VrrpSyncGroup g : model.syncGroups()) {
             out.add(new ConfigurationRecord(ConfigurationPids.SYNC_GROUP, true, g.name(), syncGroup(g, global)));
         }
+        Set<String> instanceNames = new HashSet<>();
         for (VrrpInstance vi : model.instances()) {
             Map<String, Object> p = instance(vi, global);
             GarpDefaults.apply(p, vi, global, model.network());
-            out.add(new ConfigurationRecord(ConfigurationPids.INSTANCE, true, vi.name(), p));
+            String name = identityName(vi);
+            // keepalived allows one VRID twice where the two cannot hear each other (unicast with
+            // disjoint peers): the later one is told apart by its name
+            if (!instanceNames.add(name)) {
+                name = name + ".name." + vi.name();
+                instanceNames.add(name);
+            }
+            out.add(new ConfigurationRecord(ConfigurationPids.INSTANCE, true, name, p));
         }
         Map<String, Object> statics = statics(model);
         if (statics != null) {
@@ -53,6 +63,24 @@ public final class Configurations {
         }
         CheckerConfigurations.add(model, out);
         return out;
+    }
+
+    /**
+     * The name of an instance's configuration: keepalived's identity of a VRRP instance (VRID,
+     * family, interface, unicast source), so that a reload renaming an instance updates its
+     * configuration, and the core keeps its state, instead of deleting one and creating another.
+     */
+    static String identityName(VrrpInstance vi) {
+        StringBuilder b = new StringBuilder("vrid").append(vi.virtualRouterId()).append('.')
+                .append(vi.family() == null ? "any" : vi.family().name().toLowerCase(java.util.Locale.ROOT)).append('.')
+                .append(vi.interfaceName() == null ? "-" : vi.interfaceName());
+        if (vi.unicastSrcIp() != null && !vi.unicastSrcIp().isBlank()) {
+            b.append(".from.").append(vi.unicastSrcIp());
+        }
+        if (vi.mcastDstIp() != null && !vi.mcastDstIp().isBlank()) {
+            b.append(".to.").append(vi.mcastDstIp());
+        }
+        return b.toString();
     }
 
     /** keepalived keyword to property key: {@code virtual_router_id} becomes {@code virtual.router.id}. */

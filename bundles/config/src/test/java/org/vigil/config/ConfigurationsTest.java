@@ -31,7 +31,8 @@ class ConfigurationsTest {
     }
 
     private Map<String, Object> instance(String text, String name) {
-        return convert(text).stream().filter(c -> c.pid().equals(ConfigurationPids.INSTANCE) && c.name().equals(name))
+        return convert(text).stream().filter(c -> c.pid().equals(ConfigurationPids.INSTANCE)
+                && name.equals(c.properties().get(ConfigurationPids.NAME)))
                 .findFirst().orElseThrow().properties();
     }
 
@@ -305,8 +306,9 @@ class ConfigurationsTest {
                         org.assertj.core.groups.Tuple.tuple(ConfigurationPids.GLOBAL, false, null),
                         org.assertj.core.groups.Tuple.tuple(ConfigurationPids.SCRIPT, true, "chk_web"),
                         org.assertj.core.groups.Tuple.tuple(ConfigurationPids.SYNC_GROUP, true, "G1"),
-                        org.assertj.core.groups.Tuple.tuple(ConfigurationPids.INSTANCE, true, "A"),
-                        org.assertj.core.groups.Tuple.tuple(ConfigurationPids.INSTANCE, true, "B"));
+                        // an instance's configuration is named by its identity, not by its name
+                        org.assertj.core.groups.Tuple.tuple(ConfigurationPids.INSTANCE, true, "vrid1.ipv4.eth0"),
+                        org.assertj.core.groups.Tuple.tuple(ConfigurationPids.INSTANCE, true, "vrid1.ipv4.eth1"));
         assertThat(records).allSatisfy(r -> assertThat(r.properties())
                 .containsEntry(ConfigurationPids.SOURCE, "keepalived.conf")
                 .hasEntrySatisfying(ConfigurationPids.ORIGIN, o -> assertThat((String) o).startsWith(file + ":")));
@@ -380,5 +382,23 @@ class ConfigurationsTest {
         ConfigurationRecord r = new ConfigurationRecord(ConfigurationPids.INSTANCE, true, "A",
                 Map.of(Instance.AUTH_PASS, "secret", Instance.PRIORITY, 100));
         assertThat(r.toString()).doesNotContain("secret").contains("priority=100");
+    }
+
+    @Test
+    void anInstancesConfigurationIsNamedByKeepalivedsIdentitySoARenameIsAnUpdate() {
+        String body = " interface eth0\n virtual_router_id 7\n virtual_ipaddress {\n  2001:db8::7\n }\n}\n";
+        List<ConfigurationRecord> before = convert("vrrp_instance OLD {\n" + body);
+        List<ConfigurationRecord> renamed = convert("vrrp_instance NEW {\n" + body);
+        assertThat(before).extracting(ConfigurationRecord::name).containsExactly("vrid7.ipv6.eth0");
+        assertThat(renamed).extracting(ConfigurationRecord::name).containsExactly("vrid7.ipv6.eth0");
+        assertThat(renamed.get(0).properties()).containsEntry(ConfigurationPids.NAME, "NEW");
+        List<ConfigurationRecord> unicast = convert("vrrp_instance U {\n interface eth0\n virtual_router_id 7\n"
+                + " unicast_src_ip 192.0.2.1\n unicast_peer {\n  192.0.2.2\n }\n virtual_ipaddress {\n  192.0.2.7\n }\n}\n");
+        assertThat(unicast).extracting(ConfigurationRecord::name).containsExactly("vrid7.ipv4.eth0.from.192.0.2.1");
+        // one VRID twice, unicast to disjoint peers (keepalived allows it): the second is told apart by name
+        String peer = " interface eth0\n virtual_router_id 8\n unicast_peer {\n  %s\n }\n virtual_ipaddress {\n  %s\n }\n}\n";
+        List<ConfigurationRecord> twice = convert("vrrp_instance P {\n" + peer.formatted("192.0.2.2", "192.0.2.8")
+                + "vrrp_instance Q {\n" + peer.formatted("192.0.2.3", "192.0.2.9"));
+        assertThat(twice).extracting(ConfigurationRecord::name).containsExactly("vrid8.ipv4.eth0", "vrid8.ipv4.eth0.name.Q");
     }
 }

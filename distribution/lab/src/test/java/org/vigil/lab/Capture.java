@@ -25,12 +25,23 @@ final class Capture implements AutoCloseable {
 
     /** With another tcpdump filter (IGMP, MLD behind a hop-by-hop header, ...). */
     Capture(Lab lab, Path dir, String filter) {
+        this(lab, dir, filter, List.of("-i", Lab.BRIDGE));
+    }
+
+    /** Only what {@code host} sends: its switch port, inbound. */
+    static Capture from(Lab lab, String host, Path dir, String filter) {
+        return new Capture(lab, dir, filter, List.of("-i", Lab.port(host), "-Q", "in"));
+    }
+
+    private Capture(Lab lab, Path dir, String filter, List<String> where) {
         try {
             Files.createDirectories(dir);
             pcap = dir.resolve("switch.pcap");
             err = dir.resolve("tcpdump.err");
-            process = new ProcessBuilder("ip", "netns", "exec", lab.sw(), "tcpdump", "-i", Lab.BRIDGE, "-n", "-U",
-                    "--immediate-mode", "-s", "256", "-w", pcap.toString(), filter).redirectErrorStream(false)
+            List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", lab.sw(), "tcpdump"));
+            command.addAll(where);
+            command.addAll(List.of("-n", "-U", "--immediate-mode", "-s", "256", "-w", pcap.toString(), filter));
+            process = new ProcessBuilder(command).redirectErrorStream(false)
                             .redirectError(err.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

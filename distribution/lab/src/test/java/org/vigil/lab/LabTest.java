@@ -108,6 +108,8 @@ abstract class LabTest {
     /** A copy of the distribution with one more file (a deploy/ configuration, say); the shared one stays as shipped. */
     protected Path distWith(String file, String content) {
         Path copy = dir("dist").resolve("vigil");
+        // an earlier run's copy would otherwise receive this one inside it (cp -a into a folder)
+        Sh.ok("rm", "-rf", copy.toString());
         Sh.ok("cp", "-a", LabEnv.dist().toString(), copy.toString());
         try {
             Files.writeString(copy.resolve(file), content);

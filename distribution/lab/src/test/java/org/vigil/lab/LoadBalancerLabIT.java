@@ -111,7 +111,9 @@ class LoadBalancerLabIT extends LabTest {
     }
 
     private String get(String from, String address) {
-        String url = address.contains(":") ? "http://[" + address + "]/" : "http://" + address + "/";
+        // an IPv6 address alone is bracketed; "[address]:port" is taken as it is
+        String url = address.contains(":") && !address.startsWith("[") ? "http://[" + address + "]/"
+                : "http://" + address + "/";
         Sh.Result r = Sh.quiet("ip", "netns", "exec", lab.ns(from), "curl", "-g", "-s", "-m", "2", url);
         return r.exit() == 0 ? r.out().strip() : "ERR curl " + r.exit();
     }
@@ -250,72 +252,164 @@ class LoadBalancerLabIT extends LabTest {
         System.out.println("10 requests after rs2 came back: " + back);
         assertThat(back).isEqualTo(Map.of("rs2", 10));
         loop.destroyForcibly();
-        List<String> all = lines(out);
-        long end = Long.MAX_VALUE;
-        for (int i = events.size() - 1; i >= 0; i--) {
-            long from = events.get(i)[0];
-            long to = end;
-            List<String> window = all.stream().filter(l -> stamp(l) >= from && stamp(l) < to).toList();
-            List<String> failed = window.stream().filter(l -> l.contains("ERR")).toList();
-            System.out.printf("%s: %d requests until the next event, %d failed, the checker's line after %d ms%s%n",
-                    names.get(i), window.size(), failed.size(), events.get(i)[1] - from,
-                    failed.isEmpty() ? "" : ": " + failed.stream().map(l -> "+" + (stamp(l) - from) + " ms "
-                            + l.split(" ", 2)[1]).toList());
-            // once the checker has said so (and nft holds it), nothing fails until the next event
-            long settled = events.get(i)[1] + 200;
-            assertThat(window.stream().filter(l -> stamp(l) > settled)).noneMatch(l -> l.contains("ERR"));
-            end = from;
-        }
+        // once the checker has said so (and nft holds it), nothing fails until the next event
+        printFailuresPerEvent(lines(out), events, names, 200);
 
         r1.term();
         assertThat(Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "nft", "list", "tables").out()).doesNotContain("vigil");
     }
 
+    /**
+     * The same with IPv6, through two directors (VRRPv3 for the IPv6 VIP at 0.1 s): rr spreads
+     * evenly, a persistent service keeps the client on one server, a killed real server leaves,
+     * with both dead the sorry server answers, a restored one gets traffic again, and when the
+     * master director dies the backup carries the service. The client's failures are printed per
+     * event.
+     */
     @Test
-    void ipv6() {
+    void ipv6() throws Exception {
         realServers();
-        track(new RealServer("rs1"));
+        RealServer rs1 = track(new RealServer("rs1"));
         RealServer rs2 = track(new RealServer("rs2"));
-        String config = Vrrp.v3Ipv6("1").config("r1", 150) + String.join("\n",
-                "virtual_server " + Lab.VIP6 + " 80 {",
-                "    delay_loop 1",
-                "    lb_algo rr",
-                "    lb_kind NAT",
-                "    protocol TCP",
-                "    real_server 2001:db8::21 80 {",
-                "        TCP_CHECK {",
-                "            connect_timeout 1",
-                "            retry 0",
-                "        }",
-                "    }",
-                "    real_server 2001:db8::22 80 {",
-                "        TCP_CHECK {",
-                "            connect_timeout 1",
-                "            retry 0",
-                "        }",
-                "    }",
-                "}", "");
-        Daemon.Vigil r1 = vigil("r1", config);
+        track(new RealServer("sorry"));
+        Vrrp fast = Vrrp.v3Ipv6("0.1");
+        Daemon r2 = vigil("r2", ipv6Config(fast, "r2", 100));
+        Daemon.Vigil r1 = vigil("r1", ipv6Config(fast, "r1", 150));
         r1.awaitLog("(VI_1) Entering MASTER STATE", START);
-        await("the IPv6 pool in r1's table").atMost(SHORT).pollInterval(Duration.ofMillis(200))
-                .until(() -> table().contains("dnat ip6 to [2001:db8::21]:80") && table().contains("dnat ip6 to [2001:db8::22]:80"));
+        for (String r : List.of("r1", "r2")) {
+            await("the IPv6 pools in " + r + "'s table").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> tableOf(r).contains("dnat ip6 to [2001:db8::21]:80")
+                            && tableOf(r).contains("dnat ip6 to [2001:db8::22]:80"));
+        }
         Map<String, Integer> counts = new TreeMap<>();
         for (int i = 0; i < 20; i++) {
             counts.merge(get(Lab.VIP6), 1, Integer::sum);
         }
         System.out.println("IPv6: 20 requests through [" + Lab.VIP6 + "]:80, rr: " + counts);
         assertThat(counts).isEqualTo(Map.of("rs1", 10, "rs2", 10));
+        // persistence_timeout: every new connection of this client goes to the server it first got
+        List<String> persistent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            persistent.add(get("c1", "[" + Lab.VIP6 + "]:8080"));
+        }
+        System.out.println("IPv6: 10 requests to the persistent service [" + Lab.VIP6 + "]:8080: " + persistent);
+        assertThat(persistent.stream().distinct().toList()).hasSize(1).first().isIn("rs1", "rs2");
+
+        java.nio.file.Path out = dir("client-loop6").resolve("requests");
+        Process loop = new ProcessBuilder("ip", "netns", "exec", lab.ns("c1"), "python3", "-c", LOOP, Lab.VIP6)
+                .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        track(loop::destroyForcibly);
+        await("the client loop runs").atMost(SHORT).until(() -> lines(out).size() >= 10);
+        List<long[]> events = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+
         int mark = r1.mark();
+        long t = System.currentTimeMillis();
         rs2.close();
         // (the checker writes a real server's IPv6 address uncompressed, its virtual server's compressed)
         r1.awaitLog("Removing service [2001:db8:0:0:0:0:0:22]:tcp:80 from VS [2001:db8::249]:tcp:80", mark, SHORT);
+        events.add(new long[] { t, System.currentTimeMillis() });
+        names.add("IPv6 rs2 killed");
         await("rs2 gone from the table").atMost(SHORT).pollInterval(Duration.ofMillis(100))
-                .until(() -> !table().contains("2001:db8::22"));
+                .until(() -> !tableOf("r1").contains("[2001:db8::22]:80"));
         List<String> after = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             after.add(get(Lab.VIP6));
         }
         assertThat(after).containsOnly("rs1");
+
+        mark = r1.mark();
+        t = System.currentTimeMillis();
+        rs1.close();
+        r1.awaitLog("Adding sorry server [2001:db8:0:0:0:0:0:30]:tcp:80 to VS [2001:db8::249]:tcp:80", mark, SHORT);
+        events.add(new long[] { t, System.currentTimeMillis() });
+        names.add("IPv6 rs1 killed (sorry server)");
+        await("the sorry server in the table").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                .until(() -> tableOf("r1").contains("dnat ip6 to [2001:db8::30]:80"));
+        List<String> sorry = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sorry.add(get(Lab.VIP6));
+        }
+        assertThat(sorry).containsOnly("sorry");
+
+        mark = r1.mark();
+        t = System.currentTimeMillis();
+        track(new RealServer("rs2"));
+        r1.awaitLog("Removing sorry server [2001:db8:0:0:0:0:0:30]:tcp:80 from VS [2001:db8::249]:tcp:80", mark, SHORT);
+        events.add(new long[] { t, System.currentTimeMillis() });
+        names.add("IPv6 rs2 restored");
+        await("rs2 back in r1's and r2's tables").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                .until(() -> tableOf("r1").contains("dnat ip6 to [2001:db8::22]:80")
+                        && tableOf("r2").contains("dnat ip6 to [2001:db8::22]:80"));
+        List<String> back = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            back.add(get(Lab.VIP6));
+        }
+        assertThat(back).containsOnly("rs2");
+
+        mark = r2.mark();
+        t = System.currentTimeMillis();
+        lab.switchPort("r1", false);
+        r1.crash();
+        r2.awaitLog("(VI_1) Entering MASTER STATE", mark, SHORT);
+        events.add(new long[] { t, System.currentTimeMillis() });
+        names.add("IPv6 master director died");
+        long master = System.currentTimeMillis();
+        await("requests served through r2").atMost(SHORT).until(() -> lines(out).stream()
+                .filter(l -> stamp(l) > master + 3000).count() >= 1);
+        loop.destroyForcibly();
+        // after each event has settled (the checker's line, or a second after the takeover) nothing fails
+        printFailuresPerEvent(lines(out), events, names, 1000);
+    }
+
+    private static String ipv6Config(Vrrp vrrp, String router, int priority) {
+        String check = String.join("\n",
+                "        TCP_CHECK {",
+                "            connect_timeout 1",
+                "            retry 0",
+                "        }");
+        return vrrp.config(router, priority) + String.join("\n",
+                "virtual_server " + Lab.VIP6 + " 80 {",
+                "    delay_loop 1",
+                "    lb_algo rr",
+                "    lb_kind NAT",
+                "    protocol TCP",
+                "    sorry_server 2001:db8::30 80",
+                "    real_server 2001:db8::21 80 {", check, "    }",
+                "    real_server 2001:db8::22 80 {", check, "    }",
+                "}",
+                "virtual_server " + Lab.VIP6 + " 8080 {",
+                "    delay_loop 1",
+                "    lb_algo rr",
+                "    lb_kind NAT",
+                "    protocol TCP",
+                "    persistence_timeout 60",
+                "    real_server 2001:db8::21 80 {", check, "    }",
+                "    real_server 2001:db8::22 80 {", check, "    }",
+                "}", "");
+    }
+
+    /**
+     * Prints, per event, the client's requests until the next event and those that failed, and
+     * asserts that none failed once the event had settled ({@code settleMillis} after its second
+     * time stamp: the checker's line, or the new master's).
+     */
+    private static void printFailuresPerEvent(List<String> all, List<long[]> events, List<String> names,
+            long settleMillis) {
+        long end = Long.MAX_VALUE;
+        for (int i = events.size() - 1; i >= 0; i--) {
+            long from = events.get(i)[0];
+            long to = end;
+            List<String> window = all.stream().filter(l -> stamp(l) >= from && stamp(l) < to).toList();
+            List<String> failed = window.stream().filter(l -> l.contains("ERR")).toList();
+            System.out.printf("%s: %d requests until the next event, %d failed, settled after %d ms%s%n",
+                    names.get(i), window.size(), failed.size(), events.get(i)[1] - from,
+                    failed.isEmpty() ? "" : ": " + failed.stream().map(l -> "+" + (stamp(l) - from) + " ms "
+                            + l.split(" ", 2)[1]).toList());
+            long settled = events.get(i)[1] + settleMillis;
+            assertThat(window.stream().filter(l -> stamp(l) > settled)).noneMatch(l -> l.contains("ERR"));
+            end = from;
+        }
     }
 
     /** Requests from c1 in a loop, a new connection each (curl-like, 1 s timeout): "millis result" per line. */

@@ -56,8 +56,8 @@ class MetricsLabIT extends LabTest {
                 "keepalived_advertisements_sent_total\\{iname=\"VI_1\",intf=\"lan0\",vrid=\"51\"} [1-9][0-9]*"));
         // the histograms: every advert timer's lateness (the first advert after the takeover is not a
         // timer's, so wait for the next), every check attempt's duration
-        await().atMost(SHORT).until(() -> scrape().lines().anyMatch(l -> l.matches(
-                "vigil_vrrp_timer_lateness_seconds_count\\{timer=\"advert\"} [1-9][0-9]*")));
+        await().atMost(SHORT).untilAsserted(() -> assertThat(scrape())
+                .containsPattern("vigil_vrrp_timer_lateness_seconds_count\\{timer=\"advert\"} [1-9][0-9]*"));
         lines = scrape().lines().toList();
         assertThat(lines).contains("vigil_vrrp_timer_lateness_seconds_count{timer=\"master_down\"} 1");
         assertThat(lines).anyMatch(l -> l.matches(

@@ -98,7 +98,17 @@ class ReloadLabIT extends LabTest {
         await().atMost(SHORT).until(() -> priorities(cap, 52).contains("0"));
         assertThat(vigil.linesWith("(VI_1) Entering", mark)).isEmpty();
 
-        // through all of it keepalived never saw VI_1 change hands
+        // 6. VI_1 renamed VI_ONE: the same identity (VRID 51, IPv4, lan0), so the same instance goes on
+        // under its new name: its configuration is updated, not deleted and created
+        mark = vigil.mark();
+        vigil.rewriteConfig(config("vigil-r1", instance("VI_ONE", 51, 160, "203.0.113.51")));
+        vigil.hangup();
+        vigil.awaitLog("applied - 0 created, 1 updated", mark, SHORT);
+        assertThat(vigil.linesWith("applied - 0 created, 1 updated", mark)).allMatch(l -> l.endsWith(", 0 deleted"));
+        awaitAdverts(cap, Vrrp.v3(ADVERT), "r1", 10);
+        assertThat(vigil.linesWith("Entering", mark)).isEmpty();
+
+        // through all of it keepalived never saw VRID 51 change hands
         assertThat(ka.linesWith("(VI_1) Entering", kaMark)).isEmpty();
         assertThat(States.last(vigil)).isEqualTo("MASTER");
         assertThat(priorities(cap, 51)).doesNotContain("0");
@@ -106,13 +116,13 @@ class ReloadLabIT extends LabTest {
         // keepalived's introspection: the JSON dump through ctl, the stats file on SIGUSR2
         r = ctl(vigil, "vigil:json");
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("\"iname\":\"VI_1\"", "\"state\":2", "\"base_priority\":160")
-                .doesNotContain("VI_2");
+        assertThat(r.out()).contains("\"iname\":\"VI_ONE\"", "\"state\":2", "\"base_priority\":160")
+                .doesNotContain("VI_2").doesNotContain("\"iname\":\"VI_1\"");
         java.nio.file.Path stats = java.nio.file.Path.of("/tmp/keepalived.stats");
         long statsBefore = stats.toFile().lastModified();
         Daemon.signal("-USR2", List.of(vigil.pid()));
         await().atMost(SHORT).until(() -> stats.toFile().lastModified() != statsBefore
-                && java.nio.file.Files.readString(stats).contains("VRRP Instance: VI_1"));
+                && java.nio.file.Files.readString(stats).contains("VRRP Instance: VI_ONE"));
         java.nio.file.Files.deleteIfExists(stats);
     }
 }

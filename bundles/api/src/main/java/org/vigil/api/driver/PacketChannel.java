@@ -36,6 +36,18 @@ public interface PacketChannel extends AutoCloseable {
     default void acceptVrids(BitSet vrids) {
     }
 
+    /**
+     * Hands the listener, on the calling thread and before returning, at most {@code max}
+     * datagrams the kernel has already queued for this channel and the driver's own thread has not
+     * read yet; returns how many it read. The core calls it on the election thread just before it
+     * would declare a master down, so that an advert that has arrived is not lost to the driver
+     * thread's scheduling delay on a loaded machine. Must not block; a driver without a
+     * queue of its own returns 0.
+     */
+    default int receivePending(int max) {
+        return 0;
+    }
+
     /** The source address this channel sends from (primary IPv4 or link-local IPv6). */
     InetAddress sourceAddress();
 

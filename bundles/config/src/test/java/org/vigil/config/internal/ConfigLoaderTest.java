@@ -21,8 +21,9 @@ import org.vigil.config.KeepalivedConfig;
 
 class ConfigLoaderTest {
 
-    private static final String VI_1 = ConfigurationPids.INSTANCE + "~VI_1";
-    private static final String VI_2 = ConfigurationPids.INSTANCE + "~VI_2";
+    /** Named by keepalived's identity of the instance (VRID, family, interface). */
+    private static final String VI_1 = ConfigurationPids.INSTANCE + "~vrid51.ipv4.lan0";
+    private static final String VI_2 = ConfigurationPids.INSTANCE + "~vrid52.ipv4.lan0";
 
     @TempDir
     Path dir;
@@ -151,7 +152,8 @@ class ConfigLoaderTest {
                 + " virtual_ipaddress {\n 192.0.2.1\n }\n}\nbfd_instance b1 {\n neighbor_ip 192.0.2.2\n}\n");
         List<Diagnostic> diagnostics = loader.reload();
         assertThat(diagnostics).hasSize(2).noneMatch(Diagnostic::isError);
-        assertThat(cm.get(VI_1).getProperties().get(Instance.ADVERT_INT_CS)).isEqualTo(200);
+        assertThat(cm.get(ConfigurationPids.INSTANCE + "~vrid5.ipv4.lan0").getProperties().get(Instance.ADVERT_INT_CS))
+                .isEqualTo(200);
     }
 
     private static final String VS = CheckerPids.VIRTUAL_SERVER + "~192.0.2.249:tcp:80";

@@ -291,9 +291,19 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
                     t.limitRealtimeMicros(apply.rlimitRttimeMicros());
                 }
                 if (apply.realtimePriority() != null) {
-                    t.realtimeIoThreads(apply.realtimePriority());
-                    t.realtimeCurrentThread(apply.realtimePriority());
-                    log.info("Election thread set to realtime priority {} (SCHED_RR)", apply.realtimePriority());
+                    try {
+                        t.realtimeIoThreads(apply.realtimePriority());
+                        t.realtimeCurrentThread(apply.realtimePriority());
+                        log.info("Election thread set to realtime priority {} (SCHED_RR{})", apply.realtimePriority(),
+                                apply.realtimeByDefault() ? ", Vigil's default; vrrp_rt_priority 0 turns it off" : "");
+                    } catch (java.io.IOException | RuntimeException e) {
+                        if (!apply.realtimeByDefault()) {
+                            throw e;
+                        }
+                        log.info("Election thread left to the normal scheduler: realtime priority {} is not permitted"
+                                + " ({}; needs root, CAP_SYS_NICE or an RLIMIT_RTPRIO of at least {})",
+                                apply.realtimePriority(), e.getMessage(), apply.realtimePriority());
+                    }
                 }
                 if (apply.niceness() != null) {
                     // keepalived's vrrp_priority is its whole VRRP process's: the receive threads too

@@ -16,7 +16,8 @@ import org.vigil.api.vrrp.ConfigurationPids.Global;
  * What global_defs says to the election core: enable_script_security and script_user for the
  * vrrp_scripts, and keepalived's scheduling knobs for the election thread (vrrp_rt_priority,
  * vrrp_priority, vrrp_no_swap, vrrp_rlimit_rttime). Without a global configuration, security is
- * off, scripts run as keepalived's default user, and the JVM's scheduling is left alone.
+ * off, scripts run as keepalived's default user, and the election thread asks for Vigil's default
+ * realtime priority.
  */
 @Component(configurationPid = ConfigurationPids.GLOBAL, configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
@@ -42,10 +43,23 @@ public class GlobalDefsComponent {
         registry.scheduling(scheduling(properties));
     }
 
+    /**
+     * keepalived's knobs as configured. Where neither vrrp_rt_priority nor vrrp_priority is set,
+     * the election thread gets Vigil's default realtime priority
+     * ({@link SchedulingSettings#DEFAULT_REALTIME_PRIORITY}); {@code vrrp_rt_priority 0} (which
+     * keepalived does not accept) keeps the normal scheduler, as keepalived's default does.
+     */
     static SchedulingSettings scheduling(Map<String, ?> p) {
-        return new SchedulingSettings(ranged(p, RT_PRIORITY, 1, 99), ranged(p, PRIORITY, -20, 19),
-                InstanceConfigParser.bool(p, NO_SWAP, false),
-                ranged(p, RLIMIT_RTTIME, 1, Integer.MAX_VALUE));
+        Integer realtime = ranged(p, RT_PRIORITY, 0, 99);
+        Integer nice = ranged(p, PRIORITY, -20, 19);
+        boolean byDefault = realtime == null && nice == null && !p.containsKey(RT_PRIORITY);
+        if (byDefault) {
+            realtime = SchedulingSettings.DEFAULT_REALTIME_PRIORITY;
+        } else if (realtime != null && realtime == 0) {
+            realtime = null;
+        }
+        return new SchedulingSettings(realtime, nice, InstanceConfigParser.bool(p, NO_SWAP, false),
+                ranged(p, RLIMIT_RTTIME, 1, Integer.MAX_VALUE), byDefault);
     }
 
     /** The value when set and in range; out of range it is ignored with keepalived's kind of line. */

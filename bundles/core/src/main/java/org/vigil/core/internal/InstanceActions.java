@@ -15,6 +15,14 @@ import org.vigil.api.vrrp.InstanceState;
  */
 interface InstanceActions {
 
+    /**
+     * Processes, before the master-down timer takes over, the packets that have already arrived
+     * for this instance's channel: those the driver still holds in the kernel socket and those in
+     * the core's receive queue, which a due timer would otherwise overtake.
+     */
+    default void receiveArrived() {
+    }
+
     /** Sends one advertisement with {@code priority}; false when no channel could carry it. */
     boolean sendAdvert(int priority);
 

@@ -72,6 +72,13 @@ final class InstanceRuntime implements InstanceActions {
         this.machine = new VrrpInstance(config, loop, this);
     }
 
+    @Override
+    public void receiveArrived() {
+        if (receiveChannel != null) {
+            receiveChannel.catchUp();
+        }
+    }
+
     void reconfigure(InstanceConfig next) {
         config = next;
         addressBytes = concatenate(next.virtualAddresses());

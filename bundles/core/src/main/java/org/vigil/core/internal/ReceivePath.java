@@ -39,6 +39,8 @@ import org.vigil.codec.VrrpCodec;
 final class ReceivePath {
     /** Packets a channel queues for the loop (a power of two); 510 instances advertise in one burst, junk comes on top. */
     static final int QUEUE_CAPACITY = 1024;
+    /** Packets read and processed before a master-down decision ({@link Channel#catchUp}). */
+    static final int CATCH_UP = 64;
 
     /** What identifies a shared channel: the spec without the unicast peers, which only sending uses. */
     record ChannelKey(String interfaceName, IpFamily family, int protocol, InetAddress group, InetAddress source) {
@@ -233,6 +235,19 @@ final class ReceivePath {
             signalled.set(false);
             // a packet queued between the check above and the reset would otherwise wait for the next one
             return head != tail && !signalled.getAndSet(true);
+        }
+
+        /**
+         * Reads what the kernel holds for this channel and processes the queue, at most
+         * {@link #CATCH_UP} packets of each: bounded, so a flood costs the master-down decision
+         * one batch, never more.
+         */
+        void catchUp() {
+            if (closed || channel == null) {
+                return;
+            }
+            channel.receivePending(CATCH_UP);
+            drain(CATCH_UP);
         }
 
         InstanceRuntime member(int vrid) {

@@ -384,6 +384,12 @@ final class VrrpInstance {
         if (state != InstanceState.BACKUP) {
             return;
         }
+        // an advert that is already here (in the socket, or queued behind this timer) decides first:
+        // on a loaded machine the driver thread can be scheduled after the election thread
+        actions.receiveArrived();
+        if (state != InstanceState.BACKUP || masterDownTimer.armed()) {
+            return;
+        }
         checkLate(masterDownDeadline, false);
         InstanceState from = state;
         takeMaster(masterDownDeadline);

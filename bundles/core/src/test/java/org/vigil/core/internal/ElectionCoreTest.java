@@ -162,15 +162,32 @@ class ElectionCoreTest {
     }
 
     @Test
-    void vrrpPriorityAppliesToTheElectionAndItsReceiveThreadsAndNothingByDefault() {
+    void vrrpPriorityAppliesToTheElectionAndItsReceiveThreadsAndNothingWithoutGlobalDefs() {
         ElectionCore core = core(Map.of());
         List<String> calls = new CopyOnWriteArrayList<>();
         core.bindProcessTuning(recorder(calls));
         core.awaitLoopForTests();
-        assertThat(calls).as("keepalived's default: the scheduler's").isEmpty();
+        assertThat(calls).as("no global_defs component yet: the scheduler's").isEmpty();
         core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "-5")));
         await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 2);
         assertThat(calls).containsExactly("nice -5 on vigil-election", "nice-io -5");
+    }
+
+    @Test
+    void withNeitherKnobTheElectionGetsRealtimePriorityOneAndVrrpRtPriorityZeroTurnsItOff() {
+        SchedulingSettings defaults = GlobalDefsComponent.scheduling(Map.of());
+        assertThat(defaults.realtimePriority()).isEqualTo(SchedulingSettings.DEFAULT_REALTIME_PRIORITY);
+        assertThat(defaults.realtimeByDefault()).isTrue();
+        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "0")).any()).isFalse();
+        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "-5")).realtimePriority()).isNull();
+        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "7")).realtimeByDefault()).isFalse();
+
+        ElectionCore core = core(Map.of());
+        List<String> calls = new CopyOnWriteArrayList<>();
+        core.bindProcessTuning(recorder(calls));
+        core.scheduling(defaults);
+        await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 2);
+        assertThat(calls).containsExactly("rt-io 1", "rt 1 on vigil-election");
     }
 
     @Test

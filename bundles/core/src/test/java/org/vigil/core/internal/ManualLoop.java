@@ -72,6 +72,23 @@ final class ManualLoop implements Loop {
         advance(0);
     }
 
+    /**
+     * A stalled election thread as the real loop wakes from it: the clock jumps, every timer due
+     * by then runs first, and only then posted tasks and receive queues (what arrived during the
+     * stall waits behind the timers).
+     */
+    void stallTimersFirst(long micros) {
+        now += micros;
+        long due;
+        while ((due = timers.nextDeadline()) <= now) {
+            timers.pollDue(now).run();
+            if (timers.nextDeadline() > now) {
+                runAfterTimers();
+            }
+        }
+        runPosted();
+    }
+
     void advanceTo(long micros) {
         advance(micros - now);
     }

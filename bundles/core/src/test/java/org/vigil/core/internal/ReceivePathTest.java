@@ -137,6 +137,35 @@ class ReceivePathTest {
         assertThat(r2.instance("V4").orElseThrow().masterAddress()).isEqualTo("192.0.2.13");
     }
 
+    /**
+     * A loaded backup (issue 8's soak): the master's advert arrived in time, but the election
+     * thread woke for the master-down timer before it processed the packet. The instance reads
+     * what has arrived before it takes over, so it stays backup.
+     */
+    @Test
+    void anAdvertThatArrivedBeforeTheMasterDownTimerRanKeepsTheBackup() {
+        FakeLan.Host host = lan.host("r2", "192.0.2.12");
+        ElectionEngine r2 = engine(host);
+        r2.addInstance(v3("V4", 51, IpFamily.IPV4, 100));
+        loop.runPending();
+        lan.inject(PEER4, GROUP4, advert(51, IpFamily.IPV4, 200, PEER4), 255);
+        loop.runPending();
+        InstanceStatus heard = r2.instance("V4").orElseThrow();
+        assertThat(heard.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(heard.masterAddress()).isEqualTo("192.0.2.13");
+        long downMicros = heard.masterDownMicros();
+
+        // the next advert lands in the queue just before master-down, and the thread is late
+        loop.advance(downMicros - 100_000);
+        lan.inject(PEER4, GROUP4, advert(51, IpFamily.IPV4, 200, PEER4), 255);
+        loop.stallTimersFirst(200_000);
+
+        InstanceStatus after = r2.instance("V4").orElseThrow();
+        assertThat(after.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(after.counters().advertsReceived()).isEqualTo(2);
+        assertThat(after.counters().becameMaster()).isZero();
+    }
+
     @Test
     void theReceivePathAllocatesNothingPerPacket() {
         FakeLan.Host host = lan.host("r2", "192.0.2.12");

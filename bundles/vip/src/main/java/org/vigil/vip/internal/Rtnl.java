@@ -417,6 +417,12 @@ final class Rtnl {
         return finish(b);
     }
 
+    /** RTM_NEWLINK on an existing link: ip link set dev INDEX down. */
+    static byte[] linkDown(int index, int sequence) {
+        ByteBuffer b = linkRequest(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, index, 0, IFF_UP, sequence);
+        return finish(b);
+    }
+
     /** RTM_DELLINK: ip link del dev INDEX. */
     static byte[] deleteLink(int index, int sequence) {
         ByteBuffer b = linkRequest(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, index, 0, 0, sequence);

@@ -111,6 +111,11 @@ final class VirtualLinks {
             LOG.warn("({}) not removing {}: it is not a {}", instance, vi.name(), vi.kind().linkKind());
             return;
         }
+        // down first: the reports the kernel still repeats after the socket left the group (IGMPv3
+        // and MLDv2 send each state change more than once) would leave from the virtual MAC once
+        // the filter's entry is gone
+        int index = existing.index();
+        check(nl, "setting " + vi.name() + " down", seq -> Rtnl.linkDown(index, seq));
         filter.remove(instance, vi);
         int seq = nl.nextSequence();
         int error = nl.request(Rtnl.deleteLink(existing.index(), seq), seq);

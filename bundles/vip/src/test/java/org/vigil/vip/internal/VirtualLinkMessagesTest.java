@@ -62,10 +62,13 @@ class VirtualLinkMessagesTest {
     }
 
     @Test
-    void upAddrgenmodeDeleteAndGetAreTheIpLinkRequests() {
+    void upDownAddrgenmodeDeleteAndGetAreTheIpLinkRequests() {
         assertThat(HEX.formatHex(Rtnl.linkUp(5, 2))).isEqualTo("20000000" + "1000" + "0500" + "02000000" + "00000000"
                 // ifinfomsg index 5, flags IFF_UP, change IFF_UP
                 + "00000000" + "05000000" + "01000000" + "01000000");
+        assertThat(HEX.formatHex(Rtnl.linkDown(5, 2))).isEqualTo("20000000" + "1000" + "0500" + "02000000" + "00000000"
+                // ifinfomsg index 5, flags 0, change IFF_UP
+                + "00000000" + "05000000" + "00000000" + "01000000");
         assertThat(HEX.formatHex(Rtnl.addrGenModeNone(5, 3))).isEqualTo("30000000" + "1000" + "0500" + "03000000"
                 + "00000000" + "00000000" + "05000000" + "00000000" + "00000000"
                 // IFLA_AF_SPEC { AF_INET6 { IFLA_INET6_ADDR_GEN_MODE none (1) } }

@@ -48,6 +48,13 @@ abstract class RawChannel implements PacketChannel {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Guards the fds against the receive thread closing them, and the send buffers. */
     final Object sendLock = new Object();
+    /**
+     * Guards the receive buffers, the read and the fd's lifetime against each other: the receive
+     * thread reads under it, and so does the election thread in {@link #receivePending}. Taken
+     * before {@link #sendLock} where both are held. Uncontended almost always, so it costs no
+     * allocation and no system call.
+     */
+    private final Object receiveLock = new Object();
     int fd = -1;
     private int eventFd = -1;
     private Thread receiver;
@@ -180,12 +187,34 @@ abstract class RawChannel implements PacketChannel {
     }
 
     private void drain() throws IOException {
-        while (!closed.get()) {
-            long n = receiveOne();
-            if (n < 0) {
-                return;
+        synchronized (receiveLock) {
+            while (!closed.get()) {
+                long n = receiveOne();
+                if (n < 0) {
+                    return;
+                }
+                deliver((int) n, System.nanoTime());
             }
-            deliver((int) n, System.nanoTime());
+        }
+    }
+
+    @Override
+    public int receivePending(int max) {
+        synchronized (receiveLock) {
+            int read = 0;
+            try {
+                while (read < max && fd >= 0 && !closed.get()) {
+                    long n = receiveOne();
+                    if (n < 0) {
+                        break;
+                    }
+                    deliver((int) n, System.nanoTime());
+                    read++;
+                }
+            } catch (IOException e) {
+                // the receive thread meets the same error on its next read and reports it
+            }
+            return read;
         }
     }
 
@@ -291,14 +320,16 @@ abstract class RawChannel implements PacketChannel {
     }
 
     private void closeFds() {
-        synchronized (sendLock) {
-            if (fd >= 0) {
-                libc.close(fd);
-                fd = -1;
-            }
-            if (eventFd >= 0) {
-                libc.close(eventFd);
-                eventFd = -1;
+        synchronized (receiveLock) {
+            synchronized (sendLock) {
+                if (fd >= 0) {
+                    libc.close(fd);
+                    fd = -1;
+                }
+                if (eventFd >= 0) {
+                    libc.close(eventFd);
+                    eventFd = -1;
+                }
             }
         }
     }
