@@ -142,6 +142,13 @@ class JmxLabIT extends LabTest {
             await().atMost(SHORT).until(() -> (Long) row(c, vrrp, "Instances", "VI_1").get("advertsSent") > 20);
             Sh.ok("kill", "-" + signum, Long.toString(pid));
             await().atMost(SHORT).until(() -> (Long) row(c, vrrp, "Instances", "VI_1").get("advertsSent") < 20);
+            // and --signum=JSON: keepalived's JSON dump in /tmp
+            Path json = Path.of("/tmp/keepalived.json");
+            long asked = System.currentTimeMillis() - 1_000;
+            Sh.ok("kill", "-" + Sh.ok(LabEnv.dist().resolve("bin/vigil").toString(), "--signum=JSON").strip(),
+                    Long.toString(pid));
+            await().atMost(SHORT).until(() -> Files.exists(json) && Files.getLastModifiedTime(json).toMillis() >= asked
+                    && Files.readString(json).contains("\"iname\":\"VI_1\""));
 
             // 3. the operator's fault and its release
             String[] name = { String.class.getName() };

@@ -57,6 +57,10 @@ class StatusPageLabIT extends LabTest {
         vigil.awaitLog("(VI_1) Entering BACKUP STATE", START);
         vigil.awaitLog("Status page on http://127.0.0.1:9165/status", SHORT);
 
+        // whatever r1 sends on the LAN besides VRRP (and its IGMP joins), ARP, ICMPv6 and the checker's probes:
+        // chromium's, if any
+        Capture other = track(new Capture(lab, dir("capture-other"), "ether src " + lab.mac("r1")
+                + " and not (ip proto 112 or igmp or arp or icmp6 or tcp port 8080)"));
         String before = chromium("--dump-dom").out();
         assertThat(before).contains("<td>VI_1</td><td class=\"BACKUP\">BACKUP</td>");
 
@@ -79,6 +83,8 @@ class StatusPageLabIT extends LabTest {
         Sh.Result shot = chromium("--window-size=1100,800", "--hide-scrollbars", "--screenshot=" + png);
         assertThat(shot.exit()).as(shot.err()).isZero();
         assertThat(Files.size(png)).isGreaterThan(5_000);
+        other.close();
+        assertThat(other.fields("frame", "frame.number")).as("chromium reached only 127.0.0.1").isEmpty();
         web.close();
     }
 }

@@ -74,7 +74,8 @@ public final class RemoteConnector {
         InetAddress bind = InetAddress.getByName(config.address());
         RMIServerSocketFactory sockets = new BoundSockets(bind);
         // the stubs the registry hands out name this host: the bound address, not the machine's name
-        if (System.getProperty("java.rmi.server.hostname") == null) {
+        // (for a wildcard address the JDK's own choice stays: 0.0.0.0 is no address to connect to)
+        if (System.getProperty("java.rmi.server.hostname") == null && !bind.isAnyLocalAddress()) {
             System.setProperty("java.rmi.server.hostname", bind.getHostAddress());
         }
         Map<String, Object> env = new HashMap<>();
