@@ -138,6 +138,7 @@ class DebInstallLabIT extends LabTest {
             Files.move(tmp, CACHE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             Sh.quiet("rm", "-rf", build.toString());
         }
+        Sh.quiet("rm", "-rf", rootfs.toString()); // an earlier run's
         Files.createDirectories(rootfs);
         assertThat(run(List.of("tar", "-C", rootfs.toString(), "-xzf", CACHE.toString()), 300, work.resolve("untar.log"))
                 .exit()).as("unpacking " + CACHE).isZero();
