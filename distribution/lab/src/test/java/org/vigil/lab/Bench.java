@@ -79,6 +79,16 @@ final class Bench {
         }
     }
 
+    /** CPU of the daemon's process tree over the window, in % of one core (from /proc stat ticks, CLK_TCK). */
+    static double cpuPercent(Daemon d, java.time.Duration window) {
+        long t0 = d.cpuTicks();
+        long n0 = System.nanoTime();
+        hold(window.toMillis() / 1000.0);
+        long t1 = d.cpuTicks();
+        double seconds = (System.nanoTime() - n0) / 1e9;
+        return 100.0 * (t1 - t0) / ticksPerSecond() / seconds;
+    }
+
     static double percentile(List<Double> values, double p) {
         if (values.isEmpty()) {
             return Double.NaN;

@@ -143,6 +143,12 @@ abstract class Daemon implements AutoCloseable {
         return sum;
     }
 
+    /** A field of a /proc/PID/status text (Uid:, CapEff:, ...): its value without the name. */
+    static String statusField(String status, String name) {
+        return status.lines().filter(l -> l.startsWith(name)).map(l -> l.substring(name.length()).strip()).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + name + " in\n" + status));
+    }
+
     /** Resident set size in kB of the process and its children (VmRSS). */
     long rssKb() {
         long sum = 0;

@@ -82,7 +82,7 @@ class FailoverBenchmark extends LabTest {
                 master.awaitLog("(VI_1) Entering MASTER STATE", START);
                 backup.awaitLog("(VI_1) Entering BACKUP STATE", bMark, START);
                 if (fast && Double.isNaN(backupCpu)) {
-                    backupCpu = cpuPercent(backup);
+                    backupCpu = Bench.cpuPercent(backup, CPU_WINDOW);
                 }
                 awaitAdverts(cap, v, "r1", 2);
                 bMark = backup.mark();
@@ -104,22 +104,10 @@ class FailoverBenchmark extends LabTest {
         rows.add(new Row(backupKind, advert, "SIGTERM", termGaps, v.skewSeconds(BACKUP_PRIORITY) * 1000));
         if (fast) {
             // the backup is master again (the last master stopped): its CPU and memory as master
-            resources.add(new Resources(backupKind, backup.rssKb(), cpuPercent(backup), backupCpu, firstAdvert,
+            resources.add(new Resources(backupKind, backup.rssKb(), Bench.cpuPercent(backup, CPU_WINDOW), backupCpu, firstAdvert,
                     v.masterDownSeconds(BACKUP_PRIORITY) * 1000));
         }
         backup.close();
-    }
-
-    /** CPU of the process tree over the window, in % of one core (from /proc stat ticks, CLK_TCK). */
-    private double cpuPercent(Daemon d) {
-        long hz = Long.parseLong(Sh.ok("getconf", "CLK_TCK").strip());
-        long t0 = d.cpuTicks();
-        long n0 = System.nanoTime();
-        // a measurement window, not a wait for an event: the process is observed while it runs
-        org.awaitility.Awaitility.await().pollDelay(CPU_WINDOW).atMost(CPU_WINDOW.plusSeconds(5)).until(() -> true);
-        long t1 = d.cpuTicks();
-        double seconds = (System.nanoTime() - n0) / 1e9;
-        return 100.0 * (t1 - t0) / hz / seconds;
     }
 
     private static double firstTime(Capture cap, String filter) {

@@ -15,6 +15,17 @@ final class Home {
     private Home() {
     }
 
+    /**
+     * A path from the command line: relative to the caller's folder ({@code vigil.caller.dir}, which
+     * bin/vigil sets because it runs the JVM in VIGIL_HOME, where the class path of the CDS archive is
+     * valid), else to the JVM's own working folder.
+     */
+    static Path fromCaller(String arg) {
+        Path p = Path.of(arg);
+        String caller = System.getProperty("vigil.caller.dir");
+        return p.isAbsolute() || caller == null || caller.isBlank() ? p : Path.of(caller).resolve(p);
+    }
+
     static Path path() {
         String env = System.getenv("VIGIL_HOME");
         if (env != null && !env.isBlank()) {

@@ -83,7 +83,7 @@ public final class Vigil implements Callable<Integer> {
             return 0;
         }
         if (configTest != null) {
-            Path file = !configTest.isEmpty() ? Path.of(configTest) : configFile();
+            Path file = !configTest.isEmpty() ? Home.fromCaller(configTest) : configFile();
             return ConfigTest.run(file, configId(), System.err);
         }
         return new FrameworkRunner(this).run();
@@ -103,6 +103,8 @@ public final class Vigil implements Callable<Integer> {
 
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Vigil()).setUsageHelpAutoWidth(true);
+        // file arguments are relative to the caller's folder, also when bin/vigil runs the JVM in VIGIL_HOME
+        cli.registerConverter(Path.class, Home::fromCaller);
         // everything after the command's name is the command's, options included (vrrp:show -x)
         cli.getSubcommands().get("ctl").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
         return cli;

@@ -72,7 +72,10 @@ public final class LinuxDriver implements InterfaceDriver {
         // Fail at once, with the reason, rather than on the first channel
         int probe = nat.libc.socket(Linux.AF_INET, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, PROTOCOL_VRRP);
         if (probe < 0) {
-            throw nat.failure("raw IP sockets need CAP_NET_RAW; socket(AF_INET, SOCK_RAW, 112)");
+            IOException e = nat.failure("raw IP sockets need CAP_NET_RAW; socket(AF_INET, SOCK_RAW, 112)");
+            // one line that says what to grant (SCR's own report of the failed activation is not shown)
+            LOG.error("Linux interface driver not started: {}", e.getMessage());
+            throw e;
         }
         nat.libc.close(probe);
         LOG.info("Linux interface driver ready (raw sockets through jnr-ffi)");

@@ -1,5 +1,7 @@
 package org.vigil.lb.ipvs.internal;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Hashtable;
 import java.util.OptionalInt;
 
@@ -29,6 +31,12 @@ import org.vigil.api.lb.LoadBalancerDriver;
 public final class IpvsLoadBalancer {
     private static final Logger LOG = LoggerFactory.getLogger(IpvsLoadBalancer.class);
     static final String PID = "org.vigil.lb.ipvs";
+    /**
+     * The calling thread's network namespace's IPVS table: there exactly when the kernel has ip_vs,
+     * which is also when its generic netlink family exists (thread-self: /proc/self/net is the main
+     * thread's namespace).
+     */
+    static final Path IPVS_PROC = Path.of("/proc/thread-self/net/ip_vs");
     static final String ABSENT = "IPVS is not available in this kernel (no IPVS generic netlink family):"
             + " the lb-ipvs driver does not register; the checker keeps the pools, lb-nft can program them";
 
@@ -45,6 +53,12 @@ public final class IpvsLoadBalancer {
 
     @Activate
     public IpvsLoadBalancer(BundleContext context, Config config) {
+        if (!Files.exists(IPVS_PROC)) {
+            // no ip_vs in this kernel (or not loaded), so no IPVS family either: said without loading the
+            // native binding, which costs a start-up of jnr-ffi (0.2 s, 2 MB) for nothing
+            LOG.info(ABSENT);
+            return;
+        }
         try {
             socket = new GenlSocket();
             OptionalInt family = socket.family(IpvsMessages.FAMILY);

@@ -1,0 +1,88 @@
+package org.vigil.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 12: the capability set of the systemd unit works without systemd. The built appliance (its bundled
+ * runtime) runs as the unprivileged user nobody, started by util-linux setpriv with CAP_NET_RAW and
+ * CAP_NET_ADMIN as ambient capabilities and nothing else in the bounding set: it becomes master, holds the
+ * VIP and sends a gratuitous ARP. Without the capabilities it says why in one line and sends nothing.
+ */
+class CapabilityLabIT extends LabTest {
+    static final String CAPS = "+net_raw,+net_admin";
+    /** CAP_NET_RAW (13) and CAP_NET_ADMIN (12). */
+    static final long NET_CAPS = (1L << 13) | (1L << 12);
+    static final String NO_DRIVER = "Linux interface driver not started: raw IP sockets need CAP_NET_RAW";
+
+    @Override
+    protected int routers() {
+        return 1;
+    }
+
+    @Test
+    void unprivilegedUserWithNetRawAndNetAdminIsAMaster() throws IOException {
+        Vrrp v = Vrrp.v2Pass();
+        Capture cap = capture();
+        Daemon d = asNobody(true, v.config("cap-r1", 150));
+        d.awaitLog("(VI_1) Entering MASTER STATE", START);
+        await("the VIP on lan0").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                .until(() -> lab.addresses("r1").contains(Lab.VIP4));
+        awaitAdverts(cap, v, "r1", 2);
+        await("a gratuitous ARP for the VIP").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                .until(() -> !cap.fields("arp && eth.src == " + lab.mac("r1") + " && arp.src.proto_ipv4 == " + Lab.VIP4
+                        + " && arp.dst.proto_ipv4 == " + Lab.VIP4, "frame.number").isEmpty());
+        String status = Files.readString(Path.of("/proc", Long.toString(d.pid()), "status"));
+        assertThat(Daemon.statusField(status, "Uid:").split("\\s+")[0]).isEqualTo(Sh.ok("id", "-u", "nobody").strip());
+        assertThat(Long.parseLong(Daemon.statusField(status, "CapEff:"), 16)).as("effective capabilities").isEqualTo(NET_CAPS);
+        assertThat(Long.parseLong(Daemon.statusField(status, "CapBnd:"), 16)).as("bounding set").isEqualTo(NET_CAPS);
+        assertThat(d.logText()).doesNotContain(NO_DRIVER).doesNotContain("Unable to resolve");
+
+        d.term();
+        assertThat(lab.addresses("r1")).doesNotContain(Lab.VIP4);
+    }
+
+    @Test
+    void withoutTheCapabilitiesOneLineSaysWhy() throws IOException {
+        Vrrp v = Vrrp.v2Pass();
+        Capture cap = capture();
+        Daemon d = asNobody(false, v.config("cap-r1", 150));
+        d.awaitLog("(VI_1) Entering FAULT STATE", START);
+        d.awaitLog(NO_DRIVER, SHORT);
+        assertThat(d.linesWith(NO_DRIVER, 0)).hasSize(1);
+        // no stack trace: each line of the log is one of Vigil's own lines
+        assertThat(d.logText().lines().filter(l -> l.startsWith("\tat ") || l.contains("Exception:"))).isEmpty();
+        Bench.hold(4); // longer than Master_Down_Interval (3.4 s): a master would have sent by now
+        assertThat(cap.fields("vrrp && eth.src == " + lab.mac("r1"), "frame.number")).isEmpty();
+        assertThat(lab.addresses("r1")).doesNotContain(Lab.VIP4);
+        assertThat(d.logText()).doesNotContain("Entering MASTER STATE");
+    }
+
+    /** bin/vigil as nobody in r1, with the two capabilities ambient (and the only ones bounded), or with none. */
+    private Daemon asNobody(boolean caps, String config) throws IOException {
+        Path dir = dir("vigil-nobody");
+        // nobody writes its pid file and control socket here and reads the configuration
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path conf = Daemon.writeConfig(dir, config);
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", lab.ns("r1"), "setpriv", "--reuid=nobody",
+                "--regid=nogroup", "--clear-groups"));
+        if (caps) {
+            cmd.addAll(List.of("--inh-caps=" + CAPS, "--ambient-caps=" + CAPS, "--bounding-set=-all," + CAPS));
+        }
+        cmd.addAll(List.of(LabEnv.dist().resolve("bin/vigil").toString(), "-n", "-l", "-D", "-f", conf.toString(), "-p",
+                dir.resolve("vigil.pid").toString()));
+        return track(new Daemon("vigil-nobody@r1", "r1", dir, cmd) {
+        });
+    }
+
+}
