@@ -145,6 +145,24 @@ class RealTimeTrackingTest {
     }
 
     @Test
+    void initFileWritesTheValueBeforeTheFirstReadingAndOverwriteReplacesIt() throws IOException {
+        Path file = dir.resolve("init");
+        ElectionEngine r1 = engine("r1", "192.0.2.11");
+        r1.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 30")));
+        assertThat(Files.readString(file)).isEqualTo("30\n");
+        assertThat(status(r1).effectivePriority()).isEqualTo(70);
+
+        Files.writeString(file, "5\n");
+        ElectionEngine r2 = engine("r2", "192.0.2.12");
+        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 30")));
+        assertThat(Files.readString(file)).as("an existing file is kept without overwrite").isEqualTo("5\n");
+        r2.removeInstance("VI_1");
+        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 0 overwrite")));
+        assertThat(Files.readString(file)).isEqualTo("0\n");
+        assertThat(status(r2).effectivePriority()).isEqualTo(100);
+    }
+
+    @Test
     void aTrackedProcessStartingAndDyingMovesThePriorityAndTheMaster() throws Exception {
         org.vigil.testing.netns.NetnsLab.requireRootAndIp("the proc connector for track_process");
         Path sleeper = dir.resolve("vigil-trk-sleep");
