@@ -93,10 +93,13 @@ final class Tracking implements AutoCloseable {
 
     /** Paths the poller reads; written on the loop, read on the executor. */
     private final Set<String> polledFiles = ConcurrentHashMap.newKeySet();
-    private ScheduledExecutorService executor;
+    private volatile ScheduledExecutorService executor;
     /** The processes of every vrrp_script (org.vigil.script); starts and timers on {@link #executor}. */
     private ScriptRunner scriptRunner;
     private ScheduledFuture<?> filePoll;
+    /** The last value read of each tracked file, by the poll and the watch (executor side). */
+    private final Map<String, Integer> seenFiles = new ConcurrentHashMap<>();
+    private FileWatch fileWatch;
 
     /** vrrp_track_process blocks by name, and their last quorum verdict (null before the first). */
     private final Map<String, ProcessEntry> processes = new LinkedHashMap<>();
@@ -562,10 +565,14 @@ final class Tracking implements AutoCloseable {
         polledFiles.retainAll(wanted);
         polledFiles.addAll(wanted);
         fileValues.keySet().retainAll(wanted);
+        seenFiles.keySet().retainAll(wanted);
         if (wanted.isEmpty()) {
             if (filePoll != null) {
                 filePoll.cancel(false);
                 filePoll = null;
+            }
+            if (fileWatch != null) {
+                fileWatch.watch(Set.of());
             }
             return;
         }
@@ -577,18 +584,52 @@ final class Tracking implements AutoCloseable {
                 fileValues.put(path, early != null ? early : readValue(Path.of(path)));
             }
         }
+        fileValues.forEach(seenFiles::putIfAbsent);
+        watchFiles(wanted);
         if (filePoll == null) {
-            Map<String, Integer> seen = new ConcurrentHashMap<>(fileValues);
-            filePoll = executor().scheduleWithFixedDelay(() -> {
-                for (String path : polledFiles) {
-                    int v = readValue(Path.of(path));
-                    Integer before = seen.put(path, v);
-                    if (before == null || before != v) {
-                        loop.execute(() -> fileValue(path, v));
-                    }
-                }
-            }, filePollMillis, filePollMillis, TimeUnit.MILLISECONDS);
+            filePoll = executor().scheduleWithFixedDelay(() -> readFiles(polledFiles), filePollMillis, filePollMillis,
+                    TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** On the executor: reads the files and posts the values that changed. */
+    private void readFiles(Iterable<String> paths) {
+        for (String path : paths) {
+            if (!polledFiles.contains(path)) {
+                continue;
+            }
+            int v = readValue(Path.of(path));
+            Integer before = seenFiles.put(path, v);
+            if (before == null || before != v) {
+                loop.execute(() -> fileValue(path, v));
+            }
+        }
+    }
+
+    /** inotify on the files' directories: a written file is read at once, not at the next poll. */
+    private void watchFiles(Set<String> wanted) {
+        if (fileWatch == null) {
+            try {
+                fileWatch = new FileWatch(changed -> {
+                    ScheduledExecutorService e = executor;
+                    if (e == null) {
+                        return;
+                    }
+                    try {
+                        e.execute(() -> readFiles(changed == null ? polledFiles : Set.of(changed.toString())));
+                    } catch (java.util.concurrent.RejectedExecutionException closed) {
+                        // closing
+                    }
+                });
+            } catch (IOException e) {
+                log.line("track_file: no file change notifications (" + e.getMessage() + "), reading every "
+                        + filePollMillis + " ms", false);
+                return;
+            }
+        }
+        Set<Path> files = new HashSet<>();
+        wanted.forEach(w -> files.add(Path.of(w)));
+        fileWatch.watch(files);
     }
 
     /** track_file's init_file: writes the value when the file is missing, or always with overwrite. */
@@ -627,6 +668,10 @@ final class Tracking implements AutoCloseable {
         if (filePoll != null) {
             filePoll.cancel(false);
             filePoll = null;
+        }
+        if (fileWatch != null) {
+            fileWatch.close();
+            fileWatch = null;
         }
         if (scriptRunner != null) {
             scriptRunner.close();

@@ -145,6 +145,38 @@ class RealTimeTrackingTest {
     }
 
     @Test
+    void aWrittenTrackedFileIsReadAtOnceWithoutWaitingForThePoll() throws IOException {
+        Path file = dir.resolve("notified");
+        Files.writeString(file, "0\n");
+        ElectionEngine r1 = engine("r1", "192.0.2.11");
+        r1.tracking().setFilePollMillis(60_000); // only inotify can be this quick
+        r1.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -2")));
+        long start = System.nanoTime();
+        Files.writeString(file, "10\n");
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(2))
+                .until(() -> status(r1).effectivePriority() == 80);
+        System.out.printf("track_file change to priority: %.1f ms%n", (System.nanoTime() - start) / 1e6);
+    }
+
+    @Test
+    void initFileWritesTheValueBeforeTheFirstReadingAndOverwriteReplacesIt() throws IOException {
+        Path file = dir.resolve("init");
+        ElectionEngine r1 = engine("r1", "192.0.2.11");
+        r1.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 30")));
+        assertThat(Files.readString(file)).isEqualTo("30\n");
+        assertThat(status(r1).effectivePriority()).isEqualTo(70);
+
+        Files.writeString(file, "5\n");
+        ElectionEngine r2 = engine("r2", "192.0.2.12");
+        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 30")));
+        assertThat(Files.readString(file)).as("an existing file is kept without overwrite").isEqualTo("5\n");
+        r2.removeInstance("VI_1");
+        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 0 overwrite")));
+        assertThat(Files.readString(file)).isEqualTo("0\n");
+        assertThat(status(r2).effectivePriority()).isEqualTo(100);
+    }
+
+    @Test
     void aTrackedProcessStartingAndDyingMovesThePriorityAndTheMaster() throws Exception {
         org.vigil.testing.netns.NetnsLab.requireRootAndIp("the proc connector for track_process");
         Path sleeper = dir.resolve("vigil-trk-sleep");
