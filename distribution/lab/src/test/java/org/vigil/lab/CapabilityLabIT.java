@@ -21,8 +21,6 @@ import org.junit.jupiter.api.Test;
  */
 class CapabilityLabIT extends LabTest {
     static final String CAPS = "+net_raw,+net_admin";
-    /** CAP_NET_RAW (13) and CAP_NET_ADMIN (12). */
-    static final long NET_CAPS = (1L << 13) | (1L << 12);
     static final String NO_DRIVER = "Linux interface driver not started: raw IP sockets need CAP_NET_RAW";
 
     @Override
@@ -32,20 +30,15 @@ class CapabilityLabIT extends LabTest {
 
     @Test
     void unprivilegedUserWithNetRawAndNetAdminIsAMaster() throws IOException {
-        Vrrp v = Vrrp.v2Pass();
         Capture cap = capture();
-        Daemon d = asNobody(true, v.config("cap-r1", 150));
-        d.awaitLog("(VI_1) Entering MASTER STATE", START);
+        Daemon d = asNobody(true, "MASTER");
         await("the VIP on lan0").atMost(SHORT).pollInterval(Duration.ofMillis(100))
                 .until(() -> lab.addresses("r1").contains(Lab.VIP4));
-        awaitAdverts(cap, v, "r1", 2);
+        awaitAdverts(cap, Vrrp.v2Pass(), "r1", 2);
         await("a gratuitous ARP for the VIP").atMost(SHORT).pollInterval(Duration.ofMillis(200))
-                .until(() -> !cap.fields("arp && eth.src == " + lab.mac("r1") + " && arp.src.proto_ipv4 == " + Lab.VIP4
-                        + " && arp.dst.proto_ipv4 == " + Lab.VIP4, "frame.number").isEmpty());
-        String status = Files.readString(Path.of("/proc", Long.toString(d.pid()), "status"));
-        assertThat(Daemon.statusField(status, "Uid:").split("\\s+")[0]).isEqualTo(Sh.ok("id", "-u", "nobody").strip());
-        assertThat(Long.parseLong(Daemon.statusField(status, "CapEff:"), 16)).as("effective capabilities").isEqualTo(NET_CAPS);
-        assertThat(Long.parseLong(Daemon.statusField(status, "CapBnd:"), 16)).as("bounding set").isEqualTo(NET_CAPS);
+                .until(() -> !cap.fields(gratuitousArp("r1"), "frame.number").isEmpty());
+        assertNetCapsOnly(Files.readString(Path.of("/proc", Long.toString(d.pid()), "status")), Sh.ok("id", "-u",
+                "nobody").strip());
         assertThat(d.logText()).doesNotContain(NO_DRIVER).doesNotContain("Unable to resolve");
 
         d.term();
@@ -54,10 +47,8 @@ class CapabilityLabIT extends LabTest {
 
     @Test
     void withoutTheCapabilitiesOneLineSaysWhy() throws IOException {
-        Vrrp v = Vrrp.v2Pass();
         Capture cap = capture();
-        Daemon d = asNobody(false, v.config("cap-r1", 150));
-        d.awaitLog("(VI_1) Entering FAULT STATE", START);
+        Daemon d = asNobody(false, "FAULT");
         d.awaitLog(NO_DRIVER, SHORT);
         assertThat(d.linesWith(NO_DRIVER, 0)).hasSize(1);
         // no stack trace: each line of the log is one of Vigil's own lines
@@ -68,8 +59,12 @@ class CapabilityLabIT extends LabTest {
         assertThat(d.logText()).doesNotContain("Entering MASTER STATE");
     }
 
-    /** bin/vigil as nobody in r1, with the two capabilities ambient (and the only ones bounded), or with none. */
-    private Daemon asNobody(boolean caps, String config) throws IOException {
+    /**
+     * bin/vigil as nobody in r1 (v2 PASS, priority 150), with the two capabilities ambient (and the only ones
+     * bounded) or with none, once VI_1 entered the state.
+     */
+    private Daemon asNobody(boolean caps, String state) throws IOException {
+        String config = Vrrp.v2Pass().config("cap-r1", 150);
         Path dir = dir("vigil-nobody");
         // nobody writes its pid file and control socket here and reads the configuration
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
@@ -81,8 +76,10 @@ class CapabilityLabIT extends LabTest {
         }
         cmd.addAll(List.of(LabEnv.dist().resolve("bin/vigil").toString(), "-n", "-l", "-D", "-f", conf.toString(), "-p",
                 dir.resolve("vigil.pid").toString()));
-        return track(new Daemon("vigil-nobody@r1", "r1", dir, cmd) {
+        Daemon d = track(new Daemon("vigil-nobody@r1", "r1", dir, cmd) {
         });
+        d.awaitLog("(VI_1) Entering " + state + " STATE", START);
+        return d;
     }
 
 }

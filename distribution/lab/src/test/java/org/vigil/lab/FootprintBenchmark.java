@@ -57,7 +57,8 @@ class FootprintBenchmark extends LabTest {
                 } finally {
                     stopEverything();
                 }
-                Bench.write("footprint", table(label));
+                // a run of some parts only keeps the full run's file
+                Bench.write(PARTS.size() == 3 ? "footprint" : "footprint-" + String.join("-", PARTS), table(label));
             }
         }
         assertThat(columns.values()).allSatisfy(c -> assertThat(c.keySet()).noneMatch(k -> k.endsWith("error")));
@@ -116,11 +117,13 @@ class FootprintBenchmark extends LabTest {
         }
         c.append("}\n");
         Path dir = dir("listeners");
+        // listeners.py reads commands from stdin, which must be a pipe (a selector cannot watch /dev/null)
+        String script = Path.of("scripts", "listeners.py").toAbsolutePath().toString();
         try (Bench.Helper servers = track(new Bench.Helper(dir.resolve("out"), List.of("ip", "netns", "exec",
-                lab.ns("r2"), "python3", Path.of("scripts", "listeners.py").toAbsolutePath().toString(), RS, Integer
-                        .toString(RS_BASE), Integer.toString(REAL_SERVERS))))) {
+                lab.ns("r2"), "sh", "-c", "sleep 3600 | exec python3 -u " + script + " " + RS + " " + RS_BASE + " "
+                        + REAL_SERVERS)))) {
             await("listeners up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                    .until(() -> servers.output().contains("accepts "));
+                    .until(() -> servers.output().contains("ready "));
             Daemon d = start(impl, "r1", c.toString());
             // the checks run: after 20 s every server was checked many times; the RSS is then a steady one
             Bench.hold(20);

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import org.junit.jupiter.api.AfterAll;
@@ -138,6 +139,25 @@ abstract class LabTest {
         await(n + " more adverts from " + router).atMost(Duration.ofMillis((long) (n * v.advertSeconds() * 1000) + 10_000))
                 .pollInterval(Duration.ofMillis(Math.max(100, (long) (v.advertSeconds() * 1000))))
                 .until(() -> cap.fields(filter, "frame.number").size() >= before + n);
+    }
+
+    /** The display filter of a gratuitous ARP for the IPv4 VIP from the router's lan0. */
+    protected String gratuitousArp(String router) {
+        return "arp && eth.src == " + lab.mac(router) + " && arp.src.proto_ipv4 == " + Lab.VIP4
+                + " && arp.dst.proto_ipv4 == " + Lab.VIP4;
+    }
+
+    /** CAP_NET_RAW (13) and CAP_NET_ADMIN (12): all an unprivileged Vigil needs (issue 12). */
+    static final long NET_CAPS = (1L << 13) | (1L << 12);
+
+    /** A /proc/PID/status of a process of that uid with exactly CAP_NET_RAW and CAP_NET_ADMIN, effective and bounded. */
+    static void assertNetCapsOnly(String status, String uid) {
+        assertThat(Daemon.statusField(status, "Uid:").split("\\s+")[0]).as("uid")
+                .isEqualTo(uid);
+        assertThat(Long.parseLong(Daemon.statusField(status, "CapEff:"), 16))
+                .as("effective capabilities").isEqualTo(NET_CAPS);
+        assertThat(Long.parseLong(Daemon.statusField(status, "CapBnd:"), 16))
+                .as("bounding set").isEqualTo(NET_CAPS);
     }
 
     protected <T extends AutoCloseable> T track(T t) {

@@ -17,7 +17,9 @@ import org.vigil.api.check.HealthCheck;
 /**
  * keepalived's PING_CHECK: a real server passes when it answers an ICMP (ICMPv6) echo request
  * sent to it (connect_ip, else the real server) within connect_timeout, which the checker
- * enforces. Every check shares one {@link Pinger}: a socket per family and one receive thread.
+ * enforces. Every check shares one {@link Pinger}: a socket per family and one receive thread,
+ * opened at the first PING_CHECK prepared, so that a configuration without one never loads the
+ * native binding (jnr-ffi's start costs 0.2 s and a few MB; README, "The appliance image").
  */
 @Component(service = CheckType.class)
 @CheckTypeName(type = PingCheckType.TYPE)
@@ -26,12 +28,12 @@ public final class PingCheckType implements CheckType {
 
     private static final Logger LOG = LoggerFactory.getLogger(PingCheckType.class);
 
-    private final Pinger pinger;
+    /** Guarded by this; null until the first PING_CHECK. */
+    private Pinger pinger;
     private final AtomicBoolean bindtoLogged = new AtomicBoolean();
 
     @Activate
-    public PingCheckType() throws IOException {
-        this(new Pinger("vigil-check-ping"));
+    public PingCheckType() {
     }
 
     PingCheckType(Pinger pinger) {
@@ -40,12 +42,27 @@ public final class PingCheckType implements CheckType {
 
     /** Public so that an engine test outside this bundle can stop it as DS does. */
     @Deactivate
-    public void deactivate() {
-        pinger.close();
+    public synchronized void deactivate() {
+        if (pinger != null) {
+            pinger.close();
+        }
+    }
+
+    /** The shared pinger, opened now if this is the first check (in the daemon's network namespace). */
+    private synchronized Pinger pinger(CheckSpec spec) {
+        if (pinger == null) {
+            try {
+                pinger = new Pinger("vigil-check-ping");
+            } catch (IOException e) {
+                throw new IllegalArgumentException("PING_CHECK of " + spec.realServerText() + ": " + e.getMessage(), e);
+            }
+        }
+        return pinger;
     }
 
     @Override
     public HealthCheck prepare(CheckSpec spec) {
+        Pinger pinger = pinger(spec);
         InetAddress to = spec.connectTo().getAddress();
         String why = pinger.unavailable(to);
         if (why != null) {

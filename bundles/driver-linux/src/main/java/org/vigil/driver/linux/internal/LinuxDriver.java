@@ -57,6 +57,8 @@ public final class LinuxDriver implements InterfaceDriver {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(LinuxDriver.class);
+    /** Whether the reason it cannot start was logged (in this bundle's lifetime). */
+    private static final java.util.concurrent.atomic.AtomicBoolean REPORTED = new java.util.concurrent.atomic.AtomicBoolean();
 
     private final Native nat;
     private final List<RawChannel> channels = new CopyOnWriteArrayList<>();
@@ -73,8 +75,11 @@ public final class LinuxDriver implements InterfaceDriver {
         int probe = nat.libc.socket(Linux.AF_INET, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, PROTOCOL_VRRP);
         if (probe < 0) {
             IOException e = nat.failure("raw IP sockets need CAP_NET_RAW; socket(AF_INET, SOCK_RAW, 112)");
-            // one line that says what to grant (SCR's own report of the failed activation is not shown)
-            LOG.error("Linux interface driver not started: {}", e.getMessage());
+            // one line that says what to grant (SCR's own report of the failed activation is not shown),
+            // once: SCR tries again for each consumer that looks the driver up
+            if (REPORTED.compareAndSet(false, true)) {
+                LOG.error("Linux interface driver not started: {}", e.getMessage());
+            }
             throw e;
         }
         nat.libc.close(probe);
