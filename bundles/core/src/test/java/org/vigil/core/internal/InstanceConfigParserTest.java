@@ -66,7 +66,7 @@ class InstanceConfigParserTest {
         p.put("unicast.src.ip", "192.0.2.11");
         p.put("preempt.delay.ms", 5000L);
 
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.name()).isEqualTo("VI_1");
         assertThat(c.initialMaster()).isTrue();
         assertThat(c.interfaceName()).isEqualTo("lan0");
@@ -103,7 +103,7 @@ class InstanceConfigParserTest {
         p.put("vrrp.garp.interval", "0.001");
         p.put("garp.extra.if", "all 100");
 
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.excludedAddresses()).singleElement().satisfies(v -> {
             assertThat(v.noDad()).isTrue();
             assertThat(v.effectivePreferredLifetime()).isEqualTo(VirtualAddress.FOREVER);
@@ -129,7 +129,7 @@ class InstanceConfigParserTest {
         p.put("name", "VI_1");
         p.put("interface", "lan0");
         p.put("virtual.router.id", 51);
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.masterAnnounce()).isEqualTo(AnnouncePolicy.DEFAULT);
         assertThat(c.virtualRoutes()).isEmpty();
         // an IPv6 host VIP is added deprecated unless preferred_lft says otherwise
@@ -144,7 +144,7 @@ class InstanceConfigParserTest {
         p.put("interface", "lan0");
         p.put("virtual.router.id", 52);
         p.put("virtual.ipaddress", new String[] { "2001:db8::249/64" });
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.family()).isEqualTo(IpFamily.IPV6);
         assertThat(c.version()).isEqualTo(3);
     }
@@ -154,9 +154,9 @@ class InstanceConfigParserTest {
         Map<String, Object> p = new HashMap<>();
         p.put("interface", "lan0");
         p.put("virtual.router.id", 0);
-        assertThatThrownBy(() -> InstanceConfigParser.parse(p)).hasMessageContaining("virtual_router_id");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageContaining("virtual_router_id");
         p.put("virtual.router.id", 51);
         p.put("advert.int.cs", 50);
-        assertThatThrownBy(() -> InstanceConfigParser.parse(p)).hasMessageContaining("advert interval");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageContaining("advert interval");
     }
 }
