@@ -62,7 +62,7 @@ class InstanceConfigParserTest {
         p.put("auth.type", "PASS");
         p.put("auth.pass", "lab51pw");
         p.put("virtual.ipaddress", new String[] { "192.0.2.249/24" });
-        p.put("unicast.peer", List.of("192.0.2.12 min_ttl 1"));
+        p.put("unicast.peer", List.of("192.0.2.12"));
         p.put("unicast.src.ip", "192.0.2.11");
         p.put("preempt.delay.ms", 5000L);
 
@@ -96,12 +96,13 @@ class InstanceConfigParserTest {
         p.put("virtual.routes", new String[] { "src 192.0.2.249 198.51.100.0/24 via 192.0.2.1 table 100",
                 "blackhole 203.0.113.0/24" });
         p.put("virtual.rules", new String[] { "from 192.0.2.249 table 100 preference 16384" });
-        p.put("garp.master.delay", 3);
+        p.put("garp.master.delay.ms", 3_000L);
         p.put("garp.master.repeat", 2);
-        p.put("garp.master.refresh", 60);
+        p.put("garp.master.refresh.ms", 60_000L);
         p.put("garp.lower.prio.repeat", 1);
-        p.put("vrrp.garp.interval", "0.001");
-        p.put("garp.extra.if", "all 100");
+        p.put("vrrp.garp.interval.us", 1_000L);
+        p.put("garp.extra.if.ms", 100_000L);
+        p.put("garp.extra.if.all", true);
 
         InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.excludedAddresses()).singleElement().satisfies(v -> {
@@ -154,9 +155,15 @@ class InstanceConfigParserTest {
         Map<String, Object> p = new HashMap<>();
         p.put("interface", "lan0");
         p.put("virtual.router.id", 0);
-        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageContaining("virtual_router_id");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageContaining("attribute virtual.router.id");
         p.put("virtual.router.id", 51);
         p.put("advert.int.cs", 50);
         assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageContaining("advert interval");
+        p.put("advert.int.cs", 100);
+        p.put("priority", "high");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageStartingWith("attribute priority:");
+        p.put("priority", 100);
+        p.remove("interface");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessage("attribute interface: required");
     }
 }

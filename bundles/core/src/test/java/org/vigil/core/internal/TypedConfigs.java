@@ -9,9 +9,16 @@ final class TypedConfigs {
     private TypedConfigs() {
     }
 
-    @SuppressWarnings("unchecked")
+    /** As DS does: the annotation's defaults (bnd writes them into the component description) under the configuration. */
     static <A> A typed(Class<A> type, Map<String, ?> properties) {
-        return Annotations.toObject(type, (Map<String, Object>) properties, null, false);
+        Map<String, Object> merged = new java.util.HashMap<>();
+        for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+            if (m.getDefaultValue() != null) {
+                merged.put(TypedAttributes.key(m.getName()), m.getDefaultValue());
+            }
+        }
+        merged.putAll(properties);
+        return Annotations.toObject(type, merged, null, false);
     }
 
     static InstanceConfig instance(Map<String, ?> properties) {

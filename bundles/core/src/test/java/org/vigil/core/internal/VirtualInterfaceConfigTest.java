@@ -49,15 +49,18 @@ class VirtualInterfaceConfigTest {
     }
 
     @Test
-    void useIpvlanTakesNameAddressAndModeInAnyOrder() {
+    void useIpvlanTakesNameAddressAndModeAsAttributes() {
         Map<String, Object> p = instance("192.0.2.249/24");
-        p.put("use.ipvlan", "ipv1 192.0.2.13/24 private");
+        p.put("use.ipvlan", true);
+        p.put("use.ipvlan.name", "ipv1");
+        p.put("use.ipvlan.address", "192.0.2.13/24");
+        p.put("use.ipvlan.mode", "private");
         VirtualInterface vi = TypedConfigs.instance(p).virtualInterface();
         assertThat(vi.kind()).isEqualTo(VirtualInterface.Kind.IPVLAN);
         assertThat(vi.name()).isEqualTo("ipv1");
         assertThat(vi.address()).isEqualTo("192.0.2.13/24");
         assertThat(vi.mode()).isEqualTo("private");
-        p.put("use.ipvlan", true);
+        p.remove("use.ipvlan.name");
         assertThat(TypedConfigs.instance(p).virtualInterface().name()).isEqualTo("vrrp.51");
     }
 
