@@ -54,6 +54,7 @@ public final class Configurations {
             Map<String, Object> p = instance(vi, global);
             p.put(Instance.TRACK_FILE, trackFiles(vi.track("track_file"), model.trackers()));
             GarpDefaults.apply(p, vi, global, model.network());
+            typeInstance(p);
             String name = identityName(vi);
             // keepalived allows one VRID twice where the two cannot hear each other (unicast with
             // disjoint peers): the later one is told apart by its name
@@ -275,6 +276,76 @@ public final class Configurations {
         p.put(key("accept"), vi.accept() != null ? vi.accept() : !strict);
         vi.extra().forEach(n -> putExtra(p, n));
         return p;
+    }
+
+    /**
+     * The instance's keys that keepalived writes as words, as the typed attributes of the
+     * instance's metatype form: garp delays in milliseconds, garp/gna intervals in microseconds,
+     * {@code garp_extra_if [all] S} and {@code use_ipvlan [NAME] [ADDRESS/PREFIX] [MODE]} split
+     * into one attribute per value, unicast peers as bare addresses.
+     */
+    static void typeInstance(Map<String, Object> p) {
+        for (String k : new String[] {"garp.master.delay", "garp.master.refresh", "garp.lower.prio.delay"}) {
+            Object v = p.remove(k);
+            if (v != null) {
+                p.put(k + ".ms", decimal(v).movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValue());
+            }
+        }
+        for (String k : new String[] {"garp.master.repeat", "garp.master.refresh.repeat", "garp.lower.prio.repeat"}) {
+            Object v = p.get(k);
+            if (v != null && !(v instanceof Integer)) {
+                p.put(k, decimal(v).intValue());
+            }
+        }
+        for (String k : new String[] {"vrrp.garp.interval", "vrrp.gna.interval"}) {
+            Object v = p.remove(k);
+            if (v != null) {
+                p.put(k + ".us", decimal(v).movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValue());
+            }
+        }
+        Object extra = p.remove("garp.extra.if");
+        if (extra != null) {
+            boolean all = false;
+            long ms = 0;
+            for (String w : String.valueOf(extra).trim().split("\\s+")) {
+                if (w.equalsIgnoreCase("all")) {
+                    all = true;
+                } else if (!w.isEmpty()) {
+                    ms = new BigDecimal(w).movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValue();
+                }
+            }
+            p.put("garp.extra.if.ms", ms);
+            p.put("garp.extra.if.all", all);
+        }
+        Object ipvlan = p.remove("use.ipvlan");
+        if (ipvlan != null && !Boolean.FALSE.equals(ipvlan) && !"false".equals(String.valueOf(ipvlan))) {
+            p.put("use.ipvlan", true);
+            if (!(ipvlan instanceof Boolean) && !"true".equals(String.valueOf(ipvlan))) {
+                for (String w : String.valueOf(ipvlan).trim().split("\\s+")) {
+                    if (w.equals("bridge") || w.equals("private") || w.equals("vepa")) {
+                        p.put("use.ipvlan.mode", w);
+                    } else if (w.matches("[0-9A-Fa-f:.]+(/[0-9]+)?") && (w.contains(".") || w.contains(":"))) {
+                        p.put("use.ipvlan.address", w);
+                    } else if (!p.containsKey("use.ipvlan.name")) {
+                        p.put("use.ipvlan.name", w);
+                    }
+                }
+            }
+        }
+        Object peers = p.get(Instance.UNICAST_PEER);
+        if (peers instanceof String[] list) {
+            // "192.0.2.12 min_ttl 1 max_ttl 255": the address is the first word
+            p.put(Instance.UNICAST_PEER, java.util.Arrays.stream(list).map(e -> e.trim().split("\\s+")[0])
+                    .filter(e -> !e.isEmpty()).toArray(String[]::new));
+        }
+        Object vmacXmit = p.get("vmac.xmit.base");
+        if (vmacXmit != null && !(vmacXmit instanceof Boolean)) {
+            p.put("vmac.xmit.base", !"false".equals(String.valueOf(vmacXmit)));
+        }
+    }
+
+    private static BigDecimal decimal(Object v) {
+        return v instanceof BigDecimal b ? b : new BigDecimal(String.valueOf(v).trim());
     }
 
     /**

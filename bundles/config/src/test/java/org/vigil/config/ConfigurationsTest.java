@@ -216,7 +216,7 @@ class ConfigurationsTest {
                 }
                 """, "VI");
         assertThat(p).contains(
-                entry(Instance.UNICAST_PEER, new String[] {"192.0.2.12 min_ttl 250", "192.0.2.13"}),
+                entry(Instance.UNICAST_PEER, new String[] {"192.0.2.12", "192.0.2.13"}),
                 entry(Instance.MCAST_DST_IP, "224.0.0.19"),
                 entry(Instance.VIRTUAL_IPADDRESS_EXCLUDED, new String[] {"2001:db8::9/64"}),
                 entry(Instance.VIRTUAL_ROUTES, new String[] {"192.0.2.128/25 via 192.0.2.1 dev eth0"}),
@@ -227,8 +227,8 @@ class ConfigurationsTest {
                 entry("notify.master.user", "root wheel"),
                 entry(Instance.NOTIFY, "/etc/vigil/all.sh"),
                 entry(Instance.SMTP_ALERT, true),
-                entry("garp.master.delay", 2),
-                entry("garp.master.refresh", 60),
+                entry("garp.master.delay.ms", 2_000L),
+                entry("garp.master.refresh.ms", 60_000L),
                 entry("use.vmac", true),
                 entry("use.vmac.name", "vrrp.9"),
                 entry(Instance.V3_CHECKSUM_AS_V2, true),

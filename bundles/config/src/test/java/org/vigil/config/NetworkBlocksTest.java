@@ -120,21 +120,21 @@ class NetworkBlocksTest {
                 """);
         assertThat(r.errors()).isEmpty();
         Map<String, Object> p = pid(r, ConfigurationPids.INSTANCE);
-        assertThat(p).containsEntry("garp.master.repeat", 9).containsEntry("garp.master.delay", 3)
-                .containsEntry("garp.master.refresh", 60).containsEntry("garp.master.refresh.repeat", 2)
-                .containsEntry("garp.lower.prio.repeat", 4).containsEntry("garp.lower.prio.delay", 7)
-                .containsEntry("vrrp.garp.interval", "0.1").containsEntry("vrrp.gna.interval", "0.05")
-                .containsEntry("garp.extra.if", "all 100");
+        assertThat(p).containsEntry("garp.master.repeat", 9).containsEntry("garp.master.delay.ms", 3_000L)
+                .containsEntry("garp.master.refresh.ms", 60_000L).containsEntry("garp.master.refresh.repeat", 2)
+                .containsEntry("garp.lower.prio.repeat", 4).containsEntry("garp.lower.prio.delay.ms", 7_000L)
+                .containsEntry("vrrp.garp.interval.us", 100_000L).containsEntry("vrrp.gna.interval.us", 50_000L)
+                .containsEntry("garp.extra.if.ms", 100_000L).containsEntry("garp.extra.if.all", true);
     }
 
     @Test
     void minGarpMeansOneFrameAndNoSecondBurstUnlessSetExplicitly() {
         Map<String, Object> p = pid(parse("global_defs {\n vrrp_min_garp\n}\n" + INSTANCE), ConfigurationPids.INSTANCE);
-        assertThat(p).containsEntry("garp.master.repeat", 1).containsEntry("garp.master.delay", 0)
+        assertThat(p).containsEntry("garp.master.repeat", 1).containsEntry("garp.master.delay.ms", 0L)
                 .doesNotContainKey("garp.lower.prio.repeat");
         Map<String, Object> explicit = pid(parse("global_defs {\n vrrp_garp_master_repeat 2\n vrrp_min_garp\n}\n"
                 + INSTANCE), ConfigurationPids.INSTANCE);
-        assertThat(explicit).containsEntry("garp.master.repeat", 2).containsEntry("garp.master.delay", 0);
+        assertThat(explicit).containsEntry("garp.master.repeat", 2).containsEntry("garp.master.delay.ms", 0L);
         Map<String, Object> off = pid(parse("global_defs {\n vrrp_min_garp false\n}\n" + INSTANCE),
                 ConfigurationPids.INSTANCE);
         assertThat(off).doesNotContainKey("garp.master.repeat");
@@ -160,8 +160,8 @@ class NetworkBlocksTest {
                 """ + INSTANCE);
         assertThat(lines(r.diagnostics())).isEmpty();
         assertThat(r.model().network().garpGroups()).hasSize(2);
-        assertThat(pid(r, ConfigurationPids.INSTANCE)).containsEntry("vrrp.garp.interval", "0.2")
-                .doesNotContainKey("vrrp.gna.interval");
+        assertThat(pid(r, ConfigurationPids.INSTANCE)).containsEntry("vrrp.garp.interval.us", 200_000L)
+                .doesNotContainKey("vrrp.gna.interval.us");
     }
 
     @Test

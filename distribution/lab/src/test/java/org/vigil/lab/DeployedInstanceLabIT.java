@@ -13,10 +13,14 @@ import org.junit.jupiter.api.Test;
  * keepalived.conf, a factory configuration of PID org.vigil.vrrp.instance in deploy/ instead
  * (Felix FileInstall's typed .config format). It runs against Debian's keepalived as any instance
  * from keepalived.conf does, a reload of keepalived.conf leaves it alone, and deleting the file
- * stops it as keepalived stops an instance (priority 0: the peer takes over at once).
+ * stops it as keepalived stops an instance (priority 0: the peer takes over at once). The file
+ * is the instance's typed metatype form (integers as I"..", booleans as B"..", one String per
+ * virtual address); a file that does not fit it (here a VRID that is not an integer) gives one
+ * log line naming the PID and the attribute, and starts nothing.
  */
 class DeployedInstanceLabIT extends LabTest {
     private static final String FILE = "org.vigil.vrrp.instance-web.config";
+    private static final String BAD_FILE = "org.vigil.vrrp.instance-bad.config";
 
     @Test
     void anInstanceFromDeployRunsBesideKeepalivedAndLeavesWhenItsFileGoes() throws Exception {
@@ -28,11 +32,23 @@ class DeployedInstanceLabIT extends LabTest {
                 "version=I\"3\"",
                 "advert.int.cs=I\"10\"",
                 "family=\"IPV4\"",
+                "preempt=B\"true\"",
+                "preempt.delay.ms=L\"0\"",
                 "virtual.ipaddress=[\"203.0.113.61/32 dev lan0\"]", ""));
+        Files.writeString(dist.resolve("deploy").resolve(BAD_FILE), String.join("\n",
+                "name=\"VI_BAD\"",
+                "interface=\"lan0\"",
+                "virtual.router.id=\"sixty-two\"",
+                "virtual.ipaddress=[\"203.0.113.62/32\"]", ""));
         Capture cap = capture();
         Daemon vigil = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"),
                 "global_defs {\n    router_id vigil-r1\n}\n", dist));
         vigil.awaitLog("(VI_1) Entering BACKUP STATE (init)", START);
+        vigil.awaitLog("attribute virtual.router.id", SHORT);
+        assertThat(vigil.linesWith("attribute virtual.router.id", 0)).singleElement().asString()
+                .contains("org.vigil.vrrp.instance").contains("instance not started");
+        assertThat(vigil.linesWith("VI_BAD", 0)).as("the bad file starts nothing").isEmpty();
+        assertThat(vigil.linesWith("ComponentException", 0)).as("one line, no stack trace").isEmpty();
         Daemon ka = keepalived("r2", "global_defs {\n    router_id ka-r2\n}\n" + ReloadLabIT.instance("VI_1", 61, 100,
                 "203.0.113.61").replace("advert_int " + ReloadLabIT.ADVERT, "advert_int 0.1"));
         VigilPairLabIT.awaitStates(vigil, "MASTER", ka, "BACKUP");

@@ -6,7 +6,12 @@ package org.vigil.api.vrrp;
  * replaced by dots ({@code virtual_router_id} becomes {@code virtual.router.id}), which is also
  * how Declarative Services maps a Config annotation method {@code virtual_router_id()}. Values are
  * normalised by the bridge (units, defaults, keepalived's fix-ups) so that consumers need no
- * parsing; the keys below that do not come straight from a keyword say their unit.
+ * parsing; the keys below that do not come straight from a keyword say their unit. Each PID's
+ * consuming component reads them through one metatype form (a Config annotation), so a
+ * configuration written by hand (a .config file in deploy/) has the same types. Entries with
+ * several fields (virtual addresses, routes, rules, track entries) are one String each in the
+ * entry form of the one API method that reads it (VirtualAddress.parse, VirtualRoute.parse,
+ * VirtualRule.parse).
  */
 public final class ConfigurationPids {
     private ConfigurationPids() {
@@ -81,8 +86,25 @@ public final class ConfigurationPids {
         /** String[]: virtual_rules entries, each with a preference (the bridge assigns keepalived's if none). */
         public static final String VIRTUAL_RULES = "virtual.rules";
         public static final String UNICAST_SRC_IP = "unicast.src.ip";
-        /** String[]: unicast_peer addresses (optional min_ttl/max_ttl words kept). */
+        /** String[]: unicast_peer addresses, IP literals only (min_ttl/max_ttl are not carried). */
         public static final String UNICAST_PEER = "unicast.peer";
+        /** long, milliseconds: garp_master_delay (default 5000). */
+        public static final String GARP_MASTER_DELAY_MS = "garp.master.delay.ms";
+        /** long, milliseconds: garp_master_refresh (default 0: none). */
+        public static final String GARP_MASTER_REFRESH_MS = "garp.master.refresh.ms";
+        /** long, milliseconds: garp_lower_prio_delay (absent: garp_master_delay's). */
+        public static final String GARP_LOWER_PRIO_DELAY_MS = "garp.lower.prio.delay.ms";
+        /** long, microseconds: vrrp_garp_interval / vrrp_gna_interval for this instance. */
+        public static final String GARP_INTERVAL_US = "vrrp.garp.interval.us";
+        public static final String GNA_INTERVAL_US = "vrrp.gna.interval.us";
+        /** long, milliseconds, and boolean: garp_extra_if [all] SECONDS. */
+        public static final String GARP_EXTRA_IF_MS = "garp.extra.if.ms";
+        public static final String GARP_EXTRA_IF_ALL = "garp.extra.if.all";
+        /** boolean, and Strings (empty: default): use_ipvlan [NAME] [ADDRESS/PREFIX] [bridge|private|vepa]. */
+        public static final String USE_IPVLAN = "use.ipvlan";
+        public static final String USE_IPVLAN_NAME = "use.ipvlan.name";
+        public static final String USE_IPVLAN_ADDRESS = "use.ipvlan.address";
+        public static final String USE_IPVLAN_MODE = "use.ipvlan.mode";
         /** String: mcast_dst_ip. */
         public static final String MCAST_DST_IP = "mcast.dst.ip";
         /** boolean: send v3 IPv4 checksums without the pseudo-header (RFC 9568 form). */

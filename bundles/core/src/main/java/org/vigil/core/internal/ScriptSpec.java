@@ -1,7 +1,5 @@
 package org.vigil.core.internal;
 
-import java.util.Map;
-
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.ConfigurationPids.Script;
 
@@ -31,17 +29,14 @@ record ScriptSpec(String name, String command, long intervalMillis, long timeout
         fall = Math.max(1, fall);
     }
 
-    static ScriptSpec parse(Map<String, ?> p) {
-        String name = InstanceConfigParser.string(p, ConfigurationPids.NAME, null);
-        String command = InstanceConfigParser.string(p, Script.SCRIPT, null);
-        if (name == null || name.isBlank() || command == null || command.isBlank()) {
-            throw new IllegalArgumentException("vrrp_script needs a name and a script");
-        }
-        long interval = InstanceConfigParser.longValue(p, Script.INTERVAL_MS, DEFAULT_INTERVAL_MILLIS);
-        String user = InstanceConfigParser.string(p, Script.USER, null);
-        return new ScriptSpec(name, command, interval, InstanceConfigParser.longValue(p, Script.TIMEOUT_MS, interval),
-                InstanceConfigParser.integer(p, Script.WEIGHT, 0), InstanceConfigParser.bool(p, WEIGHT_REVERSE, false),
-                InstanceConfigParser.integer(p, Script.RISE, 1), InstanceConfigParser.integer(p, Script.FALL, 1),
-                user == null || user.isBlank() ? null : user.trim(), InstanceConfigParser.bool(p, Script.INIT_FAIL, false));
+    /** From the typed configuration; errors name the attribute. */
+    static ScriptSpec from(VrrpScriptComponent.Config raw) {
+        VrrpScriptComponent.Config c = TypedAttributes.check(raw);
+        String name = TypedAttributes.required(ConfigurationPids.NAME, c.name());
+        String command = TypedAttributes.required(Script.SCRIPT, c.script());
+        String user = c.user();
+        return new ScriptSpec(name, command, c.interval_ms(), c.timeout_ms() > 0 ? c.timeout_ms() : c.interval_ms(),
+                c.weight(), c.weight_reverse(), c.rise(), c.fall(), user == null || user.isBlank() ? null : user.trim(),
+                c.init_fail());
     }
 }

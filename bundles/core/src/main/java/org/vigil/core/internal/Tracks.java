@@ -58,6 +58,11 @@ record Tracks(List<Entry> scripts, List<Entry> interfaces, List<Entry> files, Li
                 entries(files, MAX_FILE_WEIGHT), entries(processes, MAX_PROCESS_WEIGHT));
     }
 
+    /** One attribute's entries; errors name the attribute. */
+    static List<Entry> entries(String key, String[] lines, int maxWeight) {
+        return TypedAttributes.attribute(key, () -> entries(List.of(lines), maxWeight));
+    }
+
     private static List<Entry> entries(List<String> lines, int maxWeight) {
         List<Entry> out = new ArrayList<>();
         for (String line : lines) {

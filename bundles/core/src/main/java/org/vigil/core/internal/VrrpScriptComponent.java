@@ -47,21 +47,40 @@ public class VrrpScriptComponent {
         boolean init_fail() default false;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(VrrpScriptComponent.class);
     private final InstanceRegistry registry;
+    private final String pid;
     private String name;
 
     @Activate
-    public VrrpScriptComponent(@Reference InstanceRegistry registry, Map<String, Object> properties) {
+    public VrrpScriptComponent(@Reference InstanceRegistry registry, Config config, Map<String, Object> properties) {
         this.registry = registry;
-        ScriptSpec spec = ScriptSpec.parse(properties);
-        registry.addScript(spec);
-        name = spec.name();
+        this.pid = String.valueOf(properties.getOrDefault(org.osgi.framework.Constants.SERVICE_PID,
+                ConfigurationPids.SCRIPT));
+        ScriptSpec spec = read(config, "not started");
+        if (spec != null) {
+            registry.addScript(spec);
+            name = spec.name();
+        }
+    }
+
+    /** The script, or null after one log line naming the PID and the attribute. */
+    private ScriptSpec read(Config config, String outcome) {
+        try {
+            return ScriptSpec.from(config);
+        } catch (RuntimeException e) {
+            LOG.error("Configuration {}: {}; vrrp_script {}", pid, e.getMessage(), outcome);
+            return null;
+        }
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        ScriptSpec spec = ScriptSpec.parse(properties);
-        if (!spec.name().equals(name)) {
+    void modified(Config config) {
+        ScriptSpec spec = read(config, name == null ? "not started" : "kept as it was");
+        if (spec == null) {
+            return;
+        }
+        if (name != null && !spec.name().equals(name)) {
             registry.removeScript(name);
         }
         registry.addScript(spec);
@@ -70,6 +89,8 @@ public class VrrpScriptComponent {
 
     @Deactivate
     void deactivate() {
-        registry.removeScript(name);
+        if (name != null) {
+            registry.removeScript(name);
+        }
     }
 }

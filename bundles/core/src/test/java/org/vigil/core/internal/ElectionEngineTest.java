@@ -346,7 +346,7 @@ class ElectionEngineTest {
         p.put("virtual.ipaddress", new String[] { "192.0.2.249/24" });
         p.put("virtual.routes", new String[] { "198.51.100.0/24 via 192.0.2.1" });
         p.put("garp.master.repeat", 2);
-        r1.engine.addInstance(InstanceConfigParser.parse(p));
+        r1.engine.addInstance(TypedConfigs.instance(p));
 
         VirtualRoute route = VirtualRoute.parse("198.51.100.0/24 via 192.0.2.1", "eth0");
         assertThat(vips.routes.get("VI_1")).containsExactly(route);

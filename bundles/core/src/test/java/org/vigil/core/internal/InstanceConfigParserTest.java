@@ -62,11 +62,11 @@ class InstanceConfigParserTest {
         p.put("auth.type", "PASS");
         p.put("auth.pass", "lab51pw");
         p.put("virtual.ipaddress", new String[] { "192.0.2.249/24" });
-        p.put("unicast.peer", List.of("192.0.2.12 min_ttl 1"));
+        p.put("unicast.peer", List.of("192.0.2.12"));
         p.put("unicast.src.ip", "192.0.2.11");
         p.put("preempt.delay.ms", 5000L);
 
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.name()).isEqualTo("VI_1");
         assertThat(c.initialMaster()).isTrue();
         assertThat(c.interfaceName()).isEqualTo("lan0");
@@ -96,14 +96,15 @@ class InstanceConfigParserTest {
         p.put("virtual.routes", new String[] { "src 192.0.2.249 198.51.100.0/24 via 192.0.2.1 table 100",
                 "blackhole 203.0.113.0/24" });
         p.put("virtual.rules", new String[] { "from 192.0.2.249 table 100 preference 16384" });
-        p.put("garp.master.delay", 3);
+        p.put("garp.master.delay.ms", 3_000L);
         p.put("garp.master.repeat", 2);
-        p.put("garp.master.refresh", 60);
+        p.put("garp.master.refresh.ms", 60_000L);
         p.put("garp.lower.prio.repeat", 1);
-        p.put("vrrp.garp.interval", "0.001");
-        p.put("garp.extra.if", "all 100");
+        p.put("vrrp.garp.interval.us", 1_000L);
+        p.put("garp.extra.if.ms", 100_000L);
+        p.put("garp.extra.if.all", true);
 
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.excludedAddresses()).singleElement().satisfies(v -> {
             assertThat(v.noDad()).isTrue();
             assertThat(v.effectivePreferredLifetime()).isEqualTo(VirtualAddress.FOREVER);
@@ -129,7 +130,7 @@ class InstanceConfigParserTest {
         p.put("name", "VI_1");
         p.put("interface", "lan0");
         p.put("virtual.router.id", 51);
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.masterAnnounce()).isEqualTo(AnnouncePolicy.DEFAULT);
         assertThat(c.virtualRoutes()).isEmpty();
         // an IPv6 host VIP is added deprecated unless preferred_lft says otherwise
@@ -144,7 +145,7 @@ class InstanceConfigParserTest {
         p.put("interface", "lan0");
         p.put("virtual.router.id", 52);
         p.put("virtual.ipaddress", new String[] { "2001:db8::249/64" });
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.family()).isEqualTo(IpFamily.IPV6);
         assertThat(c.version()).isEqualTo(3);
     }
@@ -154,9 +155,15 @@ class InstanceConfigParserTest {
         Map<String, Object> p = new HashMap<>();
         p.put("interface", "lan0");
         p.put("virtual.router.id", 0);
-        assertThatThrownBy(() -> InstanceConfigParser.parse(p)).hasMessageContaining("virtual_router_id");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageContaining("attribute virtual.router.id");
         p.put("virtual.router.id", 51);
         p.put("advert.int.cs", 50);
-        assertThatThrownBy(() -> InstanceConfigParser.parse(p)).hasMessageContaining("advert interval");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageContaining("advert interval");
+        p.put("advert.int.cs", 100);
+        p.put("priority", "high");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessageStartingWith("attribute priority:");
+        p.put("priority", 100);
+        p.remove("interface");
+        assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessage("attribute interface: required");
     }
 }

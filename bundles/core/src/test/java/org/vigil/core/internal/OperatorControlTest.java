@@ -41,7 +41,7 @@ class OperatorControlTest {
         if (trackScripts.length > 0) {
             p.put("track.script", trackScripts);
         }
-        engine.addInstance(InstanceConfigParser.parse(p));
+        engine.addInstance(TypedConfigs.instance(p));
     }
 
     @Test

@@ -84,8 +84,8 @@ class RealTimeTrackingTest {
         ElectionEngine r1 = engine("r1", "192.0.2.11");
         ElectionEngine r2 = engine("r2", "192.0.2.12");
         r1.addScript(new ScriptSpec("chk_web", chk.toString(), 100, 1_000, -60, false, 2, 2, null, false));
-        r1.addInstance(InstanceConfigParser.parse(instance(150, "track.script", "chk_web")));
-        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.script", "none_such")));
+        r1.addInstance(TypedConfigs.instance(instance(150, "track.script", "chk_web")));
+        r2.addInstance(TypedConfigs.instance(instance(100, "track.script", "none_such")));
         await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
 
         Files.delete(flag);
@@ -107,7 +107,7 @@ class RealTimeTrackingTest {
         Path slow = script("slow.sh", "sleep 2");
         ElectionEngine r1 = engine("r1", "192.0.2.11");
         r1.addScript(new ScriptSpec("slow", slow.toString(), 100, 1_000, -10, false, 1, 1, null, false));
-        r1.addInstance(InstanceConfigParser.parse(instance(254, "track.script", "slow")));
+        r1.addInstance(TypedConfigs.instance(instance(254, "track.script", "slow")));
         await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
         long from = System.nanoTime() / 1_000;
         long to = from + 3_000_000;
@@ -136,7 +136,7 @@ class RealTimeTrackingTest {
         Files.writeString(file, "0\n");
         ElectionEngine r1 = engine("r1", "192.0.2.11");
         r1.tracking().setFilePollMillis(50);
-        r1.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -3")));
+        r1.addInstance(TypedConfigs.instance(instance(100, "track.file", file + " weight -3")));
         assertThat(status(r1).effectivePriority()).isEqualTo(100);
         Files.writeString(file, "10\n");
         await().atMost(Duration.ofSeconds(3)).until(() -> status(r1).effectivePriority() == 70);
@@ -190,8 +190,8 @@ class RealTimeTrackingTest {
         block.put("process", new String[] {"vigil-trk-sleep"});
         block.put("weight", -60);
         r1.addTrackedProcess(ProcessSpec.parse(block));
-        r1.addInstance(InstanceConfigParser.parse(instance(150, "track.process", "sleeper")));
-        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.process")));
+        r1.addInstance(TypedConfigs.instance(instance(150, "track.process", "sleeper")));
+        r2.addInstance(TypedConfigs.instance(instance(100, "track.process")));
         // not running: 150 - 60, from the first count on
         await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).effectivePriority() == 90
                 && status(r2).state() == InstanceState.MASTER);

@@ -73,7 +73,7 @@ class TrackingEngineTest {
     static InstanceConfig tracked(int priority, String key, String... entries) {
         Map<String, Object> p = instance("VI_1", 51, "eth0", priority);
         p.put(key, entries);
-        return InstanceConfigParser.parse(p);
+        return TypedConfigs.instance(p);
     }
 
     @AfterEach
@@ -90,7 +90,7 @@ class TrackingEngineTest {
         Router r2 = new Router("r2", "192.0.2.12");
         r1.script("chk_web", -60, 2, 2, false);
         r1.engine.addInstance(tracked(150, "track.script", "chk_web"));
-        r2.engine.addInstance(InstanceConfigParser.parse(instance("VI_1", 51, "eth0", 100)));
+        r2.engine.addInstance(TypedConfigs.instance(instance("VI_1", 51, "eth0", 100)));
         loop.advance(5_000_000);
         r1.run("chk_web", ScriptState.Outcome.exited(0));
         assertThat(r1.vi().state()).isEqualTo(InstanceState.MASTER);
@@ -157,7 +157,7 @@ class TrackingEngineTest {
         r1.script("busy", 20, 1, 1, false);
         Map<String, Object> p = instance("VI_1", 51, "eth0", 100);
         p.put("track.script", new String[] {"maint reverse", "busy reverse"});
-        r1.engine.addInstance(InstanceConfigParser.parse(p));
+        r1.engine.addInstance(TypedConfigs.instance(p));
         // both good at start: maint (weight 0, reverse) means FAULT, busy (20, reverse) subtracts 20
         assertThat(r1.vi().state()).isEqualTo(InstanceState.FAULT);
         assertThat(r1.vi().effectivePriority()).isEqualTo(80);
@@ -175,7 +175,7 @@ class TrackingEngineTest {
         r1.engine.addInstance(tracked(100, "track.script", "chk"));
         Map<String, Object> owner = instance("VI_2", 52, "eth0", 255);
         owner.put("track.script", new String[] {"chk weight -60"});
-        r1.engine.addInstance(InstanceConfigParser.parse(owner));
+        r1.engine.addInstance(TypedConfigs.instance(owner));
         assertThat(r1.vi().effectivePriority()).isEqualTo(130);
         r1.run("chk", ScriptState.Outcome.exited(2));
         assertThat(r1.vi().effectivePriority()).isEqualTo(100);
@@ -189,7 +189,7 @@ class TrackingEngineTest {
         r1.engine.addInstance(tracked(100, "track.interface", "eth1 weight -30"));
         Map<String, Object> second = instance("VI_2", 52, "eth0", 100);
         second.put("track.interface", new String[] {"eth1"});
-        r1.engine.addInstance(InstanceConfigParser.parse(second));
+        r1.engine.addInstance(TypedConfigs.instance(second));
         loop.advance(5_000_000);
         assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.MASTER);
 
@@ -215,7 +215,7 @@ class TrackingEngineTest {
         r1.engine.addInstance(tracked(100, "track.file", flag + " weight 2"));
         Map<String, Object> second = instance("VI_2", 52, "eth0", 100);
         second.put("track.file", new String[] {fault + " weight 0"});
-        r1.engine.addInstance(InstanceConfigParser.parse(second));
+        r1.engine.addInstance(TypedConfigs.instance(second));
         assertThat(r1.vi().effectivePriority()).isEqualTo(70);
         assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.FAULT);
 
@@ -236,7 +236,7 @@ class TrackingEngineTest {
         r1.script("chk", 0, 1, 1, false);
         r1.engine.addSyncGroup("G1", List.of("VI_1", "VI_2"));
         r1.engine.addInstance(tracked(200, "track.script", "chk"));
-        r1.engine.addInstance(InstanceConfigParser.parse(instance("VI_2", 52, "eth1", 200)));
+        r1.engine.addInstance(TypedConfigs.instance(instance("VI_2", 52, "eth1", 200)));
         loop.advance(5_000_000);
         assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.MASTER);
 
@@ -257,7 +257,7 @@ class TrackingEngineTest {
         Map<String, Object> second = instance("VI_2", 52, "eth1", 150);
         second.put("track.interface", new String[] {"eth2 weight -20"});
         r1.host.setLink("eth2", true);
-        r1.engine.addInstance(InstanceConfigParser.parse(second));
+        r1.engine.addInstance(TypedConfigs.instance(second));
         r1.run("chk", ScriptState.Outcome.exited(1));
         assertThat(r1.vi().effectivePriority()).isEqualTo(150);
         assertThat(r1.log).contains("(VI_1) ignoring tracked script chk with weights due to SYNC group");
@@ -285,8 +285,8 @@ class TrackingEngineTest {
         group.put("group", new String[] {"VI_1", "VI_2"});
         group.put("track.script", new String[] {"chk"});
         new SyncGroupComponent(r1.engine, group);
-        r1.engine.addInstance(InstanceConfigParser.parse(instance("VI_1", 51, "eth0", 200)));
-        r1.engine.addInstance(InstanceConfigParser.parse(instance("VI_2", 52, "eth1", 200)));
+        r1.engine.addInstance(TypedConfigs.instance(instance("VI_1", 51, "eth0", 200)));
+        r1.engine.addInstance(TypedConfigs.instance(instance("VI_2", 52, "eth1", 200)));
         loop.advance(5_000_000);
         assertThat(r1.vi("VI_2").state()).isEqualTo(InstanceState.MASTER);
 
@@ -306,10 +306,10 @@ class TrackingEngineTest {
         fresh.authenticatorAdded(new NoneAuthenticator());
         loop.runPending();
         fresh.addScript(new ScriptSpec("chk", "/bin/true", 1_000, 1_000, -60, false, 1, 1, null, true));
-        fresh.addInstance(InstanceConfigParser.parse(instance("VI_9", 59, "eth0", 150)));
+        fresh.addInstance(TypedConfigs.instance(instance("VI_9", 59, "eth0", 150)));
         Map<String, Object> p = instance("VI_9", 59, "eth0", 150);
         p.put("track.script", new String[] {"chk"});
-        fresh.updateInstance("VI_9", InstanceConfigParser.parse(p));
+        fresh.updateInstance("VI_9", TypedConfigs.instance(p));
         assertThat(fresh.runtime("VI_9").machine.effectivePriority()).as("not yet enabled").isEqualTo(150);
         fresh.scriptSecurity(false, null);
         assertThat(fresh.runtime("VI_9").machine.effectivePriority()).isEqualTo(90);

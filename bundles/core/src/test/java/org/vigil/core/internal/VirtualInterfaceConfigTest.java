@@ -26,7 +26,7 @@ class VirtualInterfaceConfigTest {
     void useVmacPutsAddressesAndAdvertsOnVrrpVrid() {
         Map<String, Object> p = instance("192.0.2.249/24");
         p.put("use.vmac", true);
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.virtualInterface()).isEqualTo(VirtualInterface.vmac("lan0", 51, IpFamily.IPV4, null, false));
         assertThat(c.advertInterface()).isEqualTo("vrrp.51");
         assertThat(c.interfaceName()).as("keepalived matches instances by the configured interface").isEqualTo("lan0");
@@ -41,7 +41,7 @@ class VirtualInterfaceConfigTest {
         p.put("use.vmac", true);
         p.put("use.vmac.name", "vmac6");
         p.put("vmac.xmit.base", true);
-        InstanceConfig c = InstanceConfigParser.parse(p);
+        InstanceConfig c = TypedConfigs.instance(p);
         assertThat(c.virtualInterface().name()).isEqualTo("vmac6");
         assertThat(c.virtualInterface().family()).isEqualTo(IpFamily.IPV6);
         assertThat(c.advertInterface()).isEqualTo("lan0");
@@ -49,21 +49,24 @@ class VirtualInterfaceConfigTest {
     }
 
     @Test
-    void useIpvlanTakesNameAddressAndModeInAnyOrder() {
+    void useIpvlanTakesNameAddressAndModeAsAttributes() {
         Map<String, Object> p = instance("192.0.2.249/24");
-        p.put("use.ipvlan", "ipv1 192.0.2.13/24 private");
-        VirtualInterface vi = InstanceConfigParser.parse(p).virtualInterface();
+        p.put("use.ipvlan", true);
+        p.put("use.ipvlan.name", "ipv1");
+        p.put("use.ipvlan.address", "192.0.2.13/24");
+        p.put("use.ipvlan.mode", "private");
+        VirtualInterface vi = TypedConfigs.instance(p).virtualInterface();
         assertThat(vi.kind()).isEqualTo(VirtualInterface.Kind.IPVLAN);
         assertThat(vi.name()).isEqualTo("ipv1");
         assertThat(vi.address()).isEqualTo("192.0.2.13/24");
         assertThat(vi.mode()).isEqualTo("private");
-        p.put("use.ipvlan", true);
-        assertThat(InstanceConfigParser.parse(p).virtualInterface().name()).isEqualTo("vrrp.51");
+        p.remove("use.ipvlan.name");
+        assertThat(TypedConfigs.instance(p).virtualInterface().name()).isEqualTo("vrrp.51");
     }
 
     @Test
     void withoutEitherKeywordNothingChanges() {
-        InstanceConfig c = InstanceConfigParser.parse(instance("192.0.2.249/24"));
+        InstanceConfig c = TypedConfigs.instance(instance("192.0.2.249/24"));
         assertThat(c.virtualInterface()).isNull();
         assertThat(c.advertInterface()).isEqualTo("lan0");
         assertThat(c.virtualAddresses().get(0).device()).isEqualTo("lan0");

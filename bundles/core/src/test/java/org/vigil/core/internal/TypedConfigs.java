@@ -1,0 +1,27 @@
+package org.vigil.core.internal;
+
+import java.util.Map;
+
+import org.apache.felix.scr.impl.inject.internal.Annotations;
+
+/** Configuration properties as a component sees them: the Config annotation, converted by Felix SCR itself. */
+final class TypedConfigs {
+    private TypedConfigs() {
+    }
+
+    /** As DS does: the annotation's defaults (bnd writes them into the component description) under the configuration. */
+    static <A> A typed(Class<A> type, Map<String, ?> properties) {
+        Map<String, Object> merged = new java.util.HashMap<>();
+        for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
+            if (m.getDefaultValue() != null) {
+                merged.put(TypedAttributes.key(m.getName()), m.getDefaultValue());
+            }
+        }
+        merged.putAll(properties);
+        return Annotations.toObject(type, merged, null, false);
+    }
+
+    static InstanceConfig instance(Map<String, ?> properties) {
+        return InstanceConfigs.from(typed(VrrpInstanceComponent.Config.class, properties));
+    }
+}
