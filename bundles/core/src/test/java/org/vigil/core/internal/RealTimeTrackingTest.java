@@ -150,7 +150,7 @@ class RealTimeTrackingTest {
         Files.writeString(file, "0\n");
         ElectionEngine r1 = engine("r1", "192.0.2.11");
         r1.tracking().setFilePollMillis(60_000); // only inotify can be this quick
-        r1.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -2")));
+        r1.addInstance(TypedConfigs.instance(instance(100, "track.file", file + " weight -2")));
         long start = System.nanoTime();
         Files.writeString(file, "10\n");
         await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(2))
@@ -162,16 +162,16 @@ class RealTimeTrackingTest {
     void initFileWritesTheValueBeforeTheFirstReadingAndOverwriteReplacesIt() throws IOException {
         Path file = dir.resolve("init");
         ElectionEngine r1 = engine("r1", "192.0.2.11");
-        r1.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 30")));
+        r1.addInstance(TypedConfigs.instance(instance(100, "track.file", file + " weight -1 init_file 30")));
         assertThat(Files.readString(file)).isEqualTo("30\n");
         assertThat(status(r1).effectivePriority()).isEqualTo(70);
 
         Files.writeString(file, "5\n");
         ElectionEngine r2 = engine("r2", "192.0.2.12");
-        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 30")));
+        r2.addInstance(TypedConfigs.instance(instance(100, "track.file", file + " weight -1 init_file 30")));
         assertThat(Files.readString(file)).as("an existing file is kept without overwrite").isEqualTo("5\n");
         r2.removeInstance("VI_1");
-        r2.addInstance(InstanceConfigParser.parse(instance(100, "track.file", file + " weight -1 init_file 0 overwrite")));
+        r2.addInstance(TypedConfigs.instance(instance(100, "track.file", file + " weight -1 init_file 0 overwrite")));
         assertThat(Files.readString(file)).isEqualTo("0\n");
         assertThat(status(r2).effectivePriority()).isEqualTo(100);
     }
