@@ -52,6 +52,11 @@ public final class ElectionLoop implements Loop {
     }
 
     @Override
+    public long receivedMicros(long nanoTime) {
+        return Math.min(nowMicros(), (nanoTime - originNanos) / 1_000);
+    }
+
+    @Override
     public Timer timer(Runnable task) {
         return new LoopTimer(timers.newTimer(task));
     }

@@ -373,7 +373,7 @@ final class ReceivePath {
         if (decoded.priority() != VrrpCodec.PRIORITY_STOP) {
             checkAddressList(rt);
         }
-        machine.onAdvert(decoded.priority(), decoded.advertIntervalCs(), src);
+        machine.onAdvert(decoded.priority(), decoded.advertIntervalCs(), src, loop.receivedMicros(p.receivedNanos()));
     }
 
     /**

@@ -122,15 +122,16 @@ final class VrrpInstance {
      * A decoded advert that passed every receive check, for our VRID.
      *
      * @param source the sender's address, 4 or 16 bytes; read during the call only
+     * @param receivedMicros when the driver read it, on the loop's clock ({@link Loop#receivedMicros})
      */
-    void onAdvert(int priority, int advertIntervalCs, byte[] source) {
+    void onAdvert(int priority, int advertIntervalCs, byte[] source, long receivedMicros) {
         finishTakeover();
         counters.advertsReceived++;
         if (priority == VrrpCodec.PRIORITY_STOP) {
             counters.priorityZeroReceived++;
         }
         switch (state) {
-            case BACKUP -> backupReceived(priority, advertIntervalCs, source);
+            case BACKUP -> backupReceived(priority, advertIntervalCs, source, receivedMicros);
             case MASTER -> masterReceived(priority, advertIntervalCs, source);
             default -> {
                 // INIT and FAULT ignore adverts (RFC 5798 section 6.4.1; keepalived FAULT)
@@ -237,8 +238,9 @@ final class VrrpInstance {
         actions.transition(from, InstanceState.BACKUP, false);
     }
 
-    private void backupReceived(int priority, int advertIntervalCs, byte[] source) {
-        long now = loop.nowMicros();
+    private void backupReceived(int priority, int advertIntervalCs, byte[] source, long receivedMicros) {
+        // RFC 5798 6.4.2: the timers restart when the advert arrived, not when we got to it
+        long now = receivedMicros;
         if (priority == VrrpCodec.PRIORITY_STOP) {
             log("Backup received priority 0 advertisement", true);
             armMasterDown(now + skewMicros());

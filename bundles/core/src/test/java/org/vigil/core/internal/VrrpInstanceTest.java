@@ -23,8 +23,8 @@ class VrrpInstanceTest {
         return instance;
     }
 
-    private static void advert(VrrpInstance instance, int priority, int intervalCs, InetAddress from) {
-        instance.onAdvert(priority, intervalCs, from.getAddress());
+    private void advert(VrrpInstance instance, int priority, int intervalCs, InetAddress from) {
+        instance.onAdvert(priority, intervalCs, from.getAddress(), loop.nowMicros());
     }
 
     @Test
@@ -50,6 +50,22 @@ class VrrpInstanceTest {
         assertThat(actions.transitions).containsExactly(
                 new RecordingActions.Transition(InstanceState.INIT, InstanceState.BACKUP, false),
                 new RecordingActions.Transition(InstanceState.BACKUP, InstanceState.MASTER, false));
+    }
+
+    @Test
+    void masterDownRunsFromWhenTheDriverReadTheAdvertNotFromWhenTheLoopGotToIt() throws Exception {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        loop.advance(1_000_000);
+
+        // read by the driver thread 700 us before the election thread processed it
+        backup.onAdvert(150, 100, InetAddress.getByName("192.0.2.1").getAddress(), 1_000_000 - 700);
+
+        assertThat(backup.masterDownDeadline()).isEqualTo(1_000_000 - 700 + 3_609_375);
+        loop.advance(3_609_375 - 701);
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+        loop.advance(1);
+        assertThat(backup.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(actions.sent).containsExactly(new RecordingActions.Sent(1_000_000 - 700 + 3_609_375, 100));
     }
 
     @Test
