@@ -90,7 +90,8 @@ for s in "${setups[@]}"; do
   lines1=$(wc -l < "$log")
   kill -HUP "$pid"
   sleep 10
-  grep -q "Reload" "$work/out.log" || grep -qi "reload" "$work/out.log" || { echo "no reload line in $work/out.log" >&2; exit 1; }
+  # the reload's verdict: a second "applied" line (the first is the start)
+  [ "$(grep -c ': applied - ' "$work/out.log")" -ge 2 ] || { echo "no reload verdict in $work/out.log" >&2; exit 1; }
   lines2=$(wc -l < "$log")
   # the window ends here: the shutdown's own pauses are not measured
   kill -TERM "$pid"; wait "$pid" 2>/dev/null || true; pid=

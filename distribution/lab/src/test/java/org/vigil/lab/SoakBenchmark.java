@@ -48,7 +48,21 @@ class SoakBenchmark extends LabTest {
     record Phase(String name, long t0, long t1, Map<String, Long> masterTicks0, Map<String, Long> masterTicks1,
             Map<String, Long> backupTicks0, Map<String, Long> backupTicks1, Map<String, Integer> masterMark,
             Map<String, Integer> backupMark, Map<String, Integer> masterMarkEnd, Map<String, Integer> backupMarkEnd,
-            Stalls stalls) {
+            Stalls stalls, long stealTicks) {
+    }
+
+    /**
+     * The machine's steal time so far (the 8th field of /proc/stat's cpu line, in ticks, summed
+     * over the cores): time the hypervisor ran something else while this guest wanted the CPU.
+     */
+    static long stealTicks() {
+        try {
+            String cpu = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+            String[] f = cpu.trim().split("\\s+");
+            return f.length > 8 ? Long.parseLong(f[8]) : 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /**
@@ -194,8 +208,10 @@ class SoakBenchmark extends LabTest {
                 + "beside them in each phase):%n"));
         for (Phase ph : phases) {
             b.append(String.format(Locale.ROOT, "  %-7s max wake-up latency %7.2f ms, wake-ups later than 20 ms: %d, later "
-                    + "than Master_Down_Interval: %d%n", ph.name(), ph.stalls().maxMs(), ph.stalls().over20ms(),
-                    ph.stalls().overMasterDown()));
+                    + "than Master_Down_Interval: %d; hypervisor steal %.2f s of the %d cores' %.0f s%n", ph.name(),
+                    ph.stalls().maxMs(), ph.stalls().over20ms(), ph.stalls().overMasterDown(), ph.stealTicks() / 100.0,
+                    Runtime.getRuntime().availableProcessors(), (ph.t1() - ph.t0()) / 1e6
+                            * Runtime.getRuntime().availableProcessors()));
         }
         b.append(String.format(Locale.ROOT, "%nRSS of the process tree at the end (master / backup):%n"));
         for (Pair p : PAIRS) {
@@ -285,9 +301,11 @@ class SoakBenchmark extends LabTest {
             bm.put(k, d.mark());
         });
         long t0 = System.currentTimeMillis() * 1000;
+        long steal0 = stealTicks();
         Bench.Helper probe = track(new Bench.Helper(dir("cyclictest-" + name).resolve("out"), Stalls.command(seconds)));
         Bench.hold(seconds);
         long t1 = System.currentTimeMillis() * 1000;
+        long steal = stealTicks() - steal0;
         try {
             if (!probe.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
                 throw new AssertionError("cyclictest did not end after its " + seconds + " s");
@@ -312,6 +330,6 @@ class SoakBenchmark extends LabTest {
             b1.put(k, d.cpuTicks());
             bmEnd.put(k, d.mark());
         });
-        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd, stalls);
+        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd, stalls, steal);
     }
 }
