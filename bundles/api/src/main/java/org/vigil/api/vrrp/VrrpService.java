@@ -14,6 +14,16 @@ public interface VrrpService {
 
     Optional<InstanceStatus> instance(String name);
 
+    /**
+     * The names of every configured instance, ordered: for callers that only need to know which
+     * instances exist, without building every instance's full status (hundreds of them).
+     *
+     * @since 0.7.0
+     */
+    default List<String> instanceNames() {
+        return instances().stream().map(InstanceStatus::name).toList();
+    }
+
     /** The name of the interface driver in use, or empty when none is bound. */
     Optional<String> activeDriver();
 

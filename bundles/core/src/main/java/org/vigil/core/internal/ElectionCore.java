@@ -330,6 +330,11 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
     }
 
     @Override
+    public List<String> instanceNames() {
+        return engine.instanceNames();
+    }
+
+    @Override
     public Optional<InstanceStatus> instance(String name) {
         return engine.instance(name);
     }

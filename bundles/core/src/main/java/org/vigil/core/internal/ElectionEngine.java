@@ -645,6 +645,10 @@ final class ElectionEngine implements InstanceRegistry {
         return call(() -> instances.values().stream().map(InstanceRuntime::status).toList());
     }
 
+    List<String> instanceNames() {
+        return call(() -> List.copyOf(instances.keySet()));
+    }
+
     Optional<InstanceStatus> instance(String name) {
         return call(() -> Optional.ofNullable(instances.get(name)).map(InstanceRuntime::status));
     }

@@ -8,7 +8,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import javax.management.DynamicMBean;
 import javax.management.ObjectName;
@@ -21,7 +20,6 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.VrrpService;
 
@@ -35,6 +33,8 @@ import org.vigil.api.vrrp.VrrpService;
 @Component(immediate = true)
 public final class InstanceMBeans {
     static final long RECHECK_SECONDS = 2;
+    /** How long a transition waits for the others of its burst before the MBeans are reconciled. */
+    static final long COALESCE_MILLIS = 200;
     private static final Logger LOG = LoggerFactory.getLogger(InstanceMBeans.class);
 
     private record Entry(InstanceMBean mbean, ServiceRegistration<DynamicMBean> registration) {
@@ -86,10 +86,12 @@ public final class InstanceMBeans {
             // the instance is forgotten just after its last transition
             recheck.schedule(this::reconcile, RECHECK_SECONDS, TimeUnit.SECONDS);
         } else if (reconcilePending.compareAndSet(false, true)) {
-            recheck.execute(() -> {
+            // a little later, so that a burst (hundreds of instances starting or failing over
+            // together) costs one reconcile, not one per transition the thread keeps up with
+            recheck.schedule(() -> {
                 reconcilePending.set(false);
                 reconcile();
-            });
+            }, COALESCE_MILLIS, TimeUnit.MILLISECONDS);
         }
         Entry entry = mbeans.get(e.name());
         if (entry != null) {
@@ -101,7 +103,7 @@ public final class InstanceMBeans {
     synchronized void reconcile() {
         Set<String> names;
         try {
-            names = vrrp.instances().stream().map(InstanceStatus::name).collect(Collectors.toSet());
+            names = new java.util.HashSet<>(vrrp.instanceNames());
         } catch (RuntimeException e) {
             LOG.debug("instances not available: {}", e.toString());
             return;
