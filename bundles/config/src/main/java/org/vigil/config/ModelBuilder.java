@@ -429,6 +429,10 @@ final class ModelBuilder {
                 case "enable_script_security" -> scriptSecurity = Boolean.TRUE.equals(bool(n, ""));
                 case "script_user" -> scriptUser = joined(n, "");
                 case "vrrp_version" -> vrrpVersion = integer(n, "", 2, 3);
+                // the election thread's scheduling: typed for the core, so checked here with their line
+                case "vrrp_rt_priority" -> putInteger(other, n, 0, 99);
+                case "vrrp_priority" -> putInteger(other, n, -20, 19);
+                case "vrrp_rlimit_rttime" -> putInteger(other, n, 1, Integer.MAX_VALUE);
                 default -> {
                     if (GLOBAL_OTHER.contains(n.keyword())) {
                         other.put(n.keyword(), n.hasBlock() ? blockText(n) : String.join(" ", n.args()));
@@ -799,6 +803,13 @@ final class ModelBuilder {
                     continue;
                 }
             }
+            try {
+                // the form the bridge writes and the core reads: a line it cannot read is refused here, with its line
+                org.vigil.api.vrrp.TrackEntry.parse(e.line());
+            } catch (IllegalArgumentException bad) {
+                error(e, ctx + block.keyword() + ": " + bad.getMessage() + " - ignoring");
+                continue;
+            }
             entries.add(e);
         }
         return entries;
@@ -865,6 +876,13 @@ final class ModelBuilder {
             return null;
         }
         return v;
+    }
+
+    private void putInteger(Map<String, String> into, ConfigNode n, int min, int max) {
+        Integer v = integer(n, "", min, max);
+        if (v != null) {
+            into.put(n.keyword(), v.toString());
+        }
     }
 
     private Integer integer(ConfigNode n, String ctx, int min, int max) {
