@@ -294,7 +294,8 @@ public final class Configurations {
                     // GarpDefaults: with the global vrrp_garp_extra_if
                 }
                 case "use_ipvlan" -> ipvlan(p, n.args());
-                case "vmac_xmit_base" -> p.put(key("vmac_xmit_base"), n.args().isEmpty() || !n.args().get(0).equals("false"));
+                case "vmac_xmit_base" -> p.put(key("vmac_xmit_base"),
+                        n.args().isEmpty() || !n.args().get(0).equals("false"));
                 default -> putExtra(p, n);
             }
         }

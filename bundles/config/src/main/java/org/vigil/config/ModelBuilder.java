@@ -320,6 +320,11 @@ final class ModelBuilder {
             error(node, ctx + "track_file " + file + " must be an absolute path");
             return null;
         }
+        if (file.chars().anyMatch(Character::isWhitespace)) {
+            // a track entry names its file in one word (org.vigil.api.vrrp.TrackEntry)
+            error(node, ctx + "track_file '" + file + "' has a blank in its path, which Vigil does not support");
+            return null;
+        }
         return new TrackBlocks.File(name, node.origin(), file, weight, reverse, init, overwrite);
     }
 

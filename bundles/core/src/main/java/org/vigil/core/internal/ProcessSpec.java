@@ -87,7 +87,7 @@ record ProcessSpec(String name, List<String> command, ParamMatch paramMatch, int
     static ProcessSpec from(TrackProcessComponent.Config raw) {
         TrackProcessComponent.Config c = TypedAttributes.check(raw);
         String name = TypedAttributes.required(ConfigurationPids.NAME, c.name());
-        List<String> command = List.of(c.process());
+        List<String> command = c.process() == null ? List.of() : List.of(c.process());
         if (command.isEmpty() || command.get(0).isBlank()) {
             throw new IllegalArgumentException("attribute " + TrackProcess.PROCESS + ": required");
         }
