@@ -136,18 +136,4 @@ class TypedComponentConfigTest {
         assertThatThrownBy(() -> TypedConfigs.instance(p)).hasMessage("attribute auth.hmac.keys: key 9 is not hex")
                 .message().doesNotContain(hex);
     }
-
-    @Test
-    void aTrackEntryReadsBackFromTheFormItWrites() {
-        for (String e : new String[] {"chk", "chk weight -20", "eth1 weight 0 reverse", "eth1 noreverse",
-                "/run/prio weight 7 init_file -3 overwrite", "/run/prio init_file 0"}) {
-            assertThat(TrackEntry.parse(e).toString()).isEqualTo(e);
-            assertThat(TrackEntry.parse(TrackEntry.parse(e).toString())).isEqualTo(TrackEntry.parse(e));
-        }
-        assertThat(TrackEntry.parse("  chk   WEIGHT 5  Reverse ")).isEqualTo(new TrackEntry("chk", 5, true));
-        assertThatThrownBy(() -> TrackEntry.parse("chk weight")).hasMessage("track entry 'chk weight': weight needs a value");
-        assertThatThrownBy(() -> TrackEntry.parse("chk weight 1e3"))
-                .hasMessage("track entry 'chk weight 1e3': weight '1e3' is not an integer");
-        assertThatThrownBy(() -> TrackEntry.parse(" ")).hasMessage("empty track entry");
-    }
 }
