@@ -48,7 +48,8 @@ final class TypedAttributes {
 
     /** The configuration's service.pid, or the PID it is of when it has none (a test). */
     static String pid(java.util.Map<String, ?> properties, String fallback) {
-        return String.valueOf(properties.getOrDefault(org.osgi.framework.Constants.SERVICE_PID, fallback));
+        Object pid = properties.get(org.osgi.framework.Constants.SERVICE_PID);
+        return pid == null ? fallback : String.valueOf(pid);
     }
 
     /** A value checked beyond its type: the error names the attribute. */
