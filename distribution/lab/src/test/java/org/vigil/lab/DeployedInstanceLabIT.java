@@ -42,17 +42,10 @@ class DeployedInstanceLabIT extends LabTest {
 
     @Test
     void anInstanceFromDeployRunsBesideKeepalivedAndLeavesWhenItsFileGoes() throws Exception {
-        Path dist = distWith("deploy/" + FILE, String.join("\n",
-                "name=\"VI_1\"",
-                "interface=\"lan0\"",
-                "virtual.router.id=I\"61\"",
-                "priority=I\"150\"",
-                "version=I\"3\"",
-                "advert.int.cs=I\"10\"",
+        Path dist = distWith("deploy/" + FILE, instanceFile() + String.join("\n",
                 "family=\"IPV4\"",
                 "preempt=B\"true\"",
-                "preempt.delay.ms=L\"0\"",
-                "virtual.ipaddress=[\"203.0.113.61/32 dev lan0\"]", ""));
+                "preempt.delay.ms=L\"0\"", ""));
         Files.writeString(dist.resolve("deploy").resolve(BAD_FILE), String.join("\n",
                 "name=\"VI_BAD\"",
                 "interface=\"lan0\"",
