@@ -9,7 +9,7 @@ import java.util.TreeMap;
 /**
  * One ConfigurationAdmin configuration to create: a singleton (pid) or a factory configuration
  * (factory pid and name, the name being the instance, group or script name, or a virtual or real
- * server's identity). Property values are String, Integer, Long, Double, Boolean or String[].
+ * server's identity). Property values are String, Integer, Long, Double, Boolean, String[] or int[].
  */
 public record ConfigurationRecord(String pid, boolean factory, String name, Map<String, Object> properties) {
 
@@ -47,7 +47,8 @@ public record ConfigurationRecord(String pid, boolean factory, String name, Map<
         StringBuilder sb = new StringBuilder(pid).append(factory ? "~" + name : "").append(" {");
         properties.forEach((k, v) -> sb.append(' ').append(k).append('=')
                 .append(org.vigil.api.vrrp.ConfigurationPids.Instance.isSecret(k) ? "***"
-                        : v instanceof Object[] arr ? Arrays.toString(arr) : String.valueOf(v)));
+                        : v instanceof Object[] arr ? Arrays.toString(arr)
+                        : v instanceof int[] ints ? Arrays.toString(ints) : String.valueOf(v)));
         return sb.append(" }").toString();
     }
 }

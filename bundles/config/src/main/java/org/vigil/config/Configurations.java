@@ -15,6 +15,7 @@ import org.vigil.api.vrrp.ConfigurationPids.Global;
 import org.vigil.api.vrrp.ConfigurationPids.Instance;
 import org.vigil.api.vrrp.ConfigurationPids.Script;
 import org.vigil.api.vrrp.ConfigurationPids.SyncGroup;
+import org.vigil.api.vrrp.TrackEntry;
 
 /**
  * The model as ConfigurationAdmin configurations, per {@link ConfigurationPids} (VRRP) and
@@ -54,7 +55,6 @@ public final class Configurations {
             Map<String, Object> p = instance(vi, global);
             p.put(Instance.TRACK_FILE, trackFiles(vi.track("track_file"), model.trackers()));
             GarpDefaults.apply(p, vi, global, model.network());
-            typeInstance(p);
             String name = identityName(vi);
             // keepalived allows one VRID twice where the two cannot hear each other (unicast with
             // disjoint peers): the later one is told apart by its name
@@ -127,6 +127,17 @@ public final class Configurations {
         if (g.vrrpVersion() != null) {
             p.put(key("vrrp_version"), g.vrrpVersion());
         }
+        // checked by the parser (ranges, with their line); typed for the core's form
+        for (String k : new String[] {Global.VRRP_RT_PRIORITY, Global.VRRP_PRIORITY, Global.VRRP_RLIMIT_RTTIME}) {
+            String v = g.other().get(k.replace('.', '_'));
+            Integer i = v == null ? null : ModelBuilder.parseInt(v.strip());
+            if (i != null) {
+                p.put(k, i);
+            }
+        }
+        if (g.other().containsKey("vrrp_no_swap")) {
+            p.put(Global.VRRP_NO_SWAP, true);
+        }
         g.other().forEach((k, v) -> p.putIfAbsent(key(k), v.isEmpty() ? Boolean.TRUE : v));
         return p;
     }
@@ -138,11 +149,20 @@ public final class Configurations {
         p.put(Script.INTERVAL_MS, interval);
         p.put(Script.TIMEOUT_MS, s.timeout() == null ? interval : millis(s.timeout()));
         p.put(Script.WEIGHT, s.weight());
-        p.put(key("weight_reverse"), s.weightReverse());
+        p.put(Script.WEIGHT_REVERSE, s.weightReverse());
         p.put(Script.RISE, s.rise());
         p.put(Script.FALL, s.fall());
         if (s.user() != null) {
-            p.put(Script.USER, s.group() == null ? s.user() : s.user() + " " + s.group());
+            // user NAME [GROUP]; a group written ":GROUP" (or ":") also gives the supplementary groups
+            p.put(Script.USER, s.user());
+            String group = s.group();
+            if (group != null && group.startsWith(":")) {
+                p.put(Script.SUPPLEMENTARY_GROUPS, true);
+                group = group.substring(1);
+            }
+            if (group != null && !group.isEmpty()) {
+                p.put(Script.GROUP, group);
+            }
         }
         p.put(Script.INIT_FAIL, s.initFail());
         return p;
@@ -169,40 +189,26 @@ public final class Configurations {
      */
     static String[] trackFiles(List<String> entries, TrackBlocks trackers) {
         List<String> out = new ArrayList<>();
-        for (String entry : entries) {
-            String[] w = entry.trim().split("\\s+");
-            var block = trackers.file(w[0]);
+        for (String line : entries) {
+            TrackEntry entry = TrackEntry.parse(line);
+            var block = trackers.file(entry.name());
             if (block.isEmpty()) {
-                if (w[0].startsWith("/")) {
-                    out.add(entry.trim());
+                if (entry.name().startsWith("/")) {
+                    out.add(entry.toString());
                 }
                 continue;
             }
             TrackBlocks.File f = block.get();
-            long weight = f.weight();
-            boolean reverse = f.reverse();
-            for (int i = 1; i < w.length; i++) {
-                if (w[i].equals("weight") && i + 1 < w.length) {
-                    weight = Long.parseLong(w[++i]);
-                } else if (w[i].equals("reverse")) {
-                    reverse = true;
-                } else if (w[i].equals("noreverse")) {
-                    reverse = false;
-                }
-            }
-            StringBuilder b = new StringBuilder(f.file()).append(" weight ").append(weight);
-            if (reverse) {
-                b.append(" reverse");
-            }
-            if (f.initValue() != null) {
-                b.append(" init_file ").append(f.initValue());
-                if (f.overwrite()) {
-                    b.append(" overwrite");
-                }
-            }
-            out.add(b.toString());
+            boolean reverse = entry.reverse() != null ? entry.reverse() : f.reverse();
+            out.add(new TrackEntry(f.file(), entry.weight() != null ? entry.weight() : f.weight(), reverse ? true : null,
+                    f.initValue(), f.overwrite()).toString());
         }
         return out.toArray(String[]::new);
+    }
+
+    /** Track entries (checked by the parser) in the one form the core reads, {@link TrackEntry#parse}. */
+    static String[] trackEntries(List<String> entries) {
+        return entries.stream().map(e -> TrackEntry.parse(e).toString()).toArray(String[]::new);
     }
 
     private static Map<String, Object> syncGroup(VrrpSyncGroup g, GlobalDefs global) {
@@ -210,8 +216,15 @@ public final class Configurations {
         p.put(SyncGroup.GROUP, g.group().toArray(String[]::new));
         g.notifies().forEach((k, s) -> putNotify(p, k, s));
         p.put(Instance.SMTP_ALERT, smtpAlert(g.smtpAlert(), global));
-        g.tracks().forEach((k, entries) -> p.put(key(k), entries.toArray(String[]::new)));
-        g.extra().forEach(n -> putExtra(p, n));
+        g.tracks().forEach((k, entries) -> p.put(key(k), trackEntries(entries)));
+        for (ConfigNode n : g.extra()) {
+            if (n.keyword().equals("global_tracking") || n.keyword().equals("sync_group_tracking_weight")) {
+                // global_tracking is sync_group_tracking_weight's older name: one typed key for both
+                p.put(SyncGroup.TRACKING_WEIGHT, true);
+            } else {
+                putExtra(p, n);
+            }
+        }
         return p;
     }
 
@@ -234,8 +247,9 @@ public final class Configurations {
         }
         if (vi.authHmac() != null) {
             org.vigil.api.auth.HmacSettings h = vi.authHmac();
-            p.put(Instance.AUTH_HMAC_KEYS, h.keyIds().stream()
-                    .map(id -> id + ":" + java.util.HexFormat.of().formatHex(h.key(id))).toArray(String[]::new));
+            p.put(Instance.AUTH_HMAC_KEY_IDS, h.keyIds().stream().mapToInt(Integer::intValue).toArray());
+            p.put(Instance.AUTH_HMAC_KEYS, h.keyIds().stream().map(id -> java.util.HexFormat.of().formatHex(h.key(id)))
+                    .toArray(String[]::new));
             p.put(Instance.AUTH_HMAC_ACTIVE_KEY, h.activeKey());
             p.put(Instance.AUTH_HMAC_ANTI_REPLAY, h.timeAntiReplay() ? "time" : "monotonic");
             p.put(Instance.AUTH_HMAC_TIME_WINDOW, h.timeWindowSeconds());
@@ -249,7 +263,9 @@ public final class Configurations {
             p.put(Instance.VIRTUAL_RULES, vi.virtualRules().toArray(String[]::new));
         }
         putIfSet(p, Instance.UNICAST_SRC_IP, vi.unicastSrcIp());
-        p.put(Instance.UNICAST_PEER, vi.unicastPeers().toArray(String[]::new));
+        // "192.0.2.12 min_ttl 1 max_ttl 255": the address is the first word
+        p.put(Instance.UNICAST_PEER, vi.unicastPeers().stream().map(e -> e.trim().split("\\s+")[0])
+                .filter(e -> !e.isEmpty()).toArray(String[]::new));
         putIfSet(p, key("mcast_src_ip"), vi.mcastSrcIp());
         putIfSet(p, Instance.MCAST_DST_IP, vi.mcastDstIp());
         p.put(Instance.V3_CHECKSUM_AS_V2, vi.v3ChecksumAsV2());
@@ -259,13 +275,11 @@ public final class Configurations {
                 : global.flag("vrrp_lower_prio_no_advert"));
         p.put(Instance.HIGHER_PRIO_SEND_ADVERT, vi.higherPrioSendAdvert() != null ? vi.higherPrioSendAdvert()
                 : global.flag("vrrp_higher_prio_send_advert"));
-        for (String track : new String[] {"track_interface", "track_script", "track_file"}) {
-            p.put(key(track), vi.track(track).toArray(String[]::new));
+        for (String track : new String[] {"track_interface", "track_script", "track_process"}) {
+            p.put(key(track), trackEntries(vi.track(track)));
         }
-        vi.tracks().forEach((k, entries) -> p.putIfAbsent(key(k), entries.toArray(String[]::new)));
         vi.notifies().forEach((k, s) -> putNotify(p, k, s));
         p.put(Instance.SMTP_ALERT, smtpAlert(vi.smtpAlert(), global));
-        vi.garp().forEach((k, v) -> p.put(key(k), v));
         p.put(key("use_vmac"), vi.useVmac());
         putIfSet(p, key("use_vmac_name"), vi.vmacName());
         p.put(key("native_ipv6"), vi.nativeIpv6());
@@ -274,78 +288,35 @@ public final class Configurations {
         p.put(key("strict_mode"), strict);
         // keepalived: accept mode unless no_accept or strict mode.
         p.put(key("accept"), vi.accept() != null ? vi.accept() : !strict);
-        vi.extra().forEach(n -> putExtra(p, n));
+        for (ConfigNode n : vi.extra()) {
+            switch (n.keyword()) {
+                case "garp_extra_if" -> {
+                    // GarpDefaults: with the global vrrp_garp_extra_if
+                }
+                case "use_ipvlan" -> ipvlan(p, n.args());
+                case "vmac_xmit_base" -> p.put(key("vmac_xmit_base"),
+                        n.args().isEmpty() || !n.args().get(0).equals("false"));
+                default -> putExtra(p, n);
+            }
+        }
         return p;
     }
 
-    /**
-     * The instance's keys that keepalived writes as words, as the typed attributes of the
-     * instance's metatype form: garp delays in milliseconds, garp/gna intervals in microseconds,
-     * {@code garp_extra_if [all] S} and {@code use_ipvlan [NAME] [ADDRESS/PREFIX] [MODE]} split
-     * into one attribute per value, unicast peers as bare addresses.
-     */
-    static void typeInstance(Map<String, Object> p) {
-        for (String k : new String[] {"garp.master.delay", "garp.master.refresh", "garp.lower.prio.delay"}) {
-            Object v = p.remove(k);
-            if (v != null) {
-                p.put(k + ".ms", decimal(v).movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValue());
+    /** {@code use_ipvlan [NAME] [ADDRESS/PREFIX] [bridge|private|vepa]}: one typed attribute per value. */
+    private static void ipvlan(Map<String, Object> p, List<String> words) {
+        if (words.size() == 1 && words.get(0).equals("false")) {
+            return;
+        }
+        p.put(Instance.USE_IPVLAN, true);
+        for (String w : words) {
+            if (w.equals("bridge") || w.equals("private") || w.equals("vepa")) {
+                p.put(Instance.USE_IPVLAN_MODE, w);
+            } else if (w.matches("[0-9A-Fa-f:.]+(/[0-9]+)?") && (w.contains(".") || w.contains(":"))) {
+                p.put(Instance.USE_IPVLAN_ADDRESS, w);
+            } else if (!w.equals("true") && !p.containsKey(Instance.USE_IPVLAN_NAME)) {
+                p.put(Instance.USE_IPVLAN_NAME, w);
             }
         }
-        for (String k : new String[] {"garp.master.repeat", "garp.master.refresh.repeat", "garp.lower.prio.repeat"}) {
-            Object v = p.get(k);
-            if (v != null && !(v instanceof Integer)) {
-                p.put(k, decimal(v).intValue());
-            }
-        }
-        for (String k : new String[] {"vrrp.garp.interval", "vrrp.gna.interval"}) {
-            Object v = p.remove(k);
-            if (v != null) {
-                p.put(k + ".us", decimal(v).movePointRight(6).setScale(0, RoundingMode.HALF_UP).longValue());
-            }
-        }
-        Object extra = p.remove("garp.extra.if");
-        if (extra != null) {
-            boolean all = false;
-            long ms = 0;
-            for (String w : String.valueOf(extra).trim().split("\\s+")) {
-                if (w.equalsIgnoreCase("all")) {
-                    all = true;
-                } else if (!w.isEmpty()) {
-                    ms = new BigDecimal(w).movePointRight(3).setScale(0, RoundingMode.HALF_UP).longValue();
-                }
-            }
-            p.put("garp.extra.if.ms", ms);
-            p.put("garp.extra.if.all", all);
-        }
-        Object ipvlan = p.remove("use.ipvlan");
-        if (ipvlan != null && !Boolean.FALSE.equals(ipvlan) && !"false".equals(String.valueOf(ipvlan))) {
-            p.put("use.ipvlan", true);
-            if (!(ipvlan instanceof Boolean) && !"true".equals(String.valueOf(ipvlan))) {
-                for (String w : String.valueOf(ipvlan).trim().split("\\s+")) {
-                    if (w.equals("bridge") || w.equals("private") || w.equals("vepa")) {
-                        p.put("use.ipvlan.mode", w);
-                    } else if (w.matches("[0-9A-Fa-f:.]+(/[0-9]+)?") && (w.contains(".") || w.contains(":"))) {
-                        p.put("use.ipvlan.address", w);
-                    } else if (!p.containsKey("use.ipvlan.name")) {
-                        p.put("use.ipvlan.name", w);
-                    }
-                }
-            }
-        }
-        Object peers = p.get(Instance.UNICAST_PEER);
-        if (peers instanceof String[] list) {
-            // "192.0.2.12 min_ttl 1 max_ttl 255": the address is the first word
-            p.put(Instance.UNICAST_PEER, java.util.Arrays.stream(list).map(e -> e.trim().split("\\s+")[0])
-                    .filter(e -> !e.isEmpty()).toArray(String[]::new));
-        }
-        Object vmacXmit = p.get("vmac.xmit.base");
-        if (vmacXmit != null && !(vmacXmit instanceof Boolean)) {
-            p.put("vmac.xmit.base", !"false".equals(String.valueOf(vmacXmit)));
-        }
-    }
-
-    private static BigDecimal decimal(Object v) {
-        return v instanceof BigDecimal b ? b : new BigDecimal(String.valueOf(v).trim());
     }
 
     /**

@@ -320,6 +320,11 @@ final class ModelBuilder {
             error(node, ctx + "track_file " + file + " must be an absolute path");
             return null;
         }
+        if (file.chars().anyMatch(Character::isWhitespace)) {
+            // a track entry names its file in one word (org.vigil.api.vrrp.TrackEntry)
+            error(node, ctx + "track_file '" + file + "' has a blank in its path, which Vigil does not support");
+            return null;
+        }
         return new TrackBlocks.File(name, node.origin(), file, weight, reverse, init, overwrite);
     }
 
@@ -429,6 +434,10 @@ final class ModelBuilder {
                 case "enable_script_security" -> scriptSecurity = Boolean.TRUE.equals(bool(n, ""));
                 case "script_user" -> scriptUser = joined(n, "");
                 case "vrrp_version" -> vrrpVersion = integer(n, "", 2, 3);
+                // the election thread's scheduling: typed for the core, so checked here with their line
+                case "vrrp_rt_priority" -> putInteger(other, n, 0, 99);
+                case "vrrp_priority" -> putInteger(other, n, -20, 19);
+                case "vrrp_rlimit_rttime" -> putInteger(other, n, 1, Integer.MAX_VALUE);
                 default -> {
                     if (GLOBAL_OTHER.contains(n.keyword())) {
                         other.put(n.keyword(), n.hasBlock() ? blockText(n) : String.join(" ", n.args()));
@@ -799,6 +808,13 @@ final class ModelBuilder {
                     continue;
                 }
             }
+            try {
+                // the form the bridge writes and the core reads: a line it cannot read is refused here, with its line
+                org.vigil.api.vrrp.TrackEntry.parse(e.line());
+            } catch (IllegalArgumentException bad) {
+                error(e, ctx + block.keyword() + ": " + bad.getMessage() + " - ignoring");
+                continue;
+            }
             entries.add(e);
         }
         return entries;
@@ -865,6 +881,13 @@ final class ModelBuilder {
             return null;
         }
         return v;
+    }
+
+    private void putInteger(Map<String, String> into, ConfigNode n, int min, int max) {
+        Integer v = integer(n, "", min, max);
+        if (v != null) {
+            into.put(n.keyword(), v.toString());
+        }
     }
 
     private Integer integer(ConfigNode n, String ctx, int min, int max) {

@@ -55,8 +55,9 @@ class AuthHmacTest {
         assertThat(r.warnings()).extracting(Diagnostic::toString)
                 .anyMatch(w -> w.contains("auth_hmac and authentication are mutually exclusive - ignoring authentication"));
         Map<String, Object> p = instance(r);
-        assertThat((String[]) p.get(Instance.AUTH_HMAC_KEYS)).containsExactly("1:" + HEX,
-                "2:6162636465666768696a6b6c6d6e6f707172737475767778797a303132333435");
+        assertThat((String[]) p.get(Instance.AUTH_HMAC_KEYS)).containsExactly(HEX,
+                "6162636465666768696a6b6c6d6e6f707172737475767778797a303132333435");
+        assertThat((int[]) p.get(Instance.AUTH_HMAC_KEY_IDS)).as("each key's id at the same index").containsExactly(1, 2);
         assertThat(p).containsEntry(Instance.AUTH_HMAC_ACTIVE_KEY, 2).containsEntry(Instance.AUTH_HMAC_MODE, "permissive")
                 .containsEntry(Instance.AUTH_HMAC_ANTI_REPLAY, "time")
                 .as("max(3 x advert_int, 5)").containsEntry(Instance.AUTH_HMAC_TIME_WINDOW, 6)
@@ -75,7 +76,8 @@ class AuthHmacTest {
         assertThat(r.errors()).isEmpty();
         assertThat(r.warnings()).extracting(Diagnostic::toString).anyMatch(w -> w.contains("readable by group or others"));
         Map<String, Object> p = instance(r);
-        assertThat((String[]) p.get(Instance.AUTH_HMAC_KEYS)).containsExactly("7:" + HEX);
+        assertThat((String[]) p.get(Instance.AUTH_HMAC_KEYS)).containsExactly(HEX);
+        assertThat((int[]) p.get(Instance.AUTH_HMAC_KEY_IDS)).containsExactly(7);
         assertThat(p).containsEntry(Instance.AUTH_HMAC_ANTI_REPLAY, "monotonic")
                 .containsEntry(Instance.AUTH_HMAC_MODE, HmacMode.ENFORCE.keyword());
     }

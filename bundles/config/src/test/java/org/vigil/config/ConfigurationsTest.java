@@ -87,6 +87,7 @@ class ConfigurationsTest {
                 entry(Instance.TRACK_INTERFACE, new String[0]),
                 entry(Instance.TRACK_SCRIPT, new String[0]),
                 entry(Instance.TRACK_FILE, new String[0]),
+                entry(Instance.TRACK_PROCESS, new String[0]),
                 entry(Instance.SMTP_ALERT, false),
                 entry("use.vmac", false),
                 entry("native.ipv6", false),
@@ -400,5 +401,71 @@ class ConfigurationsTest {
         List<ConfigurationRecord> twice = convert("vrrp_instance P {\n" + peer.formatted("192.0.2.2", "192.0.2.8")
                 + "vrrp_instance Q {\n" + peer.formatted("192.0.2.3", "192.0.2.9"));
         assertThat(twice).extracting(ConfigurationRecord::name).containsExactly("vrid8.ipv4.eth0", "vrid8.ipv4.eth0.name.Q");
+    }
+
+    private Map<String, Object> record(List<ConfigurationRecord> records, String pid) {
+        return records.stream().filter(c -> c.pid().equals(pid)).findFirst().orElseThrow().properties();
+    }
+
+    @Test
+    void aScriptsUserAndGroupAreTwoTypedAttributesAndAColonAsksForTheSupplementaryGroups() {
+        assertThat(convert("vrrp_script s {\n script /bin/true\n user www-data web\n}\n").get(0).properties())
+                .contains(entry(Script.USER, "www-data"), entry(Script.GROUP, "web"))
+                .doesNotContainKey(Script.SUPPLEMENTARY_GROUPS);
+        assertThat(convert("vrrp_script s {\n script /bin/true\n user www-data :web\n}\n").get(0).properties())
+                .contains(entry(Script.USER, "www-data"), entry(Script.GROUP, "web"),
+                        entry(Script.SUPPLEMENTARY_GROUPS, true));
+        assertThat(convert("vrrp_script s {\n script /bin/true\n user www-data :\n}\n").get(0).properties())
+                .contains(entry(Script.USER, "www-data"), entry(Script.SUPPLEMENTARY_GROUPS, true))
+                .doesNotContainKey(Script.GROUP);
+        assertThat(convert("vrrp_script s {\n script /bin/true\n weight -5 reverse\n}\n").get(0).properties())
+                .contains(entry(Script.WEIGHT, -5), entry(Script.WEIGHT_REVERSE, true));
+    }
+
+    @Test
+    void aSyncGroupsTrackEntriesAreInTheCoresFormAndGlobalTrackingIsTheTrackingWeight() {
+        List<ConfigurationRecord> records = convert("""
+                vrrp_sync_group G1 {
+                  group {
+                    A
+                  }
+                  global_tracking
+                  track_interface {
+                    eth1   weight  -20   REVERSE
+                  }
+                  track_script {
+                    chk noreverse
+                  }
+                }
+                """);
+        Map<String, Object> g = record(records, ConfigurationPids.SYNC_GROUP);
+        assertThat(g).contains(entry(SyncGroup.TRACKING_WEIGHT, true),
+                entry(Instance.TRACK_INTERFACE, new String[] {"eth1 weight -20 reverse"}),
+                entry(Instance.TRACK_SCRIPT, new String[] {"chk noreverse"})).doesNotContainKey("global.tracking");
+        assertThat(record(convert("vrrp_sync_group G1 {\n group {\n A\n }\n sync_group_tracking_weight\n}\n"),
+                ConfigurationPids.SYNC_GROUP)).containsEntry(SyncGroup.TRACKING_WEIGHT, true);
+    }
+
+    @Test
+    void aTrackEntryWithAWordNoTrackerHasIsAnErrorAtItsLine() {
+        Path f = write(dir, "keepalived.conf", "vrrp_instance VI {\n interface eth0\n virtual_router_id 1\n"
+                + " track_interface {\n  eth1 wieght 10\n  eth2\n }\n}\n");
+        ParseResult r = KeepalivedConfig.parse(f, "x");
+        assertThat(ConfFiles.lines(r.errors())).containsExactly(f + ":5: (VI) track_interface: track entry "
+                + "'eth1 wieght 10': unknown word wieght - ignoring");
+    }
+
+    @Test
+    void theElectionThreadsSchedulingKnobsAreTypedAndCheckedAtTheirLine() {
+        Map<String, Object> g = record(convert("global_defs {\n vrrp_rt_priority 5\n vrrp_priority -10\n"
+                + " vrrp_no_swap\n vrrp_rlimit_rttime 20000\n}\n"), ConfigurationPids.GLOBAL);
+        assertThat(g).contains(entry(Global.VRRP_RT_PRIORITY, 5), entry(Global.VRRP_PRIORITY, -10),
+                entry(Global.VRRP_NO_SWAP, true), entry(Global.VRRP_RLIMIT_RTTIME, 20000));
+        Path f = write(dir, "keepalived.conf", "global_defs {\n vrrp_rt_priority 150\n vrrp_priority x\n}\n");
+        ParseResult r = KeepalivedConfig.parse(f, "x");
+        assertThat(ConfFiles.lines(r.errors())).containsExactly(
+                f + ":2: vrrp_rt_priority '150' outside range [0, 99]", f + ":3: invalid number 'x' for vrrp_priority");
+        assertThat(Configurations.toConfigurations(r.model()).get(0).properties())
+                .doesNotContainKeys(Global.VRRP_RT_PRIORITY, Global.VRRP_PRIORITY);
     }
 }

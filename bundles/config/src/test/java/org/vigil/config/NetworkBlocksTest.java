@@ -124,7 +124,10 @@ class NetworkBlocksTest {
                 .containsEntry("garp.master.refresh.ms", 60_000L).containsEntry("garp.master.refresh.repeat", 2)
                 .containsEntry("garp.lower.prio.repeat", 4).containsEntry("garp.lower.prio.delay.ms", 7_000L)
                 .containsEntry("vrrp.garp.interval.us", 100_000L).containsEntry("vrrp.gna.interval.us", 50_000L)
-                .containsEntry("garp.extra.if.ms", 100_000L).containsEntry("garp.extra.if.all", true);
+                .containsEntry("garp.extra.if.ms", 100_000L).containsEntry("garp.extra.if.all", true)
+                .as("only the typed keys: nothing for the core to convert")
+                .doesNotContainKeys("garp.master.delay", "garp.master.refresh", "garp.lower.prio.delay",
+                        "vrrp.garp.interval", "vrrp.gna.interval", "garp.extra.if");
     }
 
     @Test

@@ -5,6 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 
@@ -16,25 +19,33 @@ import org.junit.jupiter.api.Test;
  * stops it as keepalived stops an instance (priority 0: the peer takes over at once). The file
  * is the instance's typed metatype form (integers as I"..", booleans as B"..", one String per
  * virtual address); a file that does not fit it (here a VRID that is not an integer) gives one
- * log line naming the PID and the attribute, and starts nothing.
+ * log line naming the PID and the attribute, and starts nothing. A sync group and a
+ * vrrp_track_process from deploy/ (their own typed forms) move the master to keepalived and back.
  */
 class DeployedInstanceLabIT extends LabTest {
     private static final String FILE = "org.vigil.vrrp.instance-web.config";
     private static final String BAD_FILE = "org.vigil.vrrp.instance-bad.config";
+    /** 15 characters: /proc/PID/comm holds the whole name. */
+    private static final String PROCESS = "vigil-dep-sleep";
+    private static final Duration MOVE = Duration.ofSeconds(20);
 
-    @Test
-    void anInstanceFromDeployRunsBesideKeepalivedAndLeavesWhenItsFileGoes() throws Exception {
-        Path dist = distWith("deploy/" + FILE, String.join("\n",
+    private static String instanceFile() {
+        return String.join("\n",
                 "name=\"VI_1\"",
                 "interface=\"lan0\"",
                 "virtual.router.id=I\"61\"",
                 "priority=I\"150\"",
                 "version=I\"3\"",
                 "advert.int.cs=I\"10\"",
+                "virtual.ipaddress=[\"203.0.113.61/32 dev lan0\"]", "");
+    }
+
+    @Test
+    void anInstanceFromDeployRunsBesideKeepalivedAndLeavesWhenItsFileGoes() throws Exception {
+        Path dist = distWith("deploy/" + FILE, instanceFile() + String.join("\n",
                 "family=\"IPV4\"",
                 "preempt=B\"true\"",
-                "preempt.delay.ms=L\"0\"",
-                "virtual.ipaddress=[\"203.0.113.61/32 dev lan0\"]", ""));
+                "preempt.delay.ms=L\"0\"", ""));
         Files.writeString(dist.resolve("deploy").resolve(BAD_FILE), String.join("\n",
                 "name=\"VI_BAD\"",
                 "interface=\"lan0\"",
@@ -71,5 +82,67 @@ class DeployedInstanceLabIT extends LabTest {
         assertThat(cap.fields("vrrp && ip.src == 192.0.2.11 && vrrp.prio == 0", "frame.number"))
                 .as("Vigil's priority-0 advert on leaving").isNotEmpty();
         assertThat(Sh.quiet("ip", "-n", lab.ns("r1"), "-4", "addr", "show", "lan0").out()).doesNotContain("203.0.113.61");
+    }
+
+    /**
+     * keepalived.conf's vrrp_sync_group with sync_group_tracking_weight and track_process, and its
+     * vrrp_track_process, written by hand as typed .config files: the group's tracked process
+     * (weight -60) takes VI_1 from 150 to 90 while it is not running, below keepalived's 100, and
+     * back when it runs. A group file with a weight keepalived refuses is one line naming the PID and
+     * the attribute.
+     */
+    @Test
+    void aSyncGroupAndATrackedProcessFromDeployMoveTheMasterAsKeepalivedsWould() throws Exception {
+        Path d = dir("deployed-tracking");
+        Path program = d.resolve(PROCESS);
+        Files.copy(Path.of("/bin/sleep"), program, StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path dist = distWith("deploy/" + FILE, instanceFile());
+        Path deploy = dist.resolve("deploy");
+        Files.writeString(deploy.resolve("org.vigil.vrrp.trackprocess-sleeper.config"), String.join("\n",
+                "name=\"sleeper\"",
+                "process=[\"" + PROCESS + "\"]",
+                "weight=I\"-60\"", ""));
+        Files.writeString(deploy.resolve("org.vigil.vrrp.syncgroup-web.config"), String.join("\n",
+                "name=\"G_WEB\"",
+                "group=[\"VI_1\"]",
+                "sync.group.tracking.weight=B\"true\"",
+                "track.process=[\"sleeper\"]", ""));
+        Files.writeString(deploy.resolve("org.vigil.vrrp.syncgroup-bad.config"), String.join("\n",
+                "name=\"G_BAD\"",
+                "group=[\"VI_NONE\"]",
+                "track.script=[\"chk weight 999\"]", ""));
+        Daemon vigil = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"),
+                "global_defs {\n    router_id vigil-r1\n}\n", dist));
+        Daemon ka = keepalived("r2", "global_defs {\n    router_id ka-r2\n}\n" + ReloadLabIT.instance("VI_1", 61, 100,
+                "203.0.113.61").replace("advert_int " + ReloadLabIT.ADVERT, "advert_int 0.1"));
+        vigil.awaitLog("attribute track.script", START);
+        assertThat(vigil.linesWith("attribute track.script", 0)).singleElement().asString()
+                .contains("org.vigil.vrrp.syncgroup").contains("weight 999 not in -253..253")
+                .contains("sync group not formed");
+        // the process is not running: 150 - 60 = 90 < 100
+        VigilPairLabIT.awaitStates(vigil, "BACKUP", ka, "MASTER");
+        // at 150 it would preempt keepalived at its next advert (every 0.1 s)
+        await("VI_1 stays BACKUP below keepalived").during(Duration.ofSeconds(2)).atMost(SHORT)
+                .until(() -> States.last(vigil).equals("BACKUP"));
+
+        int m1 = vigil.mark();
+        int m2 = ka.mark();
+        Process running = new ProcessBuilder(program.toString(), "600").start();
+        try {
+            vigil.awaitLog("(VI_1) Changing effective priority from 90 to 150", m1, SHORT);
+            vigil.awaitLog("(VI_1) Entering MASTER STATE", m1, MOVE);
+            ka.awaitLog("(VI_1) Entering BACKUP STATE", m2, SHORT);
+
+            m1 = vigil.mark();
+            m2 = ka.mark();
+            running.destroyForcibly().waitFor();
+            vigil.awaitLog("(VI_1) Changing effective priority from 150 to 90", m1, SHORT);
+            ka.awaitLog("(VI_1) Entering MASTER STATE", m2, MOVE);
+            vigil.awaitLog("(VI_1) Entering BACKUP STATE", m1, SHORT);
+        } finally {
+            running.destroyForcibly().waitFor();
+        }
+        assertThat(vigil.linesWith("ComponentException", 0)).as("one line, no stack trace").isEmpty();
     }
 }

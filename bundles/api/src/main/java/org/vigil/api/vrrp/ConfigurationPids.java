@@ -11,7 +11,9 @@ package org.vigil.api.vrrp;
  * configuration written by hand (a .config file in deploy/) has the same types. Entries with
  * several fields (virtual addresses, routes, rules, track entries) are one String each in the
  * entry form of the one API method that reads it (VirtualAddress.parse, VirtualRoute.parse,
- * VirtualRule.parse).
+ * VirtualRule.parse, {@link TrackEntry#parse}): the words keepalived.conf uses, so a hand-written
+ * file reads like keepalived.conf and one entry cannot fall out of step with another, as parallel
+ * arrays of optional fields could.
  */
 public final class ConfigurationPids {
     private ConfigurationPids() {
@@ -62,8 +64,13 @@ public final class ConfigurationPids {
         public static final String AUTH_TYPE = "auth.type";
         /** String, at most 8 bytes used. Secret: never log it. */
         public static final String AUTH_PASS = "auth.pass";
-        /** String[] "id:hex" for each auth_hmac key. Secret: never log it. Absent without auth_hmac. */
+        /**
+         * String[]: each auth_hmac key in hex, the key whose id is at the same index of
+         * {@link #AUTH_HMAC_KEY_IDS}. Secret: never log it. Absent without auth_hmac.
+         */
         public static final String AUTH_HMAC_KEYS = "auth.hmac.keys";
+        /** int[]: the auth_hmac key ids (1..255), one per {@link #AUTH_HMAC_KEYS} entry. @since 0.7.0 */
+        public static final String AUTH_HMAC_KEY_IDS = "auth.hmac.key.ids";
         /** int: the auth_hmac key id that signs. */
         public static final String AUTH_HMAC_ACTIVE_KEY = "auth.hmac.active.key";
         /** "time" or "monotonic". */
@@ -115,13 +122,14 @@ public final class ConfigurationPids {
         public static final String LOWER_PRIO_NO_ADVERT = "lower.prio.no.advert";
         /** boolean. */
         public static final String HIGHER_PRIO_SEND_ADVERT = "higher.prio.send.advert";
-        /** String[]: track_interface entries ("eth1 weight -20"). */
+        /** String[]: track_interface entries ("eth1 weight -20"), each in {@link TrackEntry}'s form. */
         public static final String TRACK_INTERFACE = "track.interface";
-        /** String[]: track_script entries ("chk_web weight -60"). */
+        /** String[]: track_script entries ("chk_web weight -60"), each in {@link TrackEntry}'s form. */
         public static final String TRACK_SCRIPT = "track.script";
         /**
          * String[]: track_file entries, each naming its file by absolute path ("/run/prio weight 2
-         * [reverse]"): the bridge resolves a track_file block's name to its file and weight.
+         * [reverse] [init_file 5 [overwrite]]"): the bridge resolves a track_file block's name to its
+         * file, weight and init_file.
          */
         public static final String TRACK_FILE = "track.file";
         /** String[]: track_process entries ("haproxy weight -40 [reverse]"), names of vrrp_track_process. */
@@ -142,6 +150,12 @@ public final class ConfigurationPids {
         }
         /** String[]: member instance names. */
         public static final String GROUP = "group";
+        /**
+         * boolean: sync_group_tracking_weight (global_tracking is its older name): the members'
+         * tracking weights apply to every member. @since 0.7.0
+         */
+        public static final String TRACKING_WEIGHT = "sync.group.tracking.weight";
+        // track.script, track.interface, track.file, track.process: as for an instance (Instance.TRACK_*)
     }
 
     /** vrrp_script keys. */
@@ -156,7 +170,14 @@ public final class ConfigurationPids {
         public static final String WEIGHT = "weight";
         public static final String RISE = "rise";
         public static final String FALL = "fall";
+        /** String: the user of {@code user USER [GROUP]}; absent: script_user or the default. */
         public static final String USER = "user";
+        /** String: the group of {@code user USER GROUP}, without its ':'; absent: the user's own. @since 0.7.0 */
+        public static final String GROUP = "group";
+        /** boolean: {@code user USER :[GROUP]}, also the user's supplementary groups. @since 0.7.0 */
+        public static final String SUPPLEMENTARY_GROUPS = "supplementary.groups";
+        /** boolean: weight N reverse. @since 0.7.0 */
+        public static final String WEIGHT_REVERSE = "weight.reverse";
         public static final String INIT_FAIL = "init.fail";
     }
 
@@ -211,6 +232,18 @@ public final class ConfigurationPids {
         public static final String SMTP_HELO_NAME = "smtp.helo.name";
         public static final String SMTP_ALERT = "smtp.alert";
         public static final String ENABLE_SCRIPT_SECURITY = "enable.script.security";
+        /** String: script_user as written ("user [group]"). */
         public static final String SCRIPT_USER = "script.user";
+        /**
+         * int: vrrp_rt_priority 1..99; 0 keeps the normal scheduler; -1 (absent) Vigil's default
+         * realtime priority unless vrrp_priority is set. @since 0.7.0
+         */
+        public static final String VRRP_RT_PRIORITY = "vrrp.rt.priority";
+        /** int -20..19: vrrp_priority, the nice value; 0 (absent) leaves it. @since 0.7.0 */
+        public static final String VRRP_PRIORITY = "vrrp.priority";
+        /** boolean: vrrp_no_swap. @since 0.7.0 */
+        public static final String VRRP_NO_SWAP = "vrrp.no.swap";
+        /** int, microseconds: vrrp_rlimit_rttime; 0 (absent) sets none. @since 0.7.0 */
+        public static final String VRRP_RLIMIT_RTTIME = "vrrp.rlimit.rttime";
     }
 }

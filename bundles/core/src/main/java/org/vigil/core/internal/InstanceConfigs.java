@@ -61,7 +61,7 @@ final class InstanceConfigs {
         List<java.net.InetAddress> peers = new ArrayList<>();
         for (String peer : c.unicast_peer()) {
             if (!peer.isBlank()) {
-                peers.add(attribute(Instance.UNICAST_PEER, () -> InstanceConfigParser.literal(peer)));
+                peers.add(attribute(Instance.UNICAST_PEER, () -> literal(peer)));
             }
         }
         String src = c.unicast_src_ip();
@@ -79,19 +79,16 @@ final class InstanceConfigs {
                 rules.add(attribute(Instance.VIRTUAL_RULES, () -> VirtualRule.parse(e)));
             }
         }
-        Tracks tracks = new Tracks(Tracks.entries(Instance.TRACK_SCRIPT, c.track_script(), Tracks.MAX_WEIGHT),
-                Tracks.entries(Instance.TRACK_INTERFACE, c.track_interface(), Tracks.MAX_WEIGHT),
-                Tracks.entries(Instance.TRACK_FILE, c.track_file(), Tracks.MAX_FILE_WEIGHT),
-                Tracks.entries(Instance.TRACK_PROCESS, c.track_process(), Tracks.MAX_PROCESS_WEIGHT));
+        Tracks tracks = Tracks.of(c.track_script(), c.track_interface(), c.track_file(), c.track_process());
         try {
             return new InstanceConfig(name, initialMaster, iface, vrid, priority, c.advert_int_cs(), version, family,
                     c.preempt(), c.preempt_delay_ms(), authType, AuthKey.of(c.auth_pass() == null ? "" : c.auth_pass()),
                     vips, excluded,
                     src == null || src.isBlank() ? null
-                            : attribute(Instance.UNICAST_SRC_IP, () -> InstanceConfigParser.literal(src)),
+                            : attribute(Instance.UNICAST_SRC_IP, () -> literal(src)),
                     peers,
                     mcast == null || mcast.isBlank() ? null
-                            : attribute(Instance.MCAST_DST_IP, () -> InstanceConfigParser.literal(mcast)),
+                            : attribute(Instance.MCAST_DST_IP, () -> literal(mcast)),
                     c.v3_checksum_as_v2(), c.down_timer_adverts(), c.lower_prio_no_advert(),
                     c.higher_prio_send_advert(), routes, masterAnnounce(c, iface), lowerPrioAnnounce(c), tracks, rules,
                     authHmac(c), vif);
@@ -111,19 +108,31 @@ final class InstanceConfigs {
         return out;
     }
 
-    /** auth_hmac from its typed attributes; null without keys. Errors never quote a key. */
+    /**
+     * auth_hmac from its typed attributes (key ids, and the keys in hex at the same index); null
+     * without keys. Errors never quote a key.
+     */
     private static HmacSettings authHmac(VrrpInstanceComponent.Config c) {
-        if (c.auth_hmac_keys().length == 0) {
+        String[] hex = c.auth_hmac_keys();
+        int[] ids = c.auth_hmac_key_ids();
+        if (hex.length == 0) {
             return null;
         }
+        if (ids.length != hex.length) {
+            throw new IllegalArgumentException("attribute " + Instance.AUTH_HMAC_KEY_IDS + ": " + ids.length
+                    + " ids for " + hex.length + " keys");
+        }
         Map<Integer, byte[]> keys = new TreeMap<>();
-        for (String e : c.auth_hmac_keys()) {
-            int colon = e.indexOf(':');
+        for (int i = 0; i < hex.length; i++) {
+            if (ids[i] < 1 || ids[i] > 255) {
+                throw new IllegalArgumentException("attribute " + Instance.AUTH_HMAC_KEY_IDS + ": " + ids[i]
+                        + " not in 1..255");
+            }
             try {
-                keys.put(Integer.parseInt(e.substring(0, colon).trim()),
-                        java.util.HexFormat.of().parseHex(e.substring(colon + 1).trim()));
+                keys.put(ids[i], java.util.HexFormat.of().parseHex(hex[i].trim()));
             } catch (RuntimeException bad) {
-                throw new IllegalArgumentException("attribute " + Instance.AUTH_HMAC_KEYS + ": an entry is not id:hex");
+                throw new IllegalArgumentException("attribute " + Instance.AUTH_HMAC_KEYS + ": key " + ids[i]
+                        + " is not hex");
             }
         }
         String mode = c.auth_hmac_mode().trim();
@@ -168,6 +177,19 @@ final class InstanceConfigs {
                 c.garp_lower_prio_delay_ms() >= 0 ? Duration.ofMillis(c.garp_lower_prio_delay_ms()) : master.delay(),
                 c.garp_lower_prio_repeat() >= 0 ? c.garp_lower_prio_repeat() : master.repeat(), Duration.ZERO, 0,
                 master.arpInterval(), master.naInterval());
+    }
+
+    /** An IP literal only: a host name here would mean a DNS lookup on the election path. */
+    static java.net.InetAddress literal(String text) {
+        String s = text.trim();
+        if (!s.matches("[0-9A-Fa-f:.]+")) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'");
+        }
+        try {
+            return java.net.InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException("not an IP address: '" + text + "'", e);
+        }
     }
 
     private static String blankToNull(String s) {

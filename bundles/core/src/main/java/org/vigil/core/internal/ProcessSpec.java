@@ -2,7 +2,6 @@ package org.vigil.core.internal;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.api.vrrp.ConfigurationPids.TrackProcess;
@@ -84,26 +83,36 @@ record ProcessSpec(String name, List<String> command, ParamMatch paramMatch, int
         return count >= quorum && count <= quorumMax;
     }
 
-    static ProcessSpec parse(Map<String, ?> p) {
-        String name = InstanceConfigParser.string(p, ConfigurationPids.NAME, null);
-        if (name == null || name.isBlank()) {
-            throw new IllegalArgumentException("vrrp_track_process needs a name");
+    /** From the typed configuration; errors name the attribute. */
+    static ProcessSpec from(TrackProcessComponent.Config raw) {
+        TrackProcessComponent.Config c = TypedAttributes.check(raw);
+        String name = TypedAttributes.required(ConfigurationPids.NAME, c.name());
+        List<String> command = c.process() == null ? List.of() : List.of(c.process());
+        if (command.isEmpty() || command.get(0).isBlank()) {
+            throw new IllegalArgumentException("attribute " + TrackProcess.PROCESS + ": required");
         }
-        List<String> command = InstanceConfigParser.strings(p, TrackProcess.PROCESS);
-        String match = InstanceConfigParser.string(p, TrackProcess.PARAM_MATCH, "").trim().toLowerCase(Locale.ROOT);
+        String match = c.param_match().trim().toLowerCase(Locale.ROOT);
         // keepalived: param_match without parameters means "no parameters at all"
-        ParamMatch pm = !match.isEmpty() && command.size() <= 1 ? ParamMatch.EXACT : switch (match) {
-            case "initial" -> ParamMatch.INITIAL;
-            case "partial" -> ParamMatch.PARTIAL;
+        ParamMatch pm = switch (match) {
+            case "" -> command.size() > 1 ? ParamMatch.EXACT : ParamMatch.ANY;
+            case "initial" -> command.size() > 1 ? ParamMatch.INITIAL : ParamMatch.EXACT;
+            case "partial" -> command.size() > 1 ? ParamMatch.PARTIAL : ParamMatch.EXACT;
             case "exact" -> ParamMatch.EXACT;
-            default -> command.size() > 1 ? ParamMatch.EXACT : ParamMatch.ANY;
+            default -> throw new IllegalArgumentException("attribute " + TrackProcess.PARAM_MATCH + ": '" + match
+                    + "' is not exact, initial or partial");
         };
-        return new ProcessSpec(name.trim(), command, pm, InstanceConfigParser.integer(p, TrackProcess.WEIGHT, 1),
-                InstanceConfigParser.bool(p, TrackProcess.WEIGHT_REVERSE, false),
-                InstanceConfigParser.integer(p, TrackProcess.QUORUM, 1),
-                InstanceConfigParser.integer(p, TrackProcess.QUORUM_MAX, DEFAULT_QUORUM_MAX),
-                InstanceConfigParser.longValue(p, TrackProcess.FORK_DELAY_MS, 0),
-                InstanceConfigParser.longValue(p, TrackProcess.TERMINATE_DELAY_MS, 0),
-                InstanceConfigParser.bool(p, TrackProcess.FULL_COMMAND, false));
+        if (c.weight() < -254 || c.weight() > 254) {
+            throw new IllegalArgumentException("attribute " + TrackProcess.WEIGHT + ": " + c.weight()
+                    + " not in -254..254");
+        }
+        if (c.quorum() < 0) {
+            throw new IllegalArgumentException("attribute " + TrackProcess.QUORUM + ": " + c.quorum() + " is negative");
+        }
+        if (c.quorum_max() < c.quorum()) {
+            throw new IllegalArgumentException("attribute " + TrackProcess.QUORUM_MAX + ": " + c.quorum_max()
+                    + " is less than quorum " + c.quorum());
+        }
+        return new ProcessSpec(name, command, pm, c.weight(), c.weight_reverse(), c.quorum(), c.quorum_max(),
+                Math.max(0, c.fork_delay_ms()), Math.max(0, c.terminate_delay_ms()), c.full_command());
     }
 }

@@ -9,15 +9,14 @@ import org.vigil.api.vrrp.ConfigurationPids.Script;
  *
  * @param weight the default weight of track_script entries naming this script
  * @param reverse keepalived's {@code weight N reverse}
- * @param user the run-as user ("user [group]"), null for script_user / the default
+ * @param user the run-as user, null for script_user / the default
+ * @param group the run-as group, null for the user's own
+ * @param supplementaryGroups also the user's supplementary groups (keepalived's {@code user NAME :[GROUP]})
  */
 record ScriptSpec(String name, String command, long intervalMillis, long timeoutMillis, int weight, boolean reverse,
-        int rise, int fall, String user, boolean initFail) {
+        int rise, int fall, String user, String group, boolean supplementaryGroups, boolean initFail) {
 
     static final long DEFAULT_INTERVAL_MILLIS = 1_000;
-    /** The config bridge's key for {@code weight N reverse}. */
-    static final String WEIGHT_REVERSE = "weight.reverse";
-
     ScriptSpec {
         if (intervalMillis <= 0) {
             intervalMillis = DEFAULT_INTERVAL_MILLIS;
@@ -34,9 +33,37 @@ record ScriptSpec(String name, String command, long intervalMillis, long timeout
         VrrpScriptComponent.Config c = TypedAttributes.check(raw);
         String name = TypedAttributes.required(ConfigurationPids.NAME, c.name());
         String command = TypedAttributes.required(Script.SCRIPT, c.script());
-        String user = c.user();
+        String user = blankToNull(c.user());
+        String group = blankToNull(c.group());
+        if (user == null && (group != null || c.supplementary_groups())) {
+            throw new IllegalArgumentException("attribute " + Script.USER + ": required with a group");
+        }
+        if (user != null && user.chars().anyMatch(Character::isWhitespace)) {
+            throw new IllegalArgumentException("attribute " + Script.USER + ": one name");
+        }
+        if (group != null && (group.startsWith(":") || group.chars().anyMatch(Character::isWhitespace))) {
+            throw new IllegalArgumentException("attribute " + Script.GROUP + ": one name");
+        }
         return new ScriptSpec(name, command, c.interval_ms(), c.timeout_ms() > 0 ? c.timeout_ms() : c.interval_ms(),
-                c.weight(), c.weight_reverse(), c.rise(), c.fall(), user == null || user.isBlank() ? null : user.trim(),
+                c.weight(), c.weight_reverse(), c.rise(), c.fall(), user, group, c.supplementary_groups(),
                 c.init_fail());
+    }
+
+    /**
+     * The user as {@link org.vigil.script.ScriptSecurity#decide} takes it ("user [[:]group]",
+     * shared with the notify scripts), null without one.
+     */
+    String userSpec() {
+        if (user == null) {
+            return null;
+        }
+        if (group == null && !supplementaryGroups) {
+            return user;
+        }
+        return user + " " + (supplementaryGroups ? ":" : "") + (group == null ? "" : group);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
     }
 }

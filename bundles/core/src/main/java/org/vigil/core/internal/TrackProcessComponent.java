@@ -13,7 +13,11 @@ import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.vigil.api.vrrp.ConfigurationPids;
 
-/** One vrrp_track_process from a factory configuration; the core counts its processes. */
+/**
+ * One vrrp_track_process from a factory configuration, read through its typed {@link Config}; the
+ * core counts its processes. A configuration that does not fit the form is one log line naming
+ * the PID and the attribute (not tracked, or on a change kept as it was).
+ */
 @Component(configurationPid = ConfigurationPids.TRACK_PROCESS, configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = {})
 @Designate(ocd = TrackProcessComponent.Config.class, factory = true)
@@ -28,39 +32,55 @@ public class TrackProcessComponent {
         @AttributeDefinition(description = "process name, or program and parameters")
         String[] process();
 
-        @AttributeDefinition(description = "empty, exact, initial or partial")
+        @AttributeDefinition(description = "empty (parameters, when given, exactly), exact, initial or partial")
         String param_match() default "";
 
+        @AttributeDefinition(description = "-254..254: added while the quorum holds (negative: while it does not); 0 means FAULT")
         int weight() default 1;
 
+        @AttributeDefinition(description = "weight N reverse")
         boolean weight_reverse() default false;
 
+        @AttributeDefinition(description = "at least this many matching processes")
         int quorum() default 1;
 
+        @AttributeDefinition(description = "at most this many matching processes")
         int quorum_max() default ProcessSpec.DEFAULT_QUORUM_MAX;
 
+        @AttributeDefinition(description = "milliseconds a gain must last before it counts")
         long fork_delay_ms() default 0;
 
+        @AttributeDefinition(description = "milliseconds a loss must last before it counts")
         long terminate_delay_ms() default 0;
 
+        @AttributeDefinition(description = "match the whole command line's first word instead of the process name")
         boolean full_command() default false;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TrackProcessComponent.class);
     private final InstanceRegistry registry;
+    private final String pid;
     private String name;
 
     @Activate
-    public TrackProcessComponent(@Reference InstanceRegistry registry, Map<String, Object> properties) {
+    public TrackProcessComponent(@Reference InstanceRegistry registry, Config config, Map<String, Object> properties) {
         this.registry = registry;
-        ProcessSpec spec = ProcessSpec.parse(properties);
-        registry.addTrackedProcess(spec);
-        name = spec.name();
+        this.pid = TypedAttributes.pid(properties, ConfigurationPids.TRACK_PROCESS);
+        apply(config, "not tracked");
     }
 
     @Modified
-    void modified(Map<String, Object> properties) {
-        ProcessSpec spec = ProcessSpec.parse(properties);
-        if (!spec.name().equals(name)) {
+    void modified(Config config) {
+        apply(config, name == null ? "not tracked" : "kept as it was");
+    }
+
+    private void apply(Config config, String outcome) {
+        ProcessSpec spec = TypedAttributes.readOrLog(LOG, pid, "vrrp_track_process", outcome,
+                () -> ProcessSpec.from(config));
+        if (spec == null) {
+            return;
+        }
+        if (name != null && !spec.name().equals(name)) {
             registry.removeTrackedProcess(name);
         }
         registry.addTrackedProcess(spec);
@@ -69,6 +89,8 @@ public class TrackProcessComponent {
 
     @Deactivate
     void deactivate() {
-        registry.removeTrackedProcess(name);
+        if (name != null) {
+            registry.removeTrackedProcess(name);
+        }
     }
 }

@@ -34,7 +34,7 @@ final class TrackScriptCheck {
             log.accept("No script set for vrrp_script " + spec.name() + " - removing");
             return null;
         }
-        ScriptSecurity.Decision d = ScriptSecurity.decide(command, spec.user(), scriptUser, securityEnabled, host, log);
+        ScriptSecurity.Decision d = ScriptSecurity.decide(command, spec.userSpec(), scriptUser, securityEnabled, host, log);
         if (!d.allowed()) {
             switch (d.refusal()) {
                 case USER -> log.accept("Unable to set uid/gid for script " + quotedWords(command));

@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.vigil.api.vrrp.TrackEntry;
 import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.script.ScriptRunner;
 import org.vigil.script.ScriptSecurity;
@@ -228,7 +229,7 @@ final class Tracking implements AutoCloseable {
         if (tracks == null) {
             return;
         }
-        for (Tracks.Entry f : tracks.files()) {
+        for (TrackEntry f : tracks.files()) {
             if (f.name().startsWith("/")) {
                 if (f.initValue() != null) {
                     initFile(Path.of(f.name()), f.initValue(), f.overwrite());
@@ -305,8 +306,8 @@ final class Tracking implements AutoCloseable {
                 concat(own.files(), group.files()), concat(own.processes(), group.processes()));
     }
 
-    private static List<Tracks.Entry> concat(List<Tracks.Entry> a, List<Tracks.Entry> b) {
-        List<Tracks.Entry> out = new ArrayList<>(a);
+    private static List<TrackEntry> concat(List<TrackEntry> a, List<TrackEntry> b) {
+        List<TrackEntry> out = new ArrayList<>(a);
         out.addAll(b);
         return out;
     }
@@ -474,7 +475,7 @@ final class Tracking implements AutoCloseable {
         if (!grouped && warn) {
             groupWarnings.removeIf(k -> k.startsWith(instance + " "));
         }
-        for (Tracks.Entry t : tracks.scripts()) {
+        for (TrackEntry t : tracks.scripts()) {
             ScriptEntry e = scripts.get(t.name());
             if (e == null || !e.enabled) {
                 // not configured (yet) or disabled by script security: no effect
@@ -495,7 +496,7 @@ final class Tracking implements AutoCloseable {
             boolean up = e.state.good();
             out.add(verdict(TrackStatus.Kind.SCRIPT, t.name(), up ? "good" : "bad", w, reverse, up));
         }
-        for (Tracks.Entry t : tracks.processes()) {
+        for (TrackEntry t : tracks.processes()) {
             ProcessEntry e = processes.get(t.name());
             if (e == null) {
                 // not configured (yet): no effect, as an unknown track_script
@@ -518,7 +519,7 @@ final class Tracking implements AutoCloseable {
             out.add(verdict(TrackStatus.Kind.PROCESS, t.name(), e.up == null ? "unknown" : up ? "running" : "not running",
                     w, reverse, up));
         }
-        for (Tracks.Entry t : tracks.interfaces()) {
+        for (TrackEntry t : tracks.interfaces()) {
             int w = grouped || t.weight() == null ? 0 : t.weight();
             boolean reverse = Boolean.TRUE.equals(t.reverse());
             Optional<Boolean> link = host.linkUp(t.name());
@@ -526,7 +527,7 @@ final class Tracking implements AutoCloseable {
             out.add(verdict(TrackStatus.Kind.INTERFACE, t.name(), link.isEmpty() ? "unknown" : up ? "up" : "down", w,
                     reverse, up));
         }
-        for (Tracks.Entry t : tracks.files()) {
+        for (TrackEntry t : tracks.files()) {
             if (!t.name().startsWith("/")) {
                 continue;
             }
@@ -559,7 +560,7 @@ final class Tracking implements AutoCloseable {
     private void updatePolledFiles() {
         Set<String> wanted = new HashSet<>();
         for (String instance : instances.keySet()) {
-            effective(instance).files().stream().map(Tracks.Entry::name).filter(n -> n.startsWith("/"))
+            effective(instance).files().stream().map(TrackEntry::name).filter(n -> n.startsWith("/"))
                     .forEach(wanted::add);
         }
         polledFiles.retainAll(wanted);

@@ -2,16 +2,18 @@ package org.vigil.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
+
+import org.vigil.api.vrrp.TrackEntry;
 
 /**
- * An instance's track_script, track_interface, track_file and track_process entries, as written
- * ({@code NAME [weight N] [reverse|noreverse]}). A track_script or track_process without a weight
- * takes its block's; track_interface defaults to weight 0 (down means FAULT); track_file names
- * the file by its absolute path (the config bridge resolves a track_file block's name to its file
- * and weight) and defaults to weight 1.
+ * An instance's or sync group's track_script, track_interface, track_file and track_process
+ * entries, each read by {@link TrackEntry#parse}. A track_script or track_process without a
+ * weight takes its block's; track_interface defaults to weight 0 (down means FAULT); track_file
+ * names the file by its absolute path (the config bridge resolves a track_file block's name to its
+ * file and weight) and defaults to weight 1.
  */
-record Tracks(List<Entry> scripts, List<Entry> interfaces, List<Entry> files, List<Entry> processes) {
+record Tracks(List<TrackEntry> scripts, List<TrackEntry> interfaces, List<TrackEntry> files,
+        List<TrackEntry> processes) {
     static final Tracks NONE = new Tracks(List.of(), List.of(), List.of(), List.of());
 
     /**
@@ -23,17 +25,6 @@ record Tracks(List<Entry> scripts, List<Entry> interfaces, List<Entry> files, Li
     static final int MAX_PROCESS_WEIGHT = 254;
     static final int MAX_FILE_WEIGHT = Integer.MAX_VALUE;
 
-    /**
-     * One entry; a null weight or reverse means "the tracked object's default". A track_file entry
-     * may carry its block's init_file: the value written to the file at configuration when it does
-     * not exist (or always, with overwrite); null without init_file.
-     */
-    record Entry(String name, Integer weight, Boolean reverse, Long initValue, boolean overwrite) {
-        Entry(String name, Integer weight, Boolean reverse) {
-            this(name, weight, reverse, null, false);
-        }
-    }
-
     Tracks {
         scripts = List.copyOf(scripts);
         interfaces = List.copyOf(interfaces);
@@ -41,7 +32,7 @@ record Tracks(List<Entry> scripts, List<Entry> interfaces, List<Entry> files, Li
         processes = List.copyOf(processes);
     }
 
-    Tracks(List<Entry> scripts, List<Entry> interfaces, List<Entry> files) {
+    Tracks(List<TrackEntry> scripts, List<TrackEntry> interfaces, List<TrackEntry> files) {
         this(scripts, interfaces, files, List.of());
     }
 
@@ -49,57 +40,21 @@ record Tracks(List<Entry> scripts, List<Entry> interfaces, List<Entry> files, Li
         return scripts.isEmpty() && interfaces.isEmpty() && files.isEmpty() && processes.isEmpty();
     }
 
-    static Tracks parse(List<String> scripts, List<String> interfaces, List<String> files) {
-        return parse(scripts, interfaces, files, List.of());
+    /** The four attributes of a typed configuration; errors name the attribute. */
+    static Tracks of(String[] scripts, String[] interfaces, String[] files, String[] processes) {
+        return new Tracks(entries(org.vigil.api.vrrp.ConfigurationPids.Instance.TRACK_SCRIPT, scripts, MAX_WEIGHT),
+                entries(org.vigil.api.vrrp.ConfigurationPids.Instance.TRACK_INTERFACE, interfaces, MAX_WEIGHT),
+                entries(org.vigil.api.vrrp.ConfigurationPids.Instance.TRACK_FILE, files, MAX_FILE_WEIGHT),
+                entries(org.vigil.api.vrrp.ConfigurationPids.Instance.TRACK_PROCESS, processes, MAX_PROCESS_WEIGHT));
     }
 
-    static Tracks parse(List<String> scripts, List<String> interfaces, List<String> files, List<String> processes) {
-        return new Tracks(entries(scripts, MAX_WEIGHT), entries(interfaces, MAX_WEIGHT),
-                entries(files, MAX_FILE_WEIGHT), entries(processes, MAX_PROCESS_WEIGHT));
-    }
-
-    /** One attribute's entries; errors name the attribute. */
-    static List<Entry> entries(String key, String[] lines, int maxWeight) {
-        return TypedAttributes.attribute(key, () -> entries(List.of(lines), maxWeight));
-    }
-
-    private static List<Entry> entries(List<String> lines, int maxWeight) {
-        List<Entry> out = new ArrayList<>();
+    /** One attribute's entries (blank ones skipped); errors name the attribute. */
+    static List<TrackEntry> entries(String key, String[] lines, int maxWeight) {
+        List<TrackEntry> out = new ArrayList<>();
         for (String line : lines) {
-            String[] w = line.trim().split("\\s+");
-            if (w.length == 0 || w[0].isEmpty()) {
-                continue;
+            if (!line.isBlank()) {
+                out.add(TypedAttributes.attribute(key, () -> TrackEntry.parse(line).checkWeight(maxWeight)));
             }
-            Integer weight = null;
-            Boolean reverse = null;
-            Long init = null;
-            boolean overwrite = false;
-            for (int i = 1; i < w.length; i++) {
-                switch (w[i].toLowerCase(Locale.ROOT)) {
-                    case "weight" -> {
-                        if (i + 1 >= w.length) {
-                            throw new IllegalArgumentException("track entry '" + line + "': weight needs a value");
-                        }
-                        long v = Long.parseLong(w[++i]);
-                        if (v < -maxWeight || v > maxWeight) {
-                            throw new IllegalArgumentException("track entry '" + line + "': weight " + v
-                                    + " not in -" + maxWeight + ".." + maxWeight);
-                        }
-                        weight = (int) v;
-                    }
-                    case "init_file" -> {
-                        if (i + 1 >= w.length) {
-                            throw new IllegalArgumentException("track entry '" + line + "': init_file needs a value");
-                        }
-                        init = Long.parseLong(w[++i]);
-                    }
-                    case "overwrite" -> overwrite = true;
-                    case "reverse" -> reverse = true;
-                    case "noreverse" -> reverse = false;
-                    default -> throw new IllegalArgumentException("track entry '" + line + "': unknown word " + w[i]);
-                }
-            }
-            out.add(new Entry(w[0], weight, reverse, init, overwrite));
         }
         return out;
     }

@@ -29,6 +29,29 @@ final class TypedAttributes {
         return config;
     }
 
+    /**
+     * What {@code read} makes of a configuration, or null after the one log line that names the
+     * PID and the attribute: {@code Configuration PID: attribute KEY: PROBLEM; WHAT OUTCOME}.
+     *
+     * @param pid the configuration's service.pid
+     * @param what what the configuration is, e.g. "instance", "vrrp_script"
+     * @param outcome what happens instead, e.g. "not started", "kept as it was"
+     */
+    static <T> T readOrLog(org.slf4j.Logger log, String pid, String what, String outcome, Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (RuntimeException e) {
+            log.error("Configuration {}: {}; {} {}", pid, e.getMessage(), what, outcome);
+            return null;
+        }
+    }
+
+    /** The configuration's service.pid, or the PID it is of when it has none (a test). */
+    static String pid(java.util.Map<String, ?> properties, String fallback) {
+        Object pid = properties.get(org.osgi.framework.Constants.SERVICE_PID);
+        return pid == null ? fallback : String.valueOf(pid);
+    }
+
     /** A value checked beyond its type: the error names the attribute. */
     static <T> T attribute(String key, Supplier<T> read) {
         try {

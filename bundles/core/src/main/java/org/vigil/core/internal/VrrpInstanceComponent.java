@@ -32,7 +32,7 @@ public class VrrpInstanceComponent {
      * keepalived's keywords with dots for underscores, in normalised units; see
      * {@link ConfigurationPids.Instance}. Addresses, routes, rules and track entries are one
      * String per entry in the documented entry forms ({@code VirtualAddress.parse},
-     * {@code VirtualRoute.parse}, {@code VirtualRule.parse}, {@code Tracks}).
+     * {@code VirtualRoute.parse}, {@code VirtualRule.parse}, {@code TrackEntry.parse}).
      */
     @ObjectClassDefinition(name = "VRRP instance", description = "One vrrp_instance of keepalived.conf")
     public @interface Config {
@@ -73,8 +73,12 @@ public class VrrpInstanceComponent {
         @AttributeDefinition(type = AttributeType.PASSWORD)
         String auth_pass() default "";
 
-        @AttributeDefinition(type = AttributeType.PASSWORD, description = "auth_hmac keys, each id:hex")
+        @AttributeDefinition(type = AttributeType.PASSWORD,
+                description = "auth_hmac keys in hex, each with the id at the same index of auth.hmac.key.ids")
         String[] auth_hmac_keys() default {};
+
+        @AttributeDefinition(description = "auth_hmac key ids 1..255, one per key")
+        int[] auth_hmac_key_ids() default {};
 
         @AttributeDefinition(description = "the auth_hmac key id that signs; 0 means the only key")
         int auth_hmac_active_key() default 0;
@@ -116,11 +120,13 @@ public class VrrpInstanceComponent {
         @AttributeDefinition(description = "NAME [weight N] [reverse|noreverse], one per value")
         String[] track_script() default {};
 
+        @AttributeDefinition(description = "INTERFACE [weight N] [reverse|noreverse], one per value")
         String[] track_interface() default {};
 
-        @AttributeDefinition(description = "/ABSOLUTE/FILE [weight N] [reverse] [init_file V [overwrite]]")
+        @AttributeDefinition(description = "/ABSOLUTE/FILE [weight N] [reverse] [init_file V [overwrite]], one per value")
         String[] track_file() default {};
 
+        @AttributeDefinition(description = "vrrp_track_process NAME [weight N] [reverse|noreverse], one per value")
         String[] track_process() default {};
 
         @AttributeDefinition(description = "milliseconds before the second burst of gratuitous ARPs/NAs")
@@ -176,8 +182,7 @@ public class VrrpInstanceComponent {
     public VrrpInstanceComponent(@Reference InstanceRegistry registry, Config config,
             java.util.Map<String, Object> properties) {
         this.registry = registry;
-        this.pid = String.valueOf(properties.getOrDefault(org.osgi.framework.Constants.SERVICE_PID,
-                ConfigurationPids.INSTANCE));
+        this.pid = TypedAttributes.pid(properties, ConfigurationPids.INSTANCE);
         InstanceConfig instance = read(config, "not started");
         if (instance != null) {
             registry.addInstance(instance);
@@ -201,12 +206,7 @@ public class VrrpInstanceComponent {
 
     /** The instance, or null after logging the one line that says what is wrong. */
     private InstanceConfig read(Config config, String outcome) {
-        try {
-            return InstanceConfigs.from(config);
-        } catch (RuntimeException e) {
-            LOG.error("Configuration {}: {}; instance {}", pid, e.getMessage(), outcome);
-            return null;
-        }
+        return TypedAttributes.readOrLog(LOG, pid, "instance", outcome, () -> InstanceConfigs.from(config));
     }
 
     /** A configuration deleted at a reload is keepalived's "deleted" instance, not a stop. */

@@ -41,8 +41,14 @@ public class VrrpScriptComponent {
 
         int fall() default 1;
 
-        @AttributeDefinition(description = "user [group] to run as; unset means script_user or the default")
+        @AttributeDefinition(description = "user to run as; empty means script_user or the default")
         String user() default "";
+
+        @AttributeDefinition(description = "group to run as; empty means the user's own")
+        String group() default "";
+
+        @AttributeDefinition(description = "also the user's supplementary groups (keepalived's user NAME :[GROUP])")
+        boolean supplementary_groups() default false;
 
         boolean init_fail() default false;
     }
@@ -55,8 +61,7 @@ public class VrrpScriptComponent {
     @Activate
     public VrrpScriptComponent(@Reference InstanceRegistry registry, Config config, Map<String, Object> properties) {
         this.registry = registry;
-        this.pid = String.valueOf(properties.getOrDefault(org.osgi.framework.Constants.SERVICE_PID,
-                ConfigurationPids.SCRIPT));
+        this.pid = TypedAttributes.pid(properties, ConfigurationPids.SCRIPT);
         ScriptSpec spec = read(config, "not started");
         if (spec != null) {
             registry.addScript(spec);
@@ -66,12 +71,7 @@ public class VrrpScriptComponent {
 
     /** The script, or null after one log line naming the PID and the attribute. */
     private ScriptSpec read(Config config, String outcome) {
-        try {
-            return ScriptSpec.from(config);
-        } catch (RuntimeException e) {
-            LOG.error("Configuration {}: {}; vrrp_script {}", pid, e.getMessage(), outcome);
-            return null;
-        }
+        return TypedAttributes.readOrLog(LOG, pid, "vrrp_script", outcome, () -> ScriptSpec.from(config));
     }
 
     @Modified

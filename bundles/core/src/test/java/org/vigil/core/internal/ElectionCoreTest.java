@@ -168,19 +168,19 @@ class ElectionCoreTest {
         core.bindProcessTuning(recorder(calls));
         core.awaitLoopForTests();
         assertThat(calls).as("no global_defs component yet: the scheduler's").isEmpty();
-        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "-5")));
+        core.scheduling(TypedConfigs.scheduling(Map.of("vrrp.priority", -5)));
         await().atMost(Duration.ofSeconds(5)).until(() -> calls.size() == 2);
         assertThat(calls).containsExactly("nice -5 on vigil-election", "nice-io -5");
     }
 
     @Test
     void withNeitherKnobTheElectionGetsRealtimePriorityOneAndVrrpRtPriorityZeroTurnsItOff() {
-        SchedulingSettings defaults = GlobalDefsComponent.scheduling(Map.of());
+        SchedulingSettings defaults = TypedConfigs.scheduling(Map.of());
         assertThat(defaults.realtimePriority()).isEqualTo(SchedulingSettings.DEFAULT_REALTIME_PRIORITY);
         assertThat(defaults.realtimeByDefault()).isTrue();
-        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "0")).any()).isFalse();
-        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.priority", "-5")).realtimePriority()).isNull();
-        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "7")).realtimeByDefault()).isFalse();
+        assertThat(TypedConfigs.scheduling(Map.of("vrrp.rt.priority", 0)).any()).isFalse();
+        assertThat(TypedConfigs.scheduling(Map.of("vrrp.priority", -5)).realtimePriority()).isNull();
+        assertThat(TypedConfigs.scheduling(Map.of("vrrp.rt.priority", 7)).realtimeByDefault()).isFalse();
 
         ElectionCore core = core(Map.of());
         List<String> calls = new CopyOnWriteArrayList<>();
@@ -195,8 +195,8 @@ class ElectionCoreTest {
         ElectionCore core = core(Map.of());
         List<String> calls = new CopyOnWriteArrayList<>();
         org.vigil.api.system.ProcessTuning recording = recorder(calls);
-        // global_defs { vrrp_rt_priority 5  vrrp_priority -10  vrrp_no_swap } as the bridge emits it
-        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "5", "vrrp.priority", "-10",
+        // global_defs { vrrp_rt_priority 5  vrrp_priority -10  vrrp_no_swap } as the bridge emits it (typed)
+        core.scheduling(TypedConfigs.scheduling(Map.of("vrrp.rt.priority", 5, "vrrp.priority", -10,
                 "vrrp.no.swap", true)));
         assertThat(calls).as("nothing to apply it with yet").isEmpty();
         core.bindProcessTuning(recording);
@@ -204,9 +204,9 @@ class ElectionCoreTest {
         assertThat(calls).containsExactly("rt-io 5", "rt 5 on vigil-election", "nice -10 on vigil-election",
                 "nice-io -10", "mlockall");
         // a reload with the same values does nothing; out-of-range values are ignored
-        core.scheduling(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "5", "vrrp.priority", "-10",
+        core.scheduling(TypedConfigs.scheduling(Map.of("vrrp.rt.priority", 5, "vrrp.priority", -10,
                 "vrrp.no.swap", true)));
-        assertThat(GlobalDefsComponent.scheduling(Map.of("vrrp.rt.priority", "150")).realtimePriority()).isNull();
+        assertThat(TypedConfigs.scheduling(Map.of("vrrp.rt.priority", 150)).realtimePriority()).isNull();
         core.awaitLoopForTests();
         assertThat(calls).hasSize(5);
     }

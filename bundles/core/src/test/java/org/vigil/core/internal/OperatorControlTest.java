@@ -77,7 +77,7 @@ class OperatorControlTest {
 
     @Test
     void trackingStatusNamesEachTrackerWithItsVerdictAndShare() {
-        engine.addScript(new ScriptSpec("chk_web", "/bin/true", 1_000, 1_000, -60, false, 1, 1, null, false));
+        engine.addScript(new ScriptSpec("chk_web", "/bin/true", 1_000, 1_000, -60, false, 1, 1, null, null, false, false));
         instance("VI_1", 51, "chk_web", "chk_gone weight 10");
         loop.runPending();
         assertThat(engine.tracking("VI_1")).containsExactly(

@@ -17,7 +17,7 @@ class ProcessSpecTest {
         p.put("process", process);
         p.put("param.match", match);
         p.put("full.command", full);
-        return ProcessSpec.parse(p);
+        return TypedConfigs.process(p);
     }
 
     @Test
@@ -64,7 +64,7 @@ class ProcessSpecTest {
         p.put("process", new String[] {"nginx"});
         p.put("quorum", 2);
         p.put("quorum.max", 3);
-        ProcessSpec s = ProcessSpec.parse(p);
+        ProcessSpec s = TypedConfigs.process(p);
         assertThat(s.quorate(1)).isFalse();
         assertThat(s.quorate(2)).isTrue();
         assertThat(s.quorate(3)).isTrue();

@@ -65,7 +65,7 @@ class ProcessTrackerTest {
         p.put("quorum", quorum);
         p.put("fork.delay.ms", forkDelay);
         p.put("terminate.delay.ms", terminateDelay);
-        return ProcessSpec.parse(p);
+        return TypedConfigs.process(p);
     }
 
     @Test

@@ -83,7 +83,7 @@ class RealTimeTrackingTest {
         Path chk = script("chk.sh", "test -f " + flag);
         ElectionEngine r1 = engine("r1", "192.0.2.11");
         ElectionEngine r2 = engine("r2", "192.0.2.12");
-        r1.addScript(new ScriptSpec("chk_web", chk.toString(), 100, 1_000, -60, false, 2, 2, null, false));
+        r1.addScript(new ScriptSpec("chk_web", chk.toString(), 100, 1_000, -60, false, 2, 2, null, null, false, false));
         r1.addInstance(TypedConfigs.instance(instance(150, "track.script", "chk_web")));
         r2.addInstance(TypedConfigs.instance(instance(100, "track.script", "none_such")));
         await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
@@ -106,7 +106,7 @@ class RealTimeTrackingTest {
     void aSlowScriptNeverDelaysTheAdverts() throws IOException {
         Path slow = script("slow.sh", "sleep 2");
         ElectionEngine r1 = engine("r1", "192.0.2.11");
-        r1.addScript(new ScriptSpec("slow", slow.toString(), 100, 1_000, -10, false, 1, 1, null, false));
+        r1.addScript(new ScriptSpec("slow", slow.toString(), 100, 1_000, -10, false, 1, 1, null, null, false, false));
         r1.addInstance(TypedConfigs.instance(instance(254, "track.script", "slow")));
         await().atMost(Duration.ofSeconds(5)).until(() -> status(r1).state() == InstanceState.MASTER);
         long from = System.nanoTime() / 1_000;
@@ -189,7 +189,7 @@ class RealTimeTrackingTest {
         block.put("name", "sleeper");
         block.put("process", new String[] {"vigil-trk-sleep"});
         block.put("weight", -60);
-        r1.addTrackedProcess(ProcessSpec.parse(block));
+        r1.addTrackedProcess(TypedConfigs.process(block));
         r1.addInstance(TypedConfigs.instance(instance(150, "track.process", "sleeper")));
         r2.addInstance(TypedConfigs.instance(instance(100, "track.process")));
         // not running: 150 - 60, from the first count on

@@ -46,7 +46,7 @@ class ScriptScheduleTest {
     }
 
     private void run(String command, long intervalMs, long timeoutMs) {
-        ScriptSpec spec = new ScriptSpec("chk", command, intervalMs, timeoutMs, 0, false, 1, 1, null, false);
+        ScriptSpec spec = new ScriptSpec("chk", command, intervalMs, timeoutMs, 0, false, 1, 1, null, null, false, false);
         runner = new ScriptSchedule(spec, CommandLine.parse(command).words(), executor, processes, outcomes::add, log::add);
         runner.start();
     }

@@ -11,12 +11,12 @@ class ScriptStateTest {
     private final List<String> log = new ArrayList<>();
 
     private static ScriptSpec spec(int rise, int fall, boolean initFail) {
-        return new ScriptSpec("chk", "/bin/true", 0, 0, 0, false, rise, fall, null, initFail);
+        return new ScriptSpec("chk", "/bin/true", 0, 0, 0, false, rise, fall, null, null, false, initFail);
     }
 
     @Test
     void defaultsAreKeepalivedsAndTimeoutFollowsTheInterval() {
-        ScriptSpec s = new ScriptSpec("chk", "/bin/true", 0, 0, 0, false, 0, 0, null, false);
+        ScriptSpec s = new ScriptSpec("chk", "/bin/true", 0, 0, 0, false, 0, 0, null, null, false, false);
         assertThat(s.intervalMillis()).isEqualTo(1_000);
         assertThat(s.timeoutMillis()).isEqualTo(1_000);
         assertThat(s.rise()).isEqualTo(1);

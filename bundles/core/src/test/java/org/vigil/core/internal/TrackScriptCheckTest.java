@@ -37,7 +37,7 @@ class TrackScriptCheckTest {
     }
 
     private static ScriptSpec spec(String command, String user) {
-        return new ScriptSpec("chk", command, 1_000, 1_000, 0, false, 1, 1, user, false);
+        return new ScriptSpec("chk", command, 1_000, 1_000, 0, false, 1, 1, user, null, false, false);
     }
 
     @Test

@@ -49,7 +49,7 @@ class TrackScriptSplittingTest {
         Files.writeString(script, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done > " + out + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         ScriptSpec spec = new ScriptSpec("chk", script + " one 'two words' \"say \\\"hi\\\"\" a\\ b '' x\\ty 'it'\\''s' a|b $HOME",
-                10_000, 5_000, 0, false, 1, 1, null, false);
+                10_000, 5_000, 0, false, 1, 1, null, null, false, false);
 
         ScriptSecurity.Decision d = TrackScriptCheck.decide(spec, false, null, ScriptSecurity.Host.system(), line -> { });
         schedule = new ScriptSchedule(spec, d.argv(), executor, processes, outcomes::add, line -> { });

@@ -43,7 +43,7 @@ class TrackingEngineTest {
         }
 
         void script(String name, int weight, int rise, int fall, boolean initFail) {
-            engine.addScript(new ScriptSpec(name, "/bin/true", 1_000, 1_000, weight, false, rise, fall, null, initFail));
+            engine.addScript(new ScriptSpec(name, "/bin/true", 1_000, 1_000, weight, false, rise, fall, null, null, false, initFail));
         }
 
         void run(String script, ScriptState.Outcome outcome) {
@@ -284,7 +284,7 @@ class TrackingEngineTest {
         group.put("name", "G1");
         group.put("group", new String[] {"VI_1", "VI_2"});
         group.put("track.script", new String[] {"chk"});
-        new SyncGroupComponent(r1.engine, group);
+        new SyncGroupComponent(r1.engine, TypedConfigs.syncGroup(group), group);
         r1.engine.addInstance(TypedConfigs.instance(instance("VI_1", 51, "eth0", 200)));
         r1.engine.addInstance(TypedConfigs.instance(instance("VI_2", 52, "eth1", 200)));
         loop.advance(5_000_000);
@@ -305,7 +305,7 @@ class TrackingEngineTest {
         fresh.driverBound(r1.host);
         fresh.authenticatorAdded(new NoneAuthenticator());
         loop.runPending();
-        fresh.addScript(new ScriptSpec("chk", "/bin/true", 1_000, 1_000, -60, false, 1, 1, null, true));
+        fresh.addScript(new ScriptSpec("chk", "/bin/true", 1_000, 1_000, -60, false, 1, 1, null, null, false, true));
         fresh.addInstance(TypedConfigs.instance(instance("VI_9", 59, "eth0", 150)));
         Map<String, Object> p = instance("VI_9", 59, "eth0", 150);
         p.put("track.script", new String[] {"chk"});

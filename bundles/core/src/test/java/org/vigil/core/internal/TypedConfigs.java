@@ -24,4 +24,17 @@ final class TypedConfigs {
     static InstanceConfig instance(Map<String, ?> properties) {
         return InstanceConfigs.from(typed(VrrpInstanceComponent.Config.class, properties));
     }
+
+    static ProcessSpec process(Map<String, ?> properties) {
+        return ProcessSpec.from(typed(TrackProcessComponent.Config.class, properties));
+    }
+
+    static SyncGroupComponent.Config syncGroup(Map<String, ?> properties) {
+        return typed(SyncGroupComponent.Config.class, properties);
+    }
+
+    static SchedulingSettings scheduling(Map<String, ?> properties) {
+        return GlobalDefsComponent.scheduling(typed(GlobalDefsComponent.Config.class, properties),
+                org.vigil.api.vrrp.ConfigurationPids.GLOBAL);
+    }
 }

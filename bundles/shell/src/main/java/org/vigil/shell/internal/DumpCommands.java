@@ -18,6 +18,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.vigil.api.vrrp.InstanceStatus;
 import org.vigil.api.vrrp.KeepalivedStats;
+import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.api.vrrp.VrrpService;
 
 /**
@@ -97,11 +98,17 @@ public final class DumpCommands {
 
     @Descriptor("writes and prints keepalived's JSON dump (/tmp/keepalived.json)")
     public String json() {
-        return write("keepalived.json", json(vrrp.instances()));
+        return write("keepalived.json", json(vrrp.instances(), vrrp::tracking));
     }
 
-    /** keepalived's JSON: an array of {"data": {...}, "stats": {...}}, one per instance. */
-    static String json(List<InstanceStatus> instances) {
+    /**
+     * keepalived's JSON: an array of {"data": {...}, "stats": {...}}, one per instance. The
+     * tracking arrays are keepalived's: track_ifp (interface names), track_script and
+     * track_process (the vrrp_script and vrrp_track_process names; keepalived writes a script's
+     * command line there, Vigil the name the entry gives), each left out when empty as keepalived does.
+     */
+    static String json(List<InstanceStatus> instances,
+            java.util.function.Function<String, List<TrackStatus>> tracking) {
         StringBuilder b = new StringBuilder("[");
         for (int n = 0; n < instances.size(); n++) {
             InstanceStatus i = instances.get(n);
@@ -124,7 +131,12 @@ public final class DumpCommands {
                 b.append(v == 0 ? "" : ",");
                 string(b, i.virtualAddresses().get(v));
             }
-            b.append("]},\"stats\":{");
+            b.append(']');
+            List<TrackStatus> tracked = tracking.apply(i.name());
+            names(b, "track_ifp", tracked, TrackStatus.Kind.INTERFACE);
+            names(b, "track_script", tracked, TrackStatus.Kind.SCRIPT);
+            names(b, "track_process", tracked, TrackStatus.Kind.PROCESS);
+            b.append("},\"stats\":{");
             field(b, "advert_rcvd", s.advertRcvd()).append(',');
             field(b, "advert_sent", s.advertSent()).append(',');
             field(b, "become_master", s.becomeMaster()).append(',');
@@ -142,6 +154,20 @@ public final class DumpCommands {
             b.append("}}");
         }
         return b.append("]\n").toString();
+    }
+
+    /** {@code ,"name":["a","b"]} for the tracked objects of one kind; nothing when there are none. */
+    private static void names(StringBuilder b, String name, List<TrackStatus> tracked, TrackStatus.Kind kind) {
+        List<String> names = tracked.stream().filter(t -> t.kind() == kind).map(TrackStatus::name).distinct().toList();
+        if (names.isEmpty()) {
+            return;
+        }
+        b.append(',');
+        string(b, name).append(":[");
+        for (int n = 0; n < names.size(); n++) {
+            string(b.append(n == 0 ? "" : ","), names.get(n));
+        }
+        b.append(']');
     }
 
     private static StringBuilder field(StringBuilder b, String name, Object value) {

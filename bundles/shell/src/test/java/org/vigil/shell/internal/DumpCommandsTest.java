@@ -84,6 +84,28 @@ class DumpCommandsTest {
     }
 
     @Test
+    void theJsonDumpListsTrackedInterfacesScriptsAndProcessesAsKeepalivedAndLeavesOutEmptyOnes() throws Exception {
+        VrrpService core = core(List.of(StatusFormatterTest.master()), List.of(
+                new TrackStatus(TrackStatus.Kind.SCRIPT, "chk_web", "good", -60, false, 0, false),
+                new TrackStatus(TrackStatus.Kind.INTERFACE, "eth1", "up", 0, false, 0, false),
+                new TrackStatus(TrackStatus.Kind.INTERFACE, "eth2", "up", 10, false, 10, false),
+                new TrackStatus(TrackStatus.Kind.PROCESS, "haproxy", "2", -40, false, 0, false),
+                new TrackStatus(TrackStatus.Kind.FILE, "/run/prio", "0", 1, false, 0, false)), () -> { });
+        new DumpCommands(core, dir).json();
+        Path file = dir.resolve("keepalived.json");
+        Process p = new ProcessBuilder("python3", "-c", "import json,sys; d=json.load(open(sys.argv[1]))[0]['data'];"
+                + " print(d['track_ifp'], d['track_script'], d['track_process'], 'track_file' in d)", file.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).isEqualTo("['eth1', 'eth2'] ['chk_web'] ['haproxy'] False");
+
+        new DumpCommands(core(List.of(StatusFormatterTest.master())), dir).json();
+        assertThat(Files.readString(file)).as("keepalived leaves empty tracking arrays out")
+                .doesNotContain("track_ifp").doesNotContain("track_script").doesNotContain("track_process");
+    }
+
+    @Test
     void theStatsFileCountsAsKeepalivedsAndTheDataDumpShowsEachInstance() throws Exception {
         DumpCommands dump = new DumpCommands(core(List.of(withDrops())), dir);
         dump.stats();

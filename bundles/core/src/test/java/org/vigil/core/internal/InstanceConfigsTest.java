@@ -16,37 +16,37 @@ import org.vigil.api.vip.AnnouncePolicy;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vrrp.IpFamily;
 
-class InstanceConfigParserTest {
+class InstanceConfigsTest {
 
     @Test
     void aFullVirtualIpaddressEntry() {
-        VirtualAddress vip = InstanceConfigParser.virtualAddress("192.0.2.249/24 dev eth1 label eth1:1 scope global brd +",
+        VirtualAddress vip = VirtualAddress.parse("192.0.2.249/24 dev eth1 label eth1:1 scope global brd +",
                 "eth0");
         assertThat(vip).isEqualTo(new VirtualAddress(ip("192.0.2.249"), 24, "eth1", "eth1:1", "global", "+", false));
     }
 
     @Test
     void defaultsAreTheInstanceInterfaceAndAHostPrefix() {
-        assertThat(InstanceConfigParser.virtualAddress("192.0.2.249", "eth0"))
+        assertThat(VirtualAddress.parse("192.0.2.249", "eth0"))
                 .isEqualTo(new VirtualAddress(ip("192.0.2.249"), 32, "eth0", null, null, null, false));
-        assertThat(InstanceConfigParser.virtualAddress("2001:db8::249 -nodad", "eth0"))
+        assertThat(VirtualAddress.parse("2001:db8::249 -nodad", "eth0"))
                 .isEqualTo(new VirtualAddress(ip("2001:db8::249"), 128, "eth0", null, null, null, true));
     }
 
     @Test
     void flagsAndUnusedKeywordsAreSkipped() {
-        VirtualAddress vip = InstanceConfigParser.virtualAddress("192.0.2.249/24 home peer 192.0.2.1 no_track dev eth0",
+        VirtualAddress vip = VirtualAddress.parse("192.0.2.249/24 home peer 192.0.2.1 no_track dev eth0",
                 "lan0");
         assertThat(vip.device()).isEqualTo("eth0");
     }
 
     @Test
     void badEntriesAreRejected() {
-        assertThatThrownBy(() -> InstanceConfigParser.virtualAddress("192.0.2.249/33", "eth0"))
+        assertThatThrownBy(() -> VirtualAddress.parse("192.0.2.249/33", "eth0"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> InstanceConfigParser.virtualAddress("www.example.com", "eth0"))
+        assertThatThrownBy(() -> VirtualAddress.parse("www.example.com", "eth0"))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> InstanceConfigParser.virtualAddress("192.0.2.249 dev", "eth0"))
+        assertThatThrownBy(() -> VirtualAddress.parse("192.0.2.249 dev", "eth0"))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -134,7 +134,7 @@ class InstanceConfigParserTest {
         assertThat(c.masterAnnounce()).isEqualTo(AnnouncePolicy.DEFAULT);
         assertThat(c.virtualRoutes()).isEmpty();
         // an IPv6 host VIP is added deprecated unless preferred_lft says otherwise
-        assertThat(InstanceConfigParser.virtualAddress("2001:db8::249/128", "lan0").effectivePreferredLifetime())
+        assertThat(VirtualAddress.parse("2001:db8::249/128", "lan0").effectivePreferredLifetime())
                 .isZero();
     }
 
