@@ -110,9 +110,10 @@ final class CheckerConfigurations {
         // keepalived applies script_user and enable_script_security to the checker's scripts too
         p.put(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY, global.enableScriptSecurity());
         putIfSet(p, ConfigurationPids.Global.SCRIPT_USER, global.scriptUser());
-        // the fifo is global_defs', but each virtual server's checker writes it
+        // the fifo is global_defs', but each virtual server's checker writes it: its path only
+        // ("path [user [group]]": the fifo is created by this process, the user is a script's)
         String fifo = global.other().getOrDefault("lvs_notify_fifo", global.other().get("notify_fifo"));
-        putIfSet(p, key("lvs_notify_fifo"), fifo == null || fifo.isBlank() ? null : fifo.strip());
+        putIfSet(p, key("lvs_notify_fifo"), fifo == null || fifo.isBlank() ? null : fifo.strip().split("\\s+")[0]);
         String fifoScript = global.other().getOrDefault("lvs_notify_fifo_script",
                 global.other().get("notify_fifo_script"));
         putIfSet(p, key("lvs_notify_fifo_script"), fifoScript == null || fifoScript.isBlank() ? null

@@ -3,5 +3,5 @@
  * properties. Usable on a plain class path ({@code vigil -t}): nothing here needs OSGi at run time.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.vigil.config;

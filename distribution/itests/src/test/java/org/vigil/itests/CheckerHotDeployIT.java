@@ -103,6 +103,8 @@ public class CheckerHotDeployIT {
         String rs = "[127.0.0.1]:tcp:" + port;
         Hashtable<String, Object> vs = new Hashtable<>();
         vs.put(CheckerPids.VIRTUAL_SERVER_KEY, VS);
+        vs.put(CheckerPids.ADDRESS, "192.0.2.249");
+        vs.put(CheckerPids.PORT, 80);
         vs.put("protocol", "tcp");
         vs.put("delay.loop", 0.5);
         vs.put("warmup", 0.0);

@@ -19,12 +19,14 @@ import org.junit.jupiter.api.Test;
  * stops it as keepalived stops an instance (priority 0: the peer takes over at once). The file
  * is the instance's typed metatype form (integers as I"..", booleans as B"..", one String per
  * virtual address); a file that does not fit it (here a VRID that is not an integer) gives one
- * log line naming the PID and the attribute, and starts nothing. A sync group and a
- * vrrp_track_process from deploy/ (their own typed forms) move the master to keepalived and back.
+ * log line naming the PID and the attribute, and starts nothing; so does a virtual server's file for
+ * the checker (here a port that is not an integer). A sync group and a vrrp_track_process from
+ * deploy/ (their own typed forms) move the master to keepalived and back.
  */
 class DeployedInstanceLabIT extends LabTest {
     private static final String FILE = "org.vigil.vrrp.instance-web.config";
     private static final String BAD_FILE = "org.vigil.vrrp.instance-bad.config";
+    private static final String BAD_VS_FILE = "org.vigil.checker.virtualserver-bad.config";
     /** 15 characters: /proc/PID/comm holds the whole name. */
     private static final String PROCESS = "vigil-dep-sleep";
     private static final Duration MOVE = Duration.ofSeconds(20);
@@ -51,6 +53,11 @@ class DeployedInstanceLabIT extends LabTest {
                 "interface=\"lan0\"",
                 "virtual.router.id=\"sixty-two\"",
                 "virtual.ipaddress=[\"203.0.113.62/32\"]", ""));
+        // the checker's virtual servers are typed the same way: a port that is no integer is one line too
+        Files.writeString(dist.resolve("deploy").resolve(BAD_VS_FILE), String.join("\n",
+                "virtual.server=\"203.0.113.63:tcp:80\"",
+                "address=\"203.0.113.63\"",
+                "port=\"eighty\"", ""));
         Capture cap = capture();
         Daemon vigil = track(new Daemon.Vigil(lab, "r1", dir("vigil-r1"),
                 "global_defs {\n    router_id vigil-r1\n}\n", dist));
@@ -59,6 +66,10 @@ class DeployedInstanceLabIT extends LabTest {
         assertThat(vigil.linesWith("attribute virtual.router.id", 0)).singleElement().asString()
                 .contains("org.vigil.vrrp.instance").contains("instance not started");
         assertThat(vigil.linesWith("VI_BAD", 0)).as("the bad file starts nothing").isEmpty();
+        vigil.awaitLog("attribute port", SHORT);
+        assertThat(vigil.linesWith("attribute port", 0)).singleElement().asString()
+                .contains("org.vigil.checker.virtualserver").contains("virtual server not started");
+        assertThat(vigil.linesWith("203.0.113.63", 0)).as("the bad virtual server starts nothing").isEmpty();
         assertThat(vigil.linesWith("ComponentException", 0)).as("one line, no stack trace").isEmpty();
         Daemon ka = keepalived("r2", "global_defs {\n    router_id ka-r2\n}\n" + ReloadLabIT.instance("VI_1", 61, 100,
                 "203.0.113.61").replace("advert_int " + ReloadLabIT.ADVERT, "advert_int 0.1"));

@@ -77,6 +77,10 @@ class StatusPageLabIT extends LabTest {
         // newest first: the takeover above the start
         assertThat(dom.out().indexOf("VI_1: BACKUP -&gt; MASTER")).isLessThan(dom.out().indexOf("VI_1: INIT -&gt; BACKUP"));
 
+        // DNS rebinding: a page of another site whose name now resolves to 127.0.0.1 sends that name as Host
+        assertThat(httpCode("Host: evil.example:9165")).as("a foreign Host").isEqualTo("421");
+        assertThat(httpCode("Host: localhost:9165")).isEqualTo("200");
+
         Path png = Path.of("target", "lab", "StatusPageLabIT", "status.png").toAbsolutePath();
         Files.createDirectories(png.getParent());
         Files.deleteIfExists(png);
@@ -86,5 +90,11 @@ class StatusPageLabIT extends LabTest {
         other.close();
         assertThat(other.fields("frame", "frame.number")).as("chromium reached only 127.0.0.1").isEmpty();
         web.close();
+    }
+
+    /** The status code curl in r1 gets for the page with this Host header. */
+    private String httpCode(String hostHeader) throws Exception {
+        return Sh.quiet("ip", "netns", "exec", lab.ns("r1"), "curl", "-sS", "--max-time", "3", "-o", "/dev/null",
+                "-w", "%{http_code}", "-H", hostHeader, PAGE).out().strip();
     }
 }

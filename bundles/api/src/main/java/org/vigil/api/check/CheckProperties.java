@@ -13,6 +13,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import org.vigil.api.config.PropertyTypes;
+
 /**
  * A check block's own keywords, read typed. The keepalived.conf bridge stores each keyword as
  * its tokens under the keyword's name with underscores turned into dots ({@code helo_name} as
@@ -123,28 +125,9 @@ public final class CheckProperties {
             if (m.getName().equals("annotationType")) {
                 return type;
             }
-            List<String> tokens = values.get(key(m.getName()));
+            List<String> tokens = values.get(PropertyTypes.key(m.getName()));
             return tokens == null ? m.getDefaultValue() : convert(m, tokens);
         }));
-    }
-
-    /** DS's mapping of a method name to a property key: "_" is ".", "__" is "_", "$" is dropped. */
-    static String key(String method) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < method.length(); i++) {
-            char c = method.charAt(i);
-            if (c == '_') {
-                if (i + 1 < method.length() && method.charAt(i + 1) == '_') {
-                    b.append('_');
-                    i++;
-                } else {
-                    b.append('.');
-                }
-            } else if (c != '$') {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 
     private static Object convert(Method m, List<String> tokens) {

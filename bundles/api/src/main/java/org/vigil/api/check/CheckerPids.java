@@ -26,7 +26,9 @@ public final class CheckerPids {
 
     /**
      * A virtual server's identity, on its own configuration and on each of its real servers':
-     * "192.0.2.249:tcp:80" ([v6] in brackets), "fwmark:10:inet" or "group:NAME:80". String.
+     * "192.0.2.249:tcp:80" ([v6] in brackets), "fwmark:10:inet" or "group:NAME:tcp". String. An
+     * identity only, compared and never parsed: the service itself is {@link #ADDRESS} and
+     * {@link #PORT}, or "fwmark" (long) with "ip.family" (inet|inet6), or "group" (the group's name).
      */
     public static final String VIRTUAL_SERVER_KEY = "virtual.server";
 

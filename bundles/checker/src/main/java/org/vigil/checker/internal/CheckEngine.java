@@ -200,10 +200,8 @@ final class CheckEngine {
             detach(rs);
         }
         if (deleted) {
-            String key = vs.settings.key();
-            if (key.startsWith("group:")) {
-                int last = key.lastIndexOf(':');
-                LOG.info("Removing Virtual Server Group [{}]", last > 6 ? key.substring(6, last) : key.substring(6));
+            if (vs.settings.service() instanceof VsService.Group g) {
+                LOG.info("Removing Virtual Server Group [{}]", g.name());
             } else {
                 LOG.info("Removing Virtual Server {}", vs.text());
             }
@@ -282,7 +280,7 @@ final class CheckEngine {
 
     private void republishGroup(String name) {
         for (VirtualServer vs : vsByKey.values()) {
-            if (vs.settings.key().startsWith("group:" + name + ":") || vs.settings.key().equals("group:" + name)) {
+            if (vs.settings.service() instanceof VsService.Group g && g.name().equals(name)) {
                 vs.published = null;
                 publish(vs);
             }
@@ -424,7 +422,7 @@ final class CheckEngine {
      */
     void localAddresses(java.util.Set<InetAddress> local) {
         for (VirtualServer vs : vsByKey.values()) {
-            InetAddress address = vs.settings.haSuspend() ? ServiceKeys.addressOf(vs.settings.key()) : null;
+            InetAddress address = vs.settings.haSuspend() ? vs.settings.service().address() : null;
             boolean suspend = address != null && !local.contains(address);
             if (suspend != vs.suspended) {
                 vs.suspended = suspend;

@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.check.CheckProperties;
 import org.vigil.api.check.CheckerPids;
+import org.vigil.api.config.PropertyTypes;
 
 /**
  * The real servers (and sorry server) carried by a virtual server's configuration, keys
@@ -41,11 +42,11 @@ final class RealServers {
 
         int weight() default 1;
 
-        /** true, false, or empty for the virtual server's */
-        String inhibit_on_failure() default "";
+        /** absent: the virtual server's */
+        boolean inhibit_on_failure() default false;
 
-        /** true, false, or empty for the virtual server's */
-        String alpha() default "";
+        /** absent: the virtual server's */
+        boolean alpha() default false;
 
         String lvs_method() default "";
 
@@ -84,9 +85,9 @@ final class RealServers {
     /**
      * Every real server of a virtual server's properties, in index order. One pass over the keys
      * (a virtual server may carry 10,000 real servers). A real server that does not read is
-     * logged with its file:line and left out; the others stay.
+     * one line naming the configuration's PID and the attribute, and is left out; the others stay.
      */
-    static List<RsSettings> read(String vsKey, Map<String, ?> props) {
+    static List<RsSettings> read(String pid, String vsKey, Map<String, ?> props) {
         TreeMap<Integer, Map<String, Object>> byIndex = new TreeMap<>();
         for (Map.Entry<String, ?> e : props.entrySet()) {
             String k = e.getKey();
@@ -106,33 +107,50 @@ final class RealServers {
             byIndex.computeIfAbsent(n, i -> new HashMap<>()).put(k.substring(dot + 1), e.getValue());
         }
         List<RsSettings> reals = new ArrayList<>(byIndex.size());
-        for (Map<String, Object> rs : byIndex.values()) {
+        byIndex.forEach((n, rs) -> {
             Map<String, List<String>> own = new HashMap<>();
             rs.forEach((k, v) -> {
                 if (!k.startsWith("check.")) {
                     own.put(k, tokens(v));
                 }
             });
-            Config c = new CheckProperties(own).as(Config.class);
             try {
-                reals.add(settings(vsKey, c, rs));
+                reals.add(settings(vsKey, new CheckProperties(own).as(Config.class), own.keySet(), rs));
             } catch (IllegalArgumentException e) {
                 // the bridge validated it; a hand-written configuration may not have been
-                LOG.error("{}: real_server {}: {}", c.vigil_origin(), own.get(CheckerPids.ADDRESS), e.getMessage());
+                LOG.error("Configuration {}: {}; real server left out", pid,
+                        e.getMessage().replaceFirst("^attribute ", "attribute " + CheckerPids.realServerPrefix(n)));
             }
-        }
+        });
         return reals;
     }
 
-    static RsSettings settings(String vsKey, Config c, Map<String, ?> props) {
-        InetSocketAddress address = new InetSocketAddress(ServiceKeys.literal(c.address().trim()), c.port());
-        String inhibit = c.inhibit_on_failure().trim();
-        String alpha = c.alpha().trim();
-        return new RsSettings(vsKey, address, c.sorry(), c.weight(),
-                inhibit.isEmpty() ? null : Boolean.valueOf(inhibit), alpha.isEmpty() ? null : Boolean.valueOf(alpha),
-                c.lvs_method(), c.retry(),
+    /**
+     * A real server's settings; IllegalArgumentException "attribute KEY: reason" (KEY after the
+     * real server's prefix) when one does not read.
+     *
+     * @param given the keys the configuration sets: an absent inhibit_on_failure or alpha is the virtual server's
+     */
+    static RsSettings settings(String vsKey, Config raw, java.util.Set<String> given, Map<String, ?> props) {
+        Config c = PropertyTypes.check(raw);
+        if (c.address().isBlank()) {
+            throw new IllegalArgumentException("attribute " + CheckerPids.ADDRESS + ": required");
+        }
+        if (c.port() < 0 || c.port() > 65535) {
+            throw new IllegalArgumentException("attribute " + CheckerPids.PORT + ": " + c.port() + " not in 0..65535");
+        }
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(ServiceKeys.literal(c.address().trim()), c.port());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("attribute " + CheckerPids.ADDRESS + ": " + e.getMessage(), e);
+        }
+        Boolean inhibit = given.contains("inhibit.on.failure") ? c.inhibit_on_failure() : null;
+        Boolean alpha = given.contains("alpha") ? c.alpha() : null;
+        return new RsSettings(vsKey, address, c.sorry(), c.weight(), inhibit, alpha, c.lvs_method(), c.retry(),
                 c.delay_before_retry(), c.warmup(), c.delay_loop(), c.connect_timeout(), c.notify_up(), c.notify_down(),
-                blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert(), c.notify_up_user(), c.notify_down_user());
+                blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert(), c.notify_up_user(),
+                c.notify_down_user());
     }
 
     /** The check blocks: {@code check.N.vigil.type} and every {@code check.N.keyword} as its tokens. */

@@ -19,15 +19,6 @@ final class ServiceKeys {
     }
 
     /** An IP literal, never a DNS lookup (the loop must not block on a resolver). */
-    /** The address of an address service's key ("192.0.2.249:tcp:80", "[2001:db8::1]:tcp:80"); null for fwmark and group. */
-    static InetAddress addressOf(String vsKey) {
-        if (vsKey.startsWith("fwmark:") || vsKey.startsWith("group:")) {
-            return null;
-        }
-        int end = vsKey.startsWith("[") ? vsKey.indexOf(']') + 1 : vsKey.indexOf(':');
-        return end > 0 ? literal(vsKey.substring(0, end)) : null;
-    }
-
     static InetAddress literal(String text) {
         String t = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (!IP_LITERAL.matcher(t).matches()) {
@@ -40,25 +31,20 @@ final class ServiceKeys {
         }
     }
 
+    /** The load-balancer services of a virtual server: one, or a group's (none while the group is unknown). */
     static List<ServiceKey> of(VsSettings vs, Map<String, GroupSettings> groups) {
-        String key = vs.key();
         String protocol = vs.protocol();
+        if (vs.service() instanceof VsService.Address a) {
+            return List.of(ServiceKey.of(a.address(), a.port(), protocol));
+        }
+        if (vs.service() instanceof VsService.Fwmark f) {
+            return List.of(ServiceKey.fwmark(f.mark(), f.inet6(), protocol));
+        }
+        GroupSettings g = groups.get(((VsService.Group) vs.service()).name());
         try {
-            if (key.startsWith("fwmark:")) {
-                String[] p = key.split(":");
-                return List.of(ServiceKey.fwmark(Long.parseLong(p[1]), p.length > 2 && p[2].equals("inet6"), protocol));
-            }
-            if (key.startsWith("group:")) {
-                int last = key.lastIndexOf(':');
-                GroupSettings g = groups.get(last > 6 ? key.substring(6, last) : key.substring(6));
-                return g == null ? List.of() : expand(g, protocol);
-            }
-            int portColon = key.lastIndexOf(':');
-            int protoColon = key.lastIndexOf(':', portColon - 1);
-            return List.of(ServiceKey.of(literal(key.substring(0, protoColon)),
-                    Integer.parseInt(key.substring(portColon + 1)), protocol));
+            return g == null ? List.of() : expand(g, protocol);
         } catch (RuntimeException e) {
-            return List.of();
+            return List.of(); // an entry that does not read (a hand-written group configuration)
         }
     }
 

@@ -2,7 +2,6 @@ package org.vigil.checker.internal;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import org.osgi.service.component.ComponentConstants;
@@ -15,7 +14,11 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.vigil.api.check.CheckerPids;
+import org.vigil.api.config.PropertyTypes;
 
 /**
  * One virtual_server from a factory configuration, with its real servers and sorry server
@@ -27,13 +30,35 @@ import org.vigil.api.check.CheckerPids;
 @Designate(ocd = VirtualServerComponent.Config.class, factory = true)
 public class VirtualServerComponent {
 
-    /** keepalived's virtual_server keywords, underscores as dots; times in seconds. Negative: not set. */
+    /**
+     * keepalived's virtual_server keywords, underscores as dots; times in seconds. Negative: not
+     * set. The service is {@code address} and {@code port}, {@code fwmark} (and {@code ip_family}),
+     * or {@code group}; {@code virtual_server} is only its identity. The real servers ride along as
+     * {@code real.server.N.*} ({@link RealServers.Config}).
+     */
     @ObjectClassDefinition(name = "Virtual server", description = "One virtual_server of keepalived.conf")
     public @interface Config {
-        @AttributeDefinition(description = "192.0.2.249:tcp:80, [2001:db8::1]:tcp:80, fwmark:10:inet or group:NAME:tcp")
+        @AttributeDefinition(description = "identity: 192.0.2.249:tcp:80, [2001:db8::1]:tcp:80, fwmark:10:inet or group:NAME:tcp")
         String virtual_server();
 
-        @AttributeDefinition(description = "tcp, udp or sctp")
+        @AttributeDefinition(required = false, description = "the virtual IP address (an address service)")
+        String address() default "";
+
+        @AttributeDefinition(required = false, description = "the port of an address service (0: all ports)")
+        int port() default 0;
+
+        @AttributeDefinition(required = false, description = "the firewall mark (a fwmark service)")
+        long fwmark() default 0;
+
+        @AttributeDefinition(required = false, description = "the virtual_server_group's name (a group service)")
+        String group() default "";
+
+        @AttributeDefinition(description = "inet or inet6 (of a fwmark service)", options = {
+                @Option(label = "inet", value = "inet"), @Option(label = "inet6", value = "inet6") })
+        String ip_family() default "inet";
+
+        @AttributeDefinition(description = "tcp, udp or sctp", options = { @Option(label = "tcp", value = "tcp"),
+                @Option(label = "udp", value = "udp"), @Option(label = "sctp", value = "sctp") })
         String protocol() default "tcp";
 
         double delay_loop() default 60;
@@ -45,7 +70,8 @@ public class VirtualServerComponent {
 
         boolean ops() default false;
 
-        @AttributeDefinition(description = "NAT, DR or TUN")
+        @AttributeDefinition(description = "NAT, DR or TUN", options = { @Option(label = "NAT", value = "NAT"),
+                @Option(label = "DR", value = "DR"), @Option(label = "TUN", value = "TUN") })
         String lvs_method() default "NAT";
 
         long persistence_timeout() default 0;
@@ -98,15 +124,19 @@ public class VirtualServerComponent {
         @AttributeDefinition(description = "default virtualhost of HTTP_GET and SSL_GET checks")
         String virtualhost() default "";
 
-        @AttributeDefinition(description = "global_defs lvs_notify_fifo (or notify_fifo): the FIFO for VS and RS lines")
+        @AttributeDefinition(description = "the path of global_defs lvs_notify_fifo (or notify_fifo): the FIFO for VS and RS lines")
         String lvs_notify_fifo() default "";
 
         @AttributeDefinition(description = "file:line of the block")
         String vigil_origin() default "";
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(VirtualServerComponent.class);
+
     private final Checker checker;
     private final String pid;
+    /** Whether the engine holds this virtual server (a configuration that does not read is not started). */
+    private boolean applied;
 
     @Activate
     public VirtualServerComponent(@Reference Checker checker, Config config, Map<String, Object> props) {
@@ -121,8 +151,17 @@ public class VirtualServerComponent {
     }
 
     private void apply(Config config, Map<String, Object> props) {
-        VsSettings vs = settings(config, props);
-        checker.putVirtualServer(pid, vs, RealServers.read(vs.key(), props));
+        VsSettings vs;
+        try {
+            vs = settings(config);
+        } catch (IllegalArgumentException e) {
+            // a hand-written (deployed) configuration: one line naming PID and attribute
+            LOG.error("Configuration {}: {}; virtual server {}", pid, e.getMessage(),
+                    applied ? "keeps its previous configuration" : "not started");
+            return;
+        }
+        checker.putVirtualServer(pid, vs, RealServers.read(pid, vs.key(), props));
+        applied = true;
     }
 
     @Deactivate
@@ -130,23 +169,70 @@ public class VirtualServerComponent {
         checker.removeVirtualServer(pid, reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED);
     }
 
-    /** The path of "path [user [group]]". */
-    static String fifoPath(String written) {
-        String t = written.strip();
-        return t.isEmpty() ? "" : t.split("\\s+")[0];
-    }
-
-    static VsSettings settings(Config c, Map<String, Object> props) {
-        String key = c.virtual_server().trim();
+    /**
+     * The settings of a typed configuration; IllegalArgumentException "attribute KEY: reason" when
+     * an attribute does not convert, a required one is missing or a value is out of range.
+     */
+    static VsSettings settings(Config raw) {
+        Config c = PropertyTypes.check(raw);
+        String key = required(CheckerPids.VIRTUAL_SERVER_KEY, c.virtual_server());
+        String protocol = oneOf("protocol", c.protocol(), "tcp", "udp", "sctp");
+        VsService service = service(c);
         List<String> flags = new ArrayList<>(List.of(c.lvs_sched_flags()));
         if (c.ops()) {
             flags.add("ops");
         }
-        return new VsSettings(key, Texts.virtualServer(key), c.protocol().toLowerCase(Locale.ROOT), c.delay_loop(),
-                c.lvs_sched(), flags, c.lvs_method().toUpperCase(Locale.ROOT), c.persistence_timeout(),
+        return new VsSettings(key, service, service.text(protocol), protocol, c.delay_loop(),
+                c.lvs_sched(), flags, oneOf("lvs.method", c.lvs_method(), "NAT", "DR", "TUN"), c.persistence_timeout(),
                 c.persistence_granularity(), c.quorum(), c.hysteresis(), c.quorum_up(), c.quorum_down(),
                 c.sorry_server_inhibit(), c.sorry_server_lvs_method(), c.inhibit_on_failure(), c.alpha(), c.omega(),
                 c.ha_suspend(), c.retry(), c.delay_before_retry(), c.warmup(), c.connect_timeout(), c.virtualhost(),
-                fifoPath(c.lvs_notify_fifo()), c.vigil_origin(), c.smtp_alert(), c.quorum_up_user(), c.quorum_down_user(), c.script_user(), c.enable_script_security());
+                c.lvs_notify_fifo().strip(), c.vigil_origin(), c.smtp_alert(), c.quorum_up_user(), c.quorum_down_user(),
+                c.script_user(), c.enable_script_security());
+    }
+
+    /** address and port, else fwmark, else group: exactly one of them. */
+    private static VsService service(Config c) {
+        String address = c.address().strip();
+        String group = c.group().strip();
+        int given = (address.isEmpty() ? 0 : 1) + (c.fwmark() == 0 ? 0 : 1) + (group.isEmpty() ? 0 : 1);
+        if (given != 1) {
+            throw new IllegalArgumentException("attribute " + CheckerPids.ADDRESS
+                    + (given == 0 ? ": required (or fwmark, or group)" : ": only one of address, fwmark and group"));
+        }
+        if (!address.isEmpty()) {
+            if (c.port() < 0 || c.port() > 65535) {
+                throw new IllegalArgumentException("attribute " + CheckerPids.PORT + ": " + c.port() + " not in 0..65535");
+            }
+            try {
+                return new VsService.Address(ServiceKeys.literal(address), c.port(), address);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("attribute " + CheckerPids.ADDRESS + ": " + e.getMessage(), e);
+            }
+        }
+        if (c.fwmark() != 0) {
+            if (c.fwmark() < 0 || c.fwmark() > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("attribute fwmark: " + c.fwmark() + " not in 1..4294967295");
+            }
+            return new VsService.Fwmark(c.fwmark(), "inet6".equals(oneOf("ip.family", c.ip_family(), "inet", "inet6")));
+        }
+        return new VsService.Group(group);
+    }
+
+    private static String required(String key, String value) {
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("attribute " + key + ": required");
+        }
+        return value.strip();
+    }
+
+    /** The value among {@code allowed}, ignoring case, in the allowed spelling. */
+    private static String oneOf(String key, String value, String... allowed) {
+        for (String a : allowed) {
+            if (a.equalsIgnoreCase(value.strip())) {
+                return a;
+            }
+        }
+        throw new IllegalArgumentException("attribute " + key + ": '" + value + "' is not one of " + String.join(", ", allowed));
     }
 }

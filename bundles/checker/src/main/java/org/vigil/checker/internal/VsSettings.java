@@ -8,14 +8,15 @@ import java.util.Objects;
  * delay_before_retry, warmup or connect_timeout means "not set here" (the real server, the check
  * block, then the type's default decide).
  *
- * @param key  {@link org.vigil.api.check.CheckerPids#VIRTUAL_SERVER_KEY}
+ * @param key  {@link org.vigil.api.check.CheckerPids#VIRTUAL_SERVER_KEY}, its identity only (compared, never parsed)
+ * @param service what the virtual server stands for, from its typed attributes
  * @param text the virtual server as keepalived logs it
  * @param quorumUpUser quorum_up's own "user [group]", "" for script_user or the default
  * @param scriptUser global_defs script_user, "" for keepalived's default
  * @param scriptSecurity global_defs enable_script_security
  * @param smtpAlert mail quorum changes (smtp_alert, default global_defs smtp_alert_checker, else false)
  */
-record VsSettings(String key, String text, String protocol, double delayLoop, String scheduler,
+record VsSettings(String key, VsService service, String text, String protocol, double delayLoop, String scheduler,
         List<String> schedulerFlags, String method, long persistenceTimeout, String persistenceGranularity,
         int quorum, int hysteresis, String quorumUp, String quorumDown, boolean sorryInhibit,
         String sorryMethod, boolean inhibitOnFailure, boolean alpha, boolean omega, boolean haSuspend, int retry,
@@ -25,45 +26,40 @@ record VsSettings(String key, String text, String protocol, double delayLoop, St
 
     VsSettings {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(service, "service");
         Objects.requireNonNull(text, "text");
         schedulerFlags = List.copyOf(schedulerFlags);
     }
 
-    /** A virtual server with keepalived's defaults, for tests and the bridge-less path. */
-    static VsSettings defaults(String key) {
-        return new VsSettings(key, Texts.virtualServer(key), Texts.protocolOf(key), 60, "wlc", List.of(), "NAT", 0,
-                "", 1, 0, "", "", false, "", false, false, false, false, -1, -1, -1, -1, "", "", "", false, "", "", "", false);
-    }
-
     VsSettings withDelayLoop(double seconds) {
-        return new VsSettings(key, text, protocol, seconds, scheduler, schedulerFlags, method, persistenceTimeout,
+        return new VsSettings(key, service, text, protocol, seconds, scheduler, schedulerFlags, method, persistenceTimeout,
                 persistenceGranularity, quorum, hysteresis, quorumUp, quorumDown, sorryInhibit, sorryMethod,
                 inhibitOnFailure, alpha, omega, haSuspend, retry, delayBeforeRetry, warmup, connectTimeout,
                 virtualhost, notifyFifo, origin, smtpAlert, quorumUpUser, quorumDownUser, scriptUser, scriptSecurity);
     }
 
     VsSettings withQuorum(int q, int h) {
-        return new VsSettings(key, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
+        return new VsSettings(key, service, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
                 persistenceGranularity, q, h, quorumUp, quorumDown, sorryInhibit, sorryMethod, inhibitOnFailure, alpha,
                 omega, haSuspend, retry, delayBeforeRetry, warmup, connectTimeout, virtualhost, notifyFifo, origin, smtpAlert, quorumUpUser, quorumDownUser, scriptUser, scriptSecurity);
     }
 
     VsSettings withFlags(boolean inhibit, boolean alphaFlag) {
-        return new VsSettings(key, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
+        return new VsSettings(key, service, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
                 persistenceGranularity, quorum, hysteresis, quorumUp, quorumDown, sorryInhibit, sorryMethod, inhibit,
                 alphaFlag, omega, haSuspend, retry, delayBeforeRetry, warmup, connectTimeout, virtualhost, notifyFifo,
                 origin, smtpAlert, quorumUpUser, quorumDownUser, scriptUser, scriptSecurity);
     }
 
     VsSettings withNotifyFifo(String path) {
-        return new VsSettings(key, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
+        return new VsSettings(key, service, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
                 persistenceGranularity, quorum, hysteresis, quorumUp, quorumDown, sorryInhibit, sorryMethod,
                 inhibitOnFailure, alpha, omega, haSuspend, retry, delayBeforeRetry, warmup, connectTimeout,
                 virtualhost, path, origin, smtpAlert, quorumUpUser, quorumDownUser, scriptUser, scriptSecurity);
     }
 
     VsSettings withTimers(int retryCount, double dbr, double warmupSeconds, double connectTimeoutSeconds) {
-        return new VsSettings(key, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
+        return new VsSettings(key, service, text, protocol, delayLoop, scheduler, schedulerFlags, method, persistenceTimeout,
                 persistenceGranularity, quorum, hysteresis, quorumUp, quorumDown, sorryInhibit, sorryMethod,
                 inhibitOnFailure, alpha, omega, haSuspend, retryCount, dbr, warmupSeconds, connectTimeoutSeconds,
                 virtualhost, notifyFifo, origin, smtpAlert, quorumUpUser, quorumDownUser, scriptUser, scriptSecurity);

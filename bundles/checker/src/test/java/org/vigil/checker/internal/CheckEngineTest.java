@@ -89,7 +89,7 @@ class CheckEngineTest {
 
     /** delay_loop 10, warmup 0 (first check 1 s after start), keepalived's other defaults. */
     static VsSettings vs(String key) {
-        return VsSettings.defaults(key).withDelayLoop(10).withTimers(-1, -1, 0, -1);
+        return TestVirtualServers.defaults(key).withDelayLoop(10).withTimers(-1, -1, 0, -1);
     }
 
     @Test
@@ -131,7 +131,7 @@ class CheckEngineTest {
     void nextCheckIsScheduledWhenTheCurrentEndsAndWarmupSpreadsTheFirst() {
         engine.setType(TYPE, type);
         // warmup 4 s with random 0.5: first check at 1 + 2 = 3 s
-        engine.putVirtualServer("vs", VsSettings.defaults(VS_A).withDelayLoop(10).withTimers(-1, -1, 4, -1));
+        engine.putVirtualServer("vs", TestVirtualServers.defaults(VS_A).withDelayLoop(10).withTimers(-1, -1, 4, -1));
         engine.putRealServer("rs1", rs(VS_A, RS1, Map.of()));
         type.latency = 0.25;
         loop.advance(30);
@@ -318,7 +318,7 @@ class CheckEngineTest {
     void haSuspendHoldsTheChecksWhileTheVirtualAddressIsElsewhere() throws Exception {
         engine.setType(TYPE, type);
         VsSettings v = vs(VS_B);
-        engine.putVirtualServer("vs", new VsSettings(v.key(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
+        engine.putVirtualServer("vs", new VsSettings(v.key(), v.service(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
                 v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
                 v.hysteresis(), "", "", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(), v.alpha(), v.omega(),
                 true, v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(), v.virtualhost(), v.notifyFifo(),
@@ -342,7 +342,7 @@ class CheckEngineTest {
     void omegaRunsTheDownNotifiersAtShutdownAndWithoutItNothingRuns(boolean omega) {
         engine.setType(TYPE, type);
         VsSettings v = vs(VS_B);
-        engine.putVirtualServer("vs", new VsSettings(v.key(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
+        engine.putVirtualServer("vs", new VsSettings(v.key(), v.service(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
                 v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
                 v.hysteresis(), "/q up", "/q down", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(),
                 v.alpha(), omega, v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),
@@ -363,7 +363,7 @@ class CheckEngineTest {
     void transitionsRunNotifyUpAndDownAndQuorumUpAndDown() {
         engine.setType(TYPE, type);
         VsSettings v = vs(VS_A).withQuorum(2, 0);
-        engine.putVirtualServer("vs", new VsSettings(v.key(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
+        engine.putVirtualServer("vs", new VsSettings(v.key(), v.service(), v.text(), v.protocol(), v.delayLoop(), v.scheduler(),
                 v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
                 v.hysteresis(), "/q up", "/q down", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(), v.alpha(),
                 v.omega(), v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),

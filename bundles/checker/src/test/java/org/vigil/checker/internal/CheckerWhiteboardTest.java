@@ -136,7 +136,7 @@ class CheckerWhiteboardTest {
             reals.add(RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(),
                     9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty()))));
         }
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
+        checker.putVirtualServer("vs", TestVirtualServers.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
     }
 
     @Test
@@ -214,7 +214,7 @@ class CheckerWhiteboardTest {
                     9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK",
                             new CheckProperties(Map.of("connect.timeout", List.of("0.3")))))));
         }
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
+        checker.putVirtualServer("vs", TestVirtualServers.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
         await().atMost(Duration.ofSeconds(8)).until(() -> !log.with("Removing service").isEmpty());
         assertThat(log.with("Removing service")).containsExactly(
                 "Removing service [127.0.0.1]:tcp:9000 from VS [192.0.2.249]:tcp:80");
@@ -230,7 +230,7 @@ class CheckerWhiteboardTest {
         java.nio.file.Path path = dir.resolve("lvs.fifo");
         SwitchType type = new SwitchType();
         checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 10L));
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1)
+        checker.putVirtualServer("vs", TestVirtualServers.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1)
                 .withNotifyFifo(path.toString()), List.of(RsSettings.of(VS, new InetSocketAddress(
                         InetAddress.getLoopbackAddress(), 9000), 1,
                 List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty())))));
@@ -271,7 +271,7 @@ class CheckerWhiteboardTest {
                         InetAddress.getLoopbackAddress(), 9000 + i), 1, List.of(new RsSettings.Block("SWITCH_CHECK",
                                 new CheckProperties(Map.of("connect.timeout", List.of("0.3")))))));
             }
-            checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
+            checker.putVirtualServer("vs", TestVirtualServers.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1), reals);
             // each round of the deaf check loses one more worker: replaced until the limit, then an error
             await().atMost(Duration.ofSeconds(10)).until(() -> !log.with("is the limit").isEmpty());
             assertThat(log.with("adding a worker")).hasSize(Checker.MAX_WORKERS - Checker.WORKERS);

@@ -1,6 +1,7 @@
 package org.vigil.checker.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.Map;
@@ -30,10 +31,10 @@ class ConfigurationTest {
     }
 
     @Test
-    void realServersAreReadFromTheirVirtualServersPropertiesAndABadOneIsLeftOut() {
+    void realServersAreReadFromTheirVirtualServersPropertiesAndABadOneIsOneLineNamingPidAndAttribute() {
         Map<String, Object> props = new java.util.HashMap<>();
         props.put("virtual.server", "192.0.2.249:tcp:80");
-        props.put("real.server.count", 3);
+        props.put("real.server.count", 4);
         props.put("real.server.0.address", "192.0.2.21");
         props.put("real.server.0.port", 80);
         props.put("real.server.0.weight", 3);
@@ -45,34 +46,82 @@ class ConfigurationTest {
         props.put("real.server.0.check.0.connect.timeout", new String[] { "3" });
         props.put("real.server.1.address", "not an address");
         props.put("real.server.1.port", 80);
+        props.put("real.server.2.address", "192.0.2.23");
+        props.put("real.server.2.port", 80);
+        props.put("real.server.2.weight", "heavy");
         props.put("real.server.10.address", "2001:db8::21");
         props.put("real.server.10.port", 8080);
         props.put("real.server.10.sorry", true);
-        List<RsSettings> reals = RealServers.read("192.0.2.249:tcp:80", props);
-        assertThat(reals).extracting(r -> r.address().getPort()).containsExactly(80, 8080);
-        RsSettings first = reals.get(0);
-        assertThat(first.weight()).isEqualTo(3);
-        assertThat(first.delayLoop()).isEqualTo(2.5);
-        assertThat(first.inhibitOnFailure()).isTrue();
-        assertThat(first.alpha()).isNull();
-        assertThat(first.origin()).isEqualTo("keepalived.conf:7");
-        assertThat(first.checks()).singleElement().satisfies(b -> {
-            assertThat(b.type()).isEqualTo("TCP_CHECK");
-            assertThat(b.properties().get("connect.timeout")).contains("3");
-        });
-        assertThat(reals.get(1).sorry()).isTrue();
-        assertThat(reals.get(1).vsKey()).isEqualTo("192.0.2.249:tcp:80");
-        // the same properties read twice are equal settings: a reload that changes nothing changes nothing
-        assertThat(RealServers.read("192.0.2.249:tcp:80", props)).isEqualTo(reals);
+        props.put("real.server.10.alpha", false);
+        try (LogLines log = new LogLines()) {
+            List<RsSettings> reals = RealServers.read("vs.pid", "192.0.2.249:tcp:80", props);
+            assertThat(reals).extracting(r -> r.address().getPort()).containsExactly(80, 8080);
+            RsSettings first = reals.get(0);
+            assertThat(first.weight()).isEqualTo(3);
+            assertThat(first.delayLoop()).isEqualTo(2.5);
+            assertThat(first.inhibitOnFailure()).isTrue();
+            assertThat(first.alpha()).as("absent: the virtual server's").isNull();
+            assertThat(first.origin()).isEqualTo("keepalived.conf:7");
+            assertThat(first.checks()).singleElement().satisfies(b -> {
+                assertThat(b.type()).isEqualTo("TCP_CHECK");
+                assertThat(b.properties().get("connect.timeout")).contains("3");
+            });
+            assertThat(reals.get(1).sorry()).isTrue();
+            assertThat(reals.get(1).alpha()).isFalse();
+            assertThat(reals.get(1).vsKey()).isEqualTo("192.0.2.249:tcp:80");
+            assertThat(log.all()).containsExactly(
+                    "Configuration vs.pid: attribute real.server.1.address: not an IP address: 'not an address'; real server left out",
+                    "Configuration vs.pid: attribute real.server.2.weight: weight: 'heavy' is not a number; real server left out");
+            // the same properties read twice are equal settings: a reload that changes nothing changes nothing
+            assertThat(RealServers.read("vs.pid", "192.0.2.249:tcp:80", props)).isEqualTo(reals);
+        }
     }
 
     @Test
-    void serversAreWrittenAsKeepalivedLogsThem() {
-        assertThat(Texts.virtualServer("192.0.2.249:tcp:80")).isEqualTo("[192.0.2.249]:tcp:80");
-        assertThat(Texts.virtualServer("[2001:db8::1]:udp:53")).isEqualTo("[2001:db8::1]:udp:53");
-        assertThat(Texts.virtualServer("fwmark:10:inet")).isEqualTo("FWM 10");
-        assertThat(Texts.virtualServer("group:web:tcp")).isEqualTo("[web]:tcp:0");
-        assertThat(Texts.protocolOf("[2001:db8::1]:udp:53")).isEqualTo("udp");
+    void theServiceIsReadFromItsTypedAttributesNotFromTheKey() {
+        VsSettings v6 = settings(Map.of("virtual.server", "[2001:db8::1]:udp:53", "address", "2001:db8::1", "port", "53",
+                "protocol", "UDP"));
+        assertThat(v6.service()).isInstanceOf(VsService.Address.class);
+        assertThat(v6.service().address().getHostAddress()).isEqualTo("2001:db8:0:0:0:0:0:1");
+        assertThat(v6.text()).isEqualTo("[2001:db8::1]:udp:53");
+        assertThat(v6.protocol()).isEqualTo("udp");
+        // the key is the identity only: a key that says something else changes nothing
+        VsSettings fw = settings(Map.of("virtual.server", "any identity", "fwmark", "10", "ip.family", "inet6"));
+        assertThat(fw.service()).isEqualTo(new VsService.Fwmark(10, true));
+        assertThat(fw.text()).isEqualTo("FWM 10");
+        assertThat(ServiceKeys.of(fw, Map.of())).extracting(k -> k.text()).containsExactly("FWM 10");
+        VsSettings group = settings(Map.of("virtual.server", "group:web:tcp", "group", "web"));
+        assertThat(group.text()).isEqualTo("[web]:tcp:0");
+        assertThat(ServiceKeys.of(group, Map.of("web", new GroupSettings("web", List.of("192.0.2.1-192.0.2.2 80"),
+                List.of())))).extracting(k -> k.text()).containsExactly("[192.0.2.1]:tcp:80", "[192.0.2.2]:tcp:80");
+    }
+
+    @Test
+    void aVirtualServerThatDoesNotReadNamesItsAttribute() {
+        assertThatThrownBy(() -> settings(Map.of("address", "192.0.2.249", "port", "80")))
+                .hasMessage("attribute virtual.server: required");
+        assertThatThrownBy(() -> settings(Map.of("virtual.server", "x")))
+                .hasMessage("attribute address: required (or fwmark, or group)");
+        assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "fwmark", "3")))
+                .hasMessage("attribute address: only one of address, fwmark and group");
+        assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "port", "http")))
+                .hasMessage("attribute port: port: 'http' is not a number");
+        assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "www.example.org")))
+                .hasMessage("attribute address: not an IP address: 'www.example.org'");
+        assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "port", "70000")))
+                .hasMessage("attribute port: 70000 not in 0..65535");
+        assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "protocol", "icmp")))
+                .hasMessage("attribute protocol: 'icmp' is not one of tcp, udp, sctp");
+        assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "lvs.method", "nat",
+                "delay.loop", "soon"))).hasMessage("attribute delay.loop: delay_loop: 'soon' is not a number");
+    }
+
+    /** A virtual server's settings from its attributes (each a single token). */
+    private static VsSettings settings(Map<String, String> attributes) {
+        Map<String, List<String>> tokens = new java.util.HashMap<>();
+        attributes.forEach((k, v) -> tokens.put(k, List.of(v)));
+        return VirtualServerComponent.settings(new org.vigil.api.check.CheckProperties(tokens)
+                .as(VirtualServerComponent.Config.class));
     }
 
     @Test

@@ -96,7 +96,7 @@ class TcpCheckOnLoopbackTest {
         ServerSocket server = listen(0);
         int port = server.getLocalPort();
         String rs = "[127.0.0.1]:tcp:" + port;
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(0.5).withTimers(1, 0.2, 0, 1),
+        checker.putVirtualServer("vs", TestVirtualServers.defaults(VS).withDelayLoop(0.5).withTimers(1, 0.2, 0, 1),
                 List.of(RsSettings.of(VS, new InetSocketAddress(LOOPBACK, port), 1,
                 List.of(tcpBlock(Map.of("log.all.failures", List.of()))))));
 
@@ -144,7 +144,7 @@ class TcpCheckOnLoopbackTest {
         }
         assertThat(full).as("the backlog filled").isTrue();
         String rs = "[127.0.0.1]:tcp:" + port;
-        checker.putVirtualServer("vs", VsSettings.defaults(VS).withDelayLoop(5).withTimers(1, 0.2, 0, 0.5),
+        checker.putVirtualServer("vs", TestVirtualServers.defaults(VS).withDelayLoop(5).withTimers(1, 0.2, 0, 0.5),
                 List.of(RsSettings.of(VS, new InetSocketAddress(LOOPBACK, port), 1,
                 List.of(tcpBlock(Map.of("log.all.failures", List.of()))))));
         long start = System.nanoTime();
@@ -205,7 +205,7 @@ class TcpCheckOnLoopbackTest {
                 int port = servers.get(v * 100 + r).socket().getLocalPort();
                 reals.add(RsSettings.of(key, new InetSocketAddress(LOOPBACK, port), 1, List.of(tcpBlock(Map.of()))));
             }
-            checker.putVirtualServer("vs" + v, VsSettings.defaults(key).withDelayLoop(1).withTimers(1, 0.5, 1, 1), reals);
+            checker.putVirtualServer("vs" + v, TestVirtualServers.defaults(key).withDelayLoop(1).withTimers(1, 0.5, 1, 1), reals);
         }
         await().atMost(Duration.ofSeconds(20 + n / 500)).until(() -> checked() == n);
         int checkerThreads = (int) Thread.getAllStackTraces().keySet().stream()

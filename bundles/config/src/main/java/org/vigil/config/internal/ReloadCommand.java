@@ -1,15 +1,11 @@
 package org.vigil.config.internal;
 
-import java.util.List;
-import java.util.stream.Collectors;
-
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.annotations.GogoCommand;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.vigil.config.ConfigReloader;
-import org.vigil.config.Diagnostic;
 
 /**
  * {@code vigil:reload}: keepalived's SIGHUP as a command (the launcher's SIGHUP runs it too, and
@@ -28,12 +24,6 @@ public final class ReloadCommand {
 
     @Descriptor("re-reads keepalived.conf and applies only what changed; a bad file keeps the running configuration")
     public String reload() {
-        List<Diagnostic> diagnostics = reloader.reload();
-        String lines = diagnostics.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
-        if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
-            throw new IllegalArgumentException(lines + "\n" + reloader.configFile()
-                    + ": not applied, the running configuration stays");
-        }
-        return (lines.isEmpty() ? "" : lines + "\n") + reloader.configFile() + ": applied";
+        return reloader.reloadVerdict();
     }
 }

@@ -1,13 +1,14 @@
 package org.vigil.core.internal;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.util.function.Supplier;
+
+import org.vigil.api.config.PropertyTypes;
 
 /**
  * Errors in a typed configuration named by attribute. Declarative Services converts a
  * configuration into its Config annotation lazily: a value that does not convert fails only when
- * its method is called. {@link #check} calls them all first so that the error names the property.
+ * its method is called. {@link #check} calls them all first so that the error names the property
+ * ({@link PropertyTypes#check}, shared with the checker).
  */
 final class TypedAttributes {
     private TypedAttributes() {
@@ -15,18 +16,7 @@ final class TypedAttributes {
 
     /** Calls every attribute method of {@code config}; the first that fails is reported by its property key. */
     static <A extends java.lang.annotation.Annotation> A check(A config) {
-        for (Method m : config.annotationType().getDeclaredMethods()) {
-            try {
-                m.invoke(config);
-            } catch (InvocationTargetException e) {
-                Throwable cause = e.getCause();
-                throw new IllegalArgumentException("attribute " + key(m.getName()) + ": "
-                        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return config;
+        return PropertyTypes.check(config);
     }
 
     /**
@@ -67,29 +57,5 @@ final class TypedAttributes {
             throw new IllegalArgumentException("attribute " + key + ": required");
         }
         return value.trim();
-    }
-
-    /** The property key Declarative Services maps an annotation method name to (OSGi Compendium 112.8.2.2). */
-    static String key(String method) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < method.length(); i++) {
-            char c = method.charAt(i);
-            if (c == '$') {
-                if (i + 1 < method.length() && method.charAt(i + 1) == '$') {
-                    b.append('$');
-                    i++;
-                }
-            } else if (c == '_') {
-                if (i + 1 < method.length() && method.charAt(i + 1) == '_') {
-                    b.append('_');
-                    i++;
-                } else {
-                    b.append('.');
-                }
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
     }
 }

@@ -14,7 +14,7 @@ final class TypedConfigs {
         Map<String, Object> merged = new java.util.HashMap<>();
         for (java.lang.reflect.Method m : type.getDeclaredMethods()) {
             if (m.getDefaultValue() != null) {
-                merged.put(TypedAttributes.key(m.getName()), m.getDefaultValue());
+                merged.put(org.vigil.api.config.PropertyTypes.key(m.getName()), m.getDefaultValue());
             }
         }
         merged.putAll(properties);

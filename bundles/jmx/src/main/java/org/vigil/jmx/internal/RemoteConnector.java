@@ -64,8 +64,30 @@ public final class RemoteConnector {
     private final Registry registry;
     private final JMXServiceURL url;
 
+    /**
+     * Starts the connector, or fails the activation with one ERROR line in the daemon's log saying
+     * why: a busy port, a bad password file, or a runtime without a module RMI needs (the jlinked
+     * runtime once lacked jdk.naming.rmi, and the activation failed with no line).
+     */
     @Activate
     public RemoteConnector(Config config) throws IOException {
+        Listening l;
+        try {
+            l = listen(config);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.error("JMX connector not started ({}:{}): {}", config.address(), config.port(), reason(e));
+            throw e;
+        }
+        server = l.server();
+        registry = l.registry();
+        url = l.url();
+        LOG.info("JMX connector listening on {} (password file {})", url, config.password_file());
+    }
+
+    private record Listening(JMXConnectorServer server, Registry registry, JMXServiceURL url) {
+    }
+
+    private static Listening listen(Config config) throws IOException {
         if (config.password_file().isBlank()) {
             throw new IllegalArgumentException(PID + ": password.file is required; no unauthenticated remote JMX");
         }
@@ -85,16 +107,17 @@ public final class RemoteConnector {
             env.put("jmx.remote.x.access.file", Path.of(config.access_file()).toString());
         }
         String host = bind.getHostAddress().contains(":") ? "[" + bind.getHostAddress() + "]" : bind.getHostAddress();
-        url = new JMXServiceURL("service:jmx:rmi://" + host + ":" + config.port() + "/jndi/rmi://" + host + ":"
-                + config.port() + "/jmxrmi");
+        JMXServiceURL url = new JMXServiceURL("service:jmx:rmi://" + host + ":" + config.port() + "/jndi/rmi://"
+                + host + ":" + config.port() + "/jmxrmi");
         ClassLoader before = Thread.currentThread().getContextClassLoader();
         Thread.currentThread().setContextClassLoader(RemoteConnector.class.getClassLoader());
         try {
-            registry = LocateRegistry.createRegistry(config.port(), null, sockets);
+            Registry registry = LocateRegistry.createRegistry(config.port(), null, sockets);
             try {
-                server = JMXConnectorServerFactory.newJMXConnectorServer(url, env,
+                JMXConnectorServer server = JMXConnectorServerFactory.newJMXConnectorServer(url, env,
                         ManagementFactory.getPlatformMBeanServer());
                 server.start();
+                return new Listening(server, registry, url);
             } catch (IOException | RuntimeException e) {
                 UnicastRemoteObject.unexportObject(registry, true);
                 throw e;
@@ -102,7 +125,17 @@ public final class RemoteConnector {
         } finally {
             Thread.currentThread().setContextClassLoader(before);
         }
-        LOG.info("JMX connector listening on {} (password file {})", url, passwords);
+    }
+
+    /** The exception's own words (a missing class also by its kind), and its cause's when they are not in them. */
+    private static String reason(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName()
+                : e instanceof LinkageError ? e.getClass().getSimpleName() + ": " + e.getMessage() : e.getMessage();
+        Throwable cause = e.getCause();
+        if (cause != null && cause.getMessage() != null && !m.contains(cause.getMessage())) {
+            m += ": " + cause.getMessage();
+        }
+        return m;
     }
 
     JMXServiceURL url() {

@@ -10,7 +10,6 @@ import static org.vigil.jmx.internal.Tables.text;
 
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import javax.management.DynamicMBean;
 import javax.management.MBeanNotificationInfo;
@@ -31,7 +30,6 @@ import org.vigil.api.vrrp.TrackStatus;
 import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.VrrpService;
 import org.vigil.config.ConfigReloader;
-import org.vigil.config.Diagnostic;
 
 /**
  * {@code org.vigil:type=Vrrp}: the instances, sync groups and interface drivers as tables, the
@@ -180,13 +178,7 @@ public final class VrrpMBean extends OpenMBean {
         if (r == null) {
             throw new IllegalStateException("no configuration bundle: nothing to reload");
         }
-        List<Diagnostic> diagnostics = r.reload();
-        String lines = diagnostics.stream().map(Diagnostic::toString).collect(Collectors.joining("\n"));
-        if (diagnostics.stream().anyMatch(Diagnostic::isError)) {
-            throw new IllegalArgumentException(lines + "\n" + r.configFile() + ": not applied, the running "
-                    + "configuration stays");
-        }
-        return (lines.isEmpty() ? "" : lines + "\n") + r.configFile() + ": applied";
+        return r.reloadVerdict();
     }
 
     void transition(TransitionEvent e) {

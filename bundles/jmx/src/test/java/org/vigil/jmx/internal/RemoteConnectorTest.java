@@ -85,10 +85,54 @@ class RemoteConnectorTest {
     }
 
     @Test
-    void withoutAPrivatePasswordFileThereIsNoConnector() throws Exception {
-        assertThatThrownBy(() -> new RemoteConnector(config(freePort(), ""))).hasMessageContaining("required");
-        Path shared = passwords("rw-r--r--");
-        assertThatThrownBy(() -> new RemoteConnector(config(freePort(), shared.toString())))
-                .hasMessageContaining("owner only");
+    void withoutAPrivatePasswordFileThereIsNoConnectorAndTheLogSaysWhy() throws Exception {
+        try (Lines log = new Lines()) {
+            int port = freePort();
+            assertThatThrownBy(() -> new RemoteConnector(config(port, ""))).hasMessageContaining("required");
+            Path shared = passwords("rw-r--r--");
+            assertThatThrownBy(() -> new RemoteConnector(config(port, shared.toString())))
+                    .hasMessageContaining("owner only");
+            assertThat(log.lines()).containsExactly(
+                    "JMX connector not started (127.0.0.1:" + port + "): org.vigil.jmx: password.file is required;"
+                            + " no unauthenticated remote JMX",
+                    "JMX connector not started (127.0.0.1:" + port + "): org.vigil.jmx: password file " + shared
+                            + " must be readable by its owner only (chmod 600)");
+        }
+    }
+
+    @Test
+    void aPortInUseIsOneLineNamingAddressPortAndReason() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+                Lines log = new Lines()) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(() -> new RemoteConnector(config(port, passwords("rw-------").toString())))
+                    .isInstanceOf(IOException.class);
+            assertThat(log.lines()).singleElement().asString()
+                    .startsWith("JMX connector not started (127.0.0.1:" + port + "): ")
+                    .contains("Address already in use");
+        }
+    }
+
+    /** The connector's log lines (logback). */
+    private static final class Lines implements AutoCloseable {
+        private final ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger(RemoteConnector.class);
+        private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.read.ListAppender<>();
+
+        Lines() {
+            appender.setContext(logger.getLoggerContext());
+            appender.start();
+            logger.addAppender(appender);
+        }
+
+        java.util.List<String> lines() {
+            return appender.list.stream().map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+        }
+
+        @Override
+        public void close() {
+            logger.detachAppender(appender);
+        }
     }
 }

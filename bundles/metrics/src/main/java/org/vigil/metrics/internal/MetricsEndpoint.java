@@ -54,6 +54,10 @@ public final class MetricsEndpoint {
 
         @AttributeDefinition(description = "serve the read-only status page at /status too")
         boolean status_page() default true;
+
+        @AttributeDefinition(description = "host names a request's Host header may carry besides localhost, the"
+                + " endpoint's address and (off loopback) this machine's name: the names scrapers use for it")
+        String[] allowed_hosts() default {};
     }
 
     private final List<MetricSource> sources = new CopyOnWriteArrayList<>();
@@ -64,6 +68,7 @@ public final class MetricsEndpoint {
     RecentEvents events = new RecentEvents();
     private boolean statusPage;
     private String host = "localhost";
+    private HostCheck hostCheck;
     private ServerSocket server;
     private Thread thread;
     /** Sources whose failure was logged, so a broken one is one line, not one per scrape. */
@@ -107,6 +112,7 @@ public final class MetricsEndpoint {
         InetSocketAddress where;
         try {
             where = new InetSocketAddress(InetAddress.getByName(config.address().trim()), config.port());
+            hostCheck = new HostCheck(where.getAddress(), host, List.of(config.allowed_hosts()));
             server = new ServerSocket();
             server.setReuseAddress(true);
             server.bind(where, 16);
@@ -185,6 +191,10 @@ public final class MetricsEndpoint {
         }
         if (!method.equals("GET") && !method.equals("HEAD")) {
             respond(out, "405 Method Not Allowed", "GET only\n", true);
+        } else if (!hostCheck.allows(HostCheck.header(head))) {
+            // RFC 9110 15.5.20: not this server's name (a DNS-rebinding page sends its own site's)
+            respond(out, "421 Misdirected Request", "this endpoint answers to localhost and its address\n",
+                    !method.equals("HEAD"));
         } else if (path.equals("/metrics")) {
             respond(out, "200 OK", TEXT, scrape(), !method.equals("HEAD"));
         } else if (statusPage && path.equals("/status")) {

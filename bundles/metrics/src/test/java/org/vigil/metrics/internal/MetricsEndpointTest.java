@@ -3,6 +3,7 @@ package org.vigil.metrics.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.annotation.Annotation;
 import java.net.InetAddress;
@@ -88,6 +89,11 @@ class MetricsEndpointTest {
             public boolean status_page() {
                 return true;
             }
+
+            @Override
+            public String[] allowed_hosts() {
+                return new String[] { "metrics.example.net" };
+            }
         };
     }
 
@@ -159,6 +165,51 @@ class MetricsEndpointTest {
                     "HTTP/1.1 405 ");
         }
         assertThat(get("/metrics").statusCode()).isEqualTo(200);
+    }
+
+    /** One raw request with the given Host line (the JDK's client sets Host itself); the answer's status line. */
+    private String statusWithHost(String hostLine) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), endpoint.port())) {
+            s.getOutputStream().write(("GET /status HTTP/1.1\r\n" + hostLine + "User-Agent: test\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).lines().findFirst()
+                    .orElse("");
+        }
+    }
+
+    @Test
+    void aForeignHostHeaderIsRefusedSoADnsRebindingPageCannotReadTheEndpoint() throws Exception {
+        endpoint.activate(config("127.0.0.1", 0));
+        int port = endpoint.port();
+        assertThat(statusWithHost("Host: evil.example:" + port + "\r\n")).isEqualTo("HTTP/1.1 421 Misdirected Request");
+        assertThat(statusWithHost("Host: evil.example\r\n")).isEqualTo("HTTP/1.1 421 Misdirected Request");
+        assertThat(statusWithHost("host: 192.0.2.1:" + port + "\r\n")).as("another address's literal")
+                .isEqualTo("HTTP/1.1 421 Misdirected Request");
+        assertThat(statusWithHost("Host: 1270.0.0.1\r\n")).isEqualTo("HTTP/1.1 421 Misdirected Request");
+        assertThat(statusWithHost("Host: localhost:" + port + "\r\n")).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("Host: LocalHost.\r\n")).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("Host: 127.0.0.1:" + port + "\r\n")).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("Host: [::1]:" + port + "\r\n")).isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("Host: localhost:8080\r\n")).as("through a tunnel").isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("Host: metrics.example.net\r\n")).as("allowed.hosts").isEqualTo("HTTP/1.1 200 OK");
+        assertThat(statusWithHost("")).as("no Host: no browser").isEqualTo("HTTP/1.1 200 OK");
+        assertThat(get("/metrics").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void offLoopbackTheMachinesNameAndTheBoundAddressAreAnswered() throws Exception {
+        HostCheck bound = new HostCheck(InetAddress.getByName("192.0.2.1"), "router1", List.of());
+        assertThat(bound.allows("192.0.2.1:9165")).isTrue();
+        assertThat(bound.allows("Router1:9165")).isTrue();
+        assertThat(bound.allows("127.0.0.1:9165")).isFalse();
+        assertThat(bound.allows("evil.example")).isFalse();
+        HostCheck wildcard = new HostCheck(InetAddress.getByName("::"), "router1", List.of("lb.example.net"));
+        assertThat(wildcard.allows("[2001:db8::1]:9165")).isTrue();
+        assertThat(wildcard.allows("lb.example.net")).isTrue();
+        assertThat(wildcard.allows("[2001:db8::1")).isFalse();
+        assertThat(wildcard.allows("evil.example")).isFalse();
+        HostCheck loopback = new HostCheck(InetAddress.getLoopbackAddress(), "router1", List.of());
+        assertThat(loopback.allows("router1")).as("a name resolving elsewhere: not on loopback").isFalse();
     }
 
     @Test
