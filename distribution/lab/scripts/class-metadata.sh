@@ -33,7 +33,7 @@ stop() {
 }
 
 printf '%s\n' "One VRRPv3 instance at 0.01 s, master, 10 s after MASTER; run $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores"
-printf '%-44s %8s %8s %6s %14s %14s %9s\n' "appliance" "RSS MB" "threads" "jffi" "Class MB (NMT)" "metaspace MB" "classes"
+printf '%-44s %8s %8s %6s %14s %14s %9s\n' "appliance" "RSS MB" "threads" "jffi" "metaspace MB" "in use MB" "classes"
 for dist in "${dists[@]}"; do
   start "$dist" ""
   rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' /proc/$pid/status)
@@ -44,13 +44,15 @@ for dist in "${dists[@]}"; do
   start "$dist" "-XX:NativeMemoryTracking=summary"
   jcmd "$pid" VM.native_memory summary scale=KB > "$work/nmt.txt"
   stop
-  # -  Class (reserved=1056926KB, committed=9374KB)
-  #          (classes #9876)
-  #          (  Metadata:   reserved=8192KB, committed=7936KB)  /  (    used=7712KB)
-  class=$(awk '/- +Class \(/ {sub(/.*committed=/, ""); sub(/KB.*/, ""); printf "%.1f", $0/1024}' "$work/nmt.txt")
+  # -  Class (reserved=..., committed=...)
+  #          (classes #5733)
+  #          (  Metadata:   )  (    reserved=65536KB, committed=4992KB)  (    used=4578KB)
+  #          (  Class space:)  (    reserved=1048576KB, committed=1088KB)  (    used=856KB)
+  # (classes mapped from the CDS archives are counted, their metadata lives in the mapped archive)
   classes=$(awk '/\(classes #/ {sub(/.*#/, ""); sub(/\).*/, ""); print; exit}' "$work/nmt.txt")
+  class=$(awk '/- +Class \(/ {c=1} c && /\( +reserved=.*committed=/ {sub(/.*committed=/, ""); sub(/KB.*/, ""); s += $0} /- +Thread \(/ {c=0} END {printf "%.1f", s/1024}' "$work/nmt.txt")
   used=$(awk '/- +Class \(/ {c=1} c && /used=/ {sub(/.*used=/, ""); sub(/KB.*/, ""); s += $0} /- +Thread \(/ {c=0} END {printf "%.1f", s/1024}' "$work/nmt.txt")
   name=$(basename "$(cd "$dist/.." && pwd)")/$(basename "$dist")
   printf '%-44s %8s %8s %6s %14s %14s %9s\n' "$name" "$rss" "$threads" "$jffi" "$class" "$used" "$classes"
 done
-echo "RSS, threads, jffi (copies of jffi's stub mapped) from /proc in the first run; Class (NMT committed: metaspace and class space) and metaspace MB (used, metadata + class space) and classes (loaded) from jcmd VM.native_memory summary in a second run with -XX:NativeMemoryTracking=summary."
+echo "RSS, threads, jffi (copies of jffi's stub mapped) from /proc in the first run; metaspace MB (committed) and in use MB (used), metadata plus class space, and classes (loaded, CDS-mapped ones included) from jcmd VM.native_memory summary in a second run with -XX:NativeMemoryTracking=summary."
