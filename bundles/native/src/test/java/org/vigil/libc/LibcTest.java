@@ -53,69 +53,55 @@ class LibcTest {
 
     @Test
     void sendmsgAndRecvmsgCarryNameAndDataOverLoopback() throws Exception {
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
-            peer.setSoTimeout(5000);
-            int fd = Libc.check(Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0), "socket");
-            try {
-                MessageHeader out = new MessageHeader(16, 64, 0);
-                sockaddrIn(out.name(), peer.getLocalPort());
-                byte[] hello = "hello from sendmsg".getBytes(StandardCharsets.US_ASCII);
-                out.data().put(0, hello);
-                assertThat(Libc.check(Libc.sendmsg(fd, out.lengths(16, hello.length, 0), 0), "sendmsg"))
-                        .isEqualTo(hello.length);
+        withLoopbackPeer((peer, fd) -> {
+            MessageHeader out = new MessageHeader(16, 64, 0);
+            sockaddrIn(out.name(), peer.getLocalPort());
+            byte[] hello = "hello from sendmsg".getBytes(StandardCharsets.US_ASCII);
+            out.data().put(0, hello);
+            assertThat(Libc.check(Libc.sendmsg(fd, out.lengths(16, hello.length, 0), 0), "sendmsg"))
+                    .isEqualTo(hello.length);
 
-                DatagramPacket got = new DatagramPacket(new byte[64], 64);
-                peer.receive(got);
-                assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII))
-                        .isEqualTo("hello from sendmsg");
-                byte[] answer = "and back".getBytes(StandardCharsets.US_ASCII);
-                peer.send(new DatagramPacket(answer, answer.length, got.getSocketAddress()));
+            DatagramPacket got = new DatagramPacket(new byte[64], 64);
+            peer.receive(got);
+            assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII))
+                    .isEqualTo("hello from sendmsg");
+            byte[] answer = "and back".getBytes(StandardCharsets.US_ASCII);
+            peer.send(new DatagramPacket(answer, answer.length, got.getSocketAddress()));
 
-                MessageHeader in = new MessageHeader(16, 64, 64);
-                long n = Libc.check(Libc.recvmsg(fd, in.reset(), 0), "recvmsg");
-                assertThat(n).isEqualTo(answer.length);
-                byte[] data = new byte[(int) n];
-                in.data().get(0, data);
-                assertThat(new String(data, StandardCharsets.US_ASCII)).isEqualTo("and back");
-                assertThat(in.nameLength()).as("sockaddr_in of the sender").isEqualTo(16);
-                int port = ((in.name().get(2) & 0xff) << 8) | (in.name().get(3) & 0xff);
-                assertThat(port).isEqualTo(peer.getLocalPort());
-                assertThat(in.flags() & Libc.MSG_TRUNC).isZero();
-            } finally {
-                Libc.close(fd);
-            }
-        }
+            MessageHeader in = new MessageHeader(16, 64, 64);
+            long n = Libc.check(Libc.recvmsg(fd, in.reset(), 0), "recvmsg");
+            assertThat(n).isEqualTo(answer.length);
+            byte[] data = new byte[(int) n];
+            in.data().get(0, data);
+            assertThat(new String(data, StandardCharsets.US_ASCII)).isEqualTo("and back");
+            assertThat(in.nameLength()).as("sockaddr_in of the sender").isEqualTo(16);
+            int port = ((in.name().get(2) & 0xff) << 8) | (in.name().get(3) & 0xff);
+            assertThat(port).isEqualTo(peer.getLocalPort());
+            assertThat(in.flags() & Libc.MSG_TRUNC).isZero();
+        });
     }
 
     @Test
     void sendtoAndRecvfromCarryDataAndTheSourceOverLoopback() throws Exception {
         // six-argument calls: the ones jnr-ffi's all-numeric stub got wrong (see internal.LibC)
-        InetAddress loopback = InetAddress.getByName("127.0.0.1");
-        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(loopback, 0))) {
-            peer.setSoTimeout(5000);
-            int fd = Libc.check(Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0), "socket");
-            try {
-                ByteBuffer data = Libc.allocate(64);
-                ByteBuffer name = Libc.allocate(16);
-                sockaddrIn(name, peer.getLocalPort());
-                data.put(0, "ping".getBytes(StandardCharsets.US_ASCII));
-                assertThat(Libc.check(Libc.sendto(fd, data, 4, 0, name, 16), "sendto")).isEqualTo(4);
-                DatagramPacket got = new DatagramPacket(new byte[64], 64);
-                peer.receive(got);
-                assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII)).isEqualTo("ping");
-                peer.send(new DatagramPacket(new byte[] {'p', 'o', 'n', 'g', '!'}, 5, got.getSocketAddress()));
+        withLoopbackPeer((peer, fd) -> {
+            ByteBuffer data = Libc.allocate(64);
+            ByteBuffer name = Libc.allocate(16);
+            sockaddrIn(name, peer.getLocalPort());
+            data.put(0, "ping".getBytes(StandardCharsets.US_ASCII));
+            assertThat(Libc.check(Libc.sendto(fd, data, 4, 0, name, 16), "sendto")).isEqualTo(4);
+            DatagramPacket got = new DatagramPacket(new byte[64], 64);
+            peer.receive(got);
+            assertThat(new String(got.getData(), 0, got.getLength(), StandardCharsets.US_ASCII)).isEqualTo("ping");
+            peer.send(new DatagramPacket(new byte[] {'p', 'o', 'n', 'g', '!'}, 5, got.getSocketAddress()));
 
-                ByteBuffer from = Libc.allocate(28);
-                ByteBuffer fromLength = Libc.allocate(4).putInt(0, 28);
-                assertThat(Libc.check(Libc.recvfrom(fd, data, 64, 0, from, fromLength), "recvfrom")).isEqualTo(5);
-                assertThat(fromLength.getInt(0)).isEqualTo(16);
-                assertThat(((from.get(2) & 0xff) << 8) | (from.get(3) & 0xff)).isEqualTo(peer.getLocalPort());
-                assertThat(data.get(4)).isEqualTo((byte) '!');
-            } finally {
-                Libc.close(fd);
-            }
-        }
+            ByteBuffer from = Libc.allocate(28);
+            ByteBuffer fromLength = Libc.allocate(4).putInt(0, 28);
+            assertThat(Libc.check(Libc.recvfrom(fd, data, 64, 0, from, fromLength), "recvfrom")).isEqualTo(5);
+            assertThat(fromLength.getInt(0)).isEqualTo(16);
+            assertThat(((from.get(2) & 0xff) << 8) | (from.get(3) & 0xff)).isEqualTo(peer.getLocalPort());
+            assertThat(data.get(4)).isEqualTo((byte) '!');
+        });
     }
 
     @Test
@@ -127,6 +113,23 @@ class LibcTest {
         assertThatThrownBy(() -> new MessageHeader(16, 8, 0).lengths(16, 9, 0))
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> Libc.attachFilter(0, new byte[5])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A UDP socket of ours and a Java peer, both on 127.0.0.1, closed after the test. */
+    private static void withLoopbackPeer(LoopbackTest test) throws Exception {
+        try (DatagramSocket peer = new DatagramSocket(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0))) {
+            peer.setSoTimeout(5000);
+            int fd = Libc.check(Libc.socket(Libc.AF_INET, Libc.SOCK_DGRAM | Libc.SOCK_CLOEXEC, 0), "socket");
+            try {
+                test.run(peer, fd);
+            } finally {
+                Libc.close(fd);
+            }
+        }
+    }
+
+    private interface LoopbackTest {
+        void run(DatagramSocket peer, int fd) throws Exception;
     }
 
     /** struct sockaddr_in for 127.0.0.1: family in host order, port and address in network order. */

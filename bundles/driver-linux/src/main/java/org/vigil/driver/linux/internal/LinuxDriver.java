@@ -31,7 +31,8 @@ import org.vigil.libc.Libc;
 
 /**
  * The Linux interface driver: raw IP sockets for VRRP (protocol 112) and AH (51), rtnetlink for
- * link state, AF_PACKET for announcement frames, all through the native bundle's libc binding. Needs CAP_NET_RAW.
+ * link state, AF_PACKET for announcement frames, all through the native bundle's libc and
+ * netlink. Needs CAP_NET_RAW.
  *
  * <p>Every socket is created on the calling thread and so lives in that thread's network
  * namespace; the driver never switches namespaces itself.
