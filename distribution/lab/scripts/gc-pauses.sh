@@ -12,21 +12,8 @@ secs=${1:-60}
 only=${2:-}
 here=$(cd "$(dirname "$0")/../../.." && pwd)
 dist=${VIGIL_DIST:-$here/distribution/app/target/vigil}
-work=$(mktemp -d /tmp/vigil-gc.XXXXXX)
-ns=vgc$$
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null && sleep 1 && kill -KILL "$pid" 2>/dev/null || true
-  ip netns del "$ns" 2>/dev/null || true
-}
-trap cleanup EXIT
-ip netns add "$ns"
-ip -n "$ns" link add lan0 type veth peer name lan1
-ip -n "$ns" link set lo up
-ip -n "$ns" link set lan0 up
-ip -n "$ns" link set lan1 up
-ip -n "$ns" addr add 192.0.2.1/24 dev lan0
-ip netns exec "$ns" sysctl -qw net.ipv6.conf.lan0.accept_dad=0
+# shellcheck source=alone-in-a-namespace.sh
+. "$(dirname "$0")/alone-in-a-namespace.sh"
 
 conf=$work/keepalived.conf
 instance() { # name vrid interval vip

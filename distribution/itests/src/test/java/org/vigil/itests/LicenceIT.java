@@ -1,5 +1,6 @@
 package org.vigil.itests;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.jar.JarEntry;
 import java.util.jar.JarInputStream;
 import java.util.jar.Manifest;
@@ -77,6 +79,34 @@ public class LicenceIT {
         }
         assertTrue(Files.isRegularFile(home.resolve("LICENSE")));
         assertTrue(Files.readString(home.resolve("NOTICE")).contains("jnr-ffi"));
+    }
+
+    /**
+     * Issue 12's footprint: jnr-ffi and jffi are embedded once, in the native bundle (each copy cost
+     * its own class metadata and its own libjffi), and ASM in no bundle (the ASM bundles serve it).
+     */
+    @Test
+    public void theNativeBindingIsEmbeddedOnceAndAsmNowhere() throws Exception {
+        Map<String, List<String>> embedders = new TreeMap<>();
+        try (Stream<Path> s = Files.list(home.resolve("bundle"))) {
+            for (Path jar : s.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+                try (JarInputStream in = new JarInputStream(Files.newInputStream(jar))) {
+                    String bsn = in.getManifest() == null ? jar.getFileName().toString()
+                            : String.valueOf(in.getManifest().getMainAttributes().getValue("Bundle-SymbolicName")).split(";")[0];
+                    for (JarEntry e; (e = in.getNextJarEntry()) != null;) {
+                        String n = e.getName();
+                        if (n.endsWith(".jar") && (n.contains("jnr") || n.contains("jffi") || n.contains("asm"))) {
+                            embedders.computeIfAbsent(n.substring(n.lastIndexOf('/') + 1), k -> new ArrayList<>()).add(bsn);
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, List<String>> expected = new TreeMap<>();
+        for (String lib : List.of("jffi-native.jar", "jffi.jar", "jnr-a64asm.jar", "jnr-ffi.jar", "jnr-x86asm.jar")) {
+            expected.put(lib, List.of("org.vigil.native"));
+        }
+        assertEquals(expected, embedders);
     }
 
     private void check(String where, byte[] jar, List<String> problems, List<String> report) throws Exception {

@@ -43,6 +43,8 @@ import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualRule;
 import org.vigil.codec.AnnouncementFrames;
+import org.vigil.libc.Libc;
+import org.vigil.netlink.NetlinkSocket;
 
 /**
  * The VIP manager on Linux: addresses, routes and rules through rtnetlink (RTM_NEWADDR, RTM_DELADDR,
@@ -537,25 +539,25 @@ public final class NetlinkVipManager implements VipManager {
             NetlinkSocket nl = netlink();
             int index = 0;
             if (device != null) {
-                index = nl.ifindex(device);
+                index = Libc.ifNameToIndex(device);
                 if (index <= 0) {
                     reportOnce(what, "({}) cannot {}: no interface {}", instance, what, device);
                     return false;
                 }
             }
             int seq = nl.nextSequence();
-            int error = nl.request(request.build(nl, index, seq), seq);
+            int error = nl.acknowledge(request.build(nl, index, seq), seq);
             boolean changed = error == 0;
             for (int q : quiet) {
                 if (error == -q) {
-                    LOG.debug("({}) {}: {}", instance, what, nl.strerror(q));
+                    LOG.debug("({}) {}: {}", instance, what, Libc.strerror(q));
                     error = 0;
                 }
             }
             if (error == 0) {
                 reported.remove(what);
             } else {
-                reportOnce(what, "({}) cannot {}: {} (errno {})", instance, what, nl.strerror(-error), -error);
+                reportOnce(what, "({}) cannot {}: {} (errno {})", instance, what, Libc.strerror(-error), -error);
             }
             return changed;
         } catch (IOException | RuntimeException e) {
@@ -570,7 +572,7 @@ public final class NetlinkVipManager implements VipManager {
 
     private NetlinkSocket netlink() throws IOException {
         if (netlink == null) {
-            netlink = new NetlinkSocket();
+            netlink = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE);
         }
         return netlink;
     }

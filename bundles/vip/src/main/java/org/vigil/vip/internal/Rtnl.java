@@ -10,6 +10,7 @@ import java.util.Locale;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualRule;
+import org.vigil.netlink.NetlinkSocket;
 
 /**
  * Builds the rtnetlink requests that add and remove addresses, routes and rules, as plain bytes (every
@@ -25,7 +26,6 @@ final class Rtnl {
     static final int AF_INET6 = 10;
 
     // message types (linux/rtnetlink.h)
-    static final int NLMSG_ERROR = 2;
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
@@ -37,8 +37,8 @@ final class Rtnl {
     static final int RTM_DELRULE = 33;
 
     // nlmsghdr flags (linux/netlink.h)
-    static final int NLM_F_REQUEST = 0x1;
-    static final int NLM_F_ACK = 0x4;
+    static final int NLM_F_REQUEST = NetlinkSocket.NLM_F_REQUEST;
+    static final int NLM_F_ACK = NetlinkSocket.NLM_F_ACK;
     static final int NLM_F_EXCL = 0x200;
     static final int NLM_F_CREATE = 0x400;
 
@@ -128,11 +128,10 @@ final class Rtnl {
     static final int IFF_UP = 0x1;
     static final int AF_UNSPEC = 0;
 
-    static final int NLMSGHDR = 16;
+    static final int NLMSGHDR = NetlinkSocket.NLMSG_HDRLEN;
     static final int IFINFOMSG = 16;
     static final int IFADDRMSG = 8;
     static final int RTMSG = 12;
-    static final int NLMSGERR_ERROR_OFFSET = NLMSGHDR;
 
     /** RTM_NEWADDR: ip addr add ADDRESS/PREFIX [brd B] [label L] [scope S] dev IFINDEX [nodad] [preferred_lft N]. */
     static byte[] addAddress(VirtualAddress a, int ifindex, int sequence) {
@@ -535,16 +534,6 @@ final class Rtnl {
     }
 
     /**
-     * The error of the NLMSG_ERROR answer to {@code sequence} in a received datagram: 0 for an
-     * ACK, -errno for a failure; null when the datagram holds no answer to it.
-     */
-    static Integer ackError(ByteBuffer datagram, int sequence) {
-        ByteBuffer b = datagram.slice().order(ByteOrder.nativeOrder());
-        int off = find(b, NLMSG_ERROR, sequence, 4);
-        return off < 0 ? null : b.getInt(off + NLMSGERR_ERROR_OFFSET);
-    }
-
-    /**
      * The offset of the first message of {@code type} answering {@code sequence} with at least
      * {@code body} bytes after its header, walking a multi-message datagram; -1 when none.
      */
@@ -607,7 +596,7 @@ final class Rtnl {
     }
 
     static int align4(int n) {
-        return (n + 3) & ~3;
+        return NetlinkSocket.align(n);
     }
 
     private static InetAddress literal(String text) {

@@ -1,6 +1,7 @@
 package org.vigil.vip.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,9 @@ import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualRoute;
 import org.vigil.api.vip.VirtualRule;
 import org.vigil.api.vrrp.ConfigurationPids;
+import org.vigil.libc.Libc;
+import org.vigil.libc.LibcException;
+import org.vigil.netlink.NetlinkSocket;
 
 /**
  * keepalived's static_ipaddress, static_routes and static_rules, as keepalived 2.2.7 treats them
@@ -161,9 +165,9 @@ public final class StaticNetworkComponent {
      * addresses) costs one pass, whose requests for entries still present end in a quiet EEXIST.
      */
     private void watchDeletions() {
-        try (NetlinkSocket events = new NetlinkSocket(DELETION_GROUPS)) {
+        try (NetlinkSocket events = NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE, DELETION_GROUPS)) {
             while (running) {
-                List<Integer> types = events.receiveTypes();
+                List<Integer> types = types(events);
                 boolean deleted = types.stream().anyMatch(t -> t == Rtnl.RTM_DELADDR || t == Rtnl.RTM_DELROUTE
                         || t == Rtnl.RTM_DELRULE || t == -1);
                 if (deleted && running && restorePending.compareAndSet(false, true)) {
@@ -180,6 +184,22 @@ public final class StaticNetworkComponent {
             if (running) {
                 LOG.error("static entries: cannot watch for deletions: {}", e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The message types of the next datagram of events, -1 for events the kernel dropped (its
+     * queue for us overflowed: something changed); empty when none came within the receive timeout.
+     */
+    private static List<Integer> types(NetlinkSocket events) throws IOException {
+        try {
+            ByteBuffer datagram = events.receive();
+            return datagram == null ? List.of() : Rtnl.messageTypes(datagram);
+        } catch (LibcException e) {
+            if (e.errno() == Libc.ENOBUFS) {
+                return List.of(-1);
+            }
+            throw e;
         }
     }
 }

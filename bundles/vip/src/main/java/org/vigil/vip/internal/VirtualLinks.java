@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
 import org.vigil.api.vip.VirtualAddress;
 import org.vigil.api.vip.VirtualInterface;
 import org.vigil.api.vrrp.IpFamily;
+import org.vigil.libc.Libc;
+import org.vigil.netlink.NetlinkSocket;
+import org.vigil.netlink.NetlinkException;
 
 /**
  * Creates, takes over and removes the interfaces of use_vmac (macvlan) and use_ipvlan through
@@ -48,7 +51,7 @@ final class VirtualLinks {
 
     /** Makes the interface exist, configured and up; an existing one of the same kind on the same parent is reused. */
     void create(NetlinkSocket nl, String instance, VirtualInterface vi) throws IOException {
-        int parent = nl.ifindex(vi.parent());
+        int parent = Libc.ifNameToIndex(vi.parent());
         if (parent <= 0) {
             throw new IOException("no interface " + vi.parent());
         }
@@ -61,9 +64,9 @@ final class VirtualLinks {
             LOG.info("({}) Found matching interface {}", instance, vi.name());
         } else {
             int seq = nl.nextSequence();
-            int error = nl.request(Rtnl.addVirtualLink(vi, parent, seq), seq);
+            int error = nl.acknowledge(Rtnl.addVirtualLink(vi, parent, seq), seq);
             if (error != 0) {
-                throw new IOException(nl.strerror(-error) + " (errno " + -error + ")");
+                throw new IOException(Libc.strerror(-error) + " (errno " + -error + ")");
             }
             existing = find(nl, vi.name());
             if (existing == null) {
@@ -118,9 +121,9 @@ final class VirtualLinks {
         check(nl, "setting " + vi.name() + " down", seq -> Rtnl.linkDown(index, seq));
         filter.remove(instance, vi);
         int seq = nl.nextSequence();
-        int error = nl.request(Rtnl.deleteLink(existing.index(), seq), seq);
+        int error = nl.acknowledge(Rtnl.deleteLink(existing.index(), seq), seq);
         if (error != 0 && error != -ENODEV) {
-            throw new IOException("removing " + vi + ": " + nl.strerror(-error) + " (errno " + -error + ")");
+            throw new IOException("removing " + vi + ": " + Libc.strerror(-error) + " (errno " + -error + ")");
         }
         LOG.info("({}) Success removing {} interface {}", instance,
                 vi.kind() == VirtualInterface.Kind.MACVLAN ? "VMAC" : "ipvlan", vi.name());
@@ -129,32 +132,36 @@ final class VirtualLinks {
     /** The link of that name, or null when there is none. */
     static Rtnl.Link find(NetlinkSocket nl, String name) throws IOException {
         int seq = nl.nextSequence();
-        ByteBuffer answer = nl.query(Rtnl.getLink(name, seq), seq);
-        Rtnl.Link link = Rtnl.link(answer, seq);
-        if (link != null) {
-            return link;
+        try {
+            for (ByteBuffer answer : nl.request(Rtnl.getLink(name, seq), seq)) {
+                Rtnl.Link link = Rtnl.link(answer, seq);
+                if (link != null) {
+                    return link;
+                }
+            }
+            throw new IOException("looking up " + name + ": no RTM_NEWLINK in the answer");
+        } catch (NetlinkException e) {
+            if (e.errno() == ENODEV) {
+                return null;
+            }
+            throw new IOException("looking up " + name + ": " + Libc.strerror(e.errno()) + " (errno " + e.errno() + ")", e);
         }
-        Integer error = Rtnl.ackError(answer, seq);
-        if (error != null && error == -ENODEV) {
-            return null;
-        }
-        throw new IOException("looking up " + name + ": " + nl.strerror(error == null ? 0 : -error));
     }
 
     private static void check(NetlinkSocket nl, String what, IntFunction<byte[]> request) throws IOException {
         int seq = nl.nextSequence();
-        int error = nl.request(request.apply(seq), seq);
+        int error = nl.acknowledge(request.apply(seq), seq);
         if (error != 0) {
-            throw new IOException(what + ": " + nl.strerror(-error) + " (errno " + -error + ")");
+            throw new IOException(what + ": " + Libc.strerror(-error) + " (errno " + -error + ")");
         }
     }
 
     private static void addAddress(NetlinkSocket nl, VirtualAddress a) throws IOException {
         int seq = nl.nextSequence();
-        int index = nl.ifindex(a.device());
-        int error = nl.request(Rtnl.addAddress(a, index, seq), seq);
+        int index = Libc.ifNameToIndex(a.device());
+        int error = nl.acknowledge(Rtnl.addAddress(a, index, seq), seq);
         if (error != 0 && error != -EEXIST) {
-            throw new IOException("adding " + a + ": " + nl.strerror(-error) + " (errno " + -error + ")");
+            throw new IOException("adding " + a + ": " + Libc.strerror(-error) + " (errno " + -error + ")");
         }
     }
 

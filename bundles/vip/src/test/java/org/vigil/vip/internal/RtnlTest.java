@@ -135,20 +135,6 @@ class RtnlTest {
         assertThat(attribute(b, Rtnl.RTA_OIF)).isNegative();
     }
 
-    @Test
-    void theAckIsFoundBySequence() {
-        ByteBuffer b = ByteBuffer.allocate(72).order(ByteOrder.nativeOrder());
-        // an ACK for another request, then EEXIST for ours, each nlmsghdr + error + original header
-        b.putInt(36).putShort((short) Rtnl.NLMSG_ERROR).putShort((short) 0).putInt(5).putInt(0).putInt(0)
-                .put(new byte[16]);
-        b.putInt(36).putShort((short) Rtnl.NLMSG_ERROR).putShort((short) 0).putInt(6).putInt(0).putInt(-17)
-                .put(new byte[16]);
-        assertThat(Rtnl.ackError(b.flip(), 6)).isEqualTo(-17);
-        assertThat(Rtnl.ackError(b.rewind(), 5)).isZero();
-        assertThat(Rtnl.ackError(b.rewind(), 9)).isNull();
-        assertThat(Rtnl.ackError(ByteBuffer.wrap(new byte[20]), 0)).as("a zero length is not a message").isNull();
-    }
-
     /** Offset of the data of the first attribute of this type after the fixed header, or -1. */
     @Test
     void anIpv4RuleIsTheMessageIpRuleAddSends() {

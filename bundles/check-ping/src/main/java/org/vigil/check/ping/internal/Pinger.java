@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -13,12 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import jnr.ffi.LastError;
-import jnr.ffi.LibraryLoader;
-import jnr.ffi.Memory;
-import jnr.ffi.Pointer;
-import jnr.ffi.Runtime;
+import org.vigil.libc.Libc;
 
 /**
  * ICMP echo for every PING_CHECK of the daemon: one socket per address family and one receive
@@ -30,20 +26,8 @@ import jnr.ffi.Runtime;
  * a cancelled echo, or another program's ping, never passes a check.
  */
 final class Pinger implements AutoCloseable {
-    static final int AF_INET = 2;
-    static final int AF_INET6 = 10;
-    static final int SOCK_RAW = 3;
-    static final int SOCK_DGRAM = 2;
-    static final int SOCK_NONBLOCK = 0x800;
-    static final int SOCK_CLOEXEC = 0x80000;
     static final int IPPROTO_ICMP = 1;
     static final int IPPROTO_ICMPV6 = 58;
-    static final int MSG_DONTWAIT = 0x40;
-    static final int POLLIN = 1;
-    static final int EFD_CLOEXEC = 0x80000;
-    static final int EFD_NONBLOCK = 0x800;
-    static final int EAGAIN = 11;
-    static final int EINTR = 4;
 
     static final int ECHO_REQUEST_V4 = 8;
     static final int ECHO_REPLY_V4 = 0;
@@ -65,8 +49,6 @@ final class Pinger implements AutoCloseable {
     private record Pending(InetAddress to, long nonce, CompletableFuture<Void> reply) {
     }
 
-    private final LibC libc;
-    private final Runtime runtime;
     private final Family v4;
     private final Family v6;
     private final int wake;
@@ -92,14 +74,12 @@ final class Pinger implements AutoCloseable {
 
     /** Opens the sockets (in the calling thread's network namespace) and starts the thread. */
     Pinger(String threadName) throws IOException {
-        libc = LibraryLoader.create(LibC.class).load("c");
-        runtime = Runtime.getRuntime(libc);
-        v4 = open(AF_INET, IPPROTO_ICMP, "net.ipv4.ping_group_range");
-        v6 = open(AF_INET6, IPPROTO_ICMPV6, "net.ipv4.ping_group_range (it covers IPv6 too)");
+        v4 = open(Libc.AF_INET, IPPROTO_ICMP, "net.ipv4.ping_group_range");
+        v6 = open(Libc.AF_INET6, IPPROTO_ICMPV6, "net.ipv4.ping_group_range (it covers IPv6 too)");
         // with neither family the service still registers: each check then says why (prepare)
-        wake = libc.eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+        wake = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
         if (wake < 0) {
-            IOException e = failure("eventfd");
+            IOException e = Libc.failure("eventfd");
             closeFds();
             throw e;
         }
@@ -109,17 +89,17 @@ final class Pinger implements AutoCloseable {
     }
 
     private Family open(int family, int protocol, String sysctl) {
-        int fd = libc.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+        int fd = Libc.socket(family, Libc.SOCK_DGRAM | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, protocol);
         if (fd >= 0) {
             return new Family(fd, Mode.DGRAM, null);
         }
         String dgram = strerror();
-        fd = libc.socket(family, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+        fd = Libc.socket(family, Libc.SOCK_RAW | Libc.SOCK_NONBLOCK | Libc.SOCK_CLOEXEC, protocol);
         if (fd >= 0) {
             return new Family(fd, Mode.RAW, null);
         }
         String raw = strerror();
-        String name = family == AF_INET ? "IPv4" : "IPv6";
+        String name = family == Libc.AF_INET ? "IPv4" : "IPv6";
         return new Family(-1, Mode.NONE, "no ICMP socket for " + name + ": datagram " + dgram + " (is Vigil's group in "
                 + sysctl + "?), raw " + raw + " (not root?)");
     }
@@ -161,9 +141,9 @@ final class Pinger implements AutoCloseable {
         byte[] echo = echo(v6 ? ECHO_REQUEST_V6 : ECHO_REQUEST_V4, f.mode == Mode.RAW ? rawId : 0, seq, nonce,
                 !v6 && f.mode == Mode.RAW);
         byte[] addr = v6 ? sockaddrIn6((Inet6Address) to) : sockaddrIn((Inet4Address) to);
-        long sent = libc.sendto(f.fd, echo, echo.length, MSG_DONTWAIT, addr, addr.length);
+        long sent = Libc.sendto(f.fd, echo, echo.length, Libc.MSG_DONTWAIT, addr);
         if (sent < 0) {
-            reply.completeExceptionally(failure("sendto " + to.getHostAddress()));
+            reply.completeExceptionally(Libc.failure("sendto " + to.getHostAddress()));
         }
         return reply;
     }
@@ -214,14 +194,14 @@ final class Pinger implements AutoCloseable {
 
     static byte[] sockaddrIn(Inet4Address a) {
         byte[] s = new byte[16];
-        s[0] = (byte) AF_INET; // host order (little-endian on x86_64 and aarch64)
+        s[0] = (byte) Libc.AF_INET; // host order (little-endian on x86_64 and aarch64)
         System.arraycopy(a.getAddress(), 0, s, 4, 4);
         return s;
     }
 
     static byte[] sockaddrIn6(Inet6Address a) {
         byte[] s = new byte[28];
-        s[0] = (byte) AF_INET6;
+        s[0] = (byte) Libc.AF_INET6;
         System.arraycopy(a.getAddress(), 0, s, 8, 16);
         int scope = a.getScopeId();
         s[24] = (byte) scope;
@@ -232,36 +212,36 @@ final class Pinger implements AutoCloseable {
     }
 
     private void receive() {
-        Pointer fds = Memory.allocateDirect(runtime, 24, true);
-        Pointer buf = Memory.allocateDirect(runtime, BUFFER, true);
-        Pointer from = Memory.allocateDirect(runtime, 28, true);
-        Pointer fromLen = Memory.allocateDirect(runtime, 4, true);
+        ByteBuffer fds = Libc.allocate(3 * Libc.SIZEOF_POLLFD);
+        ByteBuffer buf = Libc.allocate(BUFFER);
+        ByteBuffer from = Libc.allocate(28);
+        ByteBuffer fromLen = Libc.allocate(4);
         byte[] data = new byte[BUFFER];
         int n = 0;
         Family[] polled = new Family[2];
         for (Family f : new Family[] { v4, v6 }) {
             if (f.mode != Mode.NONE) {
-                fds.putInt(8L * n, f.fd);
-                fds.putShort(8L * n + 4, (short) POLLIN);
+                fds.putInt(8 * n, f.fd);
+                fds.putShort(8 * n + 4, Libc.POLLIN);
                 polled[n++] = f;
             }
         }
-        fds.putInt(8L * n, wake);
-        fds.putShort(8L * n + 4, (short) POLLIN);
+        fds.putInt(8 * n, wake);
+        fds.putShort(8 * n + 4, Libc.POLLIN);
         int count = n + 1;
         while (!closed) {
             for (int i = 0; i < count; i++) {
-                fds.putShort(8L * i + 6, (short) 0);
+                fds.putShort(8 * i + 6, (short) 0);
             }
-            int rc = libc.poll(fds, count, -1);
+            int rc = Libc.poll(fds, count, -1);
             if (rc < 0) {
-                if (LastError.getLastError(runtime) != EINTR) {
+                if (Libc.errno() != Libc.EINTR) {
                     LOG.warn("PING_CHECK poll: {}", strerror());
                 }
                 continue;
             }
             for (int i = 0; i < n && !closed; i++) {
-                if (fds.getShort(8L * i + 6) != 0) {
+                if (fds.getShort(8 * i + 6) != 0) {
                     drain(polled[i], buf, from, fromLen, data);
                 }
             }
@@ -269,14 +249,14 @@ final class Pinger implements AutoCloseable {
     }
 
     /** Reads every datagram waiting on the socket. */
-    private void drain(Family f, Pointer buf, Pointer from, Pointer fromLen, byte[] data) {
+    private void drain(Family f, ByteBuffer buf, ByteBuffer from, ByteBuffer fromLen, byte[] data) {
         while (true) {
             fromLen.putInt(0, 28);
-            long len = libc.recvfrom(f.fd, buf, BUFFER, MSG_DONTWAIT, from, fromLen);
+            long len = Libc.recvfrom(f.fd, buf, BUFFER, Libc.MSG_DONTWAIT, from, fromLen);
             if (len < 0) {
-                int errno = LastError.getLastError(runtime);
-                if (errno != EAGAIN && errno != EINTR) {
-                    LOG.debug("PING_CHECK recvfrom: {}", libc.strerror(errno));
+                int errno = Libc.errno();
+                if (errno != Libc.EAGAIN && errno != Libc.EINTR) {
+                    LOG.debug("PING_CHECK recvfrom: {}", Libc.strerror(errno));
                 }
                 return;
             }
@@ -291,7 +271,7 @@ final class Pinger implements AutoCloseable {
         }
     }
 
-    private static byte[] bytes(Pointer p, int off, int len) {
+    private static byte[] bytes(ByteBuffer p, int off, int len) {
         byte[] b = new byte[len];
         p.get(off, b, 0, len);
         return b;
@@ -335,20 +315,16 @@ final class Pinger implements AutoCloseable {
         return Arrays.equals(expected.getAddress(), source.getAddress());
     }
 
-    private IOException failure(String what) {
-        return new IOException(what + ": " + strerror());
-    }
-
-    private String strerror() {
-        int errno = LastError.getLastError(runtime);
-        return libc.strerror(errno) + " (errno " + errno + ")";
+    /** errno of the call just made on this thread, with its text. */
+    private static String strerror() {
+        int errno = Libc.errno();
+        return Libc.strerror(errno) + " (errno " + errno + ")";
     }
 
     @Override
     public void close() {
         closed = true;
-        byte[] one = { 1, 0, 0, 0, 0, 0, 0, 0 };
-        libc.write(wake, one, one.length);
+        Libc.wake(wake);
         try {
             thread.join(2000);
         } catch (InterruptedException e) {
@@ -358,13 +334,13 @@ final class Pinger implements AutoCloseable {
             p.reply.completeExceptionally(new IOException("PING_CHECK stopped"));
         }
         closeFds();
-        libc.close(wake);
+        Libc.close(wake);
     }
 
     private void closeFds() {
         for (Family f : new Family[] { v4, v6 }) {
             if (f != null && f.fd >= 0) {
-                libc.close(f.fd);
+                Libc.close(f.fd);
             }
         }
     }

@@ -1,2 +1,2 @@
-/** PING_CHECK: ICMP echo through jnr-ffi sockets, one receive thread; nothing here is exported. */
+/** PING_CHECK: ICMP echo through the native bundle's libc sockets, one receive thread; nothing here is exported. */
 package org.vigil.check.ping.internal;

@@ -3,12 +3,13 @@ package org.vigil.driver.linux.internal;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
-
-import jnr.ffi.Pointer;
 
 import org.vigil.api.driver.ChannelSpec;
 import org.vigil.api.driver.PacketListener;
+import org.vigil.libc.Libc;
+import org.vigil.libc.MessageHeader;
 
 /**
  * VRRP (or AH) over a raw IPv4 socket. The kernel builds the IP header on send; on receive a raw
@@ -35,45 +36,32 @@ final class Ipv4Channel extends RawChannel {
 
     private final boolean headerIncluded;
     // send side, guarded by sendLock
-    private final Pointer sendBuffer;
-    private final Pointer sendMsg;
-    private final Pointer sendIov;
-    private final Pointer sendName;
+    private final MessageHeader sendMsg;
     /**
-     * The destination {@link #sendName} holds (guarded by sendLock). Adverts go to the same group
+     * The destination {@link #sendMsg}'s name holds (guarded by sendLock). Adverts go to the same group
      * or peer every time, and encoding it again would clone the address bytes on every send.
      */
     private InetAddress sendNameHolds;
-    private final Pointer sendControl;
     // receive side, receive thread only
-    private final Pointer receiveBuffer;
+    private final ByteBuffer receiveBuffer;
 
     /**
      * @param headerIncluded set IP_HDRINCL: {@link #sendPacket} sends caller-built datagrams and
      *        {@link #send} builds the header here
      */
-    Ipv4Channel(Native nat, ChannelSpec spec, PacketListener listener, int ifindex, Inet4Address source,
+    Ipv4Channel(ChannelSpec spec, PacketListener listener, int ifindex, Inet4Address source,
             boolean headerIncluded, Consumer<RawChannel> onClose) {
-        super(nat, spec, listener, ifindex, source, onClose);
+        super(spec, listener, ifindex, source, onClose);
         this.headerIncluded = headerIncluded;
-        sendBuffer = nat.allocate(65536);
-        sendMsg = nat.allocate(Linux.SIZEOF_MSGHDR);
-        sendIov = nat.allocate(Linux.SIZEOF_IOVEC);
-        sendName = nat.allocate(Linux.SIZEOF_SOCKADDR_IN);
-        sendControl = nat.allocate(Linux.cmsgSpace(IN_PKTINFO));
-        // Wire the message once: name -> sendName, iov -> sendIov -> sendBuffer, control
-        sendMsg.putAddress(0, sendName.address());
-        sendMsg.putInt(8, Linux.SIZEOF_SOCKADDR_IN);
-        sendMsg.putAddress(16, sendIov.address());
-        sendMsg.putLong(24, 1);
-        sendIov.putAddress(0, sendBuffer.address());
+        sendMsg = new MessageHeader(Linux.SIZEOF_SOCKADDR_IN, 65536, Linux.cmsgSpace(IN_PKTINFO));
+        ByteBuffer sendControl = sendMsg.control();
         // IP_PKTINFO {ifindex, spec_dst = our source, addr unused}: picks interface and source
         sendControl.putLong(0, Linux.cmsgLen(IN_PKTINFO));
         sendControl.putInt(8, Linux.IPPROTO_IP);
         sendControl.putInt(12, Linux.IP_PKTINFO);
         sendControl.putInt(16, ifindex);
         sendControl.put(20, source.getAddress(), 0, 4);
-        receiveBuffer = nat.allocate(RECEIVE_BUFFER);
+        receiveBuffer = Libc.allocate(RECEIVE_BUFFER);
     }
 
     @Override
@@ -84,23 +72,23 @@ final class Ipv4Channel extends RawChannel {
         }
         System.arraycopy(source.getAddress(), 0, mreqn, 4, 4);
         putIntLe(mreqn, 8, ifindex);
-        nat.check(libc.setsockopt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, mreqn, mreqn.length),
+        Libc.check(Libc.setsockopt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_IF, mreqn),
                 "IP_MULTICAST_IF");
         if (!spec.unicast()) {
             // ip_mreqn {group, any local address, ifindex}
             byte[] join = mreqn.clone();
             java.util.Arrays.fill(join, 4, 8, (byte) 0);
-            nat.check(libc.setsockopt(fd, Linux.IPPROTO_IP, Linux.IP_ADD_MEMBERSHIP, join, join.length),
+            Libc.check(Libc.setsockopt(fd, Linux.IPPROTO_IP, Linux.IP_ADD_MEMBERSHIP, join),
                     "IP_ADD_MEMBERSHIP " + spec.group().getHostAddress() + " on " + spec.interfaceName());
         }
-        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_TTL, TTL, "IP_MULTICAST_TTL");
-        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_TTL, TTL, "IP_TTL");
-        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
-        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_TOS, TOS, "IP_TOS");
+        Libc.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_TTL, TTL, "IP_MULTICAST_TTL");
+        Libc.setInt(fd, Linux.IPPROTO_IP, Linux.IP_TTL, TTL, "IP_TTL");
+        Libc.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MULTICAST_LOOP, 0, "IP_MULTICAST_LOOP");
+        Libc.setInt(fd, Linux.IPPROTO_IP, Linux.IP_TOS, TOS, "IP_TOS");
         // keepalived's adverts leave DF clear; the kernel would set it by default
-        nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MTU_DISCOVER, Linux.IP_PMTUDISC_DONT, "IP_MTU_DISCOVER");
+        Libc.setInt(fd, Linux.IPPROTO_IP, Linux.IP_MTU_DISCOVER, Linux.IP_PMTUDISC_DONT, "IP_MTU_DISCOVER");
         if (headerIncluded) {
-            nat.setInt(fd, Linux.IPPROTO_IP, Linux.IP_HDRINCL, 1, "IP_HDRINCL");
+            Libc.setInt(fd, Linux.IPPROTO_IP, Linux.IP_HDRINCL, 1, "IP_HDRINCL");
         }
     }
 
@@ -155,18 +143,15 @@ final class Ipv4Channel extends RawChannel {
     private void transmit(byte[] bytes, int offset, int length, Inet4Address dst) throws IOException {
         synchronized (sendLock) {
             requireOpen();
-            sendBuffer.put(0, bytes, offset, length);
-            sendIov.putLong(8, length);
+            sendMsg.data().put(0, bytes, offset, length);
             if (dst != sendNameHolds) {
-                Sockaddr.putIn(sendName, 0, dst);
+                Sockaddr.putIn(sendMsg.name(), 0, dst);
                 sendNameHolds = dst;
             }
-            sendMsg.putAddress(32, sendControl.address());
-            sendMsg.putLong(40, Linux.cmsgSpace(IN_PKTINFO));
-            sendMsg.putInt(48, 0);
-            long n = libc.sendmsg(fd, sendMsg, 0);
+            sendMsg.lengths(Linux.SIZEOF_SOCKADDR_IN, length, Linux.cmsgSpace(IN_PKTINFO));
+            long n = Libc.sendmsg(fd, sendMsg, 0);
             if (n < 0) {
-                throw nat.failure("sendmsg to " + dst.getHostAddress() + " on " + spec.interfaceName());
+                throw Libc.failure("sendmsg to " + dst.getHostAddress() + " on " + spec.interfaceName());
             }
         }
     }
@@ -180,7 +165,7 @@ final class Ipv4Channel extends RawChannel {
 
     @Override
     long receiveOne() throws IOException {
-        return readResult(libc.recv(fd, receiveBuffer, RECEIVE_BUFFER, Linux.MSG_DONTWAIT), "recv");
+        return readResult(Libc.recv(fd, receiveBuffer, RECEIVE_BUFFER, Libc.MSG_DONTWAIT), "recv");
     }
 
     @Override

@@ -9,12 +9,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import jnr.ffi.Pointer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.driver.LinkInfo;
 import org.vigil.api.driver.LinkListener;
+import org.vigil.libc.Libc;
+import org.vigil.libc.LibcException;
 
 /**
  * Watches rtnetlink link and address events on its own thread and tells listeners when a link
@@ -31,7 +31,6 @@ final class LinkMonitor {
     private static final int GROUPS = Linux.RTMGRP_LINK | Linux.RTMGRP_IPV4_IFADDR | Linux.RTMGRP_IPV6_IFADDR;
     private static final long JOIN_MILLIS = 2000;
 
-    private final Native nat;
     private final List<LinkListener> listeners = new CopyOnWriteArrayList<>();
     /** ifindex to the last state seen; the monitor thread's after construction. */
     private final Map<Integer, Rtnetlink.Link> links = new HashMap<>();
@@ -44,14 +43,13 @@ final class LinkMonitor {
     private volatile boolean stopped;
 
     /** Opens both sockets on the caller's thread (its network namespace) and starts watching. */
-    LinkMonitor(Native nat) throws IOException {
-        this.nat = nat;
-        events = new Rtnetlink(nat, GROUPS);
+    LinkMonitor() throws IOException {
+        events = Rtnetlink.open(GROUPS);
         Rtnetlink q = null;
         int efd = -1;
         try {
-            q = new Rtnetlink(nat, 0);
-            efd = nat.check(nat.libc.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK), "eventfd");
+            q = Rtnetlink.open(0);
+            efd = Libc.check(Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK), "eventfd");
             // Subscribed before the dump: a change between the two is seen at least once
             for (Rtnetlink.Link l : q.dumpLinks()) {
                 links.put(l.index(), l);
@@ -63,7 +61,7 @@ final class LinkMonitor {
                 q.close();
             }
             if (efd >= 0) {
-                nat.libc.close(efd);
+                Libc.close(efd);
             }
             throw e;
         }
@@ -87,20 +85,20 @@ final class LinkMonitor {
     }
 
     private void run() {
-        Pointer pollfds = nat.allocate(16);
+        ByteBuffer pollfds = Libc.allocate(2 * Libc.SIZEOF_POLLFD);
         pollfds.putInt(0, events.fd());
-        pollfds.putShort(4, Linux.POLLIN);
+        pollfds.putShort(4, Libc.POLLIN);
         pollfds.putInt(8, eventFd);
-        pollfds.putShort(12, Linux.POLLIN);
+        pollfds.putShort(12, Libc.POLLIN);
         try {
             while (!stopped) {
                 pollfds.putShort(6, (short) 0);
                 pollfds.putShort(14, (short) 0);
-                if (nat.libc.poll(pollfds, 2, -1) < 0) {
-                    if (nat.errno() == Linux.EINTR) {
+                if (Libc.poll(pollfds, 2, -1) < 0) {
+                    if (Libc.errno() == Libc.EINTR) {
                         continue;
                     }
-                    throw nat.failure("poll netlink");
+                    throw Libc.failure("poll netlink");
                 }
                 if (pollfds.getShort(14) != 0) {
                     break;
@@ -116,17 +114,17 @@ final class LinkMonitor {
         } finally {
             events.close();
             queries.close();
-            nat.libc.close(eventFd);
+            Libc.close(eventFd);
         }
     }
 
     private void drain() throws IOException {
         while (!stopped) {
-            int n;
+            ByteBuffer datagram;
             try {
-                n = events.receive(Linux.MSG_DONTWAIT);
-            } catch (Native.NativeException e) {
-                if (e.errno != Linux.ENOBUFS) {
+                datagram = events.receiveNow();
+            } catch (LibcException e) {
+                if (e.errno() != Libc.ENOBUFS) {
                     throw e;
                 }
                 // The kernel dropped events for us: what changed meanwhile is only in a fresh dump
@@ -134,11 +132,11 @@ final class LinkMonitor {
                 resync();
                 continue;
             }
-            if (n < 0) {
+            if (datagram == null) {
                 return;
             }
             boolean changed = false;
-            for (Rtnetlink.Message m : Rtnetlink.parse(ByteBuffer.wrap(events.bytes(), 0, n))) {
+            for (Rtnetlink.Message m : Rtnetlink.parse(datagram)) {
                 if (m.link() != null) {
                     changed = true;
                     apply(m.link(), m.type() == Linux.RTM_DELLINK);
@@ -168,9 +166,9 @@ final class LinkMonitor {
         Map<Integer, InetAddress> linkLocal = new HashMap<>();
         for (Rtnetlink.Address a : nl.dumpAddresses()) {
             // The kernel lists the primary address first; secondaries carry IFA_F_SECONDARY
-            if (a.family() == Linux.AF_INET && !a.secondary()) {
+            if (a.family() == Libc.AF_INET && !a.secondary()) {
                 ipv4.putIfAbsent(a.index(), a.address());
-            } else if (a.family() == Linux.AF_INET6 && a.scope() == Linux.RT_SCOPE_LINK) {
+            } else if (a.family() == Libc.AF_INET6 && a.scope() == Linux.RT_SCOPE_LINK) {
                 linkLocal.putIfAbsent(a.index(), a.address());
             }
         }
@@ -242,9 +240,7 @@ final class LinkMonitor {
             return;
         }
         stopped = true;
-        Pointer one = nat.allocate(8);
-        one.putLong(0, 1L);
-        nat.libc.write(eventFd, one, 8);
+        Libc.wake(eventFd);
         if (thread != Thread.currentThread()) {
             try {
                 thread.join(JOIN_MILLIS);

@@ -1,29 +1,18 @@
 package org.vigil.driver.linux.internal;
 
 /**
- * Linux ABI numbers (x86_64 and aarch64 agree on all of these), from the kernel's uapi headers;
- * verified in shared/reference/native.md sections 3 and 4.
+ * The driver's own Linux ABI numbers (x86_64 and aarch64 agree on all of these), from the
+ * kernel's uapi headers; verified in shared/reference/native.md sections 3 and 4. The socket,
+ * poll and errno numbers are the native bundle's ({@link org.vigil.libc.Libc}), the netlink
+ * header's its {@link org.vigil.netlink.NetlinkSocket}'s.
  */
 final class Linux {
     private Linux() {
     }
 
-    // socket(2)
-    static final int AF_INET = 2;
-    static final int AF_INET6 = 10;
-    static final int AF_NETLINK = 16;
-    static final int AF_PACKET = 17;
-    static final int SOCK_RAW = 3;
-    static final int SOCK_CLOEXEC = 0x80000;
-
     // levels
-    static final int SOL_SOCKET = 1;
     static final int IPPROTO_IP = 0;
     static final int IPPROTO_IPV6 = 41;
-
-    // SOL_SOCKET options
-    static final int SO_RCVBUF = 8;
-    static final int SO_BINDTODEVICE = 25;
 
     // IPPROTO_IP options (linux/in.h)
     static final int IP_TOS = 1;
@@ -49,28 +38,13 @@ final class Linux {
     static final int IPV6_RECVHOPLIMIT = 51;
     static final int IPV6_HOPLIMIT = 52;
 
-    // poll(2), eventfd(2), recv flags
-    static final short POLLIN = 1;
-    static final int EFD_NONBLOCK = 0x800;
-    static final int EFD_CLOEXEC = 0x80000;
-    static final int MSG_DONTWAIT = 0x40;
-    static final int MSG_TRUNC = 0x20;
-    static final int EINTR = 4;
-    static final int EAGAIN = 11;
-    static final int ENOBUFS = 105;
-
     // rtnetlink (linux/rtnetlink.h, linux/netlink.h, linux/if_link.h, linux/if_addr.h)
-    static final int NETLINK_ROUTE = 0;
     static final int RTM_NEWLINK = 16;
     static final int RTM_DELLINK = 17;
     static final int RTM_GETLINK = 18;
     static final int RTM_NEWADDR = 20;
     static final int RTM_DELADDR = 21;
     static final int RTM_GETADDR = 22;
-    static final int NLMSG_ERROR = 2;
-    static final int NLMSG_DONE = 3;
-    static final int NLM_F_REQUEST = 1;
-    static final int NLM_F_DUMP = 0x300;
     static final int RTMGRP_LINK = 0x1;
     static final int RTMGRP_IPV4_IFADDR = 0x10;
     static final int RTMGRP_IPV6_IFADDR = 0x100;
@@ -84,20 +58,11 @@ final class Linux {
     static final int IFF_RUNNING = 0x40;
     static final int RT_SCOPE_LINK = 253;
 
-    // the proc connector (linux/connector.h, linux/cn_proc.h), setns(2)
-    static final int NETLINK_CONNECTOR = 11;
-    static final int O_RDONLY_CLOEXEC = 0x80000;
-    static final int CLONE_NEWNET = 0x40000000;
-
     // struct sizes (x86_64 / aarch64)
     static final int SIZEOF_SOCKADDR_IN = 16;
     static final int SIZEOF_SOCKADDR_IN6 = 28;
     static final int SIZEOF_SOCKADDR_LL = 20;
-    static final int SIZEOF_SOCKADDR_NL = 12;
-    static final int SIZEOF_MSGHDR = 56;
-    static final int SIZEOF_IOVEC = 16;
     static final int SIZEOF_CMSGHDR = 16;
-    static final int SIZEOF_NLMSGHDR = 16;
     static final int SIZEOF_IFINFOMSG = 16;
     static final int SIZEOF_IFADDRMSG = 8;
 
@@ -109,9 +74,5 @@ final class Linux {
     /** CMSG_LEN for a payload of n bytes. */
     static int cmsgLen(int n) {
         return SIZEOF_CMSGHDR + n;
-    }
-
-    static int align4(int n) {
-        return (n + 3) & ~3;
     }
 }

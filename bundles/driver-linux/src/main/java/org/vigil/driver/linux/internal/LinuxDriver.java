@@ -27,10 +27,12 @@ import org.vigil.api.driver.LinkListener;
 import org.vigil.api.driver.PacketChannel;
 import org.vigil.api.driver.PacketListener;
 import org.vigil.api.vrrp.IpFamily;
+import org.vigil.libc.Libc;
 
 /**
  * The Linux interface driver: raw IP sockets for VRRP (protocol 112) and AH (51), rtnetlink for
- * link state, AF_PACKET for announcement frames, all through jnr-ffi. Needs CAP_NET_RAW.
+ * link state, AF_PACKET for announcement frames, all through the native bundle's libc and
+ * netlink. Needs CAP_NET_RAW.
  *
  * <p>Every socket is created on the calling thread and so lives in that thread's network
  * namespace; the driver never switches namespaces itself.
@@ -60,7 +62,6 @@ public final class LinuxDriver implements InterfaceDriver {
     /** Whether the reason it cannot start was logged (in this bundle's lifetime). */
     private static final java.util.concurrent.atomic.AtomicBoolean REPORTED = new java.util.concurrent.atomic.AtomicBoolean();
 
-    private final Native nat;
     private final List<RawChannel> channels = new CopyOnWriteArrayList<>();
     private final Map<String, PacketSocket> packetSockets = new ConcurrentHashMap<>();
     private final Map<String, Integer> packetSocketIndex = new ConcurrentHashMap<>();
@@ -70,11 +71,10 @@ public final class LinuxDriver implements InterfaceDriver {
 
     @Activate
     public LinuxDriver() throws IOException {
-        nat = Native.get();
         // Fail at once, with the reason, rather than on the first channel
-        int probe = nat.libc.socket(Linux.AF_INET, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, PROTOCOL_VRRP);
+        int probe = Libc.socket(Libc.AF_INET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, PROTOCOL_VRRP);
         if (probe < 0) {
-            IOException e = nat.failure("raw IP sockets need CAP_NET_RAW; socket(AF_INET, SOCK_RAW, 112)");
+            IOException e = Libc.failure("raw IP sockets need CAP_NET_RAW; socket(AF_INET, SOCK_RAW, 112)");
             // one line that says what to grant (SCR's own report of the failed activation is not shown),
             // once: SCR tries again for each consumer that looks the driver up
             if (REPORTED.compareAndSet(false, true)) {
@@ -82,7 +82,7 @@ public final class LinuxDriver implements InterfaceDriver {
             }
             throw e;
         }
-        nat.libc.close(probe);
+        Libc.close(probe);
         LOG.info("Linux interface driver ready (raw sockets through jnr-ffi)");
     }
 
@@ -135,10 +135,10 @@ public final class LinuxDriver implements InterfaceDriver {
                 + (spec.unicast() ? "-unicast" : "");
         RawChannel channel = spec.family() == IpFamily.IPV4
                 // AH's ICV covers the IP header, so its channel sends caller-built datagrams (IP_HDRINCL)
-                ? new Ipv4Channel(nat, spec, listener, ifindex, (Inet4Address) source,
+                ? new Ipv4Channel(spec, listener, ifindex, (Inet4Address) source,
                         spec.protocol() == PROTOCOL_AH, channels::remove)
-                : new Ipv6Channel(nat, spec, listener, ifindex, (Inet6Address) source, channels::remove);
-        channel.start(spec.family() == IpFamily.IPV4 ? Linux.AF_INET : Linux.AF_INET6, threadName);
+                : new Ipv6Channel(spec, listener, ifindex, (Inet6Address) source, channels::remove);
+        channel.start(spec.family() == IpFamily.IPV4 ? Libc.AF_INET : Libc.AF_INET6, threadName);
         channels.add(channel);
         LOG.debug("opened {} from {}", channel, source.getHostAddress());
         return channel;
@@ -156,7 +156,7 @@ public final class LinuxDriver implements InterfaceDriver {
     }
 
     private int ifindex(String interfaceName) throws IOException {
-        int index = nat.libc.if_nametoindex(interfaceName);
+        int index = Libc.ifNameToIndex(interfaceName);
         if (index <= 0) {
             throw new IOException("no interface " + interfaceName);
         }
@@ -176,7 +176,7 @@ public final class LinuxDriver implements InterfaceDriver {
         if (m != null) {
             return Optional.ofNullable(m.info(interfaceName));
         }
-        try (Rtnetlink nl = new Rtnetlink(nat, 0)) {
+        try (Rtnetlink nl = Rtnetlink.open(0)) {
             Rtnetlink.Link found = null;
             for (Rtnetlink.Link l : nl.dumpLinks()) {
                 if (interfaceName.equals(l.name())) {
@@ -194,9 +194,9 @@ public final class LinuxDriver implements InterfaceDriver {
                     continue;
                 }
                 // The kernel lists the primary address first; secondaries carry IFA_F_SECONDARY
-                if (ipv4 == null && a.family() == Linux.AF_INET && !a.secondary()) {
+                if (ipv4 == null && a.family() == Libc.AF_INET && !a.secondary()) {
                     ipv4 = a.address();
-                } else if (linkLocal == null && a.family() == Linux.AF_INET6 && a.scope() == Linux.RT_SCOPE_LINK) {
+                } else if (linkLocal == null && a.family() == Libc.AF_INET6 && a.scope() == Linux.RT_SCOPE_LINK) {
                     linkLocal = a.address();
                 }
             }
@@ -217,7 +217,7 @@ public final class LinuxDriver implements InterfaceDriver {
         Objects.requireNonNull(listener, "listener");
         if (monitor == null) {
             try {
-                monitor = new LinkMonitor(nat);
+                monitor = new LinkMonitor();
             } catch (IOException e) {
                 throw new IllegalStateException("cannot watch links through rtnetlink: " + e.getMessage(), e);
             }
@@ -262,7 +262,7 @@ public final class LinuxDriver implements InterfaceDriver {
                 if (socket != null) {
                     socket.close();
                 }
-                socket = new PacketSocket(nat, interfaceName, ifindex);
+                socket = new PacketSocket(interfaceName, ifindex);
                 packetSockets.put(interfaceName, socket);
                 packetSocketIndex.put(interfaceName, ifindex);
             }

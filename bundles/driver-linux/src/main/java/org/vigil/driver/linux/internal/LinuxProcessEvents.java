@@ -9,18 +9,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import jnr.ffi.Pointer;
-
 import org.osgi.service.component.annotations.Component;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.system.ProcessEvents;
 import org.vigil.api.system.ProcessListener;
+import org.vigil.libc.Libc;
+import org.vigil.libc.LibcException;
+import org.vigil.netlink.NetlinkSocket;
 
 /**
  * {@link ProcessEvents} through the kernel's proc connector: a NETLINK_CONNECTOR socket bound to
  * the CN_IDX_PROC group and subscribed with PROC_CN_MCAST_LISTEN, read on its own thread
- * ("vigil-proc-events"), with the driver's one libc binding ({@link Native}).
+ * ("vigil-proc-events"), on the native bundle's {@link NetlinkSocket}.
  *
  * <p>The kernel's connector exists only in the initial network namespace: in another one (Vigil
  * started with {@code ip netns exec}, or for net_namespace) the subscription is refused. So the
@@ -32,15 +33,13 @@ import org.vigil.api.system.ProcessListener;
 public final class LinuxProcessEvents implements ProcessEvents {
 
     private static final Logger LOG = LoggerFactory.getLogger(LinuxProcessEvents.class);
-    private static final int SO_RCVBUFFORCE = 33;
     /** Room for a burst of process starts and exits (keepalived's process_monitor_rcv_bufs). */
     private static final int RECEIVE_BUFFER = 1 << 20;
     private static final Path INIT_NETNS = Path.of("/proc/1/ns/net");
-    private static final int ECONNREFUSED = 111;
 
     @Override
     public AutoCloseable watch(ProcessListener listener) throws IOException {
-        Watch w = new Watch(Native.get(), listener);
+        Watch w = new Watch(listener);
         Thread t = new Thread(w::run, "vigil-proc-events");
         t.setDaemon(true);
         w.thread = t;
@@ -61,19 +60,15 @@ public final class LinuxProcessEvents implements ProcessEvents {
     }
 
     private static final class Watch implements AutoCloseable {
-        final Native nat;
-        final LibC libc;
         final ProcessListener listener;
         final CompletableFuture<Void> opened = new CompletableFuture<>();
         volatile Thread thread;
         volatile boolean stopped;
-        private int fd = -1;
+        private NetlinkSocket socket;
         private int eventFd = -1;
         private final Object fdLock = new Object();
 
-        Watch(Native nat, ProcessListener listener) {
-            this.nat = nat;
-            this.libc = nat.libc;
+        Watch(ProcessListener listener) {
             this.listener = listener;
         }
 
@@ -86,46 +81,41 @@ public final class LinuxProcessEvents implements ProcessEvents {
                 opened.completeExceptionally(e);
                 return;
             }
-            Pointer pollfds = nat.allocate(16);
-            pollfds.putInt(0, fd);
-            pollfds.putShort(4, Linux.POLLIN);
+            ByteBuffer pollfds = Libc.allocate(2 * Libc.SIZEOF_POLLFD);
+            pollfds.putInt(0, socket.fd());
+            pollfds.putShort(4, Libc.POLLIN);
             pollfds.putInt(8, eventFd);
-            pollfds.putShort(12, Linux.POLLIN);
-            Pointer buffer = nat.allocate(Rtnetlink.BUFFER);
-            byte[] bytes = new byte[Rtnetlink.BUFFER];
+            pollfds.putShort(12, Libc.POLLIN);
             try {
                 while (!stopped) {
                     pollfds.putShort(6, (short) 0);
                     pollfds.putShort(14, (short) 0);
-                    if (libc.poll(pollfds, 2, -1) < 0) {
-                        if (nat.errno() == Linux.EINTR) {
+                    if (Libc.poll(pollfds, 2, -1) < 0) {
+                        if (Libc.errno() == Libc.EINTR) {
                             continue;
                         }
-                        throw nat.failure("poll proc connector");
+                        throw Libc.failure("poll proc connector");
                     }
                     if (pollfds.getShort(14) != 0) {
                         break;
                     }
                     while (!stopped) {
-                        long n = libc.recv(fd, buffer, bytes.length, Linux.MSG_DONTWAIT);
-                        if (n < 0) {
-                            int errno = nat.errno();
-                            if (errno == Linux.EAGAIN) {
-                                break;
-                            }
-                            if (errno == Linux.ENOBUFS) {
-                                LOG.warn("Process events were lost (receive queue full); rescanning /proc");
-                                listener.lost();
-                                continue;
-                            }
-                            if (errno == Linux.EINTR) {
-                                continue;
-                            }
-                            throw nat.failure("recv proc connector");
-                        }
-                        buffer.get(0, bytes, 0, (int) n);
+                        ByteBuffer datagram;
                         try {
-                            ProcConnector.dispatch(ByteBuffer.wrap(bytes, 0, (int) n), listener);
+                            datagram = socket.receiveNow();
+                        } catch (LibcException e) {
+                            if (e.errno() != Libc.ENOBUFS) {
+                                throw e;
+                            }
+                            LOG.warn("Process events were lost (receive queue full); rescanning /proc");
+                            listener.lost();
+                            continue;
+                        }
+                        if (datagram == null) {
+                            break;
+                        }
+                        try {
+                            ProcConnector.dispatch(datagram, listener);
                         } catch (RuntimeException e) {
                             LOG.error("Process event listener failed: {}", e.toString(), e);
                         }
@@ -150,17 +140,17 @@ public final class LinuxProcessEvents implements ProcessEvents {
             IOException refused = null;
             for (Path ns : candidates()) {
                 if (ns != null) {
-                    int nsFd = libc.open(ns.toString(), Linux.O_RDONLY_CLOEXEC);
+                    int nsFd = Libc.open(ns.toString(), Libc.O_RDONLY | Libc.O_CLOEXEC);
                     if (nsFd < 0) {
                         continue;
                     }
                     try {
-                        if (libc.setns(nsFd, Linux.CLONE_NEWNET) < 0) {
-                            refused = nat.failure("setns to " + ns);
+                        if (Libc.setns(nsFd, Libc.CLONE_NEWNET) < 0) {
+                            refused = Libc.failure("setns to " + ns);
                             continue;
                         }
                     } finally {
-                        libc.close(nsFd);
+                        Libc.close(nsFd);
                     }
                 }
                 try {
@@ -169,9 +159,9 @@ public final class LinuxProcessEvents implements ProcessEvents {
                         LOG.info("Process events through the proc connector of the network namespace of {}", ns);
                     }
                     return;
-                } catch (Native.NativeException e) {
+                } catch (LibcException e) {
                     closeFds();
-                    if (e.errno != ECONNREFUSED) {
+                    if (e.errno() != Libc.ECONNREFUSED) {
                         throw e;
                     }
                     refused = e;
@@ -207,45 +197,30 @@ public final class LinuxProcessEvents implements ProcessEvents {
         }
 
         private void subscribe() throws IOException {
-            fd = nat.check(libc.socket(Linux.AF_NETLINK, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, Linux.NETLINK_CONNECTOR),
-                    "socket(AF_NETLINK, NETLINK_CONNECTOR)");
-            eventFd = nat.check(libc.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK), "eventfd");
-            if (libc.setsockopt(fd, Linux.SOL_SOCKET, SO_RCVBUFFORCE, intBytes(RECEIVE_BUFFER), 4) < 0) {
-                libc.setsockopt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, intBytes(RECEIVE_BUFFER), 4);
-            }
-            Pointer nl = nat.allocate(Linux.SIZEOF_SOCKADDR_NL);
-            nl.putShort(0, (short) Linux.AF_NETLINK);
-            nl.putInt(8, ProcConnector.CN_IDX_PROC);
-            nat.check(libc.bind(fd, nl, Linux.SIZEOF_SOCKADDR_NL), "bind proc connector (CN_IDX_PROC; needs CAP_NET_ADMIN)");
-            send(ProcConnector.PROC_CN_MCAST_LISTEN, "PROC_CN_MCAST_LISTEN");
+            // bound to CN_IDX_PROC, which needs CAP_NET_ADMIN
+            socket = NetlinkSocket.open(NetlinkSocket.NETLINK_CONNECTOR, ProcConnector.CN_IDX_PROC);
+            eventFd = Libc.check(Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK), "eventfd");
+            socket.receiveBuffer(RECEIVE_BUFFER);
+            send(ProcConnector.PROC_CN_MCAST_LISTEN);
         }
 
-        private void send(int operation, String what) throws IOException {
-            byte[] message = ProcConnector.subscription(operation, 1, 0);
-            Pointer p = nat.allocate(message.length);
-            p.put(0, message, 0, message.length);
-            if (libc.send(fd, p, message.length, 0) < 0) {
-                throw nat.failure("send " + what);
-            }
-        }
-
-        private static byte[] intBytes(int v) {
-            return new byte[] {(byte) v, (byte) (v >>> 8), (byte) (v >>> 16), (byte) (v >>> 24)};
+        private void send(int operation) throws IOException {
+            socket.send(ProcConnector.subscription(operation, 1, 0));
         }
 
         private void closeFds() {
             synchronized (fdLock) {
-                if (fd >= 0) {
+                if (socket != null) {
                     try {
-                        send(ProcConnector.PROC_CN_MCAST_IGNORE, "PROC_CN_MCAST_IGNORE");
+                        send(ProcConnector.PROC_CN_MCAST_IGNORE);
                     } catch (IOException ignored) {
                         // the kernel forgets the listener with the socket anyway on recent kernels
                     }
-                    libc.close(fd);
-                    fd = -1;
+                    socket.close();
+                    socket = null;
                 }
                 if (eventFd >= 0) {
-                    libc.close(eventFd);
+                    Libc.close(eventFd);
                     eventFd = -1;
                 }
             }
@@ -256,9 +231,7 @@ public final class LinuxProcessEvents implements ProcessEvents {
             stopped = true;
             synchronized (fdLock) {
                 if (eventFd >= 0) {
-                    Pointer one = nat.allocate(8);
-                    one.putLong(0, 1L);
-                    libc.write(eventFd, one, 8);
+                    Libc.wake(eventFd);
                 }
             }
             Thread t = thread;

@@ -2,13 +2,12 @@ package org.vigil.driver.linux.internal;
 
 import java.io.IOException;
 
-import jnr.ffi.Pointer;
-
 import org.osgi.service.component.annotations.Component;
 import org.vigil.api.system.ProcessTuning;
+import org.vigil.libc.Libc;
 
 /**
- * {@link ProcessTuning} through libc (jnr-ffi): sched_setscheduler, setpriority, mlockall and
+ * {@link ProcessTuning} through libc (the native bundle's): sched_setscheduler, setpriority, mlockall and
  * setrlimit. On Linux a thread is a task, so pid 0 in sched_setscheduler and setpriority means
  * the calling thread only, not the whole JVM.
  */
@@ -25,13 +24,9 @@ public final class LinuxProcessTuning implements ProcessTuning {
     private static final int MCL_ONFAULT = 4;
     private static final int RLIMIT_RTTIME = 15;
 
-    private final Native nat = Native.get();
-
     @Override
     public void realtimeCurrentThread(int priority) throws IOException {
-        Pointer param = nat.allocate(4);
-        param.putInt(0, priority);
-        nat.check(nat.libc.sched_setscheduler(0, SCHED_RR, param), "sched_setscheduler(SCHED_RR, " + priority + ")");
+        Libc.check(Libc.schedSetScheduler(0, SCHED_RR, priority), "sched_setscheduler(SCHED_RR, " + priority + ")");
     }
 
     /**
@@ -44,13 +39,11 @@ public final class LinuxProcessTuning implements ProcessTuning {
     @Override
     public void realtimeIoThreads(int priority) {
         ReceivePriority.set(priority);
-        Pointer param = nat.allocate(4);
-        param.putInt(0, priority);
         forJvmThreadsThatStopTheWorld((comm, tid) -> {
-            if (nat.libc.sched_setscheduler(tid, SCHED_RR, param) < 0) {
+            if (Libc.schedSetScheduler(tid, SCHED_RR, priority) < 0) {
                 org.slf4j.LoggerFactory.getLogger(LinuxProcessTuning.class).warn(
                         "cannot set the JVM's {} to realtime priority {}: {}", comm, priority,
-                        nat.failure("sched_setscheduler").getMessage());
+                        Libc.failure("sched_setscheduler").getMessage());
             }
         });
     }
@@ -60,10 +53,10 @@ public final class LinuxProcessTuning implements ProcessTuning {
     public void niceIoThreads(int niceness) {
         ReceivePriority.setNice(niceness);
         forJvmThreadsThatStopTheWorld((comm, tid) -> {
-            if (nat.libc.setpriority(PRIO_PROCESS, tid, niceness) < 0) {
+            if (Libc.setPriority(PRIO_PROCESS, tid, niceness) < 0) {
                 org.slf4j.LoggerFactory.getLogger(LinuxProcessTuning.class).debug(
                         "cannot set the JVM's {} to nice {}: {}", comm, niceness,
-                        nat.failure("setpriority").getMessage());
+                        Libc.failure("setpriority").getMessage());
             }
         });
     }
@@ -90,19 +83,16 @@ public final class LinuxProcessTuning implements ProcessTuning {
 
     @Override
     public void niceCurrentThread(int niceness) throws IOException {
-        nat.check(nat.libc.setpriority(PRIO_PROCESS, 0, niceness), "setpriority(" + niceness + ")");
+        Libc.check(Libc.setPriority(PRIO_PROCESS, 0, niceness), "setpriority(" + niceness + ")");
     }
 
     @Override
     public void lockMemory() throws IOException {
-        nat.check(nat.libc.mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT), "mlockall");
+        Libc.check(Libc.mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT), "mlockall");
     }
 
     @Override
     public void limitRealtimeMicros(long micros) throws IOException {
-        Pointer limit = nat.allocate(16); // struct rlimit { rlim_t cur; rlim_t max; }
-        limit.putLong(0, micros);
-        limit.putLong(8, micros);
-        nat.check(nat.libc.setrlimit(RLIMIT_RTTIME, limit), "setrlimit(RLIMIT_RTTIME, " + micros + ")");
+        Libc.check(Libc.setRlimit(RLIMIT_RTTIME, micros, micros), "setrlimit(RLIMIT_RTTIME, " + micros + ")");
     }
 }

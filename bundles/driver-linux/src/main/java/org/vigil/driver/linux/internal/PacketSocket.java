@@ -1,9 +1,10 @@
 package org.vigil.driver.linux.internal;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
-import jnr.ffi.Pointer;
+import org.vigil.libc.Libc;
 
 /**
  * Sends whole Ethernet frames (gratuitous ARP, unsolicited neighbour advertisements) on one
@@ -15,25 +16,23 @@ final class PacketSocket implements AutoCloseable {
     static final int ETHER_HEADER = 14;
     static final int ARPHRD_ETHER = 1;
 
-    private final Native nat;
     private final String interfaceName;
-    private final Pointer buffer;
-    private final Pointer address;
+    private final ByteBuffer buffer;
+    private final ByteBuffer address;
     private int fd;
 
     /** Opens the socket on the caller's thread (its network namespace). */
-    PacketSocket(Native nat, String interfaceName, int ifindex) throws IOException {
-        this.nat = nat;
+    PacketSocket(String interfaceName, int ifindex) throws IOException {
         this.interfaceName = interfaceName;
         // Protocol 0: a send-only socket; the frame carries its own ethertype
-        fd = nat.check(nat.libc.socket(Linux.AF_PACKET, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, 0),
+        fd = Libc.check(Libc.socket(Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0),
                 "socket(AF_PACKET, SOCK_RAW)");
-        buffer = nat.allocate(65536);
-        address = nat.allocate(Linux.SIZEOF_SOCKADDR_LL);
-        address.putShort(0, (short) Linux.AF_PACKET);
+        buffer = Libc.allocate(65536);
+        address = Libc.allocate(Linux.SIZEOF_SOCKADDR_LL);
+        address.putShort(0, (short) Libc.AF_PACKET);
         address.putInt(4, ifindex);
         address.putShort(8, (short) ARPHRD_ETHER);
-        address.putByte(11, (byte) 6);
+        address.put(11, (byte) 6);
     }
 
     /** Sends one frame, Ethernet header included; the destination MAC is the frame's first 6 bytes. */
@@ -49,15 +48,15 @@ final class PacketSocket implements AutoCloseable {
         // sll_protocol = the frame's ethertype, network order as it stands in the frame
         address.put(2, bytes, offset + 12, 2);
         address.put(12, bytes, offset, 6);
-        if (nat.libc.sendto(fd, buffer, length, 0, address, Linux.SIZEOF_SOCKADDR_LL) < 0) {
-            throw nat.failure("sending a frame on " + interfaceName);
+        if (Libc.sendto(fd, buffer, length, 0, address, Linux.SIZEOF_SOCKADDR_LL) < 0) {
+            throw Libc.failure("sending a frame on " + interfaceName);
         }
     }
 
     @Override
     public synchronized void close() {
         if (fd >= 0) {
-            nat.libc.close(fd);
+            Libc.close(fd);
             fd = -1;
         }
     }

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 import org.vigil.api.system.ProcessListener;
+import org.vigil.netlink.NetlinkSocket;
 
 /**
  * The proc connector's messages (linux/connector.h, linux/cn_proc.h), all fields in host byte
@@ -29,16 +30,15 @@ final class ProcConnector {
     static final int SIZEOF_CN_MSG = 20;
     /** what, cpu, timestamp_ns: the event's union starts after them. */
     static final int PROC_EVENT_DATA = 16;
-    static final int NLMSG_DONE = 3;
 
     /**
      * The subscription request: NLMSG_DONE carrying cn_msg {idx 1, val 1, seq, ack 0, len 4} and
      * the operation (PROC_CN_MCAST_LISTEN or PROC_CN_MCAST_IGNORE). 40 bytes.
      */
     static byte[] subscription(int operation, int sequence, int portId) {
-        int length = Linux.SIZEOF_NLMSGHDR + SIZEOF_CN_MSG + 4;
+        int length = NetlinkSocket.NLMSG_HDRLEN + SIZEOF_CN_MSG + 4;
         ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder());
-        b.putInt(length).putShort((short) NLMSG_DONE).putShort((short) 0).putInt(sequence).putInt(portId);
+        b.putInt(length).putShort((short) NetlinkSocket.NLMSG_DONE).putShort((short) 0).putInt(sequence).putInt(portId);
         b.putInt(CN_IDX_PROC).putInt(CN_VAL_PROC).putInt(sequence).putInt(0).putShort((short) 4).putShort((short) 0);
         b.putInt(operation);
         return b.array();
@@ -56,14 +56,14 @@ final class ProcConnector {
         int handed = 0;
         int offset = b.position();
         int end = b.limit();
-        while (offset + Linux.SIZEOF_NLMSGHDR <= end) {
+        while (offset + NetlinkSocket.NLMSG_HDRLEN <= end) {
             int length = b.getInt(offset);
-            if (length < Linux.SIZEOF_NLMSGHDR || offset + length > end) {
+            if (length < NetlinkSocket.NLMSG_HDRLEN || offset + length > end) {
                 break;
             }
-            int cn = offset + Linux.SIZEOF_NLMSGHDR;
+            int cn = offset + NetlinkSocket.NLMSG_HDRLEN;
             int event = cn + SIZEOF_CN_MSG;
-            if (length >= Linux.SIZEOF_NLMSGHDR + SIZEOF_CN_MSG + PROC_EVENT_DATA + 8
+            if (length >= NetlinkSocket.NLMSG_HDRLEN + SIZEOF_CN_MSG + PROC_EVENT_DATA + 8
                     && b.getInt(cn) == CN_IDX_PROC && b.getInt(cn + 4) == CN_VAL_PROC) {
                 int what = b.getInt(event);
                 int pid = b.getInt(event + PROC_EVENT_DATA);
@@ -87,7 +87,7 @@ final class ProcConnector {
                     }
                 }
             }
-            offset += Linux.align4(length);
+            offset += NetlinkSocket.align(length);
         }
         return handed;
     }

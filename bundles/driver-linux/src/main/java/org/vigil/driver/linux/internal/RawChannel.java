@@ -2,12 +2,11 @@ package org.vigil.driver.linux.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
-
-import jnr.ffi.Pointer;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,6 +15,8 @@ import org.vigil.api.driver.PacketChannel;
 import org.vigil.api.driver.PacketListener;
 import org.vigil.api.driver.ReceivedPacket;
 import org.vigil.api.vrrp.IpFamily;
+import org.vigil.libc.Libc;
+import org.vigil.libc.LibcException;
 
 /**
  * A raw IP socket bound to one interface and protocol, with its own receive thread. The thread
@@ -28,18 +29,13 @@ abstract class RawChannel implements PacketChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RawChannel.class);
     /** Largest IP datagram; VRRP never comes close, but a truncated read would be misparsed. */
     static final int RECEIVE_BUFFER = 65536;
-    private static final int POLLFD_SIZE = 8;
+    private static final int POLLFD_SIZE = Libc.SIZEOF_POLLFD;
     /**
      * Socket receive buffer asked for (SO_RCVBUFFORCE, as root or with CAP_NET_ADMIN; else
      * SO_RCVBUF up to net.core.rmem_max): room for a second of 510 adverts plus a burst of junk,
      * so the kernel never has to drop real adverts while the receive thread catches up.
      */
     static final int SOCKET_RECEIVE_BUFFER = 4 << 20;
-    private static final int SO_RCVBUFFORCE = 33;
-    private static final int SO_ATTACH_FILTER = 26;
-
-    final Native nat;
-    final LibC libc;
     final ChannelSpec spec;
     final PacketListener listener;
     final int ifindex;
@@ -66,10 +62,8 @@ abstract class RawChannel implements PacketChannel {
     final byte[] sourceBytes;
     final byte[] groupBytes;
 
-    RawChannel(Native nat, ChannelSpec spec, PacketListener listener, int ifindex, InetAddress source,
+    RawChannel(ChannelSpec spec, PacketListener listener, int ifindex, InetAddress source,
             Consumer<RawChannel> onClose) {
-        this.nat = nat;
-        this.libc = nat.libc;
         this.spec = spec;
         this.listener = Objects.requireNonNull(listener, "listener");
         this.ifindex = ifindex;
@@ -84,15 +78,15 @@ abstract class RawChannel implements PacketChannel {
      * lives in the caller's network namespace.
      */
     final void start(int family, String threadName) throws IOException {
-        fd = nat.check(libc.socket(family, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, spec.protocol()),
-                "socket(" + (family == Linux.AF_INET ? "AF_INET" : "AF_INET6") + ", SOCK_RAW, " + spec.protocol() + ")");
+        fd = Libc.check(Libc.socket(family, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, spec.protocol()),
+                "socket(" + (family == Libc.AF_INET ? "AF_INET" : "AF_INET6") + ", SOCK_RAW, " + spec.protocol() + ")");
         try {
             byte[] name = (spec.interfaceName() + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            nat.check(libc.setsockopt(fd, Linux.SOL_SOCKET, Linux.SO_BINDTODEVICE, name, name.length),
+            Libc.check(Libc.setsockopt(fd, Libc.SOL_SOCKET, Libc.SO_BINDTODEVICE, name),
                     "SO_BINDTODEVICE " + spec.interfaceName());
             configure();
             sizeReceiveBuffer();
-            eventFd = nat.check(libc.eventfd(0, Linux.EFD_CLOEXEC | Linux.EFD_NONBLOCK), "eventfd");
+            eventFd = Libc.check(Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK), "eventfd");
         } catch (IOException | RuntimeException e) {
             closeFds();
             throw e;
@@ -104,10 +98,10 @@ abstract class RawChannel implements PacketChannel {
 
     private void sizeReceiveBuffer() {
         try {
-            nat.setInt(fd, Linux.SOL_SOCKET, SO_RCVBUFFORCE, SOCKET_RECEIVE_BUFFER, "SO_RCVBUFFORCE");
+            Libc.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, SOCKET_RECEIVE_BUFFER, "SO_RCVBUFFORCE");
         } catch (IOException e) {
             try {
-                nat.setInt(fd, Linux.SOL_SOCKET, Linux.SO_RCVBUF, SOCKET_RECEIVE_BUFFER, "SO_RCVBUF");
+                Libc.setInt(fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, SOCKET_RECEIVE_BUFFER, "SO_RCVBUF");
             } catch (IOException ignored) {
                 LOG.debug("receive buffer on {} left at the default: {}", spec.interfaceName(), ignored.getMessage());
             }
@@ -123,17 +117,12 @@ abstract class RawChannel implements PacketChannel {
     public void acceptVrids(BitSet vrids) {
         byte[] program = VridFilter.program(spec.family() == IpFamily.IPV4, spec.protocol() == LinuxDriver.PROTOCOL_AH,
                 vrids);
-        Pointer code = nat.allocate(program.length);
-        code.put(0, program, 0, program.length);
-        Pointer fprog = nat.allocate(16); // struct sock_fprog { unsigned short len; struct sock_filter *filter; }
-        fprog.putShort(0, (short) (program.length / VridFilter.INSTRUCTION_SIZE));
-        fprog.putAddress(8, code.address());
         synchronized (sendLock) {
             if (fd < 0) {
                 return;
             }
-            if (libc.setsockopt(fd, Linux.SOL_SOCKET, SO_ATTACH_FILTER, fprog, 16) < 0) {
-                LOG.warn("cannot attach the VRID filter on {}: {}", spec.interfaceName(), nat.failure("SO_ATTACH_FILTER")
+            if (Libc.attachFilter(fd, program) < 0) {
+                LOG.warn("cannot attach the VRID filter on {}: {}", spec.interfaceName(), Libc.failure("SO_ATTACH_FILTER")
                         .getMessage());
             }
         }
@@ -149,25 +138,25 @@ abstract class RawChannel implements PacketChannel {
     abstract void deliver(int length, long receivedNanos);
 
     private void receiveLoop() {
-        Pointer pollfds = nat.allocate(2 * POLLFD_SIZE);
+        ByteBuffer pollfds = Libc.allocate(2 * POLLFD_SIZE);
         pollfds.putInt(0, fd);
-        pollfds.putShort(4, Linux.POLLIN);
+        pollfds.putShort(4, Libc.POLLIN);
         pollfds.putInt(POLLFD_SIZE, eventFd);
-        pollfds.putShort(POLLFD_SIZE + 4, Linux.POLLIN);
-        int priorityApplied = ReceivePriority.apply(nat, Thread.currentThread().getName());
+        pollfds.putShort(POLLFD_SIZE + 4, Libc.POLLIN);
+        int priorityApplied = ReceivePriority.apply(Thread.currentThread().getName());
         try {
             while (!closed.get()) {
                 if (priorityApplied != ReceivePriority.generation()) {
-                    priorityApplied = ReceivePriority.apply(nat, Thread.currentThread().getName());
+                    priorityApplied = ReceivePriority.apply(Thread.currentThread().getName());
                 }
                 pollfds.putShort(6, (short) 0);
                 pollfds.putShort(POLLFD_SIZE + 6, (short) 0);
-                int n = libc.poll(pollfds, 2, -1);
+                int n = Libc.poll(pollfds, 2, -1);
                 if (n < 0) {
-                    if (nat.errno() == Linux.EINTR) {
+                    if (Libc.errno() == Libc.EINTR) {
                         continue;
                     }
-                    throw nat.failure("poll");
+                    throw Libc.failure("poll");
                 }
                 if (pollfds.getShort(POLLFD_SIZE + 6) != 0) {
                     break;
@@ -223,15 +212,15 @@ abstract class RawChannel implements PacketChannel {
         if (n >= 0) {
             return n;
         }
-        int errno = nat.errno();
-        if (errno == Linux.EAGAIN || errno == Linux.EINTR) {
+        int errno = Libc.errno();
+        if (errno == Libc.EAGAIN || errno == Libc.EINTR) {
             return -1;
         }
-        if (errno == Linux.ENOBUFS) {
+        if (errno == Libc.ENOBUFS) {
             LOG.warn("{} on {}: receive queue overflow (ENOBUFS)", what, spec.interfaceName());
             return -1;
         }
-        throw nat.failure(what + " on " + spec.interfaceName());
+        throw new LibcException(what + " on " + spec.interfaceName(), errno);
     }
 
     /**
@@ -300,9 +289,7 @@ abstract class RawChannel implements PacketChannel {
         // a send racing it finds the fd gone and fails cleanly.
         synchronized (sendLock) {
             if (eventFd >= 0) {
-                Pointer one = nat.allocate(8);
-                one.putLong(0, 1L);
-                libc.write(eventFd, one, 8);
+                Libc.wake(eventFd);
             }
         }
     }
@@ -323,11 +310,11 @@ abstract class RawChannel implements PacketChannel {
         synchronized (receiveLock) {
             synchronized (sendLock) {
                 if (fd >= 0) {
-                    libc.close(fd);
+                    Libc.close(fd);
                     fd = -1;
                 }
                 if (eventFd >= 0) {
-                    libc.close(eventFd);
+                    Libc.close(eventFd);
                     eventFd = -1;
                 }
             }

@@ -1,9 +1,8 @@
 package org.vigil.driver.linux.internal;
 
-import jnr.ffi.Pointer;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.vigil.libc.Libc;
 
 /**
  * The realtime priority (vrrp_rt_priority) and nice value (vrrp_priority, or the core's default)
@@ -41,18 +40,16 @@ final class ReceivePriority {
     }
 
     /** Applies the current setting to the calling thread; returns the generation applied. */
-    static int apply(Native nat, String thread) {
+    static int apply(String thread) {
         int g = generation;
         int p = priority;
         int n = niceness;
-        if (n != NO_NICE && nat.libc.setpriority(PRIO_PROCESS, 0, n) < 0) {
-            LOG.debug("cannot set {} to nice {}: {}", thread, n, nat.failure("setpriority").getMessage());
+        if (n != NO_NICE && Libc.setPriority(PRIO_PROCESS, 0, n) < 0) {
+            LOG.debug("cannot set {} to nice {}: {}", thread, n, Libc.failure("setpriority").getMessage());
         }
         if (p > 0) {
-            Pointer param = nat.allocate(4);
-            param.putInt(0, p);
-            if (nat.libc.sched_setscheduler(0, SCHED_RR, param) < 0) {
-                LOG.warn("cannot set {} to realtime priority {}: {}", thread, p, nat.failure("sched_setscheduler")
+            if (Libc.schedSetScheduler(0, SCHED_RR, p) < 0) {
+                LOG.warn("cannot set {} to realtime priority {}: {}", thread, p, Libc.failure("sched_setscheduler")
                         .getMessage());
             }
         }

@@ -8,16 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-import jnr.ffi.Pointer;
+import org.vigil.netlink.NetlinkSocket;
 
 /**
  * A NETLINK_ROUTE socket: link and address dumps, and (when bound to groups) link and address
- * events. Every netlink field is in host byte order (shared/reference/native.md section 9).
- * Not thread-safe: one user at a time.
+ * events, on the native bundle's {@link NetlinkSocket}, which matches answers to requests. Every
+ * netlink field is in host byte order (shared/reference/native.md section 9). Not thread-safe:
+ * one user at a time.
  */
 final class Rtnetlink implements AutoCloseable {
-
-    static final int BUFFER = 64 * 1024;
 
     /** One interface as RTM_NEWLINK describes it. */
     record Link(int index, String name, int flags, byte[] mac) {
@@ -38,37 +37,23 @@ final class Rtnetlink implements AutoCloseable {
     record Message(int type, int sequence, Link link, Address address, int error) {
     }
 
-    private final Native nat;
-    private final LibC libc;
-    private final Pointer buffer;
-    private final byte[] bytes = new byte[BUFFER];
-    private int fd;
-    private int sequence = 1;
+    private final NetlinkSocket socket;
+
+    private Rtnetlink(NetlinkSocket socket) {
+        this.socket = socket;
+    }
 
     /**
      * Opens the socket on the caller's thread, hence in the caller's network namespace.
      *
      * @param groups RTMGRP_* bitmask to subscribe to, 0 for queries only
      */
-    Rtnetlink(Native nat, int groups) throws IOException {
-        this.nat = nat;
-        this.libc = nat.libc;
-        fd = nat.check(libc.socket(Linux.AF_NETLINK, Linux.SOCK_RAW | Linux.SOCK_CLOEXEC, Linux.NETLINK_ROUTE),
-                "socket(AF_NETLINK, NETLINK_ROUTE)");
-        buffer = nat.allocate(BUFFER);
-        try {
-            Pointer nl = nat.allocate(Linux.SIZEOF_SOCKADDR_NL);
-            nl.putShort(0, (short) Linux.AF_NETLINK);
-            nl.putInt(8, groups);
-            nat.check(libc.bind(fd, nl, Linux.SIZEOF_SOCKADDR_NL), "bind netlink groups 0x" + Integer.toHexString(groups));
-        } catch (IOException e) {
-            close();
-            throw e;
-        }
+    static Rtnetlink open(int groups) throws IOException {
+        return new Rtnetlink(NetlinkSocket.open(NetlinkSocket.NETLINK_ROUTE, groups));
     }
 
     int fd() {
-        return fd;
+        return socket.fd();
     }
 
     List<Link> dumpLinks() throws IOException {
@@ -91,59 +76,27 @@ final class Rtnetlink implements AutoCloseable {
         return addresses;
     }
 
-    /** Sends a dump request (family AF_UNSPEC) and collects the answer up to NLMSG_DONE. */
+    /** Sends a dump request (family AF_UNSPEC) and parses the answer up to NLMSG_DONE. */
     private List<Message> dump(int type, int bodyLength) throws IOException {
-        int seq = sequence++;
-        int length = Linux.SIZEOF_NLMSGHDR + bodyLength;
-        buffer.setMemory(0, length, (byte) 0);
-        buffer.putInt(0, length);
-        buffer.putShort(4, (short) type);
-        buffer.putShort(6, (short) (Linux.NLM_F_REQUEST | Linux.NLM_F_DUMP));
-        buffer.putInt(8, seq);
-        if (libc.send(fd, buffer, length, 0) < 0) {
-            throw nat.failure("netlink dump request " + type);
-        }
+        int seq = socket.nextSequence();
+        int length = NetlinkSocket.NLMSG_HDRLEN + bodyLength;
+        byte[] request = ByteBuffer.allocate(length).order(ByteOrder.nativeOrder()).putInt(length)
+                .putShort((short) type).putShort((short) (NetlinkSocket.NLM_F_REQUEST | NetlinkSocket.NLM_F_DUMP))
+                .putInt(seq).array();
         List<Message> result = new ArrayList<>();
-        while (true) {
-            int n = receive(0);
-            if (n == 0) {
-                throw new IOException("netlink socket closed during dump " + type);
-            }
-            for (Message m : parse(ByteBuffer.wrap(bytes, 0, n))) {
-                if (m.sequence() != seq) {
-                    continue;
-                }
-                if (m.type() == Linux.NLMSG_DONE) {
-                    return result;
-                }
-                if (m.type() == Linux.NLMSG_ERROR && m.error() != 0) {
-                    throw new IOException("netlink dump " + type + ": " + libc.strerror(-m.error()));
-                }
-                result.add(m);
-            }
+        for (ByteBuffer answer : socket.request(request, seq)) {
+            result.addAll(parse(answer));
         }
+        return result;
     }
 
     /**
-     * Receives one datagram into {@link #bytes()}; returns its length.
+     * The next datagram of events if one is waiting, else null.
      *
-     * @param flags recv flags, e.g. MSG_DONTWAIT; then -1 means nothing to read
+     * @throws org.vigil.libc.LibcException with ENOBUFS when the kernel dropped events for us
      */
-    int receive(int flags) throws IOException {
-        long n = libc.recv(fd, buffer, BUFFER, flags);
-        if (n < 0) {
-            int errno = nat.errno();
-            if ((flags & Linux.MSG_DONTWAIT) != 0 && errno == Linux.EAGAIN) {
-                return -1;
-            }
-            throw nat.failure("netlink recv");
-        }
-        buffer.get(0, bytes, 0, (int) n);
-        return (int) n;
-    }
-
-    byte[] bytes() {
-        return bytes;
+    ByteBuffer receiveNow() throws IOException {
+        return socket.receiveNow();
     }
 
     /** Splits a datagram into messages (nlmsghdr, then ifinfomsg or ifaddrmsg and rtattrs). */
@@ -151,14 +104,14 @@ final class Rtnetlink implements AutoCloseable {
         ByteBuffer b = datagram.slice().order(ByteOrder.nativeOrder());
         List<Message> messages = new ArrayList<>();
         int off = 0;
-        while (off + Linux.SIZEOF_NLMSGHDR <= b.limit()) {
+        while (off + NetlinkSocket.NLMSG_HDRLEN <= b.limit()) {
             int len = b.getInt(off);
             int type = b.getShort(off + 4) & 0xffff;
             int seq = b.getInt(off + 8);
-            if (len < Linux.SIZEOF_NLMSGHDR || off + len > b.limit()) {
+            if (len < NetlinkSocket.NLMSG_HDRLEN || off + len > b.limit()) {
                 break;
             }
-            int body = off + Linux.SIZEOF_NLMSGHDR;
+            int body = off + NetlinkSocket.NLMSG_HDRLEN;
             int end = off + len;
             Link link = null;
             Address address = null;
@@ -168,11 +121,11 @@ final class Rtnetlink implements AutoCloseable {
             } else if ((type == Linux.RTM_NEWADDR || type == Linux.RTM_DELADDR)
                     && body + Linux.SIZEOF_IFADDRMSG <= end) {
                 address = parseAddress(b, body, end);
-            } else if (type == Linux.NLMSG_ERROR && body + 4 <= end) {
+            } else if (type == NetlinkSocket.NLMSG_ERROR && body + 4 <= end) {
                 error = b.getInt(body);
             }
             messages.add(new Message(type, seq, link, address, error));
-            off += Linux.align4(len);
+            off += NetlinkSocket.align(len);
         }
         return messages;
     }
@@ -200,7 +153,7 @@ final class Rtnetlink implements AutoCloseable {
                 mac = new byte[alen - 4];
                 b.get(a + 4, mac);
             }
-            a += Linux.align4(alen);
+            a += NetlinkSocket.align(alen);
         }
         return new Link(index, name, flags, mac);
     }
@@ -230,7 +183,7 @@ final class Rtnetlink implements AutoCloseable {
             } else if (atype == Linux.IFA_FLAGS && alen >= 8) {
                 flags = b.getInt(a + 4);
             }
-            a += Linux.align4(alen);
+            a += NetlinkSocket.align(alen);
         }
         // IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on point-to-point links
         byte[] own = local != null ? local : address;
@@ -242,9 +195,6 @@ final class Rtnetlink implements AutoCloseable {
 
     @Override
     public void close() {
-        if (fd >= 0) {
-            libc.close(fd);
-            fd = -1;
-        }
+        socket.close();
     }
 }

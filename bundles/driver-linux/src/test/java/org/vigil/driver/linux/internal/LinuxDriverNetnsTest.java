@@ -254,9 +254,9 @@ class LinuxDriverNetnsTest {
         open(inB, driverB, multicast(IpFamily.IPV4, GROUP4), atB);
         int ifindex = inA.call(() -> driverA.link("lan0").orElseThrow().index());
         Ipv4Channel a = inA.call(() -> {
-            Ipv4Channel c = new Ipv4Channel(Native.get(), multicast(IpFamily.IPV4, GROUP4), p -> { }, ifindex,
+            Ipv4Channel c = new Ipv4Channel(multicast(IpFamily.IPV4, GROUP4), p -> { }, ifindex,
                     (java.net.Inet4Address) A4, true, x -> { });
-            c.start(Linux.AF_INET, "vigil-test-hdrincl");
+            c.start(org.vigil.libc.Libc.AF_INET, "vigil-test-hdrincl");
             return c;
         });
         open.add(a);

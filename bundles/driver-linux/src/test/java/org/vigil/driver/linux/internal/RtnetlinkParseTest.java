@@ -25,7 +25,7 @@ class RtnetlinkParseTest {
         Rtnetlink.Address a = parsed.get(0).address();
         assertThat(parsed.get(0).type()).isEqualTo(Linux.RTM_NEWADDR);
         assertThat(parsed.get(0).sequence()).isEqualTo(101);
-        assertThat(a.family()).isEqualTo(Linux.AF_INET);
+        assertThat(a.family()).isEqualTo(org.vigil.libc.Libc.AF_INET);
         assertThat(a.prefixLength()).isEqualTo(24);
         assertThat(a.index()).isEqualTo(2);
         assertThat(a.address()).isEqualTo(InetAddress.getByName("192.0.2.249"));

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.OptionalInt;
 
+import org.vigil.netlink.NetlinkSocket;
+
 /**
  * Generic netlink message bytes: nlmsghdr (16 bytes), genlmsghdr (4), then attributes (struct
  * nlattr: u16 len, u16 type, data padded to 4). Every header and integer attribute is in host
@@ -17,13 +19,12 @@ final class Genl {
     }
 
     // linux/netlink.h
-    static final int NLMSG_ERROR = 2;
-    static final int NLMSG_DONE = 3;
-    static final int NLM_F_REQUEST = 0x1;
-    static final int NLM_F_ACK = 0x4;
+    static final int NLMSG_ERROR = NetlinkSocket.NLMSG_ERROR;
+    static final int NLM_F_REQUEST = NetlinkSocket.NLM_F_REQUEST;
+    static final int NLM_F_ACK = NetlinkSocket.NLM_F_ACK;
     static final int NLA_F_NESTED = 0x8000;
     static final int NLA_TYPE_MASK = 0x3fff;
-    static final int NLMSGHDR = 16;
+    static final int NLMSGHDR = NetlinkSocket.NLMSG_HDRLEN;
 
     // linux/genetlink.h
     static final int GENL_ID_CTRL = 0x10; // NLMSG_MIN_TYPE
@@ -119,7 +120,7 @@ final class Genl {
     }
 
     static int align(int n) {
-        return (n + 3) & ~3;
+        return NetlinkSocket.align(n);
     }
 
     /** CTRL_CMD_GETFAMILY for {@code name}: the kernel answers CTRL_CMD_NEWFAMILY, or -ENOENT when no such family. */
@@ -134,11 +135,6 @@ final class Genl {
 
     static Header header(ByteBuffer b, int at) {
         return new Header(b.getInt(at), b.getShort(at + 4) & 0xffff, b.getShort(at + 6) & 0xffff, b.getInt(at + 8));
-    }
-
-    /** The error of an NLMSG_ERROR message starting at {@code at}: 0 for an ACK, else -errno. */
-    static int error(ByteBuffer b, int at) {
-        return b.getInt(at + NLMSGHDR);
     }
 
     /** CTRL_ATTR_FAMILY_ID from a CTRL_CMD_NEWFAMILY message starting at {@code at}. */

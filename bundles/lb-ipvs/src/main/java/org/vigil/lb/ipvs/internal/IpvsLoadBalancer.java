@@ -55,7 +55,8 @@ public final class IpvsLoadBalancer {
     public IpvsLoadBalancer(BundleContext context, Config config) {
         if (!Files.exists(IPVS_PROC)) {
             // no ip_vs in this kernel (or not loaded), so no IPVS family either: said without loading the
-            // native binding, which costs a start-up of jnr-ffi (0.2 s, 2 MB) for nothing
+            // native binding, which costs a start-up of jnr-ffi (0.2 s, 2 MB) for nothing when nothing
+            // else has loaded it
             LOG.info(ABSENT);
             return;
         }

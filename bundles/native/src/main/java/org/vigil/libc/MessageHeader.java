@@ -1,0 +1,110 @@
+package org.vigil.libc;
+
+import java.nio.ByteBuffer;
+
+import org.vigil.libc.internal.Binding;
+
+/**
+ * A {@code struct msghdr} for {@link Libc#sendmsg} and {@link Libc#recvmsg}, wired once to its
+ * name (socket address), data (one iovec) and control (ancillary data) buffers, so a call
+ * allocates nothing. The buffers are direct and in native order; the header keeps them
+ * reachable. Not thread-safe: one per sending or receiving thread.
+ */
+public final class MessageHeader {
+    // x86_64 and aarch64 (shared/reference/native.md section 4)
+    private static final int SIZEOF_MSGHDR = 56;
+    private static final int SIZEOF_IOVEC = 16;
+    private static final int NAME = 0;
+    private static final int NAMELEN = 8;
+    private static final int IOV = 16;
+    private static final int IOVLEN = 24;
+    private static final int CONTROL = 32;
+    private static final int CONTROLLEN = 40;
+    private static final int FLAGS = 48;
+
+    private final ByteBuffer header = Libc.allocate(SIZEOF_MSGHDR);
+    private final ByteBuffer iov = Libc.allocate(SIZEOF_IOVEC);
+    private final ByteBuffer name;
+    private final ByteBuffer data;
+    private final ByteBuffer control;
+    private final long address;
+
+    /**
+     * @param nameCapacity bytes for the socket address (16 sockaddr_in, 28 sockaddr_in6), 0 for none
+     * @param dataCapacity bytes for the datagram
+     * @param controlCapacity bytes for ancillary data, 0 for none
+     */
+    public MessageHeader(int nameCapacity, int dataCapacity, int controlCapacity) {
+        Binding b = Binding.get();
+        name = nameCapacity > 0 ? Libc.allocate(nameCapacity) : null;
+        data = Libc.allocate(dataCapacity);
+        control = controlCapacity > 0 ? Libc.allocate(controlCapacity) : null;
+        header.putLong(NAME, name == null ? 0 : b.address(name));
+        header.putLong(IOV, b.address(iov));
+        header.putLong(IOVLEN, 1);
+        header.putLong(CONTROL, control == null ? 0 : b.address(control));
+        iov.putLong(0, b.address(data));
+        address = b.address(header);
+        reset();
+    }
+
+    /** The socket address: the destination to send to, the source received from. */
+    public ByteBuffer name() {
+        return name;
+    }
+
+    public ByteBuffer data() {
+        return data;
+    }
+
+    /** Ancillary data (cmsghdr entries, 8-byte aligned). */
+    public ByteBuffer control() {
+        return control;
+    }
+
+    /** Before a send: how much of each buffer goes out. */
+    public MessageHeader lengths(int nameLength, int dataLength, int controlLength) {
+        check(nameLength, name, "name");
+        check(dataLength, data, "data");
+        check(controlLength, control, "control");
+        header.putInt(NAMELEN, nameLength);
+        iov.putLong(8, dataLength);
+        header.putLong(CONTROLLEN, controlLength);
+        header.putInt(FLAGS, 0);
+        return this;
+    }
+
+    /** Before a receive: every buffer whole, no flags. */
+    public MessageHeader reset() {
+        return lengths(capacity(name), data.capacity(), capacity(control));
+    }
+
+    /** After a receive: the length of the source address the kernel wrote. */
+    public int nameLength() {
+        return header.getInt(NAMELEN);
+    }
+
+    /** After a receive: the bytes of ancillary data the kernel wrote. */
+    public int controlLength() {
+        return (int) header.getLong(CONTROLLEN);
+    }
+
+    /** After a receive: msg_flags, e.g. {@link Libc#MSG_TRUNC}. */
+    public int flags() {
+        return header.getInt(FLAGS);
+    }
+
+    long address() {
+        return address;
+    }
+
+    private static int capacity(ByteBuffer b) {
+        return b == null ? 0 : b.capacity();
+    }
+
+    private static void check(int length, ByteBuffer b, String what) {
+        if (length < 0 || length > capacity(b)) {
+            throw new IndexOutOfBoundsException(what + " length " + length + " of " + capacity(b));
+        }
+    }
+}
