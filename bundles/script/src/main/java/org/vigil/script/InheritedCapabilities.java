@@ -12,8 +12,8 @@ import java.util.List;
  * setpriv/capsh without systemd), the JVM passes its ambient set to every program it execs
  * (capabilities(7): the ambient set survives execve of a program without file capabilities), so a
  * notify script or a vrrp_script would get to change addresses and send raw packets. keepalived
- * runs its scripts without its capabilities; so does Vigil: when this process holds ambient or
- * inheritable capabilities, the child is started through util-linux setpriv with both sets
+ * runs its scripts without its capabilities; so does Vigil: when this process holds ambient
+ * capabilities (or, not root, inheritable ones), the child is started through util-linux setpriv with both sets
  * cleared, so after its execve it has none (effective, permitted, ambient all 0). The bounding
  * set is left as it is: lowering it needs CAP_SETPCAP, which the unit does not grant, and it only
  * limits what set-uid or file-capability programs could gain, as for any user.
@@ -40,9 +40,22 @@ final class InheritedCapabilities {
         }
     }
 
-    /** Whether the CapAmb or CapInh line of a /proc/PID/status text is not zero. */
+    /**
+     * Whether a /proc/PID/status text has ambient capabilities, or (not root) inheritable ones.
+     * Root's inheritable set (some container runtimes fill it) changes nothing for its scripts,
+     * which are root's anyway.
+     */
     static boolean held(String status) {
-        return mask(status, "CapAmb:") != 0 || mask(status, "CapInh:") != 0;
+        return mask(status, "CapAmb:") != 0 || mask(status, "CapInh:") != 0 && !root(status);
+    }
+
+    private static boolean root(String status) {
+        for (String line : status.split("\n")) {
+            if (line.startsWith("Uid:")) {
+                return line.substring(4).trim().split("\\s+")[1].equals("0");
+            }
+        }
+        return false;
     }
 
     /** A capability mask of a /proc/PID/status text (hexadecimal), 0 when the line is missing. */

@@ -46,7 +46,11 @@ class InheritedCapabilitiesTest {
                 + "CapEff:\t000001ffffffffff\nCapBnd:\t000001ffffffffff\nCapAmb:\t0000000000000000\n";
         assertThat(InheritedCapabilities.mask(root, "CapEff:")).isEqualTo(0x1ffffffffffL);
         assertThat(InheritedCapabilities.held(root)).as("root's scripts are root's, as in keepalived").isFalse();
-        assertThat(InheritedCapabilities.held("CapInh:\t0000000000001000\nCapAmb:\t0000000000000000\n")).isTrue();
+        assertThat(InheritedCapabilities.held("Uid:\t1000\t1000\t1000\t1000\nCapInh:\t0000000000001000\n"
+                + "CapAmb:\t0000000000000000\n")).isTrue();
+        // a container's root may have an inheritable set: its scripts are root's all the same
+        assertThat(InheritedCapabilities.held("Uid:\t0\t0\t0\t0\nCapInh:\t00000000a80425fb\n"
+                + "CapAmb:\t0000000000000000\n")).isFalse();
     }
 
     @Test
