@@ -13,20 +13,25 @@ import java.util.List;
  * (capabilities(7): the ambient set survives execve of a program without file capabilities), so a
  * notify script or a vrrp_script would get to change addresses and send raw packets. keepalived
  * runs its scripts without its capabilities; so does Vigil: when this process holds ambient
- * capabilities (or, not root, inheritable ones), the child is started through util-linux setpriv with both sets
- * cleared, so after its execve it has none (effective, permitted, ambient all 0). The bounding
- * set is left as it is: lowering it needs CAP_SETPCAP, which the unit does not grant, and it only
- * limits what set-uid or file-capability programs could gain, as for any user.
+ * capabilities, the child is started through util-linux {@code setpriv --ambient-caps=-all}, so
+ * after its execve it has none in effect (effective, permitted and ambient sets all 0).
+ *
+ * <p>Only the ambient set is cleared, with prctl(2): clearing the inheritable set too needs
+ * capset(2), which the unit's system call filter denies ({@code ~@privileged}), and without an
+ * ambient set the inheritable one grants nothing to a program without file-inheritable
+ * capabilities (and cannot be raised again: that needs the capability permitted). The bounding
+ * set is left alone (lowering it needs CAP_SETPCAP); it only limits what set-uid or
+ * file-capability programs gain, as for any user.
  *
  * <p>Java cannot change a child's capabilities between fork and exec, and dropping the JVM's own
- * ambient set would also take CAP_NET_ADMIN from Vigil's own children that need it (nft for
- * the load balancer and use_vmac's filter): hence the wrapper, only for scripts, and only when
- * there is something to drop (Vigil as root, the usual case, needs none: root's scripts are
+ * ambient set would also take CAP_NET_ADMIN from Vigil's own children that need it (nft for the
+ * load balancer and use_vmac's filter): hence the wrapper, only for scripts, and only when there
+ * is something to drop (Vigil as root, the usual case, has no ambient set: root's scripts are
  * root's, as in keepalived).
  */
 final class InheritedCapabilities {
-    /** setpriv's options that clear the inheritable and the ambient set before the exec. */
-    static final List<String> CLEAR = List.of("--inh-caps=-all", "--ambient-caps=-all");
+    /** setpriv's option that clears the ambient set before the exec. */
+    static final List<String> CLEAR = List.of("--ambient-caps=-all");
 
     private InheritedCapabilities() {
     }
@@ -40,22 +45,9 @@ final class InheritedCapabilities {
         }
     }
 
-    /**
-     * Whether a /proc/PID/status text has ambient capabilities, or (not root) inheritable ones.
-     * Root's inheritable set (some container runtimes fill it) changes nothing for its scripts,
-     * which are root's anyway.
-     */
+    /** Whether the CapAmb line of a /proc/PID/status text is not zero. */
     static boolean held(String status) {
-        return mask(status, "CapAmb:") != 0 || mask(status, "CapInh:") != 0 && !root(status);
-    }
-
-    private static boolean root(String status) {
-        for (String line : status.split("\n")) {
-            if (line.startsWith("Uid:")) {
-                return line.substring(4).trim().split("\\s+")[1].equals("0");
-            }
-        }
-        return false;
+        return mask(status, "CapAmb:") != 0;
     }
 
     /** A capability mask of a /proc/PID/status text (hexadecimal), 0 when the line is missing. */

@@ -29,9 +29,8 @@ import java.util.function.Supplier;
  * /dev/null and stdout/stderr are discarded, so a chatty script never blocks on a full pipe
  * (keepalived sends them to /dev/null too). The user and group are part of the argument vector
  * ({@link ScriptSecurity.Decision#argv}). The process never inherits Vigil's capabilities: when the
- * JVM holds ambient or inheritable ones (Vigil as an unprivileged user with CAP_NET_RAW and
- * CAP_NET_ADMIN), it is started through {@code setpriv --inh-caps=-all --ambient-caps=-all}
- * ({@link InheritedCapabilities}). At its timeout the process and all its descendants get
+ * JVM holds ambient ones (Vigil as an unprivileged user with CAP_NET_RAW and CAP_NET_ADMIN), it is
+ * started through {@code setpriv --ambient-caps=-all} ({@link InheritedCapabilities}). At its timeout the process and all its descendants get
  * SIGTERM, and SIGKILL after {@link #KILL_GRACE} if still alive; the run then reports
  * {@link ScriptResult.Status#TIMED_OUT}. A process ended by a signal reports the signal (the JDK
  * gives such a process the exit value 128 + N, so a script that itself exits with 129..192 is
