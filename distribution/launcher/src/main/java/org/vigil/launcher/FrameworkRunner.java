@@ -134,8 +134,9 @@ final class FrameworkRunner {
         }
         p.put("vigil.log.detail", Boolean.toString(options.logDetail));
         p.put("vigil.home", home.toString());
-        // FileInstall: hot deploy from deploy/, plus this run's generated configurations.
-        p.put("felix.fileinstall.dir", home.resolve("deploy") + "," + configDir);
+        // FileInstall: hot deploy from deploy/, plus this run's generated configurations (only the
+        // simulated LAN's: FileInstall watches each folder with a thread of its own)
+        p.put("felix.fileinstall.dir", home.resolve("deploy") + (options.simLanPort != null ? "," + configDir : ""));
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.poll", "1000");
         // only what FileInstall can install: any other file (deploy/README) is retried on every
