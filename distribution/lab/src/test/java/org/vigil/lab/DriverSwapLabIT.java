@@ -110,7 +110,8 @@ class DriverSwapLabIT extends LabTest {
                 Daemon.writeConfig(dir, v.config("vigil-r1", 150)).toString(), "-p", dir.resolve("vigil.pid").toString())) {
         });
         vigil.awaitLog("(VI_1) Entering MASTER STATE", START);
-        assertThat(vigil.logText()).as("nothing of pcap while it is not used").doesNotContain("pcap");
+        assertThat(vigil.logText()).as("nothing of pcap while it is not used").doesNotContain("pcap interface driver")
+                .doesNotContain("libpcap");
         int mark = vigil.mark();
 
         Sh.Result r = ctl(vigil, "vrrp:driver pcap");
@@ -120,6 +121,8 @@ class DriverSwapLabIT extends LabTest {
         vigil.awaitLog(line, mark, SHORT);
         awaitAdverts(cap, v, "r1", 3);
         assertThat(vigil.linesWith(line, mark)).hasSize(1).allSatisfy(l -> assertThat(l).endsWith("install libpcap0.8"));
+        assertThat(vigil.logText().substring(mark).lines().filter(l -> !l.matches("^\\w{3} \\w{3} +\\d+ .*")))
+                .as("every line after it is one of Vigil's, with its time stamp").isEmpty();
         assertThat(vigil.logText().substring(mark).lines().filter(l -> l.startsWith("\tat ") || l.contains("Exception")))
                 .as("no stack trace").isEmpty();
         assertThat(vigil.linesWith("Entering", mark)).as("no transition").isEmpty();

@@ -95,7 +95,7 @@ public final class PcapDriver implements InterfaceDriver {
             version = Pcaps.libVersion();
         } catch (LinkageError e) {
             if (libpcapFailure == null) {
-                libpcapFailure = e.getMessage() != null ? e.getMessage() : e.toString();
+                libpcapFailure = oneLine(e.getMessage() != null ? e.getMessage() : e.toString());
             }
             LOG.error("pcap interface driver not started: libpcap cannot be loaded ({}); install libpcap0.8",
                     libpcapFailure);
@@ -109,6 +109,15 @@ public final class PcapDriver implements InterfaceDriver {
             throw e;
         }
         LOG.info("pcap interface driver ready ({})", version);
+    }
+
+    /**
+     * JNA's reason on one line: its message lists every place it searched, a line each (the dlopen
+     * error, then the class path); the first line and the dlopen error say it.
+     */
+    static String oneLine(String message) {
+        String[] lines = message.strip().split("\\R");
+        return lines.length > 1 && lines[0].endsWith(":") ? lines[0] + " " + lines[1].strip() : lines[0];
     }
 
     @Deactivate
