@@ -33,7 +33,6 @@ final class FrameworkRunner {
     private final java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
     static final int CORE_START_LEVEL = 20;
     private static final int DEFAULT_START_LEVEL = 10;
-    static final String GOGO_SHELL = "org.apache.felix.gogo.shell";
 
     private final Vigil options;
     private final Path home;
@@ -196,11 +195,7 @@ final class FrameworkRunner {
             installed.add(b);
         }
         for (Bundle b : installed) {
-            // Gogo's shell (the interactive console, its gosh_profile and a thread that stays) only
-            // for --console: vigil ctl needs Gogo's runtime and commands, not the shell. Installed
-            // all the same (vigil ctl start ID starts it).
-            boolean shell = GOGO_SHELL.equals(b.getSymbolicName()) && !options.console;
-            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null && !shell) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                 b.start();
             }
         }
