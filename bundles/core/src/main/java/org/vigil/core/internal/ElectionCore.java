@@ -185,6 +185,10 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
     }
 
     private void selectDriver() {
+        if (!running) {
+            // deactivated: SCR unbinds the drivers one by one, none may be activated for a core that stopped
+            return;
+        }
         synchronized (drivers) {
             // The selected name is a preference, not a requirement (swap contract): while its
             // driver is absent the best remaining one carries the instances, and the selected one

@@ -310,6 +310,13 @@ class ElectionCoreTest {
         core.unbindDriver(linux.reference);
         assertThat(linux.held()).isZero();
         assertThat(pcap.held()).isOne();
+
+        // a deactivated core, unbound driver by driver as SCR does, activates none
+        FakeObjects sim = new FakeObjects(lan.host("sim", "192.0.2.11"), -100);
+        bind(core, sim);
+        core.deactivate();
+        core.unbindDriver(pcap.reference);
+        assertThat(sim.attempts).isZero();
     }
 
     @Test
