@@ -110,8 +110,13 @@ class DebInstallLabIT extends LabTest {
         String status = in(init, "cat", "/proc/" + pid + "/status").out();
         assertNetCapsOnly(status, in(init, "id", "-u", "vigil").out().strip());
         assertThat(Daemon.statusField(status, "NoNewPrivs:")).isEqualTo("1");
-        await("notify_master's status").atMost(SHORT).pollInterval(Duration.ofMillis(200))
-                .until(() -> in(init, "test", "-s", "/run/vigil/notify-status").exit() == 0);
+        try {
+            await("notify_master's status").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> in(init, "test", "-s", "/run/vigil/notify-status").exit() == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("notify_master did not run; journal:\n"
+                    + in(init, "journalctl", "-u", "vigil", "--no-pager", "-o", "cat").out(), e);
+        }
         String scriptStatus = in(init, "cat", "/run/vigil/notify-status").out();
         assertThat(Daemon.statusField(scriptStatus, "Uid:").split("\\s+")[0]).as("notify_master's uid")
                 .isEqualTo(in(init, "id", "-u", "vigil").out().strip());
