@@ -16,12 +16,11 @@ import java.util.List;
  * capabilities, the child is started through util-linux {@code setpriv --ambient-caps=-all}, so
  * after its execve it has none in effect (effective, permitted and ambient sets all 0).
  *
- * <p>Only the ambient set is cleared, with prctl(2): clearing the inheritable set too needs
- * capset(2), which the unit's system call filter denies ({@code ~@privileged}), and without an
- * ambient set the inheritable one grants nothing to a program without file-inheritable
- * capabilities (and cannot be raised again: that needs the capability permitted). The bounding
- * set is left alone (lowering it needs CAP_SETPCAP); it only limits what set-uid or
- * file-capability programs gain, as for any user.
+ * <p>Only the ambient set is cleared: without it the inheritable set grants nothing to a program
+ * without file-inheritable capabilities, nor can it be raised again (that needs the capability
+ * permitted). setpriv applies the sets with capset(2), which the systemd unit therefore allows
+ * again after {@code ~@privileged}. The bounding set is left alone (lowering it needs
+ * CAP_SETPCAP); it only limits what set-uid or file-capability programs gain, as for any user.
  *
  * <p>Java cannot change a child's capabilities between fork and exec, and dropping the JVM's own
  * ambient set would also take CAP_NET_ADMIN from Vigil's own children that need it (nft for the

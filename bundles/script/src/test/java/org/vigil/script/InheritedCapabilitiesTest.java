@@ -88,7 +88,7 @@ class InheritedCapabilitiesTest {
         for (String set : List.of("CapPrm:", "CapEff:", "CapAmb:")) {
             assertThat(InheritedCapabilities.mask(after, set)).as(set).isZero();
         }
-        // kept (clearing it needs capset, which the unit's filter denies); it grants nothing by itself
+        // kept: without an ambient set it grants nothing by itself
         assertThat(InheritedCapabilities.mask(after, "CapInh:")).isEqualTo(NET_CAPS);
         assertThat(after).containsPattern("Uid:\\s+65534\\s");
     }
