@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * nothing and reports success); stdin is
  * /dev/null and stdout/stderr are discarded, so a chatty script never blocks on a full pipe
  * (keepalived sends them to /dev/null too). The user and group are part of the argument vector
- * ({@link ScriptSecurity.Decision#argv}). At its timeout the process and all its descendants get
+ * ({@link ScriptSecurity.Decision#argv}). The process never inherits Vigil's capabilities: when the
+ * JVM holds ambient ones (Vigil as an unprivileged user with CAP_NET_RAW and CAP_NET_ADMIN), it is
+ * started through {@code setpriv --ambient-caps=-all} ({@link InheritedCapabilities}). At its timeout the process and all its descendants get
  * SIGTERM, and SIGKILL after {@link #KILL_GRACE} if still alive; the run then reports
  * {@link ScriptResult.Status#TIMED_OUT}. A process ended by a signal reports the signal (the JDK
  * gives such a process the exit value 128 + N, so a script that itself exits with 129..192 is
@@ -49,6 +51,8 @@ public final class ScriptRunner implements AutoCloseable {
     private final boolean ownExecutor;
     private final int maxRunning;
     private final int maxWaiting;
+    /** Whether children must be started without the capabilities they would inherit. */
+    private final boolean clearCapabilities;
 
     // guarded by this
     private int running;
@@ -75,6 +79,12 @@ public final class ScriptRunner implements AutoCloseable {
     }
 
     private ScriptRunner(ScheduledExecutorService executor, boolean own, int maxRunning, int maxWaiting) {
+        this(executor, own, maxRunning, maxWaiting, InheritedCapabilities.heldByThisProcess());
+    }
+
+    /** {@code clearCapabilities}: whether to start children through setpriv without capabilities (tests). */
+    ScriptRunner(ScheduledExecutorService executor, boolean own, int maxRunning, int maxWaiting,
+            boolean clearCapabilities) {
         if (maxRunning < 1 || maxWaiting < 0) {
             throw new IllegalArgumentException("maxRunning must be >= 1 and maxWaiting >= 0");
         }
@@ -82,9 +92,10 @@ public final class ScriptRunner implements AutoCloseable {
         this.ownExecutor = own;
         this.maxRunning = maxRunning;
         this.maxWaiting = maxWaiting;
+        this.clearCapabilities = clearCapabilities;
     }
 
-    private static ScheduledExecutorService ownExecutor(String name) {
+    static ScheduledExecutorService ownExecutor(String name) {
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor e = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, n.getAndIncrement() == 0 ? name : name + "-" + n.get());
@@ -154,6 +165,9 @@ public final class ScriptRunner implements AutoCloseable {
         if (argv == null || argv.isEmpty()) {
             finish(job, ScriptResult.notStarted("not run"));
             return;
+        }
+        if (clearCapabilities) {
+            argv = InheritedCapabilities.cleared(argv);
         }
         Process process;
         try {

@@ -151,6 +151,16 @@ abstract class Daemon implements AutoCloseable {
 
     /** Resident set size in kB of the process and its children (VmRSS). */
     long rssKb() {
+        return statusSum("VmRSS:");
+    }
+
+    /** Threads of the process and its children. */
+    long threads() {
+        return statusSum("Threads:");
+    }
+
+    /** The sum of a numeric /proc/PID/status field over the process and its children. */
+    private long statusSum(String field) {
         long sum = 0;
         List<Long> tree = new ArrayList<>();
         tree.add(pid());
@@ -158,7 +168,7 @@ abstract class Daemon implements AutoCloseable {
         for (long p : tree) {
             try {
                 for (String l : Files.readAllLines(Path.of("/proc", Long.toString(p), "status"))) {
-                    if (l.startsWith("VmRSS:")) {
+                    if (l.startsWith(field)) {
                         sum += Long.parseLong(l.replaceAll("[^0-9]", ""));
                     }
                 }

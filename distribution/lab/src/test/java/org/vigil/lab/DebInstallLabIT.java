@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,15 @@ class DebInstallLabIT extends LabTest {
         assertThat(Files.readSymbolicLink(rootfs.resolve("usr/bin/vigil"))).isEqualTo(Path.of("/opt/vigil/bin/vigil"));
         assertThat(rootfs.resolve("usr/share/doc/vigil/NOTICE")).isRegularFile();
 
+        // a notify_master that records its own capabilities: under the unit's system call filter too, the
+        // script runner starts it without the daemon's ambient CAP_NET_RAW and CAP_NET_ADMIN
+        Path script = rootfs.resolve("etc/vigil/status.sh");
+        Files.writeString(script, "#!/bin/sh\ncat /proc/$$/status > \"$1.part\" && mv \"$1.part\" \"$1\"\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path conf = rootfs.resolve("etc/vigil/keepalived.conf");
+        Files.writeString(conf, Files.readString(conf).replace("vrrp_instance VI_1 {\n",
+                "vrrp_instance VI_1 {\n    notify_master \"/etc/vigil/status.sh /run/vigil/notify-status\"\n"));
+
         Capture cap = capture();
         Path console = work.resolve("nspawn.log");
         Process nspawn = new ProcessBuilder("systemd-nspawn", "--boot", "--directory=" + rootfs, "--machine=vigil-deb-"
@@ -100,6 +110,19 @@ class DebInstallLabIT extends LabTest {
         String status = in(init, "cat", "/proc/" + pid + "/status").out();
         assertNetCapsOnly(status, in(init, "id", "-u", "vigil").out().strip());
         assertThat(Daemon.statusField(status, "NoNewPrivs:")).isEqualTo("1");
+        try {
+            await("notify_master's status").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> in(init, "test", "-s", "/run/vigil/notify-status").exit() == 0);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("notify_master did not run; journal:\n"
+                    + in(init, "journalctl", "-u", "vigil", "--no-pager", "-o", "cat").out(), e);
+        }
+        String scriptStatus = in(init, "cat", "/run/vigil/notify-status").out();
+        assertThat(Daemon.statusField(scriptStatus, "Uid:").split("\\s+")[0]).as("notify_master's uid")
+                .isEqualTo(in(init, "id", "-u", "vigil").out().strip());
+        for (String set : List.of("CapPrm:", "CapEff:", "CapAmb:")) {
+            assertThat(Long.parseLong(Daemon.statusField(scriptStatus, set), 16)).as("notify_master's " + set).isZero();
+        }
 
         // a graceful stop: the VIP goes (the priority-0 advert is the stop's own business, tested elsewhere)
         assertThat(in(init, "systemctl", "stop", "vigil").exit()).isZero();

@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -25,7 +26,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * transitions, Vigil never leaves MASTER, and no gap between Vigil's adverts reaches two advert
  * intervals (a swap costs at most the advert in flight; keepalived's master down interval, printed
  * beside it, is the much looser bound of "no transition"). Stopping every driver gives FAULT and
- * keepalived takes over.
+ * keepalived takes over. The pcap driver is not even activated until it is named: libpcap is not
+ * mapped into Vigil before {@code vrrp:driver pcap}; on a host without libpcap, naming it is one line
+ * and driver-linux carries on.
  */
 class DriverSwapLabIT extends LabTest {
     private static final Pattern BUNDLE_LINE = Pattern.compile("(?m)^\\s*(\\d+)\\s*\\|.*\\|\\s*(org\\.vigil\\.driver\\.\\w+)\\b");
@@ -50,8 +53,14 @@ class DriverSwapLabIT extends LabTest {
         int kaMark = ka.mark();
         int vMark = vigil.mark();
 
+        // ranked below linux, pcap is listed but not activated: no libpcap in the process
+        assertThat(drivers.out()).contains("pcap");
+        assertThat(libpcapMapped(vigil)).as("libpcap mapped before the pcap driver is used").isFalse();
+        assertThat(vigil.logText()).doesNotContain("pcap interface driver");
+
         Map<String, double[]> windows = new LinkedHashMap<>();
         swap(windows, "vrrp:driver pcap", cap, v, vigil, "pcap", "vrrp:driver pcap");
+        assertThat(libpcapMapped(vigil)).as("libpcap mapped once the pcap driver carries the instances").isTrue();
         swap(windows, "vrrp:driver linux", cap, v, vigil, "linux", "vrrp:driver linux");
         ctl(vigil, "vrrp:driver auto");
         swap(windows, "stop driver-linux bundle", cap, v, vigil, "pcap", "stop " + bundles.get("org.vigil.driver.linux"));
@@ -89,6 +98,46 @@ class DriverSwapLabIT extends LabTest {
         assertThat(ctl(vigil, "vrrp:driver").out()).contains("No interface driver is active");
     }
 
+    @Test
+    void withoutLibpcapNamingThePcapDriverIsOneLineAndLinuxCarriesOn() {
+        Vrrp v = Vrrp.v2Pass();
+        Capture cap = capture();
+        Path dir = dir("vigil-r1");
+        // pcap4j loads the library named by this property: a path that does not exist is a host without libpcap
+        Daemon vigil = track(new Daemon("vigil@r1", "r1", dir, List.of("ip", "netns", "exec", lab.ns("r1"), "env",
+                "VIGIL_EXTRA_JAVA_OPTS=-Dorg.pcap4j.core.pcapLibName=/nonexistent/libpcap.so.0.8",
+                LabEnv.dist().resolve("bin/vigil").toString(), "-n", "-l", "-D", "-f",
+                Daemon.writeConfig(dir, v.config("vigil-r1", 150)).toString(), "-p", dir.resolve("vigil.pid").toString())) {
+        });
+        vigil.awaitLog("(VI_1) Entering MASTER STATE", START);
+        assertThat(vigil.logText()).as("nothing of pcap while it is not used").doesNotContain("pcap interface driver")
+                .doesNotContain("libpcap");
+        int mark = vigil.mark();
+
+        Sh.Result r = ctl(vigil, "vrrp:driver pcap");
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(ctl(vigil, "vrrp:driver").out()).contains("*  linux ");
+        String line = "pcap interface driver not started: libpcap cannot be loaded";
+        vigil.awaitLog(line, mark, SHORT);
+        awaitAdverts(cap, v, "r1", 3);
+        assertThat(vigil.linesWith(line, mark)).hasSize(1).allSatisfy(l -> assertThat(l).endsWith("install libpcap0.8"));
+        assertThat(vigil.logText().substring(mark).lines().filter(l -> !l.matches("^\\w{3} \\w{3} +\\d+ .*")))
+                .as("every line after it is one of Vigil's, with its time stamp").isEmpty();
+        assertThat(vigil.logText().substring(mark).lines().filter(l -> l.startsWith("\tat ") || l.contains("Exception")))
+                .as("no stack trace").isEmpty();
+        assertThat(vigil.linesWith("Entering", mark)).as("no transition").isEmpty();
+        assertThat(libpcapMapped(vigil)).isFalse();
+    }
+
+    /** Whether a libpcap shared object is mapped into the daemon (the JVM: bin/vigil and ip netns exec exec it). */
+    private static boolean libpcapMapped(Daemon d) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(d.pid()), "maps")).contains("libpcap");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static boolean shipped(String bsn) {
         try (Stream<Path> s = Files.list(LabEnv.dist().resolve("bundle"))) {
             return s.anyMatch(p -> p.getFileName().toString().startsWith(bsn + "-"));
@@ -108,7 +157,7 @@ class DriverSwapLabIT extends LabTest {
         windows.put(what, new double[] { start, System.currentTimeMillis() / 1000.0 });
     }
 
-    private Sh.Result ctl(Daemon.Vigil vigil, String command) {
+    private Sh.Result ctl(Daemon vigil, String command) {
         List<String> cmd = new ArrayList<>(List.of(LabEnv.dist().resolve("bin/vigil").toString(), "ctl", "-p",
                 vigil.dir.resolve("vigil.pid").toString()));
         cmd.addAll(List.of(command.split(" ")));

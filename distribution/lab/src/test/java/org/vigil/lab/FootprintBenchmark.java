@@ -81,6 +81,7 @@ class FootprintBenchmark extends LabTest {
         cells.put("  of which Master_Down_Interval", fmt("%.2f s", v.masterDownSeconds(100)));
         Bench.hold(5);
         cells.put("RSS, one instance (master)", fmt("%.1f MB", d.rssKb() / 1024.0));
+        cells.put("threads, one instance (master)", Long.toString(d.threads()));
         cells.put("CPU as master, 0.01 s", fmt("%.2f %%", Bench.cpuPercent(d, CPU_WINDOW)));
         int mark = d.mark();
         Daemon master = keepalived("r1", v.config("ka-r1", 150));

@@ -31,7 +31,11 @@ import org.osgi.framework.startlevel.BundleStartLevel;
 final class FrameworkRunner {
     /** Counted down once the daemon's files are removed; the shutdown hook waits for it. */
     private final java.util.concurrent.CountDownLatch cleanedUp = new java.util.concurrent.CountDownLatch(1);
-    static final int CORE_START_LEVEL = 20;
+    /**
+     * The highest level of etc/vigil.bndrun: health checking, load balancing and management (30)
+     * start after the election core (20), so they do not delay its first advert, and stop before it.
+     */
+    static final int BEGINNING_START_LEVEL = 30;
     private static final int DEFAULT_START_LEVEL = 10;
 
     private final Vigil options;
@@ -127,15 +131,16 @@ final class FrameworkRunner {
         Map<String, String> p = new HashMap<>();
         p.put(Constants.FRAMEWORK_STORAGE, runtimeDir.resolve("cache").toString());
         p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
-        p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(CORE_START_LEVEL));
+        p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(BEGINNING_START_LEVEL));
         p.put("vigil.config.file", config.toString());
         if (options.configId != null) {
             p.put("vigil.config.id", options.configId);
         }
         p.put("vigil.log.detail", Boolean.toString(options.logDetail));
         p.put("vigil.home", home.toString());
-        // FileInstall: hot deploy from deploy/, plus this run's generated configurations.
-        p.put("felix.fileinstall.dir", home.resolve("deploy") + "," + configDir);
+        // FileInstall: hot deploy from deploy/, plus this run's generated configurations (only the
+        // simulated LAN's: FileInstall watches each folder with a thread of its own)
+        p.put("felix.fileinstall.dir", home.resolve("deploy") + (options.simLanPort != null ? "," + configDir : ""));
         p.put("felix.fileinstall.noInitialDelay", "true");
         p.put("felix.fileinstall.poll", "1000");
         // only what FileInstall can install: any other file (deploy/README) is retried on every

@@ -10,6 +10,7 @@ import java.nio.channels.Selector;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -40,6 +41,8 @@ public final class Datagrams implements AutoCloseable {
     private final ByteBuffer buffer;
     private final Selector selector;
     private final Thread thread;
+    /** The thread starts with the first exchange: a check type nobody configured has none. */
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
     private volatile boolean closed;
@@ -50,7 +53,6 @@ public final class Datagrams implements AutoCloseable {
         selector = Selector.open();
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
-        thread.start();
     }
 
     /** Sends the datagram from bind (or any address) to to; cancel the future to give up. */
@@ -135,6 +137,9 @@ public final class Datagrams implements AutoCloseable {
             return;
         }
         tasks.add(task);
+        if (!started.get() && started.compareAndSet(false, true)) {
+            thread.start();
+        }
         selector.wakeup();
     }
 
@@ -178,7 +183,9 @@ public final class Datagrams implements AutoCloseable {
         closed = true;
         selector.wakeup();
         try {
-            thread.join(1000);
+            if (started.get()) {
+                thread.join(1000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

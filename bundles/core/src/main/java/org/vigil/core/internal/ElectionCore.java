@@ -2,6 +2,7 @@ package org.vigil.core.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -9,6 +10,7 @@ import java.util.TreeMap;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -43,7 +45,9 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
     /** Framework property naming the one driver to use ("linux", "pcap", "sim"); unset = highest ranking. */
     static final String DRIVER_PROPERTY = "vigil.driver";
 
-    private final NavigableMap<ServiceReference<InterfaceDriver>, InterfaceDriver> drivers = new TreeMap<>();
+    private final NavigableMap<ServiceReference<InterfaceDriver>, DriverService> drivers = new TreeMap<>();
+    /** Driver switches posted to the loop; guarded by {@link #drivers}. */
+    private long switches;
     /** The framework property's choice: what {@link #selectDriver(String) selectDriver(null)} returns to. */
     private final String defaultDriverTarget;
     /** The driver name to use, or null for the highest ranking; guarded by {@link #drivers}. */
@@ -95,61 +99,134 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
      * reference) because the active one is chosen by ranking or by name (framework property
      * {@value #DRIVER_PROPERTY}, e.g. "sim" for the demo on a host that also has the Linux
      * driver); the engine keeps state, timers and counters across a change (swap contract).
+     *
+     * <p>Ranking and name are read from the service properties, and only the selected driver's
+     * service object is got: a driver the core does not use is never activated (the pcap driver
+     * does not load libpcap beside the Linux driver), and one it stops using is released after
+     * the instances have left it, so SCR deactivates it. A driver whose activation fails (SCR
+     * gives no service object) is passed over until it is registered or configured again, or
+     * the operator names it.
      */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindDriver(ServiceReference<InterfaceDriver> reference, InterfaceDriver driver) {
+    void bindDriver(ServiceReference<InterfaceDriver> reference, ComponentServiceObjects<InterfaceDriver> objects) {
         synchronized (drivers) {
-            drivers.put(reference, driver);
+            drivers.put(reference, new DriverService(objects));
         }
         selectDriver();
         awaitSwitch();
     }
 
-    void updatedDriver(ServiceReference<InterfaceDriver> reference, InterfaceDriver driver) {
+    void updatedDriver(ServiceReference<InterfaceDriver> reference) {
+        synchronized (drivers) {
+            // the ranking is part of the key's order: sort again
+            List<Map.Entry<ServiceReference<InterfaceDriver>, DriverService>> all = new ArrayList<>(drivers.entrySet());
+            drivers.clear();
+            all.forEach(e -> drivers.put(e.getKey(), e.getValue()));
+            DriverService d = drivers.get(reference);
+            if (d != null) {
+                d.failed = false;
+            }
+        }
         selectDriver();
+        awaitSwitch();
     }
 
-    void unbindDriver(ServiceReference<InterfaceDriver> reference, InterfaceDriver driver) {
+    void unbindDriver(ServiceReference<InterfaceDriver> reference) {
+        DriverService gone = null;
         synchronized (drivers) {
-            drivers.remove(reference);
+            // by identity, not by the key's order: its ranking may have changed
+            for (var it = drivers.entrySet().iterator(); it.hasNext();) {
+                var e = it.next();
+                if (e.getKey().equals(reference)) {
+                    gone = e.getValue();
+                    it.remove();
+                    break;
+                }
+            }
         }
         selectDriver();
         // SCR deactivates the driver once this returns: the instances must be on the next one by then
         awaitSwitch();
+        if (gone != null) {
+            synchronized (drivers) {
+                gone.release();
+            }
+        }
     }
 
     /**
      * Waits until the loop has moved the instances to the driver just selected, so that a swap is
-     * complete when the service event (or the operator's command) returns.
+     * complete when the service event (or the operator's command) returns; then releases the
+     * drivers the instances have left.
      */
     private void awaitSwitch() {
-        if (running) {
-            engine.awaitLoop();
+        if (!running) {
+            return;
+        }
+        long posted;
+        synchronized (drivers) {
+            posted = switches;
+        }
+        engine.awaitLoop();
+        synchronized (drivers) {
+            for (DriverService d : drivers.values()) {
+                if (d.service != null && d.service != selectedDriver && d.leftAt > 0 && d.leftAt <= posted) {
+                    d.release();
+                }
+            }
         }
     }
 
+    /** The {@value InterfaceDriver#NAME_PROPERTY} property, else (a driver without it) its name(). */
+    private static String name(ServiceReference<InterfaceDriver> reference, DriverService d) {
+        Object name = reference.getProperty(InterfaceDriver.NAME_PROPERTY);
+        return name instanceof String s ? s : d.service != null ? d.service.name() : null;
+    }
+
     private void selectDriver() {
+        if (!running) {
+            // deactivated: SCR unbinds the drivers one by one, none may be activated for a core that stopped
+            return;
+        }
         synchronized (drivers) {
             // The selected name is a preference, not a requirement (swap contract): while its
             // driver is absent the best remaining one carries the instances, and the selected one
             // takes over again when it comes back. FAULT only when no driver is present at all.
             InterfaceDriver best = null;
+            DriverService bestService = null;
             // ServiceReference order: higher ranking (then lower service id) compares greater
-            for (InterfaceDriver candidate : drivers.descendingMap().values()) {
-                if (driverTarget != null && driverTarget.equals(candidate.name())) {
-                    best = candidate;
-                    break;
+            if (driverTarget != null) {
+                for (var e : drivers.descendingMap().entrySet()) {
+                    if (driverTarget.equals(name(e.getKey(), e.getValue())) && e.getValue().get() != null) {
+                        bestService = e.getValue();
+                        break;
+                    }
                 }
-                if (best == null) {
-                    best = candidate;
+            }
+            if (bestService == null) {
+                for (DriverService d : drivers.descendingMap().values()) {
+                    if (d.get() != null) {
+                        bestService = d;
+                        break;
+                    }
                 }
+            }
+            if (bestService != null) {
+                best = bestService.service;
+                bestService.leftAt = 0;
             }
             if (best == selectedDriver) {
                 return;
             }
             InterfaceDriver previous = selectedDriver;
             selectedDriver = best;
+            switches++;
+            for (DriverService d : drivers.values()) {
+                if (d.service == previous && previous != null) {
+                    d.leftAt = switches;
+                }
+            }
             if (best != null) {
                 engine.driverBound(best);
             } else {
@@ -349,9 +426,13 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
         synchronized (drivers) {
             List<DriverInfo> out = new ArrayList<>();
             for (var e : drivers.descendingMap().entrySet()) {
+                if (e.getValue().failed) {
+                    continue; // as before lazy activation: a driver that cannot start is not there
+                }
                 Object ranking = e.getKey().getProperty(Constants.SERVICE_RANKING);
-                out.add(new DriverInfo(e.getValue().name(), ranking instanceof Integer r ? r : 0,
-                        e.getValue() == selectedDriver));
+                String name = name(e.getKey(), e.getValue());
+                out.add(new DriverInfo(name == null ? "?" : name, ranking instanceof Integer r ? r : 0,
+                        e.getValue().service != null && e.getValue().service == selectedDriver));
             }
             return out;
         }
@@ -363,6 +444,12 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
         String name = nameOrNull == null || nameOrNull.isBlank() ? defaultDriverTarget : nameOrNull.trim();
         synchronized (drivers) {
             driverTarget = name;
+            // the operator's choice tries a driver whose activation failed once more
+            drivers.forEach((reference, d) -> {
+                if (name != null && name.equals(reference.getProperty(InterfaceDriver.NAME_PROPERTY))) {
+                    d.failed = false;
+                }
+            });
         }
         selectDriver();
         awaitSwitch();
@@ -496,5 +583,46 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
     @Override
     public void scriptSecurity(boolean enabled, String scriptUser) {
         engine.scriptSecurity(enabled, scriptUser);
+    }
+
+    /** A registered driver; its service object is got only when the core selects it. Guarded by {@link #drivers}. */
+    private static final class DriverService {
+        final ComponentServiceObjects<InterfaceDriver> objects;
+        /** Null until selected, and again once released. */
+        InterfaceDriver service;
+        /** SCR gave no service object (its activation failed). */
+        boolean failed;
+        /** The switch ({@link #switches}) that moved the instances off it; 0 while selected or never. */
+        long leftAt;
+
+        DriverService(ComponentServiceObjects<InterfaceDriver> objects) {
+            this.objects = objects;
+        }
+
+        /** The service object, activating the driver the first time; null when its activation fails. */
+        InterfaceDriver get() {
+            if (service == null && !failed) {
+                try {
+                    service = objects.getService();
+                } catch (IllegalStateException e) {
+                    service = null; // unregistered meanwhile
+                }
+                failed = service == null;
+            }
+            return service;
+        }
+
+        void release() {
+            InterfaceDriver s = service;
+            service = null;
+            leftAt = 0;
+            if (s != null) {
+                try {
+                    objects.ungetService(s);
+                } catch (IllegalStateException | IllegalArgumentException e) {
+                    // already released by SCR (the reference or the core went away)
+                }
+            }
+        }
     }
 }

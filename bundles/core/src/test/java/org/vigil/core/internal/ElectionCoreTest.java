@@ -19,6 +19,7 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.vigil.api.driver.InterfaceDriver;
 import org.vigil.api.vrrp.DriverInfo;
 import org.vigil.api.vrrp.InstanceState;
@@ -53,9 +54,12 @@ class ElectionCoreTest {
     }
 
     private static ServiceReference<InterfaceDriver> bind(ElectionCore core, FakeLan.Host host, int ranking) {
-        ServiceReference<InterfaceDriver> reference = new FakeReference<>(ranking);
-        core.bindDriver(reference, host);
-        return reference;
+        return bind(core, new FakeObjects(host, ranking));
+    }
+
+    private static ServiceReference<InterfaceDriver> bind(ElectionCore core, FakeObjects objects) {
+        core.bindDriver(objects.reference, objects);
+        return objects.reference;
     }
 
     private InstanceState state(ElectionCore core) {
@@ -108,7 +112,7 @@ class ElectionCoreTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> lan.framesFrom("pcap").size() >= 3);
 
         // its bundle stops: the best remaining one takes over at once, still the preference
-        core.unbindDriver(pcapRef, pcap);
+        core.unbindDriver(pcapRef);
         assertThat(core.activeDriver()).contains("linux");
         assertThat(core.selectedDriver()).contains("pcap");
         assertThat(linux.openChannels()).isEqualTo(1);
@@ -219,7 +223,7 @@ class ElectionCoreTest {
         core.selectDriver("pcap");
         core.addInstance(TestConfigs.v3(255, 10).build());
         await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
-        core.unbindDriver(ref, linux);
+        core.unbindDriver(ref);
         assertThat(core.activeDriver()).isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.FAULT);
         bind(core, lan.host("sim", "192.0.2.11"), -100);
@@ -256,7 +260,7 @@ class ElectionCoreTest {
         assertThat(core.activeDriver()).contains("pcap");
 
         // the active driver goes away: the other takes over before unbind returns
-        core.unbindDriver(pcapRef, pcap);
+        core.unbindDriver(pcapRef);
         assertThat(core.activeDriver()).contains("linux");
         assertThat(linux.openChannels()).isEqualTo(1);
         await().atMost(Duration.ofSeconds(2)).until(() -> lan.framesFrom("linux").size() >= 20);
@@ -269,11 +273,117 @@ class ElectionCoreTest {
         assertThat(peerEvents).extracting(TransitionEvent::to).containsOnly(InstanceState.BACKUP);
 
         // no driver at all: FAULT, and the peer takes over
-        core.unbindDriver(linuxRef, linux);
+        core.unbindDriver(linuxRef);
         assertThat(core.activeDriver()).isEmpty();
         await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.FAULT);
         await().atMost(Duration.ofSeconds(5))
                 .until(() -> peerEvents.stream().anyMatch(e -> e.to() == InstanceState.MASTER));
+    }
+
+    @Test
+    void aDriverTheCoreDoesNotUseIsNeverActivatedAndOneItLeavesIsReleased() {
+        ElectionCore core = core(Map.of());
+        FakeObjects linux = new FakeObjects(lan.host("linux", "192.0.2.11"), 100);
+        FakeObjects pcap = new FakeObjects(lan.host("pcap", "192.0.2.11"), 50);
+        bind(core, linux);
+        bind(core, pcap);
+        core.addInstance(TestConfigs.v3(255, 10).build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
+        // ranking and name come from the service properties: pcap is listed, never got
+        assertThat(core.drivers()).containsExactly(new DriverInfo("linux", 100, true), new DriverInfo("pcap", 50, false));
+        assertThat(pcap.got).isZero();
+        assertThat(linux.held()).isOne();
+
+        // named: got once; the one left is released when its channels are closed
+        core.selectDriver("pcap");
+        assertThat(pcap.got).isOne();
+        assertThat(pcap.held()).isOne();
+        assertThat(linux.held()).isZero();
+        assertThat(linux.host.openChannels()).isZero();
+        core.selectDriver(null);
+        assertThat(pcap.held()).isZero();
+        assertThat(linux.held()).isOne();
+        assertThat(linux.host.openChannels()).isEqualTo(1);
+        assertThat(state(core)).isEqualTo(InstanceState.MASTER);
+
+        // an unbound driver is released too
+        core.unbindDriver(linux.reference);
+        assertThat(linux.held()).isZero();
+        assertThat(pcap.held()).isOne();
+
+        // a deactivated core, unbound driver by driver as SCR does, activates none
+        FakeObjects sim = new FakeObjects(lan.host("sim", "192.0.2.11"), -100);
+        bind(core, sim);
+        core.deactivate();
+        core.unbindDriver(pcap.reference);
+        assertThat(sim.attempts).isZero();
+    }
+
+    @Test
+    void aDriverWhoseActivationFailsIsPassedOverUntilTheOperatorNamesIt() {
+        ElectionCore core = core(Map.of());
+        FakeObjects linux = new FakeObjects(lan.host("linux", "192.0.2.11"), 100);
+        linux.broken = true; // as SCR answers for a component whose activation threw
+        FakeObjects sim = new FakeObjects(lan.host("sim", "192.0.2.11"), -100);
+        bind(core, linux);
+        bind(core, sim);
+        assertThat(core.activeDriver()).contains("sim");
+        assertThat(core.drivers()).containsExactly(new DriverInfo("sim", -100, true));
+        core.addInstance(TestConfigs.v3(255, 10).build());
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(core) == InstanceState.MASTER);
+        // later service events do not activate it again
+        bind(core, new FakeObjects(lan.host("pcap", "192.0.2.11"), 50));
+        assertThat(linux.attempts).isOne();
+        assertThat(core.activeDriver()).contains("pcap");
+
+        // fixed, and named by the operator: tried again
+        linux.broken = false;
+        core.selectDriver("linux");
+        assertThat(linux.attempts).isEqualTo(2);
+        assertThat(core.activeDriver()).contains("linux");
+        assertThat(linux.host.openChannels()).isEqualTo(1);
+    }
+
+    /** ComponentServiceObjects as SCR gives them: getService activates (or fails), counted. */
+    static final class FakeObjects implements ComponentServiceObjects<InterfaceDriver> {
+        final FakeLan.Host host;
+        final FakeReference<InterfaceDriver> reference;
+        volatile boolean broken;
+        int attempts;
+        int got;
+        int ungot;
+
+        FakeObjects(FakeLan.Host host, int ranking) {
+            this.host = host;
+            this.reference = new FakeReference<>(ranking);
+            reference.properties.put(InterfaceDriver.NAME_PROPERTY, host.name());
+        }
+
+        int held() {
+            return got - ungot;
+        }
+
+        @Override
+        public synchronized InterfaceDriver getService() {
+            attempts++;
+            if (broken) {
+                return null;
+            }
+            got++;
+            return host;
+        }
+
+        @Override
+        public synchronized void ungetService(InterfaceDriver service) {
+            assertThat(service).isSameAs(host);
+            ungot++;
+            assertThat(ungot).isLessThanOrEqualTo(got);
+        }
+
+        @Override
+        public ServiceReference<InterfaceDriver> getServiceReference() {
+            return reference;
+        }
     }
 
     /** A second router on the LAN, a plain engine, recording its transitions. */
@@ -296,7 +406,7 @@ class ElectionCoreTest {
 
     /** Orders as the framework does: higher ranking, then lower service id, compares greater. */
     static final class FakeReference<S> implements ServiceReference<S> {
-        private final Hashtable<String, Object> properties = new Hashtable<>();
+        final Hashtable<String, Object> properties = new Hashtable<>();
 
         FakeReference(int ranking) {
             properties.put(Constants.SERVICE_RANKING, ranking);

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLContext;
@@ -34,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * cost these three threads. Everything touching a channel runs on the I/O thread.
  *
  * <p>A DS component (service of this private class) so both check types share it and it lives
- * exactly as long as one of them is active.
+ * exactly as long as one of them is active. The I/O thread starts with the first exchange and the
+ * TLS context is made for the first SSL_GET: a daemon without web checks (the bundle installed,
+ * its types registered anyway) has no thread and no TLS for them.
  */
 @Component(service = IoLoop.class)
 public final class IoLoop implements AutoCloseable {
@@ -69,10 +72,12 @@ public final class IoLoop implements AutoCloseable {
 
     private final Selector selector;
     private final Thread thread;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final ExecutorService tlsTasks;
-    private final SSLContext tls;
+    /** Made for the first SSL_GET; guarded by this. */
+    private SSLContext tls;
     private volatile boolean closed;
     // I/O thread only: what a read or a decryption produces is consumed before the next one
     private final ByteBuffer readBuffer = ByteBuffer.allocate(16 * 1024);
@@ -93,10 +98,8 @@ public final class IoLoop implements AutoCloseable {
         });
         pool.allowCoreThreadTimeOut(true);
         tlsTasks = pool;
-        tls = trustingContext();
         thread = new Thread(this::run, "vigil-http-check");
         thread.setDaemon(true);
-        thread.start();
     }
 
     /**
@@ -128,7 +131,10 @@ public final class IoLoop implements AutoCloseable {
         }
     }
 
-    SSLContext tls() {
+    synchronized SSLContext tls() {
+        if (tls == null) {
+            tls = trustingContext();
+        }
         return tls;
     }
 
@@ -159,6 +165,9 @@ public final class IoLoop implements AutoCloseable {
     /** Runs {@code task} on the I/O thread, soon. */
     void execute(Runnable task) {
         tasks.add(task);
+        if (!started.get() && started.compareAndSet(false, true)) {
+            thread.start();
+        }
         selector.wakeup();
     }
 
@@ -227,7 +236,9 @@ public final class IoLoop implements AutoCloseable {
         closed = true;
         selector.wakeup();
         try {
-            thread.join(2000);
+            if (started.get()) {
+                thread.join(2000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -5,7 +5,6 @@ import java.nio.channels.AsynchronousChannelGroup;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.slf4j.Logger;
@@ -26,25 +25,40 @@ public final class SmtpCheckType implements CheckType {
     static final String TYPE = "SMTP_CHECK";
     private static final Logger LOG = LoggerFactory.getLogger(SmtpCheckType.class);
 
-    private final AsynchronousChannelGroup group;
+    /** Made for the first SMTP_CHECK: a daemon without one has no thread for it. Guarded by this. */
+    private AsynchronousChannelGroup group;
+    private boolean stopped;
 
-    @Activate
-    public SmtpCheckType() throws IOException {
-        AtomicInteger n = new AtomicInteger();
-        // one thread: the callbacks only parse a line and start the next read or write
-        this.group = AsynchronousChannelGroup.withFixedThreadPool(1, r -> {
-            Thread t = new Thread(r, "vigil-check-smtp" + (n.incrementAndGet() == 1 ? "" : "-" + n.get()));
-            t.setDaemon(true);
-            return t;
-        });
+    private synchronized AsynchronousChannelGroup group() throws IOException {
+        if (stopped) {
+            throw new IOException("SMTP_CHECK is stopping");
+        }
+        if (group == null) {
+            AtomicInteger n = new AtomicInteger();
+            // one thread: the callbacks only parse a line and start the next read or write
+            group = AsynchronousChannelGroup.withFixedThreadPool(1, r -> {
+                Thread t = new Thread(r, "vigil-check-smtp" + (n.incrementAndGet() == 1 ? "" : "-" + n.get()));
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return group;
     }
 
     @Deactivate
     public void deactivate() {
-        group.shutdown();
+        AsynchronousChannelGroup g;
+        synchronized (this) {
+            stopped = true;
+            g = group;
+        }
+        if (g == null) {
+            return;
+        }
+        g.shutdown();
         try {
-            if (!group.awaitTermination(1, TimeUnit.SECONDS)) {
-                group.shutdownNow();
+            if (!g.awaitTermination(1, TimeUnit.SECONDS)) {
+                g.shutdownNow();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -60,6 +74,10 @@ public final class SmtpCheckType implements CheckType {
             // keepalived's own words at configuration time
             LOG.info("The SMTP_CHECK host block is deprecated. Please define additional checkers.");
         }
-        return new SmtpCheck(spec, settings, group);
+        try {
+            return new SmtpCheck(spec, settings, group());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("SMTP_CHECK cannot start its I/O thread: " + e.getMessage(), e);
+        }
     }
 }

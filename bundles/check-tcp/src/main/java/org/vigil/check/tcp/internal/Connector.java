@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.slf4j.Logger;
@@ -19,13 +20,15 @@ import org.slf4j.LoggerFactory;
  * Non-blocking TCP connects for every check on one selector thread: 10,000 real servers cost one
  * thread and one socket each only while a connect is in flight. Channels are opened on the
  * caller's thread (never blocking: non-blocking connect), registered, finished and closed on the
- * selector thread.
+ * selector thread. The thread starts with the first connect: a daemon whose configuration has no
+ * TCP_CHECK (the bundle is installed and its type registered anyway) has no thread for it.
  */
 final class Connector implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
 
     private final Selector selector;
     private final Thread thread;
+    private final AtomicBoolean started = new AtomicBoolean();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean closed;
@@ -34,7 +37,6 @@ final class Connector implements AutoCloseable {
         selector = Selector.open();
         thread = new Thread(this::run, threadName);
         thread.setDaemon(true);
-        thread.start();
     }
 
     /** Completes when the connection opened (it is then closed) or failed; cancel to give up. */
@@ -79,6 +81,9 @@ final class Connector implements AutoCloseable {
 
     private void submit(Runnable task) {
         tasks.add(task);
+        if (!started.get() && started.compareAndSet(false, true)) {
+            thread.start();
+        }
         selector.wakeup();
     }
 
@@ -148,7 +153,9 @@ final class Connector implements AutoCloseable {
         closed = true;
         selector.wakeup();
         try {
-            thread.join(1000);
+            if (started.get()) {
+                thread.join(1000);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -75,14 +75,31 @@ public final class PcapDriver implements InterfaceDriver {
     private LinkPoller poller;
     private volatile boolean deactivated;
 
+    /**
+     * Why libpcap could not be loaded, from the first attempt (pcap4j's native mappings fail once with
+     * the loader's reason, and then only as "Could not initialize class"); null until then.
+     */
+    private static volatile String libpcapFailure;
+
+    /**
+     * Loads libpcap and proves it may capture. The core activates a driver only when it selects it
+     * (ElectionCore gets the service object of the selected driver alone), so beside the Linux
+     * driver this never runs and libpcap is never loaded; when it runs, it is on the selecting
+     * thread (a service event, {@code vrrp:driver pcap}), not the election thread, which only
+     * opens channels afterwards. A failure is one line; the core then passes this driver over.
+     */
     @Activate
     public PcapDriver() throws IOException {
         String version;
         try {
             version = Pcaps.libVersion();
         } catch (LinkageError e) {
-            LOG.error("pcap interface driver not started: libpcap cannot be loaded ({}); install libpcap0.8", e.toString());
-            throw new IOException("libpcap cannot be loaded: " + e, e);
+            if (libpcapFailure == null) {
+                libpcapFailure = oneLine(e.getMessage() != null ? e.getMessage() : e.toString());
+            }
+            LOG.error("pcap interface driver not started: libpcap cannot be loaded ({}); install libpcap0.8",
+                    libpcapFailure);
+            throw new IOException("libpcap cannot be loaded: " + libpcapFailure);
         }
         // Fail at once, with the reason, rather than on the first channel
         try {
@@ -92,6 +109,15 @@ public final class PcapDriver implements InterfaceDriver {
             throw e;
         }
         LOG.info("pcap interface driver ready ({})", version);
+    }
+
+    /**
+     * JNA's reason on one line: its message lists every place it searched, a line each (the dlopen
+     * error, then the class path); the first line and the dlopen error say it.
+     */
+    static String oneLine(String message) {
+        String[] lines = message.strip().split("\\R");
+        return lines.length > 1 && lines[0].endsWith(":") ? lines[0] + " " + lines[1].strip() : lines[0];
     }
 
     @Deactivate
