@@ -63,7 +63,7 @@ for s in "${setups[@]}"; do
   name=${s%%|*}; opts=${s#*|}
   if [ -n "$only" ] && ! [[ $name =~ $only ]]; then continue; fi
   log=$work/safepoint-$RANDOM.log
-  VIGIL_JAVA_OPTS="$opts $base -Xlog:safepoint:file=$log:uptime" ip netns exec "$ns" "$dist/bin/vigil" -n -l -f "$conf" \
+  VIGIL_JAVA_OPTS="$opts $base -Xlog:safepoint:file=$log:uptime ${GC_EXTRA_LOG:-}" ip netns exec "$ns" "$dist/bin/vigil" -n -l -f "$conf" \
       -p "$work/vigil.pid" > "$work/out.log" 2>&1 &
   pid=$!
   sleep 20

@@ -98,6 +98,7 @@ final class FrameworkRunner {
             properties.put("vigil.ctl.socket", controlSocket.toString());
             framework = new FrameworkFactory().newFramework(properties);
             framework.init();
+            ConfigAdminLogHiding.install(framework.getBundleContext());
             installBundles(framework);
             Framework running = framework;
             // SIGTERM: the JVM halts as soon as the hooks return, so the hook waits for the main
