@@ -182,7 +182,6 @@ final class CheckerConfigurations {
         }
         putSeconds(p, "delay_before_retry", orElse(rs.delayBeforeRetry(), vs.delayBeforeRetry()));
         List<CheckBlock> checks = rs.checks();
-        p.put(CheckerPids.CHECK_COUNT, checks.size());
         for (int n = 0; n < checks.size(); n++) {
             CheckBlock c = checks.get(n);
             p.put(CheckerPids.checkType(n), c.type());
