@@ -162,7 +162,9 @@ class VirtualServersTest {
                 Arguments.of("smtp_alert no", "smtp.alert", false),
                 Arguments.of("virtualhost www.example.com", "virtualhost", "www.example.com"),
                 Arguments.of("quorum_up \"/usr/local/bin/up.sh VS1\" nobody", "quorum.up", "/usr/local/bin/up.sh VS1"),
-                Arguments.of("quorum_up /bin/up.sh nobody nogroup", "quorum.up.user", "nobody nogroup"),
+                Arguments.of("quorum_up /bin/up.sh nobody nogroup", "quorum.up.user", "nobody"),
+                Arguments.of("quorum_up /bin/up.sh nobody nogroup", "quorum.up.group", "nogroup"),
+                Arguments.of("quorum_up /bin/up.sh nobody :nogroup", "quorum.up.supplementary.groups", true),
                 Arguments.of("quorum_down /bin/down.sh", "quorum.down", "/bin/down.sh"));
     }
 
