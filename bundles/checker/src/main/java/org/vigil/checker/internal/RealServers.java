@@ -64,10 +64,20 @@ final class RealServers {
 
         String notify_down() default "";
 
-        /** notify_up's own "user [group]"; empty for script_user or the default */
+        /** notify_up's user; empty for script_user or the default */
         String notify_up_user() default "";
 
+        /** notify_up's group; empty for the user's own */
+        String notify_up_group() default "";
+
+        /** notify_up's user :[GROUP]: also the user's supplementary groups */
+        boolean notify_up_supplementary_groups() default false;
+
         String notify_down_user() default "";
+
+        String notify_down_group() default "";
+
+        boolean notify_down_supplementary_groups() default false;
 
         /** mail this real server's changes (keepalived's smtp_alert: on unless global_defs says) */
         boolean smtp_alert() default true;
@@ -150,8 +160,11 @@ final class RealServers {
         Boolean alpha = given.contains("alpha") ? c.alpha() : null;
         return new RsSettings(vsKey, address, c.sorry(), c.weight(), inhibit, alpha, c.lvs_method(), c.retry(),
                 c.delay_before_retry(), c.warmup(), c.delay_loop(), c.connect_timeout(), c.notify_up(), c.notify_down(),
-                blocks(props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert(), c.notify_up_user(),
-                c.notify_down_user());
+                blocks(props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert(),
+                VirtualServerComponent.runAs("notify.up.", c.notify_up_user(), c.notify_up_group(),
+                        c.notify_up_supplementary_groups()),
+                VirtualServerComponent.runAs("notify.down.", c.notify_down_user(), c.notify_down_group(),
+                        c.notify_down_supplementary_groups()));
     }
 
     /**

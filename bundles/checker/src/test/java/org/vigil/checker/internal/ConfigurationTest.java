@@ -41,6 +41,10 @@ class ConfigurationTest {
         props.put("real.server.0.delay.loop", 2.5);
         props.put("real.server.0.inhibit.on.failure", true);
         props.put("real.server.0.vigil.origin", "keepalived.conf:7");
+        props.put("real.server.0.notify.up", "/usr/local/bin/up.sh");
+        props.put("real.server.0.notify.up.user", "nobody");
+        props.put("real.server.0.notify.up.group", "nogroup");
+        props.put("real.server.0.notify.up.supplementary.groups", true);
         props.put("real.server.0.check.0.vigil.type", "TCP_CHECK");
         props.put("real.server.0.check.0.connect.timeout", new String[] { "3" });
         props.put("real.server.1.address", "not an address");
@@ -62,6 +66,9 @@ class ConfigurationTest {
             assertThat(first.inhibitOnFailure()).isTrue();
             assertThat(first.alpha()).as("absent: the virtual server's").isNull();
             assertThat(first.origin()).isEqualTo("keepalived.conf:7");
+            assertThat(first.notifyUpUser()).as("typed by the bridge, never read from words")
+                    .isEqualTo(new org.vigil.script.RunAs("nobody", "nogroup", true));
+            assertThat(first.notifyDownUser()).isNull();
             assertThat(first.checks()).singleElement().satisfies(b -> {
                 assertThat(b.type()).isEqualTo("TCP_CHECK");
                 assertThat(b.properties().get("connect.timeout")).contains("3");
