@@ -45,6 +45,20 @@ public record RunAs(String user, String group, boolean supplementaryGroups) {
     }
 
     /**
+     * {@link #of} for a configuration's three attributes {@code PREFIXuser}, {@code PREFIXgroup}
+     * and {@code PREFIXsupplementary.groups} ({@code prefix} "notify.master.", "script.", or "" for
+     * a vrrp_script's): IllegalArgumentException "attribute KEY: reason", KEY the attribute at fault.
+     */
+    public static RunAs ofAttributes(String prefix, String user, String group, boolean supplementaryGroups) {
+        try {
+            return of(user, group, supplementaryGroups);
+        } catch (IllegalArgumentException e) {
+            String key = prefix + (e.getMessage().startsWith("group") ? "group" : "user");
+            throw new IllegalArgumentException("attribute " + key + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * keepalived's words {@code USER [[:]GROUP]}, for the one place that still holds them as
      * written: a check block's tokens ({@code MISC_CHECK}'s {@code user}). Null when blank.
      */

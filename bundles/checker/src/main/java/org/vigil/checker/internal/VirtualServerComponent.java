@@ -215,12 +215,7 @@ public class VirtualServerComponent {
      * user. The error names the attribute at fault.
      */
     static org.vigil.script.RunAs runAs(String prefix, String user, String group, boolean supplementaryGroups) {
-        try {
-            return org.vigil.script.RunAs.of(user, group, supplementaryGroups);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("attribute " + prefix + (e.getMessage().startsWith("group") ? "group" : "user")
-                    + ": " + e.getMessage(), e);
-        }
+        return org.vigil.script.RunAs.ofAttributes(prefix, user, group, supplementaryGroups);
     }
 
     /** address and port, else fwmark, else group: exactly one of them. */

@@ -78,7 +78,7 @@ public class GlobalDefsComponent {
         }
         org.vigil.script.RunAs user;
         try {
-            user = TypedAttributes.runAs(Global.SCRIPT_USER, Global.SCRIPT_GROUP, c.script_user(), c.script_group(),
+            user = org.vigil.script.RunAs.ofAttributes("script.", c.script_user(), c.script_group(),
                     c.script_supplementary_groups());
         } catch (IllegalArgumentException e) {
             LOG.error("Configuration {}: {}; global_defs not applied", pid, e.getMessage());

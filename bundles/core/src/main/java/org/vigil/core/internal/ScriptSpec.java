@@ -36,7 +36,7 @@ record ScriptSpec(String name, String command, long intervalMillis, long timeout
         String user = blankToNull(c.user());
         String group = blankToNull(c.group());
         // the one check of who runs a script (org.vigil.script.RunAs), shared with the notify scripts and the checker's
-        TypedAttributes.runAs(Script.USER, Script.GROUP, user, group, c.supplementary_groups());
+        org.vigil.script.RunAs.ofAttributes("", user, group, c.supplementary_groups());
         return new ScriptSpec(name, command, c.interval_ms(), c.timeout_ms() > 0 ? c.timeout_ms() : c.interval_ms(),
                 c.weight(), c.weight_reverse(), c.rise(), c.fall(), user, group, c.supplementary_groups(),
                 c.init_fail());

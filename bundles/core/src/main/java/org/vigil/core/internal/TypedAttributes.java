@@ -51,20 +51,6 @@ final class TypedAttributes {
         }
     }
 
-    /**
-     * Who runs a script, from its three typed attributes; null without a user. The error names
-     * the attribute at fault: the group's when the group is not one name, else the user's.
-     */
-    static org.vigil.script.RunAs runAs(String userKey, String groupKey, String user, String group,
-            boolean supplementaryGroups) {
-        try {
-            return org.vigil.script.RunAs.of(user, group, supplementaryGroups);
-        } catch (IllegalArgumentException e) {
-            String key = e.getMessage().startsWith("group") ? groupKey : userKey;
-            throw new IllegalArgumentException("attribute " + key + ": " + e.getMessage(), e);
-        }
-    }
-
     /** A required String attribute. */
     static String required(String key, String value) {
         if (value == null || value.isBlank()) {

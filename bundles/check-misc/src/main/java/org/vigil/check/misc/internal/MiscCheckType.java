@@ -76,10 +76,9 @@ public final class MiscCheckType implements CheckType {
         static Globals of(Global g) {
             RunAs user;
             try {
-                user = RunAs.of(g.script_user(), g.script_group(), g.script_supplementary_groups());
+                user = RunAs.ofAttributes("script.", g.script_user(), g.script_group(), g.script_supplementary_groups());
             } catch (IllegalArgumentException e) {
-                LOG.error("Configuration {}: attribute script.{}: {}; ignored", ConfigurationPids.GLOBAL,
-                        e.getMessage().startsWith("group") ? "group" : "user", e.getMessage());
+                LOG.error("Configuration {}: {}; ignored", ConfigurationPids.GLOBAL, e.getMessage());
                 user = null;
             }
             return new Globals(user, g.enable_script_security());

@@ -60,12 +60,9 @@ record NotifyScripts(String name, Map<Event, Script> specific, Script generic, S
         }
         RunAs user;
         try {
-            user = RunAs.of(a.user(), a.group(), a.supplementaryGroups());
+            user = RunAs.ofAttributes(a.key() + ".", a.user(), a.group(), a.supplementaryGroups());
         } catch (IllegalArgumentException e) {
-            String attribute = a.user() == null || a.user().isBlank() ? "user" : e.getMessage().startsWith("group")
-                    ? "group" : "user";
-            LOG.error("Configuration {}: attribute {}.{}: {}; notify script {} not run", pid, a.key(), attribute,
-                    e.getMessage(), a.command());
+            LOG.error("Configuration {}: {}; notify script {} not run", pid, e.getMessage(), a.command());
             return null;
         }
         CommandLine parsed;

@@ -230,10 +230,9 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
      */
     private static RunAs runAs(String pid, String prefix, String user, String group, boolean supplementary) {
         try {
-            return RunAs.of(user, group, supplementary);
+            return RunAs.ofAttributes(prefix + ".", user, group, supplementary);
         } catch (IllegalArgumentException e) {
-            LOG.error("Configuration {}: attribute {}.{}: {}; ignored", pid, prefix,
-                    e.getMessage().startsWith("group") ? "group" : "user", e.getMessage());
+            LOG.error("Configuration {}: {}; ignored", pid, e.getMessage());
             return null;
         }
     }
