@@ -170,8 +170,11 @@ public class VirtualServerComponent {
         try {
             vs = settings(config);
         } catch (IllegalArgumentException e) {
-            // a hand-written (deployed) configuration: one line naming PID and attribute
-            LOG.error("Configuration {}: {}; virtual server {}", pid, e.getMessage(),
+            // a hand-written (deployed) configuration: one line naming PID and attribute, after
+            // the block's file:line when the configuration has one
+            Object origin = props.get("vigil.origin");
+            LOG.error("{}Configuration {}: {}; virtual server {}",
+                    origin == null || String.valueOf(origin).isBlank() ? "" : origin + ": ", pid, e.getMessage(),
                     applied ? "keeps its previous configuration" : "not started");
             return;
         }
