@@ -76,15 +76,14 @@ public class GlobalDefsComponent {
         if (c == null) {
             return;
         }
-        org.vigil.script.RunAs user;
         try {
-            user = org.vigil.script.RunAs.ofAttributes("script.", c.script_user(), c.script_group(),
-                    c.script_supplementary_groups());
+            registry.scriptSecurity(c.enable_script_security(), org.vigil.script.RunAs.ofAttributes("script.",
+                    c.script_user(), c.script_group(), c.script_supplementary_groups()));
         } catch (IllegalArgumentException e) {
-            LOG.error("Configuration {}: {}; global_defs not applied", pid, e.getMessage());
-            return;
+            // not the default user instead of the one meant: the scripts keep the settings they had
+            // (none at first: vrrp_scripts do not run until script security is known)
+            LOG.error("Configuration {}: {}; script_user and enable_script_security not applied", pid, e.getMessage());
         }
-        registry.scriptSecurity(c.enable_script_security(), user);
         registry.scheduling(scheduling(c, pid));
     }
 
