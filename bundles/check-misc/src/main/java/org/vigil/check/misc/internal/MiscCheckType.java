@@ -71,17 +71,24 @@ public final class MiscCheckType implements CheckType {
     }
 
     /** global_defs as far as scripts care. */
-    record Globals(RunAs scriptUser, boolean securityEnabled) {
-        /** The typed attributes; a script user that does not read is one line, and none is taken. */
+    record Globals(RunAs scriptUser, boolean securityEnabled, boolean scriptUserUnread) {
+        Globals(RunAs scriptUser, boolean securityEnabled) {
+            this(scriptUser, securityEnabled, false);
+        }
+
+        /**
+         * The typed attributes. A script user that does not read is one line, and scripts without
+         * their own user are then refused: never the default user instead of the one meant.
+         */
         static Globals of(Global g) {
-            RunAs user;
             try {
-                user = RunAs.ofAttributes("script.", g.script_user(), g.script_group(), g.script_supplementary_groups());
+                return new Globals(RunAs.ofAttributes("script.", g.script_user(), g.script_group(),
+                        g.script_supplementary_groups()), g.enable_script_security());
             } catch (IllegalArgumentException e) {
-                LOG.error("Configuration {}: {}; ignored", ConfigurationPids.GLOBAL, e.getMessage());
-                user = null;
+                LOG.error("Configuration {}: {}; MISC_CHECK scripts without their own user are not run",
+                        ConfigurationPids.GLOBAL, e.getMessage());
+                return new Globals(null, g.enable_script_security(), true);
             }
-            return new Globals(user, g.enable_script_security());
         }
     }
 
@@ -161,6 +168,9 @@ public final class MiscCheckType implements CheckType {
      * MISC_CHECK line, which the checker logs with the block's file:line.
      */
     ScriptSecurity.Decision decide(CommandLine command, RunAs user, Globals g) {
+        if (user == null && g.scriptUserUnread()) {
+            throw new IllegalArgumentException(refusalLine(ScriptSecurity.Refusal.USER, command.text()));
+        }
         ScriptSecurity.Decision d = ScriptSecurity.decide(command, user, g.scriptUser(), g.securityEnabled(), host,
                 line -> {
                     if (!(line.startsWith("Script user '") || line.startsWith("Script group '")) || accountLines.add(line)) {

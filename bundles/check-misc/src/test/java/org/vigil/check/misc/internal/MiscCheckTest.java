@@ -267,6 +267,15 @@ class MiscCheckTest {
     }
 
     @Test
+    void aScriptUserThatDoesNotReadRefusesScriptsWithoutTheirOwnUser() {
+        // MiscCheckType.Globals.of logged the attribute; no default user is taken instead
+        type.apply(new MiscCheckType.Globals(null, false, true));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> type.prepare(spec(Map.of("misc.path", List.of("/bin/true")), Duration.ofSeconds(5))))
+                .hasMessage(MiscCheckType.refusalLine(ScriptSecurity.Refusal.USER, "/bin/true"));
+    }
+
+    @Test
     void theScriptRunsAsItsUser() throws Exception {
         HostRequirement.require(ScriptSecurity.Host.system().currentUid() == 0, "switching to user nobody needs root");
         HostRequirement.require(ScriptSecurity.Host.system().user("nobody").isPresent(), "no user nobody here");

@@ -135,7 +135,8 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
      * security decision per script is made once under these settings (keepalived checks scripts
      * when it loads its configuration), on the runner's thread.
      */
-    private record Settings(ScriptRunner runner, ScriptSecurity.Host host, RunAs scriptUser, boolean securityEnabled,
+    private record Settings(ScriptRunner runner, ScriptSecurity.Host host, RunAs scriptUser, boolean scriptUserUnread,
+            boolean securityEnabled,
             Duration timeout, List<FifoWriter> fifos, Map<Script, ScriptSecurity.Decision> decisions,
             List<org.vigil.script.ScriptRun> fifoScripts, ScriptRunner fifoRunner) {
         void close() {
@@ -205,11 +206,20 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
                 }
             }
         }
-        RunAs scriptUser = runAs(ConfigurationPids.GLOBAL, "script", global.script_user(), global.script_group(),
-                global.script_supplementary_groups());
+        RunAs scriptUser = null;
+        boolean unread = false;
+        try {
+            scriptUser = RunAs.ofAttributes("script.", global.script_user(), global.script_group(),
+                    global.script_supplementary_groups());
+        } catch (IllegalArgumentException e) {
+            // never the default user instead of the one meant (the core does the same for vrrp_scripts)
+            LOG.error("Configuration {}: {}; notify scripts without their own user are not run", ConfigurationPids.GLOBAL,
+                    e.getMessage());
+            unread = true;
+        }
         Settings next = new Settings(
                 new ScriptRunner("vigil-notify-script", Math.max(1, tuning.notify_script_threads()), Math.max(0, queue)),
-                host, scriptUser, global.enable_script_security(),
+                host, scriptUser, unread, global.enable_script_security(),
                 Duration.ofMillis(tuning.notify_script_timeout_ms()),
                 List.copyOf(fifos), new ConcurrentHashMap<>(), new ArrayList<>(),
                 new ScriptRunner("vigil-notify-fifo-script", Math.max(1, fifoScripts.size()), 0));
@@ -220,20 +230,6 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
         settings = next;
         for (Fifo f : fifoScripts) {
             startFifoScript(next, f);
-        }
-    }
-
-    /**
-     * A user from its typed attributes ({@code PREFIX.user}, {@code .group},
-     * {@code .supplementary.groups}); null without one, or after one line naming the PID and the
-     * attribute when they do not read (the scripts then run as they would without it).
-     */
-    private static RunAs runAs(String pid, String prefix, String user, String group, boolean supplementary) {
-        try {
-            return RunAs.ofAttributes(prefix + ".", user, group, supplementary);
-        } catch (IllegalArgumentException e) {
-            LOG.error("Configuration {}: {}; ignored", pid, e.getMessage());
-            return null;
         }
     }
 
@@ -270,10 +266,17 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
     private void startFifoScript(Settings s, Fifo f) {
         String fifo = Path.of(f.path().strip()).toString();
         String command = f.command();
+        RunAs user;
+        try {
+            user = RunAs.ofAttributes(f.key() + ".", f.user(), f.group(), f.supplementaryGroups());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {}: {}; notify FIFO script {} not started", ConfigurationPids.GLOBAL, e.getMessage(),
+                    command);
+            return;
+        }
         Script script;
         try {
-            script = new Script(org.vigil.script.CommandLine.parse(command),
-                    runAs(ConfigurationPids.GLOBAL, f.key(), f.user(), f.group(), f.supplementaryGroups()));
+            script = new Script(org.vigil.script.CommandLine.parse(command), user);
         } catch (IllegalArgumentException e) {
             LOG.warn("Unable to parse notify FIFO script '{}' - ignoring", command);
             return;
@@ -429,6 +432,10 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
 
     /** keepalived's checks with its log lines, once per script and settings. */
     private static ScriptSecurity.Decision decide(Settings s, String label, Script script) {
+        if (script.user() == null && s.scriptUserUnread()) {
+            LOG.warn("Not running {} script {}: script_user does not read", label, script.command());
+            return new ScriptSecurity.Decision(List.of(), null, ScriptSecurity.Refusal.USER, false, false);
+        }
         ScriptSecurity.Decision d = ScriptSecurity.decide(script.command(), script.user(), s.scriptUser(),
                 s.securityEnabled(), s.host(), line -> LOG.warn("{}", line));
         if (!d.allowed()) {

@@ -238,6 +238,19 @@ class ScriptNotifierTest {
     }
 
     @Test
+    void aScriptUserThatDoesNotReadRunsNoScriptWithoutItsOwnUser() throws IOException {
+        // a hand-written global configuration in keepalived's words: never the default user instead
+        notifier = Typed.notifier(Map.of("script.user", "nobody nogroup"), false);
+        notifier.addInstance(Typed.instance(config("VI_1", "notify.master", recorder("master"),
+                "notify.backup", recorder("backup"), "notify.backup.user", System.getProperty("user.name"))));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.INIT, InstanceState.BACKUP, 100, false));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> notifier.refused() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().contains("backup: "));
+        assertThat(records()).containsExactly("backup: ");
+    }
+
+    @Test
     void aHangingScriptIsKilledAndDelaysNothing() throws IOException {
         notifier = Typed.notifier(Map.of(ScriptNotifier.TIMEOUT_KEY, 500L), false);
         Path hang = dir.resolve("hang.sh");
