@@ -109,7 +109,7 @@ final class CheckerConfigurations {
         }
         // keepalived applies script_user and enable_script_security to the checker's scripts too
         p.put(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY, global.enableScriptSecurity());
-        putIfSet(p, ConfigurationPids.Global.SCRIPT_USER, global.scriptUser());
+        Configurations.putScriptUser(p, global.scriptUser());
         // the fifo is global_defs', but each virtual server's checker writes it: its path only
         // ("path [user [group]]": the fifo is created by this process, the user is a script's)
         String fifo = global.other().getOrDefault("lvs_notify_fifo", global.other().get("notify_fifo"));
@@ -182,7 +182,6 @@ final class CheckerConfigurations {
         }
         putSeconds(p, "delay_before_retry", orElse(rs.delayBeforeRetry(), vs.delayBeforeRetry()));
         List<CheckBlock> checks = rs.checks();
-        p.put(CheckerPids.CHECK_COUNT, checks.size());
         for (int n = 0; n < checks.size(); n++) {
             CheckBlock c = checks.get(n);
             p.put(CheckerPids.checkType(n), c.type());
@@ -221,9 +220,7 @@ final class CheckerConfigurations {
             return;
         }
         p.put(key(keyword), s.command());
-        if (s.user() != null) {
-            p.put(key(keyword) + ".user", s.group() == null ? s.user() : s.user() + " " + s.group());
-        }
+        Configurations.putRunAs(p, key(keyword) + ".", s.user(), s.group());
     }
 
     private static void putSeconds(Map<String, Object> p, String keyword, BigDecimal value) {

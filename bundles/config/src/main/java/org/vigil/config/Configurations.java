@@ -111,19 +111,33 @@ public final class Configurations {
         p.put(Global.NOTIFICATION_EMAIL, g.notificationEmail().toArray(String[]::new));
         putIfSet(p, Global.NOTIFICATION_EMAIL_FROM, g.notificationEmailFrom());
         if (g.smtpServer() != null) {
-            p.put(Global.SMTP_SERVER, g.smtpPort() == null ? g.smtpServer() : g.smtpServer() + " " + g.smtpPort());
+            p.put(Global.SMTP_SERVER, g.smtpServer());
+            p.put(Global.SMTP_PORT, g.smtpPort() == null ? GlobalDefs.DEFAULT_SMTP_PORT : g.smtpPort());
         }
         int timeout = g.smtpConnectTimeoutSeconds() != null ? g.smtpConnectTimeoutSeconds()
                 : GlobalDefs.DEFAULT_SMTP_CONNECT_TIMEOUT_SECONDS;
         p.put(Global.SMTP_CONNECT_TIMEOUT_MS, timeout * 1000L);
         putIfSet(p, Global.SMTP_HELO_NAME, g.smtpHeloName());
         p.put(Global.SMTP_ALERT, Boolean.TRUE.equals(g.smtpAlert()));
-        if (g.smtpAlertVrrp() != null) {
-            p.put(key("smtp_alert_vrrp"), g.smtpAlertVrrp());
-        }
+        // resolved as keepalived does: smtp_alert_vrrp, else smtp_alert
+        p.put(Global.SMTP_ALERT_VRRP, g.smtpAlertVrrp() != null ? g.smtpAlertVrrp() : Boolean.TRUE.equals(g.smtpAlert()));
         p.put(key("no_email_faults"), g.noEmailFaults());
         p.put(Global.ENABLE_SCRIPT_SECURITY, g.enableScriptSecurity());
-        putIfSet(p, Global.SCRIPT_USER, g.scriptUser());
+        putScriptUser(p, g.scriptUser());
+        // the FIFOs by path (keepalived's owner words after it: Vigil creates them 0600), their
+        // scripts' commands and users typed
+        for (String fifo : new String[] {"notify_fifo", "vrrp_notify_fifo"}) {
+            String v = g.other().get(fifo);
+            if (v != null && !v.isBlank()) {
+                p.put(key(fifo), v.strip().split("\\s+")[0]);
+            }
+            String command = g.other().get(fifo + "_script_command");
+            if (command != null && !command.isBlank()) {
+                p.put(key(fifo + "_script_command"), command);
+                String[] user = words(g.other().get(fifo + "_script_user"));
+                putRunAs(p, key(fifo + "_script") + ".", user[0], user[1]);
+            }
+        }
         if (g.vrrpVersion() != null) {
             p.put(key("vrrp_version"), g.vrrpVersion());
         }
@@ -138,7 +152,12 @@ public final class Configurations {
         if (g.other().containsKey("vrrp_no_swap")) {
             p.put(Global.VRRP_NO_SWAP, true);
         }
-        g.other().forEach((k, v) -> p.putIfAbsent(key(k), v.isEmpty() ? Boolean.TRUE : v));
+        g.other().forEach((k, v) -> {
+            // the FIFO scripts' users as written are the typed keys above
+            if (!k.endsWith("_fifo_script_user")) {
+                p.putIfAbsent(key(k), v.isEmpty() ? Boolean.TRUE : v);
+            }
+        });
         return p;
     }
 
@@ -152,18 +171,7 @@ public final class Configurations {
         p.put(Script.WEIGHT_REVERSE, s.weightReverse());
         p.put(Script.RISE, s.rise());
         p.put(Script.FALL, s.fall());
-        if (s.user() != null) {
-            // user NAME [GROUP]; a group written ":GROUP" (or ":") also gives the supplementary groups
-            p.put(Script.USER, s.user());
-            String group = s.group();
-            if (group != null && group.startsWith(":")) {
-                p.put(Script.SUPPLEMENTARY_GROUPS, true);
-                group = group.substring(1);
-            }
-            if (group != null && !group.isEmpty()) {
-                p.put(Script.GROUP, group);
-            }
-        }
+        putRunAs(p, "", s.user(), s.group());
         p.put(Script.INIT_FAIL, s.initFail());
         return p;
     }
@@ -296,9 +304,13 @@ public final class Configurations {
                 case "use_ipvlan" -> ipvlan(p, n.args());
                 case "vmac_xmit_base" -> p.put(key("vmac_xmit_base"),
                         n.args().isEmpty() || !n.args().get(0).equals("false"));
+                case "notify_priority_changes" -> p.put(Instance.NOTIFY_PRIORITY_CHANGES,
+                        n.args().isEmpty() || !Boolean.FALSE.equals(Booleans.parse(n.args().get(0))));
                 default -> putExtra(p, n);
             }
         }
+        // keepalived: an instance without notify_priority_changes follows vrrp_notify_priority_changes
+        p.putIfAbsent(Instance.NOTIFY_PRIORITY_CHANGES, global.flag("vrrp_notify_priority_changes"));
         return p;
     }
 
@@ -352,9 +364,45 @@ public final class Configurations {
 
     private static void putNotify(Map<String, Object> p, String keyword, NotifyScript s) {
         p.put(key(keyword), s.command());
-        if (s.user() != null) {
-            p.put(key(keyword) + ".user", s.group() == null ? s.user() : s.user() + " " + s.group());
+        putRunAs(p, key(keyword) + ".", s.user(), s.group());
+        if (keyword.equals("notify_deleted")) {
+            // with or without a script: a deletion at reload notifies DELETED, not FAULT
+            p.put(Instance.NOTIFY_DELETED_ENABLED, true);
         }
+    }
+
+    /**
+     * keepalived's {@code user USER [GROUP]} as the three typed keys of
+     * {@link ConfigurationPids#RUN_AS_USER} after {@code prefix}: a group written {@code :GROUP}
+     * (or {@code :}) also gives the user's supplementary groups. Nothing without a user.
+     */
+    static void putRunAs(Map<String, Object> p, String prefix, String user, String group) {
+        if (user == null || user.isBlank()) {
+            return;
+        }
+        p.put(prefix + ConfigurationPids.RUN_AS_USER, user);
+        if (group != null && group.startsWith(":")) {
+            p.put(prefix + ConfigurationPids.RUN_AS_SUPPLEMENTARY_GROUPS, true);
+            group = group.substring(1);
+        }
+        if (group != null && !group.isEmpty()) {
+            p.put(prefix + ConfigurationPids.RUN_AS_GROUP, group);
+        }
+    }
+
+    /** global_defs script_user ("USER [GROUP]") as {@code script.user}, {@code script.group}, ... */
+    static void putScriptUser(Map<String, Object> p, String scriptUser) {
+        String[] w = words(scriptUser);
+        putRunAs(p, "script.", w[0], w[1]);
+    }
+
+    /** The first two words of a user setting ("USER [GROUP]"), nulls for missing ones. */
+    private static String[] words(String text) {
+        if (text == null || text.isBlank()) {
+            return new String[2];
+        }
+        String[] w = text.strip().split("\\s+", 3);
+        return new String[] {w[0], w.length > 1 ? w[1] : null};
     }
 
     private static void putExtra(Map<String, Object> p, ConfigNode n) {

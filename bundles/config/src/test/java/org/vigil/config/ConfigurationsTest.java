@@ -89,6 +89,7 @@ class ConfigurationsTest {
                 entry(Instance.TRACK_FILE, new String[0]),
                 entry(Instance.TRACK_PROCESS, new String[0]),
                 entry(Instance.SMTP_ALERT, false),
+                entry(Instance.NOTIFY_PRIORITY_CHANGES, false),
                 entry("use.vmac", false),
                 entry("native.ipv6", false),
                 entry("dont.track.primary", false),
@@ -225,7 +226,8 @@ class ConfigurationsTest {
                 entry(Instance.TRACK_SCRIPT, new String[] {"chk weight 10 reverse"}),
                 entry(Instance.TRACK_FILE, new String[] {"/run/flag"}),
                 entry(Instance.NOTIFY_MASTER, "/etc/vigil/up.sh VI"),
-                entry("notify.master.user", "root wheel"),
+                entry("notify.master.user", "root"),
+                entry("notify.master.group", "wheel"),
                 entry(Instance.NOTIFY, "/etc/vigil/all.sh"),
                 entry(Instance.SMTP_ALERT, true),
                 entry("garp.master.delay.ms", 2_000L),
@@ -241,6 +243,43 @@ class ConfigurationsTest {
                 entry("unicast.ttl", "10"),
                 entry("check.unicast.src", true));
         assertThat(p).doesNotContainKeys(Instance.NOTIFY_BACKUP, Instance.NOTIFY_FAULT, Instance.NOTIFY_STOP);
+    }
+
+    @Test
+    void notifyUsersFifosAndPriorityChangesAreTypedSoNoComponentReadsKeepalivedsWords() {
+        String global = """
+                global_defs {
+                  script_user nobody :
+                  notify_fifo /run/vigil.fifo root root
+                  vrrp_notify_fifo_script "/usr/local/bin/reader -v" daemon :adm
+                  vrrp_notify_fifo /run/vrrp.fifo
+                  vrrp_notify_priority_changes
+                  smtp_server 192.0.2.25
+                }
+                """;
+        List<ConfigurationRecord> records = convert(global + "vrrp_instance A {\n interface eth0\n virtual_router_id 1\n"
+                + " notify_backup /bin/b.sh daemon\n notify_fault /bin/f.sh daemon :adm\n notify_deleted\n" + V4 + "}\n"
+                + "vrrp_instance B {\n interface eth0\n virtual_router_id 2\n notify_priority_changes off\n"
+                + " notify_deleted /bin/d.sh\n" + V4 + "}\n");
+        Map<String, Object> g = records.get(0).properties();
+        assertThat(g).contains(entry(Global.SCRIPT_USER, "nobody"), entry(Global.SCRIPT_SUPPLEMENTARY_GROUPS, true),
+                entry(Global.NOTIFY_FIFO, "/run/vigil.fifo"), entry(Global.VRRP_NOTIFY_FIFO, "/run/vrrp.fifo"),
+                entry(Global.VRRP_NOTIFY_FIFO_SCRIPT, "/usr/local/bin/reader -v"),
+                entry("vrrp.notify.fifo.script.user", "daemon"), entry("vrrp.notify.fifo.script.group", "adm"),
+                entry("vrrp.notify.fifo.script.supplementary.groups", true),
+                entry(Global.SMTP_SERVER, "192.0.2.25"), entry(Global.SMTP_PORT, 25))
+                .doesNotContainKeys(Global.SCRIPT_GROUP, "notify.fifo.script.user");
+        Map<String, Object> a = records.stream().filter(r -> "A".equals(r.properties().get(ConfigurationPids.NAME)))
+                .findFirst().orElseThrow().properties();
+        assertThat(a).contains(entry(Instance.NOTIFY_BACKUP, "/bin/b.sh"), entry("notify.backup.user", "daemon"),
+                entry("notify.fault.user", "daemon"), entry("notify.fault.group", "adm"),
+                entry("notify.fault.supplementary.groups", true), entry(Instance.NOTIFY_DELETED, ""),
+                entry(Instance.NOTIFY_DELETED_ENABLED, true), entry(Instance.NOTIFY_PRIORITY_CHANGES, true))
+                .doesNotContainKeys("notify.backup.group", "notify.backup.supplementary.groups");
+        Map<String, Object> b = records.stream().filter(r -> "B".equals(r.properties().get(ConfigurationPids.NAME)))
+                .findFirst().orElseThrow().properties();
+        assertThat(b).contains(entry(Instance.NOTIFY_DELETED, "/bin/d.sh"), entry(Instance.NOTIFY_DELETED_ENABLED, true),
+                entry(Instance.NOTIFY_PRIORITY_CHANGES, false));
     }
 
     @Test
@@ -319,12 +358,14 @@ class ConfigurationsTest {
                 entry(Global.ROUTER_ID, "r1"),
                 entry(Global.NOTIFICATION_EMAIL, new String[] {"ops@example.net"}),
                 entry(Global.NOTIFICATION_EMAIL_FROM, "vigil@example.net"),
-                entry(Global.SMTP_SERVER, "192.0.2.25 2525"),
+                entry(Global.SMTP_SERVER, "192.0.2.25"),
+                entry(Global.SMTP_PORT, 2525),
                 entry(Global.SMTP_CONNECT_TIMEOUT_MS, 30_000L),
                 entry(Global.SMTP_HELO_NAME, "r1.example.net"),
                 entry(Global.SMTP_ALERT, false),
                 entry(Global.ENABLE_SCRIPT_SECURITY, true),
-                entry(Global.SCRIPT_USER, "vigil_script vigil"),
+                entry(Global.SCRIPT_USER, "vigil_script"),
+                entry(Global.SCRIPT_GROUP, "vigil"),
                 entry("vrrp.garp.master.delay", "10"),
                 entry("vrrp.strict", true));
 

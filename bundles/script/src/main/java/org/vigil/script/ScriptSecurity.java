@@ -18,7 +18,7 @@ import java.util.function.Consumer;
  * {@code script_user}, {@code enable_script_security}), with keepalived's log lines.
  *
  * <ol>
- * <li><b>User.</b> The script's own {@code user [group]}, else global_defs {@code script_user},
+ * <li><b>User.</b> The script's own {@link RunAs}, else global_defs {@code script_user},
  * else {@value #DEFAULT_USER} if that account exists, else Vigil's own user (root), except
  * under enable_script_security, where keepalived then refuses the script. A group
  * word starting with {@code :} also sets the user's supplementary groups (keepalived's
@@ -136,21 +136,32 @@ public final class ScriptSecurity {
     }
 
     /**
+     * {@link #decide(CommandLine, RunAs, RunAs, boolean, Host, Consumer)} with the users as
+     * keepalived's words ("user [[:]group]", {@link RunAs#words}): for a check block's tokens,
+     * the one place that holds them as written.
+     */
+    public static Decision decide(CommandLine command, String user, String scriptUser, boolean securityEnabled,
+            Host host, Consumer<String> log) {
+        return decide(command, RunAs.words(user), RunAs.words(scriptUser), securityEnabled, host, log);
+    }
+
+    /**
      * Decides whether and how {@code command} runs, logging what keepalived logs.
      *
      * @param command the split command
-     * @param user the script's own "user [group]", null if none
-     * @param scriptUser global_defs script_user ("user [group]"), null if none
+     * @param user the script's own user, null if none
+     * @param scriptUser global_defs script_user, null if none
      * @param securityEnabled global_defs enable_script_security
      * @param log receives keepalived's lines
+     * @since 0.2.0
      */
-    public static Decision decide(CommandLine command, String user, String scriptUser, boolean securityEnabled,
+    public static Decision decide(CommandLine command, RunAs user, RunAs scriptUser, boolean securityEnabled,
             Host host, Consumer<String> log) {
         if (command.isEmpty()) {
             return Decision.refused(Refusal.EMPTY);
         }
         boolean root = host.currentUid() == 0;
-        String configured = blankToNull(user) != null ? blankToNull(user) : blankToNull(scriptUser);
+        RunAs configured = user != null ? user : scriptUser;
         Target target = null;
         if (configured != null) {
             target = target(configured, host, log);
@@ -241,34 +252,25 @@ public final class ScriptSecurity {
     private record Target(String name, int uid, int gid, boolean groupGiven, boolean supplementary) {
     }
 
-    /** "user", "user group", "user :group" or "user :" (supplementary groups, primary group). */
-    private static Target target(String spec, Host host, Consumer<String> log) {
-        String[] words = spec.trim().split("\\s+", 2);
-        Optional<Account> account = host.user(words[0]);
+    /** The user and group ids of {@code runAs}; null (logged) when one does not exist. */
+    private static Target target(RunAs runAs, Host host, Consumer<String> log) {
+        Optional<Account> account = host.user(runAs.user());
         if (account.isEmpty()) {
-            log.accept("Script user '" + words[0] + "' does not exist");
+            log.accept("Script user '" + runAs.user() + "' does not exist");
             return null;
         }
         int gid = account.get().gid();
-        boolean supplementary = false;
         boolean groupGiven = false;
-        if (words.length > 1) {
-            String group = words[1].trim();
-            if (group.startsWith(":")) {
-                supplementary = true;
-                group = group.substring(1).trim();
+        if (runAs.group() != null) {
+            Optional<Integer> g = host.group(runAs.group());
+            if (g.isEmpty()) {
+                log.accept("Script group '" + runAs.group() + "' does not exist");
+                return null;
             }
-            if (!group.isEmpty()) {
-                Optional<Integer> g = host.group(group);
-                if (g.isEmpty()) {
-                    log.accept("Script group '" + group + "' does not exist");
-                    return null;
-                }
-                gid = g.get();
-                groupGiven = true;
-            }
+            gid = g.get();
+            groupGiven = true;
         }
-        return new Target(spec.trim(), account.get().uid(), gid, groupGiven, supplementary);
+        return new Target(runAs.toString(), account.get().uid(), gid, groupGiven, runAs.supplementaryGroups());
     }
 
     /** The program as written, or found on PATH (logged); null when not found. */
@@ -364,10 +366,6 @@ public final class ScriptSecurity {
             return "Not a directory";
         }
         return String.valueOf(e.getMessage());
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.trim();
     }
 
     private static final class SystemHost implements Host {

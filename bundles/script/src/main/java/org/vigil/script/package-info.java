@@ -2,6 +2,7 @@
  * Scripts as keepalived runs them, in one place for every bundle that runs them (vrrp_script
  * tracking in core, notify scripts, MISC_CHECK, quorum_up/down, notify_up/down):
  * {@link org.vigil.script.CommandLine} splits a configured command as keepalived does,
+ * {@link org.vigil.script.RunAs} is who a script runs as (typed, as the config bridge writes it),
  * {@link org.vigil.script.ScriptSecurity} decides the user and applies script_user and
  * enable_script_security with keepalived's log lines, and {@link org.vigil.script.ScriptRunner}
  * runs the process (no shell, the chosen user, a timeout, output discarded, exit status or
@@ -14,5 +15,5 @@
  * {@link org.vigil.script.ScriptResult#message()}, thread names.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.vigil.script;

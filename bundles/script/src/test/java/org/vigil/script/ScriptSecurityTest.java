@@ -86,6 +86,27 @@ class ScriptSecurityTest {
     }
 
     @Test
+    void typedUsersDecideAsKeepalivedsWordsDo() throws IOException {
+        Path s = script(dir, "chk.sh", "rwxr-xr-x");
+        CommandLine c = CommandLine.parse(s.toString());
+        RunAs supplementary = RunAs.of("www", "adm", true);
+        assertThat(supplementary).isEqualTo(RunAs.words("www :adm")).hasToString("www :adm");
+        assertThat(ScriptSecurity.decide(c, supplementary, null, true, ROOT, log::add).argv())
+                .isEqualTo(decide(s.toString(), "www :adm", null, true, ROOT).argv())
+                .startsWith("/usr/bin/setpriv", "--reuid=33", "--regid=4", "--init-groups", "--");
+        assertThat(ScriptSecurity.decide(c, null, RunAs.of("nobody", "adm", false), true, ROOT, log::add).argv())
+                .startsWith("/usr/bin/setpriv", "--reuid=65534", "--regid=4", "--clear-groups", "--");
+        assertThat(RunAs.of("", "", false)).as("no user: script_user or the default").isNull();
+        assertThat(RunAs.of("www", "", true)).hasToString("www :");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunAs.of("", "adm", false))
+                .hasMessage("a group needs a user");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunAs.of("www adm", "", false))
+                .hasMessage("user 'www adm': one name expected");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunAs.of("www", ":adm", false))
+                .hasMessage("group ':adm': one name expected, without ':'");
+    }
+
+    @Test
     void anUnknownUserOrGroupRefusesTheScriptWithOrWithoutScriptSecurity() throws IOException {
         Path s = script(dir, "chk.sh", "rwxr-xr-x");
         assertThat(decide(s.toString(), "ghost", null, false, ROOT).refusal()).isEqualTo(ScriptSecurity.Refusal.USER);

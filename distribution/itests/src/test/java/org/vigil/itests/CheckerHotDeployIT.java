@@ -115,7 +115,6 @@ public class CheckerHotDeployIT {
         vs.put(real + CheckerPids.ADDRESS, "127.0.0.1");
         vs.put(real + CheckerPids.PORT, port);
         vs.put(real + "weight", 1);
-        vs.put(real + CheckerPids.CHECK_COUNT, 1);
         vs.put(real + CheckerPids.checkType(0), "TCP_CHECK");
         vs.put(real + CheckerPids.checkPrefix(0) + "connect.timeout", new String[] { "1" });
         configAdmin.createFactoryConfiguration(CheckerPids.VIRTUAL_SERVER, "?").update(vs);

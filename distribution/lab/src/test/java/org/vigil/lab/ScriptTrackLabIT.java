@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <p>
  * Every Vigil also alerts (issue 5, item 4): smtp_alert to an SMTP server on the client c1, a
  * notify_master and a generic notify script; the router that takes over mails "Entering MASTER state"
- * and runs both scripts.
+ * and runs both scripts. Its notify_backup names keepalived's user and group ("nobody nogroup") and
+ * runs as them.
  */
 class ScriptTrackLabIT extends LabTest {
     private static final Vrrp V2 = Vrrp.v2Pass();
@@ -128,7 +129,7 @@ class ScriptTrackLabIT extends LabTest {
      * root-owned 755 folders: safe for enable_script_security. keepalived_script does not exist here and
      * no script_user is set, so it runs as root (notify-script README).
      */
-    record Notify(Path script, Path record) {
+    record Notify(Path script, Path record, Path whoami, Path who) {
         List<String> lines() throws IOException {
             return Files.exists(record) ? Files.readAllLines(record) : List.of();
         }
@@ -145,7 +146,15 @@ class ScriptTrackLabIT extends LabTest {
         Files.deleteIfExists(record);
         Files.writeString(script, "#!/bin/sh\necho \"$*\" >> " + record + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return new Notify(script, record);
+        // notify_backup runs as "nobody nogroup" (keepalived's user and group words): it records who it ran as
+        Path whoami = d.resolve("whoami.sh");
+        Path who = d.resolve("who");
+        Files.deleteIfExists(who);
+        Files.createFile(who);
+        Files.setPosixFilePermissions(who, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.writeString(whoami, "#!/bin/sh\necho \"$* $(id -un) $(id -gn)\" >> " + who + "\n");
+        Files.setPosixFilePermissions(whoami, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return new Notify(script, record, whoami, who);
     }
 
     /** The tracking config plus the mail alert and both notify scripts. */
@@ -155,7 +164,8 @@ class ScriptTrackLabIT extends LabTest {
                         + "    notification_email_from vigil@example.org\n    smtp_server " + SMTP_HOST + " " + SMTP_PORT
                         + "\n    smtp_connect_timeout 5\n")
                 .replace("vrrp_instance VI_1 {\n", "vrrp_instance VI_1 {\n    smtp_alert\n    notify_master \""
-                        + notify.script() + " master\"\n    notify " + notify.script() + "\n");
+                        + notify.script() + " master\"\n    notify " + notify.script() + "\n    notify_backup \""
+                        + notify.whoami() + " backup\" nobody nogroup\n");
     }
 
     /** Waits until the count grows past {@code before}. */
@@ -245,6 +255,9 @@ class ScriptTrackLabIT extends LabTest {
                 awaitMore("r2's notify INSTANCE VI_1 MASTER 100", () -> n2.count("INSTANCE VI_1 MASTER 100"), generic2);
             }
             awaitMore("r1's notify INSTANCE VI_1 BACKUP 90", () -> n1.count("INSTANCE VI_1 BACKUP 90"), backups1);
+            // keepalived.conf's "notify_backup SCRIPT nobody nogroup": run as that user and group
+            await("r1's notify_backup as nobody:nogroup").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.readAllLines(n1.who()).contains("backup nobody nogroup"));
 
             m1 = r1.mark();
             m2 = r2.mark();

@@ -29,8 +29,11 @@ import org.vigil.api.config.PropertyTypes;
  *
  * <p>Method names map to keys as in DS ({@code _} is a dot, {@code __} an underscore); a method's
  * return type may be String, int, long, double, boolean, an enum (by name, any case) or an array
- * of those (one element per token). A bare keyword (no value) reads as {@code true}. An absent key gives the method's default. A value that does
- * not convert throws IllegalArgumentException naming the keyword.
+ * of those (one element per token). A bare keyword (no value) reads as {@code true}. An absent key
+ * gives the method's default. A value that does not convert throws IllegalArgumentException
+ * "KEYWORD: reason" ({@code delay_loop: 'soon' is not a number}), KEYWORD being the method's name,
+ * which is the keyword as keepalived.conf writes it; the caller adds where the block is (its
+ * file:line, {@link CheckSpec#origin()}). {@link PropertyTypes#check} names it once.
  */
 public final class CheckProperties {
     private final Map<String, List<String>> values;
@@ -148,7 +151,7 @@ public final class CheckProperties {
             return true;
         }
         if (tokens.size() != 1) {
-            throw new IllegalArgumentException(keyword + " takes one value, not " + tokens.size());
+            throw new IllegalArgumentException(keyword + ": one value expected, not " + tokens.size());
         }
         return scalar(t, tokens.get(0), keyword);
     }

@@ -49,7 +49,14 @@ public final class CheckerPids {
     public static final String PORT = "port";
     public static final String SORRY = "sorry";
 
-    /** Number of check blocks on a real server (int, after its prefix); block N's keys start with "check.N.". */
+    /**
+     * Formerly the number of check blocks on a real server. Neither written by the bridge nor read
+     * by the checker any more: a real server's blocks are the N with a {@link #checkType(int)}
+     * key, and block N's keys start with "check.N." (keepalived has no such count).
+     *
+     * @deprecated ignored; find the blocks by their type keys
+     */
+    @Deprecated
     public static final String CHECK_COUNT = "check.count";
     /**
      * Block N's type, "check.N.vigil.type": the block name as written, upper case ("TCP_CHECK").

@@ -47,7 +47,9 @@ public final class PropertyTypes {
      * Calls every attribute method of {@code config} and returns it. Declarative Services (and
      * {@code CheckProperties.as}) convert a value only when its method is called, so a wrong type
      * would otherwise fail somewhere later without a name; here the first that fails throws
-     * IllegalArgumentException "attribute KEY: reason", KEY being the configuration key.
+     * IllegalArgumentException "attribute KEY: reason", KEY being the configuration key. A reason
+     * that already starts with the method's name ({@code CheckProperties}' "delay_loop: ...") is
+     * not named twice.
      */
     public static <A extends Annotation> A check(A config) {
         for (Method m : config.annotationType().getDeclaredMethods()) {
@@ -57,8 +59,12 @@ public final class PropertyTypes {
                 m.invoke(config);
             } catch (InvocationTargetException e) {
                 Throwable cause = e.getCause();
-                throw new IllegalArgumentException("attribute " + key(m.getName()) + ": "
-                        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+                String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+                String named = m.getName() + ": ";
+                if (reason.startsWith(named)) {
+                    reason = reason.substring(named.length());
+                }
+                throw new IllegalArgumentException("attribute " + key(m.getName()) + ": " + reason, cause);
             } catch (IllegalAccessException e) {
                 throw new IllegalStateException(e);
             }

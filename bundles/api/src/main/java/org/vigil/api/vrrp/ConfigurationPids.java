@@ -40,6 +40,23 @@ public final class ConfigurationPids {
     /** Instance, group and script name (the word after vrrp_instance, ...). String. */
     public static final String NAME = "name";
 
+    /**
+     * Who a script runs as, keepalived's {@code user USER [GROUP]} (a notify script's words after
+     * the command, global_defs {@code script_user}) as three typed attributes after the script's
+     * key: {@code notify.master.user} (String, one name or uid), {@code notify.master.group}
+     * (String, without keepalived's {@code :}; absent: the user's own) and
+     * {@code notify.master.supplementary.groups} (boolean: keepalived's {@code :GROUP} or
+     * {@code :}, also the user's supplementary groups). Absent user: script_user, else the
+     * default. A vrrp_script's are {@link Script#USER}, {@link Script#GROUP} and
+     * {@link Script#SUPPLEMENTARY_GROUPS}; script_user's {@link Global#SCRIPT_USER},
+     * {@link Global#SCRIPT_GROUP} and {@link Global#SCRIPT_SUPPLEMENTARY_GROUPS}. @since 0.8.0
+     */
+    public static final String RUN_AS_USER = "user";
+    /** See {@link #RUN_AS_USER}. @since 0.8.0 */
+    public static final String RUN_AS_GROUP = "group";
+    /** See {@link #RUN_AS_USER}. @since 0.8.0 */
+    public static final String RUN_AS_SUPPLEMENTARY_GROUPS = "supplementary.groups";
+
     /** Instance keys. */
     public static final class Instance {
         private Instance() {
@@ -134,12 +151,30 @@ public final class ConfigurationPids {
         public static final String TRACK_FILE = "track.file";
         /** String[]: track_process entries ("haproxy weight -40 [reverse]"), names of vrrp_track_process. */
         public static final String TRACK_PROCESS = "track.process";
-        /** Notify scripts, as written. */
+        /**
+         * Notify scripts (also a sync group's): the command as written, each with its user as
+         * {@code <key>.user}, {@code <key>.group}, {@code <key>.supplementary.groups} (see
+         * {@link ConfigurationPids#RUN_AS_USER}).
+         */
         public static final String NOTIFY_MASTER = "notify.master";
         public static final String NOTIFY_BACKUP = "notify.backup";
         public static final String NOTIFY_FAULT = "notify.fault";
         public static final String NOTIFY_STOP = "notify.stop";
         public static final String NOTIFY = "notify";
+        /** String: notify_deleted's script (empty: none). @since 0.8.0 */
+        public static final String NOTIFY_DELETED = "notify.deleted";
+        /**
+         * boolean: notify_deleted is configured, with or without a script, so a deletion at
+         * reload notifies DELETED instead of FAULT. @since 0.8.0
+         */
+        public static final String NOTIFY_DELETED_ENABLED = "notify.deleted.enabled";
+        /** String: notify_master_rx_lower_pri's script. @since 0.8.0 */
+        public static final String NOTIFY_MASTER_RX_LOWER_PRI = "notify.master.rx.lower.pri";
+        /**
+         * boolean: notify_priority_changes, after the bridge's fallback to global_defs
+         * vrrp_notify_priority_changes. @since 0.8.0
+         */
+        public static final String NOTIFY_PRIORITY_CHANGES = "notify.priority.changes";
         /** boolean: smtp_alert for this instance. */
         public static final String SMTP_ALERT = "smtp.alert";
     }
@@ -225,15 +260,34 @@ public final class ConfigurationPids {
         /** String[]. */
         public static final String NOTIFICATION_EMAIL = "notification.email";
         public static final String NOTIFICATION_EMAIL_FROM = "notification.email.from";
-        /** "host" or "host port". */
+        /** String: smtp_server's host (name or address). */
         public static final String SMTP_SERVER = "smtp.server";
+        /** int: smtp_server's port, default 25. @since 0.8.0 */
+        public static final String SMTP_PORT = "smtp.port";
         /** long, milliseconds. */
         public static final String SMTP_CONNECT_TIMEOUT_MS = "smtp.connect.timeout.ms";
         public static final String SMTP_HELO_NAME = "smtp.helo.name";
         public static final String SMTP_ALERT = "smtp.alert";
+        /** boolean: smtp_alert_vrrp, else smtp_alert (resolved by the bridge). @since 0.8.0 */
+        public static final String SMTP_ALERT_VRRP = "smtp.alert.vrrp";
         public static final String ENABLE_SCRIPT_SECURITY = "enable.script.security";
-        /** String: script_user as written ("user [group]"). */
+        /** String: script_user's user (one name or uid); see {@link ConfigurationPids#RUN_AS_USER}. */
         public static final String SCRIPT_USER = "script.user";
+        /** String: script_user's group, without keepalived's ':'; absent: the user's own. @since 0.8.0 */
+        public static final String SCRIPT_GROUP = "script.group";
+        /** boolean: script_user's group written ":GROUP" (or ":"): the user's supplementary groups too. @since 0.8.0 */
+        public static final String SCRIPT_SUPPLEMENTARY_GROUPS = "script.supplementary.groups";
+        /** String: notify_fifo's path (its owner words are not carried: Vigil creates the FIFO 0600). @since 0.8.0 */
+        public static final String NOTIFY_FIFO = "notify.fifo";
+        /** String: vrrp_notify_fifo's path. @since 0.8.0 */
+        public static final String VRRP_NOTIFY_FIFO = "vrrp.notify.fifo";
+        /**
+         * String: notify_fifo_script's command, with its user as {@code notify.fifo.script.user},
+         * {@code .group}, {@code .supplementary.groups}. @since 0.8.0
+         */
+        public static final String NOTIFY_FIFO_SCRIPT = "notify.fifo.script.command";
+        /** String: vrrp_notify_fifo_script's command, its user as for {@link #NOTIFY_FIFO_SCRIPT}. @since 0.8.0 */
+        public static final String VRRP_NOTIFY_FIFO_SCRIPT = "vrrp.notify.fifo.script.command";
         /**
          * int: vrrp_rt_priority 1..99; 0 keeps the normal scheduler; -1 (absent) Vigil's default
          * realtime priority unless vrrp_priority is set. @since 0.7.0

@@ -1086,7 +1086,7 @@ final class CheckEngine {
 
     // ---- helpers ----
 
-    private void script(VirtualServer vs, String what, String commandLine, String user) {
+    private void script(VirtualServer vs, String what, String commandLine, org.vigil.script.RunAs user) {
         if (commandLine != null && !commandLine.isBlank()) {
             out.script(what, commandLine, user, vs.settings.scriptUser(), vs.settings.scriptSecurity());
         }

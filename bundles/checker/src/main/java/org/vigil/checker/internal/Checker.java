@@ -101,7 +101,8 @@ public final class Checker {
             }
 
             @Override
-            public void script(String what, String commandLine, String user, String scriptUser,
+            public void script(String what, String commandLine, org.vigil.script.RunAs user,
+                    org.vigil.script.RunAs scriptUser,
                     boolean scriptSecurity) {
                 scripts.run(what, commandLine, user, scriptUser, scriptSecurity);
             }

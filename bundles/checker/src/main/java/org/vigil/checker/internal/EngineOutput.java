@@ -28,10 +28,11 @@ interface EngineOutput {
     /**
      * A script of the configuration to run for a transition: {@code what} is notify_up, notify_down, quorum_up or
      * quorum_down, {@code commandLine} the keyword's value as keepalived.conf gives it (never blank), {@code user}
-     * its own "user [group]" ("" for none), then global_defs script_user ("" for none) and
+     * who runs it (null for none), then global_defs script_user (null for none) and
      * enable_script_security, which keepalived applies to every script.
      */
-    default void script(String what, String commandLine, String user, String scriptUser, boolean scriptSecurity) {
+    default void script(String what, String commandLine, org.vigil.script.RunAs user, org.vigil.script.RunAs scriptUser,
+            boolean scriptSecurity) {
     }
 
     EngineOutput NONE = new EngineOutput() {

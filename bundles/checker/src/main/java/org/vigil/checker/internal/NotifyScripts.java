@@ -9,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.script.CommandLine;
 import org.vigil.script.ScriptResult;
+import org.vigil.script.RunAs;
 import org.vigil.script.ScriptSecurity;
 import org.vigil.script.ScriptRunner;
 
@@ -45,7 +46,7 @@ final class NotifyScripts {
 
     /** Runs the command line with keepalived's defaults for users and security (tests). */
     void run(String what, String commandLine) {
-        run(what, commandLine, "", "", false);
+        run(what, commandLine, null, null, false);
     }
 
     /**
@@ -53,7 +54,7 @@ final class NotifyScripts {
      * its own user, else global_defs script_user, else keepalived's default, under
      * enable_script_security when set; returns at once.
      */
-    void run(String what, String commandLine, String user, String scriptUser, boolean security) {
+    void run(String what, String commandLine, RunAs user, RunAs scriptUser, boolean security) {
         if (commandLine == null || commandLine.isBlank()) {
             return;
         }
@@ -69,7 +70,7 @@ final class NotifyScripts {
     }
 
     /** A command is decided once per run-as setting. */
-    private record Key(String commandLine, String user, String scriptUser, boolean security) {
+    private record Key(String commandLine, RunAs user, RunAs scriptUser, boolean security) {
     }
 
     private List<String> decide(String what, Key key) {
@@ -82,8 +83,8 @@ final class NotifyScripts {
             once("Invalid " + what + " script " + commandLine + " - ignoring");
             return List.of();
         }
-        ScriptSecurity.Decision d = ScriptSecurity.decide(command, blankToNull(key.user()),
-                blankToNull(key.scriptUser()), key.security(), host, this::once);
+        ScriptSecurity.Decision d = ScriptSecurity.decide(command, key.user(), key.scriptUser(), key.security(), host,
+                this::once);
         if (!d.allowed()) {
             once("Not running " + what + " script " + commandLine + ": "
                     + d.refusal().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
@@ -95,9 +96,6 @@ final class NotifyScripts {
         return d.argv();
     }
 
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
-    }
 
     private void once(String line) {
         if (logged.add(line)) {

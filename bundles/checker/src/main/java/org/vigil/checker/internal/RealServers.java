@@ -29,8 +29,8 @@ final class RealServers {
 
     /**
      * keepalived's real_server keywords, underscores as dots; times in seconds, negative: not set
-     * (the virtual server's). The check blocks ({@code check.count}, {@code check.N.*}) are read
-     * from the properties as tokens, see {@link CheckerPids}.
+     * (the virtual server's). The check blocks ({@code check.N.*}) are read from the properties as
+     * tokens, see {@link CheckerPids}.
      */
     @interface Config {
         String address() default "";
@@ -64,15 +64,23 @@ final class RealServers {
 
         String notify_down() default "";
 
-        /** notify_up's own "user [group]"; empty for script_user or the default */
+        /** notify_up's user; empty for script_user or the default */
         String notify_up_user() default "";
+
+        /** notify_up's group; empty for the user's own */
+        String notify_up_group() default "";
+
+        /** notify_up's user :[GROUP]: also the user's supplementary groups */
+        boolean notify_up_supplementary_groups() default false;
 
         String notify_down_user() default "";
 
+        String notify_down_group() default "";
+
+        boolean notify_down_supplementary_groups() default false;
+
         /** mail this real server's changes (keepalived's smtp_alert: on unless global_defs says) */
         boolean smtp_alert() default true;
-
-        int check_count() default 0;
 
         String vigil_origin() default "";
     }
@@ -117,8 +125,11 @@ final class RealServers {
             try {
                 reals.add(settings(vsKey, new CheckProperties(own).as(Config.class), own.keySet(), rs));
             } catch (IllegalArgumentException e) {
-                // the bridge validated it; a hand-written configuration may not have been
-                LOG.error("Configuration {}: {}; real server left out", pid,
+                // the bridge validated it; a hand-written configuration may not have been. The line
+                // starts with the real server's file:line when the configuration has one.
+                Object origin = rs.get(BLOCK_ORIGIN);
+                LOG.error("{}Configuration {}: {}; real server left out",
+                        origin == null || String.valueOf(origin).isBlank() ? "" : origin + ": ", pid,
                         e.getMessage().replaceFirst("^attribute ", "attribute " + CheckerPids.realServerPrefix(n)));
             }
         });
@@ -149,13 +160,19 @@ final class RealServers {
         Boolean alpha = given.contains("alpha") ? c.alpha() : null;
         return new RsSettings(vsKey, address, c.sorry(), c.weight(), inhibit, alpha, c.lvs_method(), c.retry(),
                 c.delay_before_retry(), c.warmup(), c.delay_loop(), c.connect_timeout(), c.notify_up(), c.notify_down(),
-                blocks(c.check_count(), props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert(), c.notify_up_user(),
-                c.notify_down_user());
+                blocks(props, c.vigil_origin()), c.vigil_origin(), c.smtp_alert(),
+                VirtualServerComponent.runAs("notify.up.", c.notify_up_user(), c.notify_up_group(),
+                        c.notify_up_supplementary_groups()),
+                VirtualServerComponent.runAs("notify.down.", c.notify_down_user(), c.notify_down_group(),
+                        c.notify_down_supplementary_groups()));
     }
 
-    /** The check blocks: {@code check.N.vigil.type} and every {@code check.N.keyword} as its tokens. */
-    static List<RsSettings.Block> blocks(int count, Map<String, ?> props, String origin) {
-        int n = count;
+    /**
+     * The check blocks: {@code check.N.vigil.type} and every {@code check.N.keyword} as its tokens;
+     * the blocks are the N that have a type (no count is kept beside them, to fall out of step).
+     */
+    static List<RsSettings.Block> blocks(Map<String, ?> props, String origin) {
+        int n = 0;
         for (String k : props.keySet()) {
             if (k.startsWith("check.") && k.endsWith(".vigil.type")) {
                 try {

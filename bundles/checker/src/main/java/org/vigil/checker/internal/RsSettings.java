@@ -5,15 +5,17 @@ import java.util.List;
 import java.util.Objects;
 
 import org.vigil.api.check.CheckProperties;
+import org.vigil.script.RunAs;
 
 /**
  * One real_server (or sorry_server) as the bridge wrote it. Negative times and retry: not set
- * here. {@code inhibitOnFailure} and {@code alpha} null: the virtual server's.
+ * here. {@code inhibitOnFailure} and {@code alpha} null: the virtual server's. {@code notifyUpUser}
+ * and {@code notifyDownUser} null: script_user or the default.
  */
 record RsSettings(String vsKey, InetSocketAddress address, boolean sorry, int weight, Boolean inhibitOnFailure,
         Boolean alpha, String method, int retry, double delayBeforeRetry, double warmup, double delayLoop, double connectTimeout,
         String notifyUp, String notifyDown, List<Block> checks, String origin, boolean smtpAlert,
-        String notifyUpUser, String notifyDownUser) {
+        RunAs notifyUpUser, RunAs notifyDownUser) {
 
     RsSettings {
         Objects.requireNonNull(vsKey, "vsKey");
@@ -29,11 +31,11 @@ record RsSettings(String vsKey, InetSocketAddress address, boolean sorry, int we
     }
 
     static RsSettings of(String vsKey, InetSocketAddress address, int weight, List<Block> checks) {
-        return new RsSettings(vsKey, address, false, weight, null, null, "", -1, -1, -1, -1, -1, "", "", checks, "", true, "", "");
+        return new RsSettings(vsKey, address, false, weight, null, null, "", -1, -1, -1, -1, -1, "", "", checks, "", true, null, null);
     }
 
     static RsSettings sorry(String vsKey, InetSocketAddress address) {
-        return new RsSettings(vsKey, address, true, 1, null, null, "", -1, -1, -1, -1, -1, "", "", List.of(), "", true, "", "");
+        return new RsSettings(vsKey, address, true, 1, null, null, "", -1, -1, -1, -1, -1, "", "", List.of(), "", true, null, null);
     }
 
     RsSettings withChecks(List<Block> blocks) {

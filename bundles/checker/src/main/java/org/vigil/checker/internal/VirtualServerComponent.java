@@ -106,14 +106,29 @@ public class VirtualServerComponent {
 
         double connect_timeout() default -1;
 
-        @AttributeDefinition(description = "quorum_up's user [group]; empty: script_user or the default")
+        @AttributeDefinition(description = "quorum_up's user; empty: script_user or the default")
         String quorum_up_user() default "";
 
-        @AttributeDefinition(description = "quorum_down's user [group]; empty: script_user or the default")
+        @AttributeDefinition(description = "quorum_up's group; empty: the user's own")
+        String quorum_up_group() default "";
+
+        @AttributeDefinition(description = "quorum_up's user :[GROUP]: also the user's supplementary groups")
+        boolean quorum_up_supplementary_groups() default false;
+
+        @AttributeDefinition(description = "quorum_down's user; empty: script_user or the default")
         String quorum_down_user() default "";
+
+        String quorum_down_group() default "";
+
+        boolean quorum_down_supplementary_groups() default false;
 
         @AttributeDefinition(description = "global_defs script_user, for the checker's scripts")
         String script_user() default "";
+
+        @AttributeDefinition(description = "global_defs script_user's group")
+        String script_group() default "";
+
+        boolean script_supplementary_groups() default false;
 
         @AttributeDefinition(description = "global_defs enable_script_security, for the checker's scripts")
         boolean enable_script_security() default false;
@@ -155,8 +170,11 @@ public class VirtualServerComponent {
         try {
             vs = settings(config);
         } catch (IllegalArgumentException e) {
-            // a hand-written (deployed) configuration: one line naming PID and attribute
-            LOG.error("Configuration {}: {}; virtual server {}", pid, e.getMessage(),
+            // a hand-written (deployed) configuration: one line naming PID and attribute, after
+            // the block's file:line when the configuration has one
+            Object origin = props.get("vigil.origin");
+            LOG.error("{}Configuration {}: {}; virtual server {}",
+                    origin == null || String.valueOf(origin).isBlank() ? "" : origin + ": ", pid, e.getMessage(),
                     applied ? "keeps its previous configuration" : "not started");
             return;
         }
@@ -187,8 +205,20 @@ public class VirtualServerComponent {
                 c.persistence_granularity(), c.quorum(), c.hysteresis(), c.quorum_up(), c.quorum_down(),
                 c.sorry_server_inhibit(), c.sorry_server_lvs_method(), c.inhibit_on_failure(), c.alpha(), c.omega(),
                 c.ha_suspend(), c.retry(), c.delay_before_retry(), c.warmup(), c.connect_timeout(), c.virtualhost(),
-                c.lvs_notify_fifo().strip(), c.vigil_origin(), c.smtp_alert(), c.quorum_up_user(), c.quorum_down_user(),
-                c.script_user(), c.enable_script_security());
+                c.lvs_notify_fifo().strip(), c.vigil_origin(), c.smtp_alert(),
+                runAs("quorum.up.", c.quorum_up_user(), c.quorum_up_group(), c.quorum_up_supplementary_groups()),
+                runAs("quorum.down.", c.quorum_down_user(), c.quorum_down_group(), c.quorum_down_supplementary_groups()),
+                runAs("script.", c.script_user(), c.script_group(), c.script_supplementary_groups()),
+                c.enable_script_security());
+    }
+
+    /**
+     * Who runs a script, from the three typed attributes after {@code prefix}
+     * ({@code quorum.up.user}, {@code .group}, {@code .supplementary.groups}); null without a
+     * user. The error names the attribute at fault.
+     */
+    static org.vigil.script.RunAs runAs(String prefix, String user, String group, boolean supplementaryGroups) {
+        return org.vigil.script.RunAs.ofAttributes(prefix, user, group, supplementaryGroups);
     }
 
     /** address and port, else fwmark, else group: exactly one of them. */

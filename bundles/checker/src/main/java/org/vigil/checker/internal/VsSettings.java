@@ -3,6 +3,8 @@ package org.vigil.checker.internal;
 import java.util.List;
 import java.util.Objects;
 
+import org.vigil.script.RunAs;
+
 /**
  * One virtual_server as the bridge wrote it, already typed. Times in seconds; a negative retry,
  * delay_before_retry, warmup or connect_timeout means "not set here" (the real server, the check
@@ -11,8 +13,8 @@ import java.util.Objects;
  * @param key  {@link org.vigil.api.check.CheckerPids#VIRTUAL_SERVER_KEY}, its identity only (compared, never parsed)
  * @param service what the virtual server stands for, from its typed attributes
  * @param text the virtual server as keepalived logs it
- * @param quorumUpUser quorum_up's own "user [group]", "" for script_user or the default
- * @param scriptUser global_defs script_user, "" for keepalived's default
+ * @param quorumUpUser who runs quorum_up, null for script_user or the default
+ * @param scriptUser global_defs script_user, null for keepalived's default
  * @param scriptSecurity global_defs enable_script_security
  * @param smtpAlert mail quorum changes (smtp_alert, default global_defs smtp_alert_checker, else false)
  */
@@ -21,7 +23,7 @@ record VsSettings(String key, VsService service, String text, String protocol, d
         int quorum, int hysteresis, String quorumUp, String quorumDown, boolean sorryInhibit,
         String sorryMethod, boolean inhibitOnFailure, boolean alpha, boolean omega, boolean haSuspend, int retry,
         double delayBeforeRetry, double warmup, double connectTimeout, String virtualhost, String notifyFifo,
-        String origin, boolean smtpAlert, String quorumUpUser, String quorumDownUser, String scriptUser,
+        String origin, boolean smtpAlert, RunAs quorumUpUser, RunAs quorumDownUser, RunAs scriptUser,
         boolean scriptSecurity) {
 
     VsSettings {

@@ -60,7 +60,8 @@ class CheckEngineTest {
             }
 
             @Override
-            public void script(String what, String commandLine, String user, String scriptUser, boolean security) {
+            public void script(String what, String commandLine, org.vigil.script.RunAs user,
+                    org.vigil.script.RunAs scriptUser, boolean security) {
                 scripts.add(what + " " + commandLine);
             }
         }, () -> 0.5);
@@ -322,7 +323,7 @@ class CheckEngineTest {
                 v.schedulerFlags(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(), v.quorum(),
                 v.hysteresis(), "", "", v.sorryInhibit(), v.sorryMethod(), v.inhibitOnFailure(), v.alpha(), v.omega(),
                 true, v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(), v.virtualhost(), v.notifyFifo(),
-                v.origin(), v.smtpAlert(), "", "", "", false), List.of(rs(VS_B, RS1, Map.of())));
+                v.origin(), v.smtpAlert(), null, null, null, false), List.of(rs(VS_B, RS1, Map.of())));
         assertThat(engine.wantsLocalAddresses()).isTrue();
         // the backup router: 192.0.2.250 is not here
         engine.localAddresses(java.util.Set.of(InetAddress.getByName("192.0.2.11")));
@@ -348,7 +349,7 @@ class CheckEngineTest {
                 v.alpha(), omega, v.haSuspend(), v.retry(), v.delayBeforeRetry(), v.warmup(), v.connectTimeout(),
                 v.virtualhost(), v.notifyFifo(), v.origin(), v.smtpAlert(), v.quorumUpUser(), v.quorumDownUser(), v.scriptUser(), v.scriptSecurity()), List.of(
                         new RsSettings(VS_B, RS1, false, 1, null, null, "", -1, -1, -1, -1, -1, "/n up", "/n down",
-                                List.of(block(Map.of())), "", true, "", "")));
+                                List.of(block(Map.of())), "", true, null, null)));
         loop.advance(2);
         assertThat(scripts).isEmpty();
         engine.shutdown();
@@ -371,7 +372,7 @@ class CheckEngineTest {
         for (InetSocketAddress a : List.of(RS1, RS2)) {
             RsSettings r = rs(VS_A, a, Map.of());
             engine.putRealServer(a.toString(), new RsSettings(r.vsKey(), r.address(), false, 1, null, null, "", -1, -1,
-                    -1, -1, -1, "/n up " + a.getPort(), a.equals(RS1) ? "/n down 'rs 1'" : "", r.checks(), "", r.smtpAlert(), "", ""));
+                    -1, -1, -1, "/n up " + a.getPort(), a.equals(RS1) ? "/n down 'rs 1'" : "", r.checks(), "", r.smtpAlert(), null, null));
         }
         loop.advance(1);
         assertThat(scripts).as("servers up from the start run nothing").isEmpty();

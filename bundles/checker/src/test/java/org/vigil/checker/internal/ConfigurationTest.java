@@ -22,7 +22,7 @@ class ConfigurationTest {
                 "check.1.url.0.status.code", new String[] { "200", "204" },
                 "check.1.vigil.origin", "keepalived.conf:14",
                 "weight", 3);
-        List<RsSettings.Block> blocks = RealServers.blocks(2, props, "keepalived.conf:12");
+        List<RsSettings.Block> blocks = RealServers.blocks(props, "keepalived.conf:12");
         assertThat(blocks).extracting(RsSettings.Block::type).containsExactly("TCP_CHECK", "HTTP_GET");
         assertThat(blocks.get(0).properties().keys()).containsExactly("connect.timeout");
         assertThat(blocks.get(1).properties().blocks("url").get(0).tokens("status.code")).contains(List.of("200", "204"));
@@ -41,7 +41,10 @@ class ConfigurationTest {
         props.put("real.server.0.delay.loop", 2.5);
         props.put("real.server.0.inhibit.on.failure", true);
         props.put("real.server.0.vigil.origin", "keepalived.conf:7");
-        props.put("real.server.0.check.count", 1);
+        props.put("real.server.0.notify.up", "/usr/local/bin/up.sh");
+        props.put("real.server.0.notify.up.user", "nobody");
+        props.put("real.server.0.notify.up.group", "nogroup");
+        props.put("real.server.0.notify.up.supplementary.groups", true);
         props.put("real.server.0.check.0.vigil.type", "TCP_CHECK");
         props.put("real.server.0.check.0.connect.timeout", new String[] { "3" });
         props.put("real.server.1.address", "not an address");
@@ -49,6 +52,7 @@ class ConfigurationTest {
         props.put("real.server.2.address", "192.0.2.23");
         props.put("real.server.2.port", 80);
         props.put("real.server.2.weight", "heavy");
+        props.put("real.server.2.vigil.origin", "keepalived.conf:9");
         props.put("real.server.10.address", "2001:db8::21");
         props.put("real.server.10.port", 8080);
         props.put("real.server.10.sorry", true);
@@ -62,6 +66,9 @@ class ConfigurationTest {
             assertThat(first.inhibitOnFailure()).isTrue();
             assertThat(first.alpha()).as("absent: the virtual server's").isNull();
             assertThat(first.origin()).isEqualTo("keepalived.conf:7");
+            assertThat(first.notifyUpUser()).as("typed by the bridge, never read from words")
+                    .isEqualTo(new org.vigil.script.RunAs("nobody", "nogroup", true));
+            assertThat(first.notifyDownUser()).isNull();
             assertThat(first.checks()).singleElement().satisfies(b -> {
                 assertThat(b.type()).isEqualTo("TCP_CHECK");
                 assertThat(b.properties().get("connect.timeout")).contains("3");
@@ -71,7 +78,7 @@ class ConfigurationTest {
             assertThat(reals.get(1).vsKey()).isEqualTo("192.0.2.249:tcp:80");
             assertThat(log.all()).containsExactly(
                     "Configuration vs.pid: attribute real.server.1.address: not an IP address: 'not an address'; real server left out",
-                    "Configuration vs.pid: attribute real.server.2.weight: weight: 'heavy' is not a number; real server left out");
+                    "keepalived.conf:9: Configuration vs.pid: attribute real.server.2.weight: 'heavy' is not a number; real server left out");
             // the same properties read twice are equal settings: a reload that changes nothing changes nothing
             assertThat(RealServers.read("vs.pid", "192.0.2.249:tcp:80", props)).isEqualTo(reals);
         }
@@ -105,7 +112,7 @@ class ConfigurationTest {
         assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "fwmark", "3")))
                 .hasMessage("attribute address: only one of address, fwmark and group");
         assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "port", "http")))
-                .hasMessage("attribute port: port: 'http' is not a number");
+                .hasMessage("attribute port: 'http' is not a number");
         assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "www.example.org")))
                 .hasMessage("attribute address: not an IP address: 'www.example.org'");
         assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "port", "70000")))
@@ -113,7 +120,7 @@ class ConfigurationTest {
         assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "protocol", "icmp")))
                 .hasMessage("attribute protocol: 'icmp' is not one of tcp, udp, sctp");
         assertThatThrownBy(() -> settings(Map.of("virtual.server", "x", "address", "192.0.2.249", "lvs.method", "nat",
-                "delay.loop", "soon"))).hasMessage("attribute delay.loop: delay_loop: 'soon' is not a number");
+                "delay.loop", "soon"))).hasMessage("attribute delay.loop: 'soon' is not a number");
     }
 
     /** A virtual server's settings from its attributes (each a single token). */

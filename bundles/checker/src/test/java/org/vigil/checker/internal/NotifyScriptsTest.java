@@ -49,8 +49,9 @@ class NotifyScriptsTest {
         Files.writeString(script, "#!/bin/sh\nid -un > " + out + "/$1\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
         // its own user wins over script_user; script_user is the default otherwise
-        scripts.run("notify_up", script + " own", "nobody", "daemon", false);
-        scripts.run("notify_down", script + " global", "", "daemon", false);
+        scripts.run("notify_up", script + " own", org.vigil.script.RunAs.of("nobody", null, false),
+                org.vigil.script.RunAs.of("daemon", null, false), false);
+        scripts.run("notify_down", script + " global", null, org.vigil.script.RunAs.of("daemon", null, false), false);
         assertThat(scripts.awaitIdle(Duration.ofSeconds(10))).isTrue();
         assertThat(Files.readString(out.resolve("own")).strip()).isEqualTo("nobody");
         assertThat(Files.readString(out.resolve("global")).strip()).isEqualTo("daemon");

@@ -59,13 +59,16 @@ final class Counters {
 
     /** The non-zero counts by reason name. */
     static Map<String, Long> asMap(long[] counts) {
-        Map<String, Long> out = new TreeMap<>();
+        Map<String, Long> out = null;
         ReceiveDrop[] reasons = ReceiveDrop.values();
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] != 0) {
+                if (out == null) {
+                    out = new TreeMap<>();
+                }
                 out.put(reasons[i].name(), counts[i]);
             }
         }
-        return out;
+        return out == null ? Map.of() : out;
     }
 }

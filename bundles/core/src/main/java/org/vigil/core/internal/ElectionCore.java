@@ -581,7 +581,7 @@ public class ElectionCore implements VrrpService, InstanceRegistry, MetricSource
     }
 
     @Override
-    public void scriptSecurity(boolean enabled, String scriptUser) {
+    public void scriptSecurity(boolean enabled, org.vigil.script.RunAs scriptUser) {
         engine.scriptSecurity(enabled, scriptUser);
     }
 

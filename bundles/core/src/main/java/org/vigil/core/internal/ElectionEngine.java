@@ -70,7 +70,7 @@ final class ElectionEngine implements InstanceRegistry {
     private final Map<String, ScriptSpec> scriptSpecs = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile SecuritySettings security;
 
-    private record SecuritySettings(boolean enabled, String user) {
+    private record SecuritySettings(boolean enabled, org.vigil.script.RunAs user) {
     }
 
     /** Loop-confined like the rest; set through the loop (DS callbacks post). */
@@ -583,7 +583,7 @@ final class ElectionEngine implements InstanceRegistry {
     }
 
     @Override
-    public void scriptSecurity(boolean enabled, String scriptUser) {
+    public void scriptSecurity(boolean enabled, org.vigil.script.RunAs scriptUser) {
         security = new SecuritySettings(enabled, scriptUser);
         for (ScriptSpec spec : scriptSpecs.values()) {
             tracking.prepare(spec, enabled, scriptUser);

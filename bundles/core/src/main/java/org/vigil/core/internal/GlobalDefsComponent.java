@@ -37,8 +37,14 @@ public class GlobalDefsComponent {
         @AttributeDefinition(description = "enable_script_security: refuse vrrp_scripts run as root from unsafe places")
         boolean enable_script_security() default false;
 
-        @AttributeDefinition(description = "script_user: user [group] of scripts without their own; empty means keepalived_script")
+        @AttributeDefinition(description = "script_user: the user of scripts without their own; empty means keepalived_script")
         String script_user() default "";
+
+        @AttributeDefinition(description = "script_user's group; empty means the user's own")
+        String script_group() default "";
+
+        @AttributeDefinition(description = "script_user USER :[GROUP]: also the user's supplementary groups")
+        boolean script_supplementary_groups() default false;
 
         @AttributeDefinition(description = "realtime priority 1..99 of the election thread; 0 means the normal scheduler; "
                 + "-1 means Vigil's default (1) unless vrrp.priority is set")
@@ -70,8 +76,14 @@ public class GlobalDefsComponent {
         if (c == null) {
             return;
         }
-        String user = c.script_user();
-        registry.scriptSecurity(c.enable_script_security(), user == null || user.isBlank() ? null : user.trim());
+        try {
+            registry.scriptSecurity(c.enable_script_security(), org.vigil.script.RunAs.ofAttributes("script.",
+                    c.script_user(), c.script_group(), c.script_supplementary_groups()));
+        } catch (IllegalArgumentException e) {
+            // not the default user instead of the one meant: the scripts keep the settings they had
+            // (none at first: vrrp_scripts do not run until script security is known)
+            LOG.error("Configuration {}: {}; script_user and enable_script_security not applied", pid, e.getMessage());
+        }
         registry.scheduling(scheduling(c, pid));
     }
 

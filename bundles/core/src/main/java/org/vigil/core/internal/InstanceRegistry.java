@@ -42,7 +42,7 @@ public interface InstanceRegistry {
     void removeTrackedProcess(String name);
 
     /** global_defs enable_script_security and script_user (null when unset). */
-    void scriptSecurity(boolean enabled, String scriptUser);
+    void scriptSecurity(boolean enabled, org.vigil.script.RunAs scriptUser);
 
     /** global_defs vrrp_rt_priority, vrrp_priority, vrrp_no_swap, vrrp_rlimit_rttime for the election thread. */
     default void scheduling(SchedulingSettings settings) {

@@ -261,12 +261,15 @@ final class ReceivePath {
 
         /** Channel-level drops by reason name, for every member's counters. */
         Map<String, Long> dropped() {
-            Map<String, Long> out = new TreeMap<>();
             long unknown = unknownVrid + unknownEarly.get();
+            long runt = runts + runtsEarly.get();
+            if (unknown == 0 && runt == 0) {
+                return Map.of(); // the common case, asked once per instance per scrape
+            }
+            Map<String, Long> out = new TreeMap<>();
             if (unknown > 0) {
                 out.put(ReceiveDrop.UNKNOWN_VRID.name(), unknown);
             }
-            long runt = runts + runtsEarly.get();
             if (runt > 0) {
                 out.put(ReceiveDrop.RUNT.name(), runt);
             }

@@ -35,32 +35,16 @@ record ScriptSpec(String name, String command, long intervalMillis, long timeout
         String command = TypedAttributes.required(Script.SCRIPT, c.script());
         String user = blankToNull(c.user());
         String group = blankToNull(c.group());
-        if (user == null && (group != null || c.supplementary_groups())) {
-            throw new IllegalArgumentException("attribute " + Script.USER + ": required with a group");
-        }
-        if (user != null && user.chars().anyMatch(Character::isWhitespace)) {
-            throw new IllegalArgumentException("attribute " + Script.USER + ": one name");
-        }
-        if (group != null && (group.startsWith(":") || group.chars().anyMatch(Character::isWhitespace))) {
-            throw new IllegalArgumentException("attribute " + Script.GROUP + ": one name");
-        }
+        // the one check of who runs a script (org.vigil.script.RunAs), shared with the notify scripts and the checker's
+        org.vigil.script.RunAs.ofAttributes("", user, group, c.supplementary_groups());
         return new ScriptSpec(name, command, c.interval_ms(), c.timeout_ms() > 0 ? c.timeout_ms() : c.interval_ms(),
                 c.weight(), c.weight_reverse(), c.rise(), c.fall(), user, group, c.supplementary_groups(),
                 c.init_fail());
     }
 
-    /**
-     * The user as {@link org.vigil.script.ScriptSecurity#decide} takes it ("user [[:]group]",
-     * shared with the notify scripts), null without one.
-     */
-    String userSpec() {
-        if (user == null) {
-            return null;
-        }
-        if (group == null && !supplementaryGroups) {
-            return user;
-        }
-        return user + " " + (supplementaryGroups ? ":" : "") + (group == null ? "" : group);
+    /** Who runs the script, as {@link org.vigil.script.ScriptSecurity#decide} takes it; null without a user. */
+    org.vigil.script.RunAs runAs() {
+        return user == null ? null : new org.vigil.script.RunAs(user, group, supplementaryGroups);
     }
 
     private static String blankToNull(String s) {

@@ -21,7 +21,7 @@ final class TrackScriptCheck {
      *
      * @param scriptUser global_defs script_user, may be null
      */
-    static ScriptSecurity.Decision decide(ScriptSpec spec, boolean securityEnabled, String scriptUser,
+    static ScriptSecurity.Decision decide(ScriptSpec spec, boolean securityEnabled, org.vigil.script.RunAs scriptUser,
             ScriptSecurity.Host host, Consumer<String> log) {
         CommandLine command;
         try {
@@ -34,7 +34,7 @@ final class TrackScriptCheck {
             log.accept("No script set for vrrp_script " + spec.name() + " - removing");
             return null;
         }
-        ScriptSecurity.Decision d = ScriptSecurity.decide(command, spec.userSpec(), scriptUser, securityEnabled, host, log);
+        ScriptSecurity.Decision d = ScriptSecurity.decide(command, spec.runAs(), scriptUser, securityEnabled, host, log);
         if (!d.allowed()) {
             switch (d.refusal()) {
                 case USER -> log.accept("Unable to set uid/gid for script " + quotedWords(command));

@@ -77,7 +77,7 @@ final class Tracking implements AutoCloseable {
      */
     private boolean securityKnown;
     private boolean securityEnabled;
-    private String scriptUser;
+    private org.vigil.script.RunAs scriptUser;
     private long generation;
 
     /**
@@ -89,7 +89,7 @@ final class Tracking implements AutoCloseable {
     private final Map<DecisionKey, Optional<ScriptSecurity.Decision>> prepared = new ConcurrentHashMap<>();
     private final Map<String, Integer> preread = new ConcurrentHashMap<>();
 
-    private record DecisionKey(ScriptSpec spec, boolean enabled, String user) {
+    private record DecisionKey(ScriptSpec spec, boolean enabled, org.vigil.script.RunAs user) {
     }
 
     /** Paths the poller reads; written on the loop, read on the executor. */
@@ -199,8 +199,7 @@ final class Tracking implements AutoCloseable {
     }
 
     /** global_defs enable_script_security and script_user: every script is checked again. */
-    void securityConfigured(boolean enabled, String user) {
-        String u = user == null || user.isBlank() ? null : user.trim();
+    void securityConfigured(boolean enabled, org.vigil.script.RunAs u) {
         if (securityKnown && enabled == securityEnabled && java.util.Objects.equals(u, scriptUser)) {
             return;
         }
@@ -218,8 +217,7 @@ final class Tracking implements AutoCloseable {
      * Off the loop: decides {@code spec} under the given settings (path, owner and permission
      * checks, the user lookup), so that {@link #startRunner} on the loop only looks the answer up.
      */
-    void prepare(ScriptSpec spec, boolean enabled, String user) {
-        String u = user == null || user.isBlank() ? null : user.trim();
+    void prepare(ScriptSpec spec, boolean enabled, org.vigil.script.RunAs u) {
         prepared.put(new DecisionKey(spec, enabled, u), Optional.ofNullable(
                 TrackScriptCheck.decide(spec, enabled, u, securityHost, line -> log.line(line, false))));
     }

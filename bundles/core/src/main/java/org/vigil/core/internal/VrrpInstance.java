@@ -622,11 +622,47 @@ final class VrrpInstance {
     /** @param channelDropped drops on the shared receive channel that belong to no instance */
     InstanceStatus status(java.util.Map<String, Long> channelDropped) {
         InetAddress master = state == InstanceState.MASTER ? actions.localAddress() : masterAddress();
+        if (master != statusMaster) {
+            statusMaster = master;
+            statusMasterText = master == null ? null : master.getHostAddress();
+        }
+        if (config != statusConfig) {
+            statusConfig = config;
+            statusVips = config.virtualAddresses().stream().map(this::cidr).toList();
+        }
+        List<VirtualAddress> held = actions.held();
+        List<String> heldText = new ArrayList<>(held.size());
+        for (VirtualAddress a : held) {
+            heldText.add(cidr(a));
+        }
         return new InstanceStatus(config.name(), state, config.vrid(), config.family(), config.version(),
-                config.interfaceName(), config.priority(), ownPriority(),
-                master == null ? null : master.getHostAddress(), config.advertIntervalCs(), masterAdverIntervalCs,
-                skewMicros(), masterDownMicros(), config.preempt(), config.preemptDelayMillis(),
-                config.virtualAddresses().stream().map(VirtualAddress::cidr).toList(),
-                actions.held().stream().map(VirtualAddress::cidr).toList(), counters.snapshot(channelDropped), enteredState);
+                config.interfaceName(), config.priority(), ownPriority(), statusMasterText, config.advertIntervalCs(),
+                masterAdverIntervalCs, skewMicros(), masterDownMicros(), config.preempt(), config.preemptDelayMillis(),
+                statusVips, heldText, counters.snapshot(channelDropped), enteredState);
+    }
+
+    /*
+     * A scrape or status page builds every instance's status on the election thread (510
+     * instances: 0.57 ms CPU and 655 KB per call before these caches, 0.27 ms and 227 KB with
+     * them, StatusCostTest): the texts that change only with the configuration or the master are
+     * made once, not per call.
+     */
+    private InetAddress statusMaster;
+    private String statusMasterText;
+    private InstanceConfig statusConfig;
+    private List<String> statusVips;
+    private final java.util.Map<VirtualAddress, String> cidrTexts = new java.util.HashMap<>();
+
+    /** An address's "a/len" text, made once per address (the held ones are among the configured). */
+    private String cidr(VirtualAddress a) {
+        String text = cidrTexts.get(a);
+        if (text == null) {
+            if (cidrTexts.size() > 4 * (config.virtualAddresses().size() + 4)) {
+                cidrTexts.clear(); // addresses of earlier configurations
+            }
+            text = a.cidr();
+            cidrTexts.put(a, text);
+        }
+        return text;
     }
 }

@@ -53,7 +53,7 @@ class TrackScriptCheckTest {
     void anUnknownUserDisablesTheScript() {
         var host = new FakeHost(1000, Map.of());
         assertThat(TrackScriptCheck.decide(spec("/bin/true", "nobody_here"), true, null, host, log::add)).isNull();
-        assertThat(TrackScriptCheck.decide(spec("/bin/true", null), false, "nobody_here", host, log::add)).isNull();
+        assertThat(TrackScriptCheck.decide(spec("/bin/true", null), false, org.vigil.script.RunAs.of("nobody_here", null, false), host, log::add)).isNull();
         // keepalived 2.2.7's lines
         assertThat(log).containsExactly("Script user 'nobody_here' does not exist",
                 "Unable to set uid/gid for script '/bin/true'", "Script user 'nobody_here' does not exist",

@@ -93,25 +93,25 @@ class TypedComponentConfigTest {
         p.put("name", "chk");
         p.put("script", "/bin/true");
         ScriptSpec none = ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p));
-        assertThat(none.userSpec()).isNull();
+        assertThat(none.runAs()).isNull();
         p.put("user", "www-data");
-        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).userSpec())
-                .isEqualTo("www-data");
+        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).runAs())
+                .hasToString("www-data");
         p.put("group", "web");
-        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).userSpec())
-                .isEqualTo("www-data web");
+        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).runAs())
+                .hasToString("www-data web");
         p.put("supplementary.groups", true);
-        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).userSpec())
-                .isEqualTo("www-data :web");
+        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).runAs())
+                .hasToString("www-data :web");
         p.remove("group");
-        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).userSpec())
-                .isEqualTo("www-data :");
+        assertThat(ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)).runAs())
+                .hasToString("www-data :");
         p.put("user", "www-data web");
         assertThatThrownBy(() -> ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)))
-                .hasMessage("attribute user: one name");
+                .hasMessage("attribute user: user 'www-data web': one name expected");
         p.remove("user");
         assertThatThrownBy(() -> ScriptSpec.from(TypedConfigs.typed(VrrpScriptComponent.Config.class, p)))
-                .hasMessage("attribute user: required with a group");
+                .hasMessage("attribute user: a group needs a user");
     }
 
     @Test

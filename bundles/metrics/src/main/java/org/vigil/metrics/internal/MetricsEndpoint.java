@@ -225,7 +225,7 @@ public final class MetricsEndpoint {
 
     /** Everything every source has now, VRRP first. */
     String scrape() {
-        PrometheusText text = new PrometheusText();
+        PrometheusText text = new PrometheusText(lastScrapeLength);
         VrrpService v = vrrp;
         if (v == null) {
             text.family("keepalived_up", org.vigil.api.metrics.MetricWriter.Type.GAUGE,
@@ -246,8 +246,13 @@ public final class MetricsEndpoint {
             }
             text.endSource();
         }
-        return text.text();
+        String out = text.text();
+        lastScrapeLength = out.length();
+        return out;
     }
+
+    /** The last scrape's length: the next one's buffer is made that large at once (510 instances: 0.6 MB). */
+    private volatile int lastScrapeLength;
 
     /** The request head up to its blank line, or null when longer than MAX_HEAD or cut short. */
     private static String readHead(InputStream in) throws IOException {

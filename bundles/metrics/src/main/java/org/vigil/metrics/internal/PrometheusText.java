@@ -13,9 +13,20 @@ final class PrometheusText implements MetricWriter {
     private static final Pattern METRIC_NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
-    private final StringBuilder out = new StringBuilder(4096);
+    private final StringBuilder out;
     private final Set<String> families = new HashSet<>();
+    /** Label names already checked: a scrape of 510 instances writes some 26,000 of them, a handful of names. */
+    private final Set<String> labelNames = new HashSet<>();
     private String current;
+
+    PrometheusText() {
+        this(4096);
+    }
+
+    /** @param expected the text's expected length (the last scrape's), so the buffer is not regrown */
+    PrometheusText(int expected) {
+        out = new StringBuilder(Math.max(4096, expected + expected / 8));
+    }
 
     @Override
     public void family(String name, Type type, String help) {
@@ -49,7 +60,7 @@ final class PrometheusText implements MetricWriter {
     }
 
     /** One line: the family's name with {@code suffix}, the labels and an optional last one. */
-    private void write(String suffix, double value, String[] labels, String lastName, String lastValue) {
+    private void write(String suffix, double v, String[] labels, String lastName, String lastValue) {
         if (current == null) {
             throw new IllegalStateException("a sample before its family");
         }
@@ -60,8 +71,11 @@ final class PrometheusText implements MetricWriter {
         if (labels.length > 0 || lastName != null) {
             out.append('{');
             for (int i = 0; i < labels.length; i += 2) {
-                if (!LABEL_NAME.matcher(labels[i]).matches()) {
-                    throw new IllegalArgumentException("not a label name: " + labels[i]);
+                if (!labelNames.contains(labels[i])) {
+                    if (!LABEL_NAME.matcher(labels[i]).matches()) {
+                        throw new IllegalArgumentException("not a label name: " + labels[i]);
+                    }
+                    labelNames.add(labels[i]);
                 }
                 out.append(i == 0 ? "" : ",").append(labels[i]).append("=\"");
                 escape(labels[i + 1] == null ? "" : labels[i + 1], true);
@@ -72,7 +86,13 @@ final class PrometheusText implements MetricWriter {
             }
             out.append('}');
         }
-        out.append(' ').append(number(value)).append('\n');
+        out.append(' ');
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            out.append((long) v); // the common case (counters, states), without a String per sample
+        } else {
+            out.append(number(v));
+        }
+        out.append('\n');
     }
 
     /** Closes the current family: samples after this need a new one (a source's families are its own). */

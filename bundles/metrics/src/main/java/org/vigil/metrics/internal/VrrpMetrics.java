@@ -29,37 +29,56 @@ final class VrrpMetrics {
                         Integer.toString(i.vrid()), "ip_address", vip);
             }
         }
-        counter(out, instances, "keepalived_advertisements_received_total", "Advertisements received",
+        // each instance's labels and keepalived counters once, not once per family
+        int n = instances.size();
+        String[][] labels = new String[n][];
+        KeepalivedStats[] stats = new KeepalivedStats[n];
+        for (int k = 0; k < n; k++) {
+            labels[k] = labels(instances.get(k));
+            stats[k] = KeepalivedStats.of(instances.get(k).counters());
+        }
+        counter(out, stats, labels, "keepalived_advertisements_received_total", "Advertisements received",
                 KeepalivedStats::advertRcvd);
-        counter(out, instances, "keepalived_advertisements_sent_total", "Advertisements sent",
+        counter(out, stats, labels, "keepalived_advertisements_sent_total", "Advertisements sent",
                 KeepalivedStats::advertSent);
-        counter(out, instances, "keepalived_become_master_total", "Times the instance became master",
+        counter(out, stats, labels, "keepalived_become_master_total", "Times the instance became master",
                 KeepalivedStats::becomeMaster);
-        counter(out, instances, "keepalived_release_master_total", "Times the instance released master",
+        counter(out, stats, labels, "keepalived_release_master_total", "Times the instance released master",
                 KeepalivedStats::releaseMaster);
-        counter(out, instances, "keepalived_packet_length_errors_total", "Packets with a bad length",
+        counter(out, stats, labels, "keepalived_packet_length_errors_total", "Packets with a bad length",
                 KeepalivedStats::packetLenErr);
-        counter(out, instances, "keepalived_authentication_invalid_total", "Packets with an invalid authentication type",
-                KeepalivedStats::invalidAuthtype);
-        counter(out, instances, "keepalived_authentication_mismatch_total",
+        counter(out, stats, labels, "keepalived_authentication_invalid_total",
+                "Packets with an invalid authentication type", KeepalivedStats::invalidAuthtype);
+        counter(out, stats, labels, "keepalived_authentication_mismatch_total",
                 "Packets with an authentication type other than the instance's", KeepalivedStats::authtypeMismatch);
-        counter(out, instances, "keepalived_authentication_failure_total", "Packets that failed authentication",
+        counter(out, stats, labels, "keepalived_authentication_failure_total", "Packets that failed authentication",
                 KeepalivedStats::authFailure);
-        counter(out, instances, "keepalived_priority_zero_received_total", "Priority 0 advertisements received",
+        counter(out, stats, labels, "keepalived_priority_zero_received_total", "Priority 0 advertisements received",
                 KeepalivedStats::priZeroRcvd);
-        counter(out, instances, "keepalived_priority_zero_sent_total", "Priority 0 advertisements sent",
+        counter(out, stats, labels, "keepalived_priority_zero_sent_total", "Priority 0 advertisements sent",
                 KeepalivedStats::priZeroSent);
 
         out.family("vigil_vrrp_priority", Type.GAUGE, "Effective priority (after tracking)");
-        instances.forEach(i -> out.sample(i.effectivePriority(), labels(i)));
+        for (int k = 0; k < n; k++) {
+            out.sample(instances.get(k).effectivePriority(), labels[k]);
+        }
         out.family("vigil_vrrp_base_priority", Type.GAUGE, "Configured priority");
-        instances.forEach(i -> out.sample(i.basePriority(), labels(i)));
+        for (int k = 0; k < n; k++) {
+            out.sample(instances.get(k).basePriority(), labels[k]);
+        }
         out.family("vigil_vrrp_addresses_held", Type.GAUGE, "Virtual addresses this router holds now");
-        instances.forEach(i -> out.sample(i.heldAddresses().size(), labels(i)));
+        for (int k = 0; k < n; k++) {
+            out.sample(instances.get(k).heldAddresses().size(), labels[k]);
+        }
         out.family("vigil_vrrp_late_timers_total", Type.COUNTER, "Timers that ran later than the warning threshold");
-        instances.forEach(i -> out.sample(i.counters().lateTimers(), labels(i)));
+        for (int k = 0; k < n; k++) {
+            out.sample(instances.get(k).counters().lateTimers(), labels[k]);
+        }
         out.family("vigil_vrrp_dropped_total", Type.COUNTER, "Packets for the instance dropped, by reason");
         for (InstanceStatus i : instances) {
+            if (i.counters().dropped().isEmpty()) {
+                continue;
+            }
             for (Map.Entry<String, Long> e : new TreeMap<>(i.counters().dropped()).entrySet()) {
                 out.sample(e.getValue(), "iname", i.name(), "intf", i.interfaceName(), "vrid",
                         Integer.toString(i.vrid()), "reason", e.getKey());
@@ -71,9 +90,11 @@ final class VrrpMetrics {
         return new String[] { "iname", i.name(), "intf", i.interfaceName(), "vrid", Integer.toString(i.vrid()) };
     }
 
-    private static void counter(MetricWriter out, List<InstanceStatus> instances, String name, String help,
+    private static void counter(MetricWriter out, KeepalivedStats[] stats, String[][] labels, String name, String help,
             ToLongFunction<KeepalivedStats> value) {
         out.family(name, Type.COUNTER, help);
-        instances.forEach(i -> out.sample(value.applyAsLong(KeepalivedStats.of(i.counters())), labels(i)));
+        for (int k = 0; k < stats.length; k++) {
+            out.sample(value.applyAsLong(stats[k]), labels[k]);
+        }
     }
 }

@@ -26,7 +26,7 @@ final class MiscCheck implements HealthCheck {
 
     private final MiscCheckType type;
     private final CommandLine command;
-    private final String user;
+    private final org.vigil.script.RunAs user;
     private final Duration timeout;
     private final boolean dynamic;
     /** "Misc check for [[rs] VS [vs]] by [script]". */
@@ -38,7 +38,7 @@ final class MiscCheck implements HealthCheck {
     private record Decided(MiscCheckType.Globals globals, ScriptSecurity.Decision decision, String refusal) {
     }
 
-    MiscCheck(CheckSpec spec, MiscCheckType type, CommandLine command, String user, long miscTimeoutSeconds,
+    MiscCheck(CheckSpec spec, MiscCheckType type, CommandLine command, org.vigil.script.RunAs user, long miscTimeoutSeconds,
             boolean dynamic, MiscCheckType.Globals globals, ScriptSecurity.Decision decision) {
         this.type = type;
         this.command = command;

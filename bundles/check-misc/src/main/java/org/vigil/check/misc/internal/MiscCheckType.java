@@ -1,6 +1,5 @@
 package org.vigil.check.misc.internal;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -11,6 +10,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.api.check.CheckSpec;
@@ -19,6 +21,7 @@ import org.vigil.api.check.CheckTypeName;
 import org.vigil.api.check.HealthCheck;
 import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.script.CommandLine;
+import org.vigil.script.RunAs;
 import org.vigil.script.ScriptRunner;
 import org.vigil.script.ScriptSecurity;
 
@@ -37,6 +40,7 @@ import org.vigil.script.ScriptSecurity;
 @Component(service = CheckType.class, configurationPid = ConfigurationPids.GLOBAL,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @CheckTypeName(type = MiscCheckType.TYPE)
+@Designate(ocd = MiscCheckType.Global.class)
 public final class MiscCheckType implements CheckType {
     static final String TYPE = "MISC_CHECK";
     /** Scripts running at once for every MISC_CHECK of the daemon; more wait their turn. */
@@ -46,14 +50,45 @@ public final class MiscCheckType implements CheckType {
 
     private static final Logger LOG = LoggerFactory.getLogger(MiscCheckType.class);
 
+    /**
+     * The global_defs keywords MISC_CHECK reads (PID org.vigil.global, written by the bridge; the
+     * same configuration's other keywords are the core's and the notifiers' forms).
+     */
+    @ObjectClassDefinition(name = "Global definitions: MISC_CHECK",
+            description = "global_defs of keepalived.conf, as MISC_CHECK reads it")
+    @interface Global {
+        @AttributeDefinition(description = "script_user: the user of scripts without their own; empty: keepalived_script")
+        String script_user() default "";
+
+        @AttributeDefinition(description = "script_user's group; empty: the user's own")
+        String script_group() default "";
+
+        @AttributeDefinition(description = "script_user USER :[GROUP]: also the user's supplementary groups")
+        boolean script_supplementary_groups() default false;
+
+        @AttributeDefinition(description = "enable_script_security: refuse scripts run as root from unsafe places")
+        boolean enable_script_security() default false;
+    }
+
     /** global_defs as far as scripts care. */
-    record Globals(String scriptUser, boolean securityEnabled) {
-        static Globals of(Map<String, Object> props) {
-            Object user = props.get(ConfigurationPids.Global.SCRIPT_USER);
-            Object security = props.get(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY);
-            String u = user == null ? null : user instanceof String[] a ? String.join(" ", a) : user.toString();
-            return new Globals(u == null || u.isBlank() ? null : u,
-                    security instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(security)));
+    record Globals(RunAs scriptUser, boolean securityEnabled, boolean scriptUserUnread) {
+        Globals(RunAs scriptUser, boolean securityEnabled) {
+            this(scriptUser, securityEnabled, false);
+        }
+
+        /**
+         * The typed attributes. A script user that does not read is one line, and scripts without
+         * their own user are then refused: never the default user instead of the one meant.
+         */
+        static Globals of(Global g) {
+            try {
+                return new Globals(RunAs.ofAttributes("script.", g.script_user(), g.script_group(),
+                        g.script_supplementary_groups()), g.enable_script_security());
+            } catch (IllegalArgumentException e) {
+                LOG.error("Configuration {}: {}; MISC_CHECK scripts without their own user are not run",
+                        ConfigurationPids.GLOBAL, e.getMessage());
+                return new Globals(null, g.enable_script_security(), true);
+            }
         }
     }
 
@@ -70,8 +105,8 @@ public final class MiscCheckType implements CheckType {
     private volatile Globals globals;
 
     @Activate
-    public MiscCheckType(Map<String, Object> props) {
-        this(Globals.of(props), new ScriptRunner("vigil-check-misc", MAX_RUNNING, MAX_WAITING),
+    public MiscCheckType(Global global) {
+        this(Globals.of(global), new ScriptRunner("vigil-check-misc", MAX_RUNNING, MAX_WAITING),
                 ScriptSecurity.Host.system(), LOG::warn);
     }
 
@@ -83,8 +118,12 @@ public final class MiscCheckType implements CheckType {
     }
 
     @Modified
-    void modified(Map<String, Object> props) {
-        Globals g = Globals.of(props);
+    void modified(Global global) {
+        apply(Globals.of(global));
+    }
+
+    /** New global settings: the checks re-decide their script at their next attempt. */
+    void apply(Globals g) {
         if (!g.equals(globals)) {
             violationLogged.set(false);
             accountLines.clear();
@@ -117,7 +156,8 @@ public final class MiscCheckType implements CheckType {
         if (c.misc_timeout() < 0) {
             throw new IllegalArgumentException("Invalid misc_timeout value '" + c.misc_timeout() + "'");
         }
-        String user = c.user().isBlank() ? null : c.user();
+        // the check block holds its keywords as tokens (the checker SPI): "user USER [[:]GROUP]"
+        RunAs user = RunAs.words(c.user());
         Globals g = globals;
         ScriptSecurity.Decision d = decide(command, user, g);
         return new MiscCheck(spec, this, command, user, c.misc_timeout(), c.misc_dynamic(), g, d);
@@ -127,7 +167,10 @@ public final class MiscCheckType implements CheckType {
      * The script package's verdict, logged in its words; a refusal throws with keepalived's
      * MISC_CHECK line, which the checker logs with the block's file:line.
      */
-    ScriptSecurity.Decision decide(CommandLine command, String user, Globals g) {
+    ScriptSecurity.Decision decide(CommandLine command, RunAs user, Globals g) {
+        if (user == null && g.scriptUserUnread()) {
+            throw new IllegalArgumentException(refusalLine(ScriptSecurity.Refusal.USER, command.text()));
+        }
         ScriptSecurity.Decision d = ScriptSecurity.decide(command, user, g.scriptUser(), g.securityEnabled(), host,
                 line -> {
                     if (!(line.startsWith("Script user '") || line.startsWith("Script group '")) || accountLines.add(line)) {

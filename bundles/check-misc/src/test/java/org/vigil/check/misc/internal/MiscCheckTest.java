@@ -252,7 +252,7 @@ class MiscCheckTest {
         assertThat(run(check).success()).isTrue();
 
         // script_user root: without it keepalived 2.2.7 refuses every script (no keepalived_script user)
-        type.modified(Map.of("enable.script.security", true, "script.user", "root"));
+        type.apply(new MiscCheckType.Globals(org.vigil.script.RunAs.of("root", null, false), true));
         CheckResult r = run(check);
 
         assertThat(r.success()).isFalse();
@@ -262,8 +262,17 @@ class MiscCheckTest {
         assertThat(run(check).line()).isEqualTo(r.line());
         assertThat(scriptLines).hasSize(logged);
         // and allowed again once global_defs allows it
-        type.modified(Map.of("enable.script.security", false, "script.user", "root"));
+        type.apply(new MiscCheckType.Globals(org.vigil.script.RunAs.of("root", null, false), false));
         assertThat(run(check).success()).isTrue();
+    }
+
+    @Test
+    void aScriptUserThatDoesNotReadRefusesScriptsWithoutTheirOwnUser() {
+        // MiscCheckType.Globals.of logged the attribute; no default user is taken instead
+        type.apply(new MiscCheckType.Globals(null, false, true));
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> type.prepare(spec(Map.of("misc.path", List.of("/bin/true")), Duration.ofSeconds(5))))
+                .hasMessage(MiscCheckType.refusalLine(ScriptSecurity.Refusal.USER, "/bin/true"));
     }
 
     @Test

@@ -39,9 +39,9 @@ public class MailNotifier implements TransitionListener, CheckListener {
 
     /**
      * Vigil's extension settings (PID {@value #PID}); the keepalived settings come from the
-     * bridge's global configuration. Declared for metatype; read as properties by {@link MailSettings}.
+     * bridge's global configuration ({@link Global}). Both read by {@link MailSettings}.
      */
-    // bnd allows @Designate only on single-PID components: the OCD names its PID itself.
+    // bnd allows @Designate only on single-PID components: each OCD names its PID itself.
     @ObjectClassDefinition(pid = PID, name = "Vigil SMTP alerts",
             description = "Vigil extensions to keepalived's SMTP alerts")
     @interface Config {
@@ -68,6 +68,43 @@ public class MailNotifier implements TransitionListener, CheckListener {
         long notify_mail_retry_delay_ms() default MailSettings.DEFAULT_RETRY_DELAY_MS;
     }
 
+    /**
+     * The global_defs keywords the SMTP alerts read (PID org.vigil.global, written by the bridge;
+     * the same configuration's election keywords are the core's form, its script keywords
+     * notify-script's). No secret here: SMTP AUTH is Vigil's extension ({@link Config}).
+     */
+    @ObjectClassDefinition(pid = ConfigurationPids.GLOBAL, name = "Global definitions: SMTP alerts",
+            description = "global_defs of keepalived.conf, as the SMTP alerts read it")
+    @interface Global {
+        @AttributeDefinition(required = false, description = "router_id: in the subject; empty: the host name")
+        String router_id() default "";
+
+        @AttributeDefinition(required = false, description = "notification_email: the recipients; none: no mail")
+        String[] notification_email() default {};
+
+        @AttributeDefinition(required = false, description = "notification_email_from; empty: user@host")
+        String notification_email_from() default "";
+
+        @AttributeDefinition(required = false, description = "smtp_server's host; empty: no mail")
+        String smtp_server() default "";
+
+        @AttributeDefinition(description = "smtp_server's port")
+        int smtp_port() default MailSettings.DEFAULT_PORT;
+
+        @AttributeDefinition(description = "smtp_connect_timeout in ms, also the read timeout")
+        long smtp_connect_timeout_ms() default MailSettings.DEFAULT_CONNECT_TIMEOUT_MS;
+
+        @AttributeDefinition(required = false, description = "smtp_helo_name; empty: the host name")
+        String smtp_helo_name() default "";
+
+        @AttributeDefinition(description = "smtp_alert_vrrp (else smtp_alert), resolved by the bridge: mail "
+                + "an instance or group that has no configuration of its own")
+        boolean smtp_alert_vrrp() default false;
+
+        @AttributeDefinition(description = "no_email_faults: no mail for FAULT")
+        boolean no_email_faults() default false;
+    }
+
     /** Vigil's own mail settings (STARTTLS, AUTH, queue, tries), apart from the bridge's global PID. */
     static final String PID = "org.vigil.notify.mail";
 
@@ -90,8 +127,8 @@ public class MailNotifier implements TransitionListener, CheckListener {
     private volatile boolean stopped;
 
     @Activate
-    public MailNotifier(Map<String, ?> config) {
-        this(MailSettings.from(config));
+    public MailNotifier(Config extension, Global global) {
+        this(MailSettings.from(global, extension));
     }
 
     MailNotifier(MailSettings settings) {

@@ -4,18 +4,17 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-
-import org.vigil.api.vrrp.ConfigurationPids.Global;
 
 /**
- * The keepalived global_defs mail settings (PID org.vigil.global, as the config bridge writes
- * them) plus Vigil's extensions from PID {@value MailNotifier#PID}: smtp.starttls, smtp.user,
- * smtp.password, smtp.ssl.trust, notify.mail.queue, notify.mail.tries, notify.mail.retry.delay.ms.
- * The password is kept out of {@link #toString()}.
+ * The keepalived global_defs mail settings ({@link MailNotifier.Global}, PID org.vigil.global, as
+ * the config bridge writes them) plus Vigil's extensions ({@link MailNotifier.Config}, PID
+ * {@value MailNotifier#PID}). The password is kept out of {@link #toString()}.
+ *
+ * @param defaultAlert whether a transition of an instance or group without a configuration of
+ *        its own is mailed (smtp_alert_vrrp, else smtp_alert: the bridge resolves it)
  */
 record MailSettings(String routerId, List<String> to, String from, String host, int port, long connectTimeoutMs,
-        String heloName, boolean smtpAlert, Boolean smtpAlertVrrp, boolean noEmailFaults, boolean startTls,
+        String heloName, boolean defaultAlert, boolean noEmailFaults, boolean startTls,
         String user, String password, String sslTrust, int queueSize, int tries, long retryDelayMs) {
 
     static final int DEFAULT_PORT = 25;
@@ -29,36 +28,17 @@ record MailSettings(String routerId, List<String> to, String from, String host, 
         return !to.isEmpty() && host != null;
     }
 
-    static MailSettings from(Map<String, ?> p) {
+    static MailSettings from(MailNotifier.Global g, MailNotifier.Config ext) {
         String hostName = hostName();
-        String server = string(p.get(Global.SMTP_SERVER));
-        String host = null;
-        int port = DEFAULT_PORT;
-        if (server != null) {
-            String[] words = server.strip().split("\\s+");
-            host = words[0];
-            if (words.length > 1) {
-                port = Integer.parseInt(words[1]);
-            }
-        }
-        String from = string(p.get(Global.NOTIFICATION_EMAIL_FROM));
-        String routerId = string(p.get(Global.ROUTER_ID));
-        String helo = string(p.get(Global.SMTP_HELO_NAME));
-        Object alertVrrp = p.get("smtp.alert.vrrp");
-        return new MailSettings(routerId != null ? routerId : hostName, strings(p.get(Global.NOTIFICATION_EMAIL)),
-                from != null ? from : System.getProperty("user.name") + "@" + hostName, host, port,
-                number(p.get(Global.SMTP_CONNECT_TIMEOUT_MS), DEFAULT_CONNECT_TIMEOUT_MS),
-                helo != null ? helo : hostName, bool(p.get(Global.SMTP_ALERT)),
-                alertVrrp == null ? null : bool(alertVrrp), bool(p.get("no.email.faults")),
-                bool(p.get("smtp.starttls")), string(p.get("smtp.user")), string(p.get("smtp.password")),
-                string(p.get("smtp.ssl.trust")), (int) number(p.get("notify.mail.queue"), DEFAULT_QUEUE),
-                (int) Math.max(1, number(p.get("notify.mail.tries"), DEFAULT_TRIES)),
-                number(p.get("notify.mail.retry.delay.ms"), DEFAULT_RETRY_DELAY_MS));
-    }
-
-    /** Whether a transition of an instance or group without its own smtp_alert setting is mailed. */
-    boolean defaultAlert() {
-        return smtpAlertVrrp != null ? smtpAlertVrrp : smtpAlert;
+        String from = string(g.notification_email_from());
+        String routerId = string(g.router_id());
+        String helo = string(g.smtp_helo_name());
+        return new MailSettings(routerId != null ? routerId : hostName, strings(g.notification_email()),
+                from != null ? from : System.getProperty("user.name") + "@" + hostName, string(g.smtp_server()),
+                g.smtp_port(), g.smtp_connect_timeout_ms(), helo != null ? helo : hostName, g.smtp_alert_vrrp(),
+                g.no_email_faults(), ext.smtp_starttls(), string(ext.smtp_user()), string(ext.smtp_password()),
+                string(ext.smtp_ssl_trust()), ext.notify_mail_queue(), Math.max(1, ext.notify_mail_tries()),
+                ext.notify_mail_retry_delay_ms());
     }
 
     static String hostName() {
@@ -69,32 +49,19 @@ record MailSettings(String routerId, List<String> to, String from, String host, 
         }
     }
 
-    private static String string(Object v) {
-        return v == null || String.valueOf(v).isBlank() ? null : String.valueOf(v).strip();
+    private static String string(String v) {
+        return v == null || v.isBlank() ? null : v.strip();
     }
 
-    static boolean bool(Object v) {
-        return v instanceof Boolean b ? b : v != null && Boolean.parseBoolean(String.valueOf(v).strip());
-    }
-
-    private static long number(Object v, long fallback) {
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        return v == null ? fallback : Long.parseLong(String.valueOf(v).strip());
-    }
-
-    private static List<String> strings(Object v) {
+    private static List<String> strings(String[] v) {
         List<String> out = new ArrayList<>();
-        if (v instanceof String[] a) {
-            out.addAll(List.of(a));
-        } else if (v instanceof Iterable<?> it) {
-            it.forEach(o -> out.add(String.valueOf(o)));
-        } else if (v != null) {
-            out.add(String.valueOf(v));
+        if (v != null) {
+            for (String s : v) {
+                if (s != null && !s.isBlank()) {
+                    out.add(s.strip());
+                }
+            }
         }
-        out.replaceAll(String::strip);
-        out.removeIf(String::isEmpty);
         return List.copyOf(out);
     }
 

@@ -59,7 +59,7 @@ class BridgeKeysTest {
                     smtp_alert off
                 }
                 """);
-        MailSettings s = MailSettings.from(props(records, ConfigurationPids.GLOBAL));
+        MailSettings s = Typed.settings(props(records, ConfigurationPids.GLOBAL));
         assertThat(s.enabled()).isTrue();
         assertThat(s.routerId()).isEqualTo("LVS_DEVEL");
         assertThat(s.to()).hasSize(2).first().isEqualTo("acassen@firewall.loc");

@@ -56,10 +56,11 @@ class MailNotifierTest {
         p.put("router.id", "LVS_DEVEL");
         p.put("notification.email", new String[] {"acassen@firewall.loc", "Ops Team <ops@firewall.loc>"});
         p.put("notification.email.from", "Alexandre Cassen <alexandre.cassen@firewall.loc>");
-        p.put("smtp.server", "127.0.0.1 " + greenMail.getSmtp().getPort());
+        p.put("smtp.server", "127.0.0.1");
+        p.put("smtp.port", greenMail.getSmtp().getPort());
         p.put("smtp.connect.timeout.ms", 5000L);
         p.put("smtp.helo.name", "vigil-test");
-        p.put("smtp.alert", true);
+        p.put("smtp.alert.vrrp", true);
         for (int i = 0; i < kv.length; i += 2) {
             p.put((String) kv[i], kv[i + 1]);
         }
@@ -110,7 +111,7 @@ class MailNotifierTest {
 
     @Test
     void checkerEventsAreMailedWithKeepalivedsSubjectsAndBodiesWhenTheirSmtpAlertAsks() throws Exception {
-        notifier = new MailNotifier(global());
+        notifier = Typed.notifier(global());
         String vs = "[192.0.2.249]:tcp:80";
         String rs = "[192.0.2.21]:tcp:80";
         // smtp_alert off for this one: no mail
@@ -136,7 +137,7 @@ class MailNotifierTest {
 
     @Test
     void instanceMasterBackupFaultAndStopAsKeepalivedWritesThem() throws Exception {
-        notifier = new MailNotifier(global());
+        notifier = Typed.notifier(global());
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
         List<String> got = received(2);
         assertMessage(got.get(0), "[LVS_DEVEL] VRRP Instance VI_1 - Entering MASTER state",
@@ -163,7 +164,7 @@ class MailNotifierTest {
 
     @Test
     void stoppingMailsQueuedAtShutdownStillGoOut() {
-        notifier = new MailNotifier(global());
+        notifier = Typed.notifier(global());
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.INIT, true));
         notifier.deactivate();
         assertThat(greenMail.getReceivedMessages()).hasSize(2);
@@ -172,7 +173,7 @@ class MailNotifierTest {
 
     @Test
     void syncGroupMail() {
-        notifier = new MailNotifier(global());
+        notifier = Typed.notifier(global());
         notifier.transition(event(Kind.GROUP, "VG_1", InstanceState.BACKUP, InstanceState.MASTER, false));
         assertMessage(received(2).get(0), "[LVS_DEVEL] VRRP Group VG_1 - Entering MASTER state",
                 "=> All VRRP group instances are now in MASTER state <=");
@@ -180,7 +181,7 @@ class MailNotifierTest {
 
     @Test
     void noEmailFaultsSuppressesFaultMailsOnly() {
-        notifier = new MailNotifier(global("no.email.faults", true));
+        notifier = Typed.notifier(global("no.email.faults", true));
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.FAULT, false));
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.FAULT, InstanceState.BACKUP, false));
         List<String> got = received(2);
@@ -189,7 +190,7 @@ class MailNotifierTest {
 
     @Test
     void smtpAlertOffForOneInstance() {
-        notifier = new MailNotifier(global());
+        notifier = Typed.notifier(global());
         notifier.setAlert(Kind.INSTANCE, "VI_QUIET", false);
         notifier.transition(event(Kind.INSTANCE, "VI_QUIET", InstanceState.BACKUP, InstanceState.MASTER, false));
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
@@ -202,7 +203,7 @@ class MailNotifierTest {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             closedPort = s.getLocalPort();
         }
-        notifier = new MailNotifier(global("smtp.server", "127.0.0.1 " + closedPort, "notify.mail.tries", 2,
+        notifier = Typed.notifier(global("smtp.port", closedPort, "notify.mail.tries", 2,
                 "notify.mail.retry.delay.ms", 50L));
         assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
             notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
@@ -228,7 +229,7 @@ class MailNotifierTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            notifier = new MailNotifier(global("smtp.server", "127.0.0.1 " + silent.getLocalPort(),
+            notifier = Typed.notifier(global("smtp.port", silent.getLocalPort(),
                     "smtp.connect.timeout.ms", 10_000L, "notify.mail.queue", 2));
             notifier.transition(event(Kind.INSTANCE, "VI_0", InstanceState.BACKUP, InstanceState.MASTER, false));
             await().atMost(Duration.ofSeconds(5)).until(() -> notifier.pending().isEmpty());
@@ -253,8 +254,8 @@ class MailNotifierTest {
                 .withConfiguration(GreenMailConfiguration.aConfig().withUser("vigil@firewall.loc", "vigil", "s3cret"));
         auth.start();
         try {
-            String server = "127.0.0.1 " + auth.getSmtp().getPort();
-            MailNotifier wrong = new MailNotifier(global("smtp.server", server, "smtp.user", "vigil",
+            int server = auth.getSmtp().getPort();
+            MailNotifier wrong = Typed.notifier(global("smtp.port", server, "smtp.user", "vigil",
                     "smtp.password", "wrong", "notify.mail.tries", 1));
             try {
                 wrong.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
@@ -263,12 +264,12 @@ class MailNotifierTest {
             } finally {
                 wrong.deactivate();
             }
-            notifier = new MailNotifier(global("smtp.server", server, "smtp.user", "vigil", "smtp.password", "s3cret"));
+            notifier = Typed.notifier(global("smtp.port", server, "smtp.user", "vigil", "smtp.password", "s3cret"));
             notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
             await().atMost(Duration.ofSeconds(10)).until(() -> auth.getReceivedMessages().length == 2);
             assertThat(notifier.sent()).isEqualTo(1);
             // The settings are logged at activation: without the password.
-            assertThat(MailSettings.from(global("smtp.user", "vigil", "smtp.password", "s3cret")).toString())
+            assertThat(Typed.settings(global("smtp.user", "vigil", "smtp.password", "s3cret")).toString())
                     .doesNotContain("s3cret").contains("user=vigil");
         } finally {
             auth.stop();
@@ -279,7 +280,7 @@ class MailNotifierTest {
     void noMailWithoutRecipientsOrServer() {
         Map<String, Object> g = global();
         g.remove("smtp.server");
-        notifier = new MailNotifier(g);
+        notifier = Typed.notifier(g);
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
         assertThat(notifier.pending()).isEmpty();
     }

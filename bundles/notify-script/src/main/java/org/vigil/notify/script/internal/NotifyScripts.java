@@ -5,66 +5,75 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.vigil.api.vrrp.ConfigurationPids;
 import org.vigil.script.CommandLine;
+import org.vigil.script.RunAs;
 
 /**
- * The notify commands of one instance or sync group, read from its configuration: keys
- * notify.master, notify.backup, notify.fault, notify.stop, notify.deleted, notify and
- * notify.master.rx.lower.pri, each with an optional "&lt;key&gt;.user" ("user [group]") as the config
- * bridge writes them, and notify.priority.changes. {@code notifyDeleted}: notify_deleted is
- * configured (with or without a script), so a deletion at reload notifies DELETED, not FAULT. Commands are split
- * by org.vigil.script's {@link CommandLine}, as keepalived splits them.
+ * The notify commands of one instance or sync group, from its typed configuration
+ * ({@link InstanceNotifyConfig.Config}, {@link GroupNotifyConfig.Config}): each command with who
+ * runs it. {@code notifyDeleted}: notify_deleted is configured (with or without a script), so a
+ * deletion at reload notifies DELETED, not FAULT. {@code priorityChanges}: notify_priority_changes
+ * (the bridge applied global_defs' vrrp_notify_priority_changes). Commands are split by
+ * org.vigil.script's {@link CommandLine}, as keepalived splits them.
  */
 record NotifyScripts(String name, Map<Event, Script> specific, Script generic, Script masterRxLowerPri,
-        boolean notifyDeleted, Boolean priorityChanges) {
+        boolean notifyDeleted, boolean priorityChanges) {
 
     NotifyScripts(String name, Map<Event, Script> specific, Script generic) {
-        this(name, specific, generic, null, specific.containsKey(Event.DELETED), null);
+        this(name, specific, generic, null, specific.containsKey(Event.DELETED), false);
     }
 
     /** What happened, as keepalived names it in the generic notify's third argument and the FIFO. */
     enum Event { MASTER, BACKUP, FAULT, STOP, DELETED }
 
     /** A command and who runs it (null: the global script user). */
-    record Script(CommandLine command, String user) {
+    record Script(CommandLine command, RunAs user) {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifyScripts.class);
-    /** notify_master_rx_lower_pri, as the bridge names it. */
-    static final String MASTER_RX_LOWER_PRI = "notify.master.rx.lower.pri";
-    /** notify_priority_changes of the instance (unset: global_defs vrrp_notify_priority_changes). */
-    static final String PRIORITY_CHANGES = "notify.priority.changes";
 
-    static NotifyScripts from(Map<String, ?> props) {
-        Map<Event, Script> specific = new EnumMap<>(Event.class);
-        for (Event e : Event.values()) {
-            Script s = script(props, "notify." + e.name().toLowerCase());
-            if (s != null) {
-                specific.put(e, s);
-            }
-        }
-        Object changes = props.get(PRIORITY_CHANGES);
-        return new NotifyScripts(String.valueOf(props.get(ConfigurationPids.NAME)), specific,
-                script(props, ConfigurationPids.Instance.NOTIFY), script(props, MASTER_RX_LOWER_PRI),
-                props.containsKey("notify.deleted"), changes == null ? null : Boolean.valueOf(String.valueOf(changes)));
+    /** One script's attributes: the command and its user, group and supplementary groups. */
+    record Attributes(String key, String command, String user, String group, boolean supplementaryGroups) {
     }
 
-    private static Script script(Map<String, ?> props, String key) {
-        Object command = props.get(key);
-        if (command == null || String.valueOf(command).isBlank()) {
+    /**
+     * The scripts of one configuration; a script whose attributes do not read is left out after
+     * one line naming the PID and the attribute (the others stay).
+     */
+    static NotifyScripts of(String pid, String name, Map<Event, Attributes> specific, Attributes generic,
+            Attributes masterRxLowerPri, boolean notifyDeleted, boolean priorityChanges) {
+        Map<Event, Script> scripts = new EnumMap<>(Event.class);
+        specific.forEach((e, a) -> {
+            Script s = script(pid, a);
+            if (s != null) {
+                scripts.put(e, s);
+            }
+        });
+        return new NotifyScripts(name, scripts, script(pid, generic),
+                masterRxLowerPri == null ? null : script(pid, masterRxLowerPri),
+                notifyDeleted || scripts.containsKey(Event.DELETED), priorityChanges);
+    }
+
+    private static Script script(String pid, Attributes a) {
+        if (a.command() == null || a.command().isBlank()) {
             return null;
         }
-        Object user = props.get(key + ".user");
+        RunAs user;
+        try {
+            user = RunAs.ofAttributes(a.key() + ".", a.user(), a.group(), a.supplementaryGroups());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {}: {}; notify script {} not run", pid, e.getMessage(), a.command());
+            return null;
+        }
         CommandLine parsed;
         try {
-            parsed = CommandLine.parse(String.valueOf(command));
+            parsed = CommandLine.parse(a.command());
         } catch (IllegalArgumentException e) {
             // keepalived drops a notify script it cannot split
             LOG.warn("{}", e.getMessage());
-            LOG.warn("Unable to parse notify script '{}' - ignoring", command);
+            LOG.warn("Unable to parse notify script '{}' - ignoring", a.command());
             return null;
         }
-        return new Script(parsed, user == null ? null : String.valueOf(user));
+        return new Script(parsed, user);
     }
 }

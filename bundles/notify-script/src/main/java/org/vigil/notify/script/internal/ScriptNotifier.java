@@ -27,14 +27,15 @@ import org.vigil.api.vrrp.TransitionEvent;
 import org.vigil.api.vrrp.TransitionListener;
 import org.vigil.notify.script.internal.NotifyScripts.Event;
 import org.vigil.notify.script.internal.NotifyScripts.Script;
+import org.vigil.script.RunAs;
 import org.vigil.script.ScriptResult;
 import org.vigil.script.ScriptRunner;
 import org.vigil.script.ScriptSecurity;
 
 /**
  * keepalived's notify scripts and notify FIFO as a {@link TransitionListener}. Reads the global
- * configuration (script_user, notify_fifo, vrrp_notify_fifo) and Vigil's own tuning from PID
- * {@value #PID} (notify.script.timeout.ms, .threads, .queue; the bridge owns the global PID);
+ * configuration (script_user, notify_fifo, vrrp_notify_fifo, typed as {@link Global}) and Vigil's
+ * own tuning from PID {@value #PID} ({@link Config}; the bridge owns the global PID);
  * the per instance and per sync group scripts arrive from {@link InstanceNotifyConfig} and
  * {@link GroupNotifyConfig}. {@link #transition} only queues work and returns. Scripts are split,
  * checked (user, script_user, enable_script_security) and run by org.vigil.script, the package
@@ -47,9 +48,9 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
 
     /**
      * Vigil's own tuning (PID {@value #PID}); script_user and the FIFOs come from the bridge's
-     * global configuration. Declared for metatype; read as properties in {@link #activate}.
+     * global configuration ({@link Global}).
      */
-    // bnd allows @Designate only on single-PID components: the OCD names its PID itself.
+    // bnd allows @Designate only on single-PID components: each OCD names its PID itself.
     @ObjectClassDefinition(pid = PID, name = "Vigil notify scripts",
             description = "How Vigil runs keepalived's notify scripts")
     @interface Config {
@@ -61,6 +62,44 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
 
         @AttributeDefinition(description = "Scripts (and FIFO lines) waiting; new ones are dropped beyond this")
         int notify_script_queue() default DEFAULT_QUEUE;
+    }
+
+    /**
+     * The global_defs keywords the notify scripts read (PID org.vigil.global, written by the
+     * bridge; the same configuration's election keywords are the core's form, its mail keywords
+     * notify-mail's). Users: see {@link ConfigurationPids#RUN_AS_USER}.
+     */
+    @ObjectClassDefinition(pid = ConfigurationPids.GLOBAL, name = "Global definitions: notify scripts",
+            description = "global_defs of keepalived.conf, as the notify scripts read it")
+    @interface Global {
+        @AttributeDefinition(description = "script_user: the user of scripts without their own; empty: keepalived_script")
+        String script_user() default "";
+        @AttributeDefinition(description = "script_user's group; empty: the user's own")
+        String script_group() default "";
+        @AttributeDefinition(description = "script_user USER :[GROUP]: also the user's supplementary groups")
+        boolean script_supplementary_groups() default false;
+
+        @AttributeDefinition(description = "enable_script_security: refuse scripts run as root from unsafe places")
+        boolean enable_script_security() default false;
+
+        @AttributeDefinition(description = "notify_fifo: the FIFO's path")
+        String notify_fifo() default "";
+        @AttributeDefinition(description = "notify_fifo_script: started with the FIFO as its last argument")
+        String notify_fifo_script_command() default "";
+        String notify_fifo_script_user() default "";
+        String notify_fifo_script_group() default "";
+        boolean notify_fifo_script_supplementary_groups() default false;
+
+        @AttributeDefinition(description = "vrrp_notify_fifo: the FIFO's path")
+        String vrrp_notify_fifo() default "";
+        String vrrp_notify_fifo_script_command() default "";
+        String vrrp_notify_fifo_script_user() default "";
+        String vrrp_notify_fifo_script_group() default "";
+        boolean vrrp_notify_fifo_script_supplementary_groups() default false;
+    }
+
+    /** One FIFO and its optional reader script. */
+    private record Fifo(String key, String path, String command, String user, String group, boolean supplementaryGroups) {
     }
 
     /** Vigil's own settings, kept apart from the keepalived.conf bridge's global configuration. */
@@ -96,9 +135,10 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
      * security decision per script is made once under these settings (keepalived checks scripts
      * when it loads its configuration), on the runner's thread.
      */
-    private record Settings(ScriptRunner runner, ScriptSecurity.Host host, String scriptUser, boolean securityEnabled,
+    private record Settings(ScriptRunner runner, ScriptSecurity.Host host, RunAs scriptUser, boolean scriptUserUnread,
+            boolean securityEnabled,
             Duration timeout, List<FifoWriter> fifos, Map<Script, ScriptSecurity.Decision> decisions,
-            boolean priorityChanges, List<org.vigil.script.ScriptRun> fifoScripts, ScriptRunner fifoRunner) {
+            List<org.vigil.script.ScriptRun> fifoScripts, ScriptRunner fifoRunner) {
         void close() {
             // queued and running scripts still run, each bounded by its timeout
             runner.shutdown();
@@ -109,9 +149,6 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
         }
     }
 
-    /** keepalived's notify_fifo_script and vrrp_notify_fifo_script, each with the FIFO it reads. */
-    private static final String[][] FIFO_SCRIPTS = {{"notify.fifo", "notify.fifo.script"},
-            {"vrrp.notify.fifo", "vrrp.notify.fifo.script"}};
     /** A FIFO script runs until Vigil stops; no timeout applies. */
     private static final Duration FIFO_SCRIPT_LIFETIME = Duration.ofDays(365 * 100L);
 
@@ -119,18 +156,14 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
     }
 
     /** For tests and plain Java use. */
-    ScriptNotifier(Map<String, ?> global, boolean root) {
-        apply(global, root);
+    ScriptNotifier(Config tuning, Global global, boolean root) {
+        apply(tuning, global, root ? ScriptSecurity.Host.system() : notRoot(ScriptSecurity.Host.system()));
     }
 
     @Activate
     @Modified
-    void activate(Map<String, ?> global) {
-        apply(global, ScriptSecurity.Host.system());
-    }
-
-    private void apply(Map<String, ?> global, boolean root) {
-        apply(global, root ? ScriptSecurity.Host.system() : notRoot(ScriptSecurity.Host.system()));
+    void activate(Config tuning, Global global) {
+        apply(tuning, global, ScriptSecurity.Host.system());
     }
 
     /** The system's users, with Vigil taken as not root (tests that must not switch users). */
@@ -154,41 +187,49 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
         };
     }
 
-    private void apply(Map<String, ?> global, ScriptSecurity.Host host) {
+    private void apply(Config tuning, Global global, ScriptSecurity.Host host) {
         List<FifoWriter> fifos = new ArrayList<>();
-        List<String[]> fifoScripts = new ArrayList<>();
-        int queue = intValue(global.get(QUEUE_KEY), DEFAULT_QUEUE);
+        List<Fifo> fifoScripts = new ArrayList<>();
+        int queue = tuning.notify_script_queue();
         // keepalived writes VRRP events to both notify_fifo and vrrp_notify_fifo.
-        for (String[] keys : FIFO_SCRIPTS) {
-            Object v = global.get(keys[0]);
-            if (v != null && !String.valueOf(v).isBlank()) {
-                FifoWriter fifo = new FifoWriter(Path.of(String.valueOf(v).strip().split("\\s+")[0]), queue);
-                fifos.add(fifo);
-                Object command = global.get(keys[1] + ".command");
-                if (command != null && !String.valueOf(command).isBlank()) {
-                    Object user = global.get(keys[1] + ".user");
-                    fifoScripts.add(new String[] {fifo.path().toString(), String.valueOf(command),
-                            user == null || String.valueOf(user).isBlank() ? null : String.valueOf(user)});
+        for (Fifo f : List.of(
+                new Fifo("notify.fifo.script", global.notify_fifo(), global.notify_fifo_script_command(),
+                        global.notify_fifo_script_user(), global.notify_fifo_script_group(),
+                        global.notify_fifo_script_supplementary_groups()),
+                new Fifo("vrrp.notify.fifo.script", global.vrrp_notify_fifo(), global.vrrp_notify_fifo_script_command(),
+                        global.vrrp_notify_fifo_script_user(), global.vrrp_notify_fifo_script_group(),
+                        global.vrrp_notify_fifo_script_supplementary_groups()))) {
+            if (!f.path().isBlank()) {
+                fifos.add(new FifoWriter(Path.of(f.path().strip()), queue));
+                if (!f.command().isBlank()) {
+                    fifoScripts.add(f);
                 }
             }
         }
-        Object user = global.get(ConfigurationPids.Global.SCRIPT_USER);
+        RunAs scriptUser = null;
+        boolean unread = false;
+        try {
+            scriptUser = RunAs.ofAttributes("script.", global.script_user(), global.script_group(),
+                    global.script_supplementary_groups());
+        } catch (IllegalArgumentException e) {
+            // never the default user instead of the one meant (the core does the same for vrrp_scripts)
+            LOG.error("Configuration {}: {}; notify scripts without their own user are not run", ConfigurationPids.GLOBAL,
+                    e.getMessage());
+            unread = true;
+        }
         Settings next = new Settings(
-                new ScriptRunner("vigil-notify-script", Math.max(1, intValue(global.get(THREADS_KEY), DEFAULT_THREADS)),
-                        Math.max(0, queue)),
-                host, user == null ? null : String.valueOf(user),
-                Boolean.parseBoolean(String.valueOf(global.get(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY))),
-                Duration.ofMillis(longValue(global.get(TIMEOUT_KEY), DEFAULT_TIMEOUT_MS)),
-                List.copyOf(fifos), new ConcurrentHashMap<>(),
-                Boolean.parseBoolean(String.valueOf(global.get("vrrp.notify.priority.changes"))), new ArrayList<>(),
+                new ScriptRunner("vigil-notify-script", Math.max(1, tuning.notify_script_threads()), Math.max(0, queue)),
+                host, scriptUser, unread, global.enable_script_security(),
+                Duration.ofMillis(tuning.notify_script_timeout_ms()),
+                List.copyOf(fifos), new ConcurrentHashMap<>(), new ArrayList<>(),
                 new ScriptRunner("vigil-notify-fifo-script", Math.max(1, fifoScripts.size()), 0));
         Settings previous = settings;
         if (previous != null) {
             previous.close();
         }
         settings = next;
-        for (String[] f : fifoScripts) {
-            startFifoScript(next, f[0], f[1], f[2]);
+        for (Fifo f : fifoScripts) {
+            startFifoScript(next, f);
         }
     }
 
@@ -222,7 +263,17 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
      * last argument, as the script user (its own user, else script_user), run until Vigil stops
      * or the FIFO setting changes.
      */
-    private void startFifoScript(Settings s, String fifo, String command, String user) {
+    private void startFifoScript(Settings s, Fifo f) {
+        String fifo = Path.of(f.path().strip()).toString();
+        String command = f.command();
+        RunAs user;
+        try {
+            user = RunAs.ofAttributes(f.key() + ".", f.user(), f.group(), f.supplementaryGroups());
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {}: {}; notify FIFO script {} not started", ConfigurationPids.GLOBAL, e.getMessage(),
+                    command);
+            return;
+        }
         Script script;
         try {
             script = new Script(org.vigil.script.CommandLine.parse(command), user);
@@ -312,9 +363,8 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
         }
         NotifyScripts scripts = instances.get(event.name());
         if (event.kind() != PriorityEvent.Kind.MASTER_RX_LOWER_PRI) {
-            boolean wanted = scripts != null && scripts.priorityChanges() != null ? scripts.priorityChanges()
-                    : s.priorityChanges();
-            if (!wanted) {
+            // the bridge applied vrrp_notify_priority_changes to each instance's setting
+            if (scripts == null || !scripts.priorityChanges()) {
                 return;
             }
         }
@@ -382,6 +432,10 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
 
     /** keepalived's checks with its log lines, once per script and settings. */
     private static ScriptSecurity.Decision decide(Settings s, String label, Script script) {
+        if (script.user() == null && s.scriptUserUnread()) {
+            LOG.warn("Not running {} script {}: script_user does not read", label, script.command());
+            return new ScriptSecurity.Decision(List.of(), null, ScriptSecurity.Refusal.USER, false, false);
+        }
         ScriptSecurity.Decision d = ScriptSecurity.decide(script.command(), script.user(), s.scriptUser(),
                 s.securityEnabled(), s.host(), line -> LOG.warn("{}", line));
         if (!d.allowed()) {
@@ -423,23 +477,5 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
     /** keepalived's FIFO line: {@code INSTANCE "VI_1" MASTER 100}. */
     static String fifoLine(TransitionEvent.Kind kind, String name, Event what, int priority) {
         return kind.name() + " \"" + name + "\" " + what.name() + " " + priority;
-    }
-
-    private static int intValue(Object v, int fallback) {
-        return (int) longValue(v, fallback);
-    }
-
-    private static long longValue(Object v, long fallback) {
-        if (v instanceof Number n) {
-            return n.longValue();
-        }
-        if (v != null) {
-            try {
-                return Long.parseLong(String.valueOf(v).strip());
-            } catch (NumberFormatException e) {
-                LOG.warn("Ignoring bad number {}", v);
-            }
-        }
-        return fallback;
     }
 }

@@ -74,8 +74,8 @@ class ScriptNotifierTest {
 
     @Test
     void instanceScriptsGetTheirArgumentsAndGenericNotifyGetsKeepalivedsFour() throws IOException {
-        notifier = new ScriptNotifier(Map.of(), false);
-        notifier.addInstance(NotifyScripts.from(config("VI_1",
+        notifier = Typed.notifier(Map.of(), false);
+        notifier.addInstance(Typed.instance(config("VI_1",
                 "notify.master", recorder("master") + " 'to master' x",
                 "notify.backup", recorder("backup"),
                 "notify.fault", recorder("fault"),
@@ -104,8 +104,8 @@ class ScriptNotifierTest {
         Path script = dir.resolve("args.sh");
         Files.writeString(script, "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]\\n' \"$a\"; done > " + out + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        notifier = new ScriptNotifier(Map.of(), false);
-        notifier.addInstance(NotifyScripts.from(config("VI_1",
+        notifier = Typed.notifier(Map.of(), false);
+        notifier.addInstance(Typed.instance(config("VI_1",
                 "notify.master", script + " one 'two words' \"say \\\"hi\\\"\" a\\ b '' x\\ty 'it'\\''s' a|b $HOME")));
 
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
@@ -117,11 +117,11 @@ class ScriptNotifierTest {
 
     @Test
     void stopAndDeletedAndGroups() throws IOException {
-        notifier = new ScriptNotifier(Map.of(), false);
-        NotifyScripts vi = NotifyScripts.from(config("VI_1",
+        notifier = Typed.notifier(Map.of(), false);
+        NotifyScripts vi = Typed.instance(config("VI_1",
                 "notify.stop", recorder("stop"), "notify.deleted", recorder("deleted"), "notify", recorder("generic")));
         notifier.addInstance(vi);
-        notifier.addGroup(NotifyScripts.from(config("G1", "notify.master", recorder("gmaster"),
+        notifier.addGroup(Typed.group(config("G1", "notify.master", recorder("gmaster"),
                 "notify", recorder("ggeneric"))));
 
         notifier.transition(event(Kind.GROUP, "G1", InstanceState.BACKUP, InstanceState.MASTER, 0, false));
@@ -142,8 +142,8 @@ class ScriptNotifierTest {
 
     @Test
     void aDeletedInstanceWithoutNotifyDeletedNotifiesFaultAndNeverStop() throws IOException {
-        notifier = new ScriptNotifier(Map.of(), false);
-        NotifyScripts vi = NotifyScripts.from(config("VI_1", "notify.stop", recorder("stop"),
+        notifier = Typed.notifier(Map.of(), false);
+        NotifyScripts vi = Typed.instance(config("VI_1", "notify.stop", recorder("stop"),
                 "notify.fault", recorder("fault"), "notify", recorder("generic")));
         notifier.addInstance(vi);
         notifier.transition(new TransitionEvent(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.FAULT, 100,
@@ -155,8 +155,8 @@ class ScriptNotifierTest {
 
     @Test
     void aStoppingGroupRunsOnlyItsNotifyStop() throws IOException {
-        notifier = new ScriptNotifier(Map.of(), false);
-        notifier.addGroup(NotifyScripts.from(config("G1", "notify.stop", recorder("gstop"),
+        notifier = Typed.notifier(Map.of(), false);
+        notifier.addGroup(Typed.group(config("G1", "notify.stop", recorder("gstop"),
                 "notify", recorder("ggeneric"))));
         notifier.transition(event(Kind.GROUP, "G1", InstanceState.MASTER, InstanceState.INIT, 0, true));
         await().atMost(Duration.ofSeconds(10)).until(() -> records().size() == 1);
@@ -168,10 +168,10 @@ class ScriptNotifierTest {
         Path fifo = dir.resolve("prio.fifo");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(mk.waitFor(5, TimeUnit.SECONDS) && mk.exitValue() == 0).isTrue();
-        notifier = new ScriptNotifier(Map.of("notify.fifo", fifo.toString()), false);
-        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.master.rx.lower.pri", recorder("rxlow") + " aws",
+        notifier = Typed.notifier(Map.of("notify.fifo", fifo.toString()), false);
+        notifier.addInstance(Typed.instance(config("VI_1", "notify.master.rx.lower.pri", recorder("rxlow") + " aws",
                 "notify.priority.changes", true, "notify", recorder("generic"))));
-        notifier.addInstance(NotifyScripts.from(config("VI_2")));
+        notifier.addInstance(Typed.instance(config("VI_2")));
         CompletableFuture<List<String>> read = CompletableFuture.supplyAsync(() -> {
             try (BufferedReader r = Files.newBufferedReader(fifo, StandardCharsets.UTF_8)) {
                 return List.of(r.readLine(), r.readLine(), r.readLine());
@@ -202,7 +202,7 @@ class ScriptNotifierTest {
         Files.writeString(reader, "#!/bin/sh\necho \"args: $*\" > " + out + "\nwhile read line; do echo \"$line\" >> " + out
                 + "; done < \"$2\"\n");
         Files.setPosixFilePermissions(reader, PosixFilePermissions.fromString("rwxr-xr-x"));
-        notifier = new ScriptNotifier(Map.of("vrrp.notify.fifo", fifo.toString(),
+        notifier = Typed.notifier(Map.of("vrrp.notify.fifo", fifo.toString(),
                 "vrrp.notify.fifo.script.command", reader + " first"), false);
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(out));
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
@@ -212,11 +212,11 @@ class ScriptNotifierTest {
 
     @Test
     void stopScriptsQueuedAtShutdownStillRun() throws IOException {
-        notifier = new ScriptNotifier(Map.of(), false);
+        notifier = Typed.notifier(Map.of(), false);
         Path slow = dir.resolve("slow-stop.sh");
         Files.writeString(slow, "#!/bin/sh\nsleep 0.5\necho \"stop: $*\" >> " + dir.resolve("record.txt") + "\n");
         Files.setPosixFilePermissions(slow, PosixFilePermissions.fromString("rwxr-xr-x"));
-        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.stop", slow.toString())));
+        notifier.addInstance(Typed.instance(config("VI_1", "notify.stop", slow.toString())));
 
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.MASTER, InstanceState.INIT, 100, true));
         notifier.deactivate();
@@ -226,12 +226,37 @@ class ScriptNotifierTest {
     }
 
     @Test
+    void aUserAttributeThatIsNotOneNameLeavesOnlyThatScriptOut() throws IOException {
+        // a hand-written configuration in keepalived's words: the user attribute holds one name
+        NotifyScripts vi = Typed.instance(config("VI_1", "notify.master", recorder("master"),
+                "notify.master.user", "nobody nogroup", "notify.backup", recorder("backup"),
+                "notify.backup.group", "nogroup", "notify.fault", recorder("fault"), "notify.fault.user", "nobody",
+                "notify.fault.supplementary.groups", true));
+        assertThat(vi.specific()).containsOnlyKeys(NotifyScripts.Event.FAULT);
+        assertThat(vi.specific().get(NotifyScripts.Event.FAULT).user())
+                .isEqualTo(new org.vigil.script.RunAs("nobody", null, true));
+    }
+
+    @Test
+    void aScriptUserThatDoesNotReadRunsNoScriptWithoutItsOwnUser() throws IOException {
+        // a hand-written global configuration in keepalived's words: never the default user instead
+        notifier = Typed.notifier(Map.of("script.user", "nobody nogroup"), false);
+        notifier.addInstance(Typed.instance(config("VI_1", "notify.master", recorder("master"),
+                "notify.backup", recorder("backup"), "notify.backup.user", System.getProperty("user.name"))));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.INIT, InstanceState.BACKUP, 100, false));
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> notifier.refused() == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> records().contains("backup: "));
+        assertThat(records()).containsExactly("backup: ");
+    }
+
+    @Test
     void aHangingScriptIsKilledAndDelaysNothing() throws IOException {
-        notifier = new ScriptNotifier(Map.of(ScriptNotifier.TIMEOUT_KEY, 500L), false);
+        notifier = Typed.notifier(Map.of(ScriptNotifier.TIMEOUT_KEY, 500L), false);
         Path hang = dir.resolve("hang.sh");
         Files.writeString(hang, "#!/bin/sh\necho $$ > " + dir.resolve("hang.pid") + "\nexec sleep 600\n");
         Files.setPosixFilePermissions(hang, PosixFilePermissions.fromString("rwxr-xr-x"));
-        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.master", hang.toString(),
+        notifier.addInstance(Typed.instance(config("VI_1", "notify.master", hang.toString(),
                 "notify.backup", recorder("backup"))));
 
         // The caller (the core's notification thread) only queues.
@@ -253,17 +278,18 @@ class ScriptNotifierTest {
         HostRequirement.require(root(), "running a notify script as another user needs root");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path script = dir.resolve("id.sh");
-        Files.writeString(script, "#!/bin/sh\nid -un > " + dir.resolve("who.txt") + "\n");
+        Files.writeString(script, "#!/bin/sh\n(id -un; id -gn) > " + dir.resolve("who.tmp") + "\nmv "
+                + dir.resolve("who.tmp") + " " + dir.resolve("who.txt") + "\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
-        notifier = new ScriptNotifier(Map.of("script.user", "root"), true);
-        notifier.addInstance(NotifyScripts.from(config("VI_1", "notify.master", script.toString(),
-                "notify.master.user", "nobody")));
+        notifier = Typed.notifier(Map.of("script.user", "root"), true);
+        // the bridge's typed user and group (keepalived's "notify_master SCRIPT nobody nogroup")
+        notifier.addInstance(Typed.instance(config("VI_1", "notify.master", script.toString(),
+                "notify.master.user", "nobody", "notify.master.group", "nogroup")));
 
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("who.txt"))
-                && !Files.readString(dir.resolve("who.txt")).isBlank());
-        assertThat(Files.readString(dir.resolve("who.txt")).strip()).isEqualTo("nobody");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("who.txt")));
+        assertThat(Files.readAllLines(dir.resolve("who.txt"))).containsExactly("nobody", "nogroup");
     }
 
     @Test
@@ -274,16 +300,16 @@ class ScriptNotifierTest {
         String script = recorder("master");
         Map<String, Object> vi = config("VI_1", "notify.master", script);
 
-        notifier = new ScriptNotifier(Map.of("enable.script.security", true, "script.user", "root"), true);
-        notifier.addInstance(NotifyScripts.from(vi));
+        notifier = Typed.notifier(Map.of("enable.script.security", true, "script.user", "root"), true);
+        notifier.addInstance(Typed.instance(vi));
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
         await().atMost(Duration.ofSeconds(10)).until(() -> notifier.refused() == 1);
         assertThat(records()).isEmpty();
         notifier.deactivate();
 
         // Without enable_script_security it runs (with keepalived's SECURITY VIOLATION warning).
-        notifier = new ScriptNotifier(Map.of("script.user", "root"), true);
-        notifier.addInstance(NotifyScripts.from(vi));
+        notifier = Typed.notifier(Map.of("script.user", "root"), true);
+        notifier.addInstance(Typed.instance(vi));
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
         await().atMost(Duration.ofSeconds(10)).until(() -> records().contains("master: "));
 
@@ -297,7 +323,7 @@ class ScriptNotifierTest {
         Path fifo = dir.resolve("notify.fifo");
         Process mk = new ProcessBuilder("mkfifo", fifo.toString()).start();
         assertThat(mk.waitFor(5, TimeUnit.SECONDS) && mk.exitValue() == 0).isTrue();
-        notifier = new ScriptNotifier(Map.of("notify.fifo", fifo.toString()), false);
+        notifier = Typed.notifier(Map.of("notify.fifo", fifo.toString()), false);
 
         // Nobody reads yet: the event must still return at once.
         assertTimeoutPreemptively(Duration.ofSeconds(2), () -> notifier
@@ -319,7 +345,7 @@ class ScriptNotifierTest {
     @Test
     void createsTheFifoWhenMissing() {
         Path fifo = dir.resolve("made.fifo");
-        notifier = new ScriptNotifier(Map.of("notify.fifo", fifo.toString()), false);
+        notifier = Typed.notifier(Map.of("notify.fifo", fifo.toString()), false);
         notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fifo));
         assertThat(Files.isRegularFile(fifo)).isFalse();
