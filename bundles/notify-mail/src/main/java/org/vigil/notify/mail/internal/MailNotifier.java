@@ -55,8 +55,14 @@ public class MailNotifier implements TransitionListener, CheckListener {
         @AttributeDefinition(required = false, description = "SMTP AUTH user; AUTH is used when set")
         String smtp_user();
 
-        @AttributeDefinition(required = false, type = AttributeType.PASSWORD, description = "SMTP AUTH password")
-        String smtp_password();
+        /**
+         * Key {@code .smtp.password}: DS copies a component's properties onto its service
+         * registration except those starting with a full stop, so without it the password would
+         * be a service property any bundle (and Gogo's {@code inspect}) could read.
+         */
+        @AttributeDefinition(required = false, type = AttributeType.PASSWORD,
+                description = "SMTP AUTH password (key .smtp.password: private to the component)")
+        String _smtp_password();
 
         @AttributeDefinition(description = "Mails waiting for delivery; the oldest is dropped beyond this")
         int notify_mail_queue() default MailSettings.DEFAULT_QUEUE;

@@ -36,7 +36,7 @@ record MailSettings(String routerId, List<String> to, String from, String host, 
         return new MailSettings(routerId != null ? routerId : hostName, strings(g.notification_email()),
                 from != null ? from : System.getProperty("user.name") + "@" + hostName, string(g.smtp_server()),
                 g.smtp_port(), g.smtp_connect_timeout_ms(), helo != null ? helo : hostName, g.smtp_alert_vrrp(),
-                g.no_email_faults(), ext.smtp_starttls(), string(ext.smtp_user()), string(ext.smtp_password()),
+                g.no_email_faults(), ext.smtp_starttls(), string(ext.smtp_user()), string(ext._smtp_password()),
                 string(ext.smtp_ssl_trust()), ext.notify_mail_queue(), Math.max(1, ext.notify_mail_tries()),
                 ext.notify_mail_retry_delay_ms());
     }

@@ -256,7 +256,7 @@ class MailNotifierTest {
         try {
             int server = auth.getSmtp().getPort();
             MailNotifier wrong = Typed.notifier(global("smtp.port", server, "smtp.user", "vigil",
-                    "smtp.password", "wrong", "notify.mail.tries", 1));
+                    ".smtp.password", "wrong", "notify.mail.tries", 1));
             try {
                 wrong.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
                 await().atMost(Duration.ofSeconds(10)).until(() -> wrong.givenUp() == 1);
@@ -264,12 +264,12 @@ class MailNotifierTest {
             } finally {
                 wrong.deactivate();
             }
-            notifier = Typed.notifier(global("smtp.port", server, "smtp.user", "vigil", "smtp.password", "s3cret"));
+            notifier = Typed.notifier(global("smtp.port", server, "smtp.user", "vigil", ".smtp.password", "s3cret"));
             notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, false));
             await().atMost(Duration.ofSeconds(10)).until(() -> auth.getReceivedMessages().length == 2);
             assertThat(notifier.sent()).isEqualTo(1);
             // The settings are logged at activation: without the password.
-            assertThat(Typed.settings(global("smtp.user", "vigil", "smtp.password", "s3cret")).toString())
+            assertThat(Typed.settings(global("smtp.user", "vigil", ".smtp.password", "s3cret")).toString())
                     .doesNotContain("s3cret").contains("user=vigil");
         } finally {
             auth.stop();
