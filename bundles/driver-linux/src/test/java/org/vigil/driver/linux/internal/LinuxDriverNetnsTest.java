@@ -404,6 +404,42 @@ class LinuxDriverNetnsTest {
     }
 
     @Test
+    void aDatagramCarriesTheKernelsArrivalTimeNotWhenTheReceiveThreadGotToIt() throws Exception {
+        for (IpFamily family : IpFamily.values()) {
+            InetAddress group = family == IpFamily.IPV4 ? GROUP4 : GROUP6;
+            byte[] advert = family == IpFamily.IPV4 ? ADVERT_V2 : ADVERT_V3;
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            BlockingQueue<Long> stamps = new LinkedBlockingQueue<>();
+            PacketChannel a = open(inA, driverA, multicast(family, group), new Inbox());
+            PacketChannel b = inB.call(() -> driverB.open(multicast(family, group), p -> {
+                stamps.add(p.receivedNanos());
+                held.countDown();
+                try {
+                    // the receive thread is kept from its socket, as a busy host keeps it
+                    release.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            open.add(b);
+            a.send(advert, 0, advert.length, group);
+            assertThat(held.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            long beforeSend = System.nanoTime();
+            a.send(advert, 0, advert.length, group);
+            long sent = System.nanoTime();
+            Thread.sleep(300); // the second advert waits in the socket for 300 ms
+            long released = System.nanoTime();
+            release.countDown();
+            stamps.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            Long second = stamps.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(second).as(family + ": the second advert").isNotNull();
+            assertThat(second).as(family + ": stamped on arrival (sent %d..%d, read after %d)", beforeSend, sent, released)
+                    .isBetween(beforeSend, sent + 20_000_000L).isLessThan(released);
+        }
+    }
+
+    @Test
     void closeStopsTheReceiveThreadAndRefusesSends() throws Exception {
         PacketChannel c = inB.call(() -> driverB.open(multicast(IpFamily.IPV4, GROUP4), p -> { }));
         String thread = "vigil-linux-rx-lan0-v4-112";
