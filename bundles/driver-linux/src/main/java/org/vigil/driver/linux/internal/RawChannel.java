@@ -133,8 +133,8 @@ abstract class RawChannel implements PacketChannel {
         long implausible = stamps.implausible();
         if (implausible != implausibleLogged && Long.bitCount(implausible) == 1) {
             // 1, 2, 4, 8...: a clock step is one line, a clock gone wild a few, never one per packet
-            LOG.warn("receive stamps on {} not trusted ({} so far; CLOCK_REALTIME stepped?): those datagrams are "
-                    + "stamped when read", spec.interfaceName(), implausible);
+            LOG.warn("kernel receive stamps on {} not used for {} datagrams so far (CLOCK_REALTIME stepped, or the clocks "
+                    + "could not be read together): those are stamped when read", spec.interfaceName(), implausible);
             implausibleLogged = implausible;
         }
         return at;

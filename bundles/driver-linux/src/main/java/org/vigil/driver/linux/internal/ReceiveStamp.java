@@ -39,7 +39,15 @@ final class ReceiveStamp {
      * (Master_Down at 1 s adverts is 3.6 s).
      */
     static final long MAX_AGE_NANOS = 10_000_000_000L;
-    /** What two readings of the two clocks disagree by without a step: preemption between them, rounding. */
+    /**
+     * How far apart the realtime readings around the nanoTime reading may be (they take tens of
+     * nanoseconds): further, and the thread was preempted between them and the pair is read again.
+     * Without this a preempted pair looked like a step of the preemption's length (measured: 1.5
+     * ms on the shared 2-core lab machine) and distrusted the stamps queued meanwhile.
+     */
+    static final long PAIR_NANOS = 100_000L;
+    static final int PAIR_ATTEMPTS = 3;
+    /** What two clean readings of the offset between the clocks may disagree by without a step. */
     static final long OFFSET_NOISE_NANOS = 1_000_000L;
     /** The fastest an NTP slew moves CLOCK_REALTIME against CLOCK_MONOTONIC: 500 ppm, as a divisor. */
     static final long SLEW_DIVISOR = 2_000;
@@ -58,16 +66,29 @@ final class ReceiveStamp {
 
     /**
      * The datagram's arrival on the {@link System#nanoTime()} clock: the kernel's stamp converted,
-     * or now when there is no stamp (-1) or it cannot be trusted. Never later than now.
+     * or now when there is no stamp (-1) or it cannot be trusted (counted, as is a pair of clock
+     * readings preempted {@link #PAIR_ATTEMPTS} times). Never later than now.
      *
      * @param stampRealtimeNanos {@link org.vigil.libc.MessageHeader#timestampNanos()}
      */
     long nanoTime(long stampRealtimeNanos) {
-        if (stampRealtimeNanos < 0 || Libc.clockGettime(Libc.CLOCK_REALTIME, timespec) != 0) {
+        if (stampRealtimeNanos < 0) {
             return System.nanoTime();
         }
-        long realtimeNow = Libc.timespecNanos(timespec, 0);
-        return convert(stampRealtimeNanos, realtimeNow, System.nanoTime());
+        for (int attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
+            if (Libc.clockGettime(Libc.CLOCK_REALTIME, timespec) != 0) {
+                return System.nanoTime();
+            }
+            long realtimeNow = Libc.timespecNanos(timespec, 0);
+            long nanoTimeNow = System.nanoTime();
+            Libc.clockGettime(Libc.CLOCK_REALTIME, timespec);
+            if (Libc.timespecNanos(timespec, 0) - realtimeNow <= PAIR_NANOS) {
+                return convert(stampRealtimeNanos, realtimeNow, nanoTimeNow);
+            }
+            // preempted between the readings: the offset would be off by the preemption
+        }
+        implausible++;
+        return System.nanoTime();
     }
 
     /** {@link #nanoTime} on given readings of the two clocks (realtime read first). */
