@@ -68,6 +68,72 @@ class VrrpInstanceTest {
         assertThat(actions.sent).containsExactly(new RecordingActions.Sent(1_000_000 - 700 + 3_609_375, 100));
     }
 
+    /**
+     * RFC 5798 orders events by when they happen: an advert that arrived after Master_Down ran
+     * out comes after the timer, however late the election thread got to either. So the backup
+     * became master at the deadline, and the advert reaches a master: a higher priority takes
+     * the role back (section 6.4.3). Had the advert kept the backup in BACKUP, whether the
+     * master was replaced would depend on the election thread's lateness, not on the wire.
+     */
+    @Test
+    void anAdvertThatArrivedAfterMasterDownRanOutReachesAMasterEvenWhenTheLoopIsLate() throws Exception {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        loop.advance(1_000_000);
+        advert(backup, 150, 100, HIGHER_IP);
+        long deadline = 1_000_000 + 3_609_375;
+        assertThat(backup.masterDownDeadline()).isEqualTo(deadline);
+
+        // the master's next advert is on the wire 40 ms after the deadline; the election thread,
+        // busy with a batch, gets to it 90 ms after the deadline and has not run the timer yet
+        loop.jump(deadline + 90_000 - loop.nowMicros());
+        backup.onAdvert(150, 100, HIGHER_IP.getAddress(), deadline + 40_000);
+
+        assertThat(actions.sent).as("the takeover advert, as at the deadline").hasSize(1);
+        assertThat(actions.sent.get(0).priority()).isEqualTo(100);
+        assertThat(actions.transitions).containsExactly(
+                new RecordingActions.Transition(InstanceState.INIT, InstanceState.BACKUP, false),
+                new RecordingActions.Transition(InstanceState.BACKUP, InstanceState.MASTER, false),
+                new RecordingActions.Transition(InstanceState.MASTER, InstanceState.BACKUP, false));
+        assertThat(backup.state()).as("the higher priority takes it back").isEqualTo(InstanceState.BACKUP);
+        assertThat(backup.counters.becameMaster).isOne();
+        assertThat(actions.held).isEmpty();
+        assertThat(backup.masterDownDeadline()).as("Master_Down runs again").isGreaterThan(loop.nowMicros());
+    }
+
+    @Test
+    void aLowerPriorityAdvertThatArrivedAfterMasterDownRanOutLeavesTheNewMasterInPlace() throws Exception {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        loop.advance(1_000_000);
+        advert(backup, 150, 100, HIGHER_IP);
+        long deadline = 1_000_000 + 3_609_375;
+
+        // the old master came back at a lower priority, after Master_Down had run out
+        loop.jump(deadline + 90_000 - loop.nowMicros());
+        backup.onAdvert(50, 100, HIGHER_IP.getAddress(), deadline + 40_000);
+
+        assertThat(backup.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(actions.held).containsExactly(TestConfigs.vip("192.0.2.249", 24));
+        assertThat(actions.sent).as("the takeover advert, then the answer to the lower priority").hasSize(2);
+    }
+
+    @Test
+    void anAdvertThatArrivedBeforeMasterDownRanOutKeepsTheBackupEvenWhenTheLoopIsLate() throws Exception {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        loop.advance(1_000_000);
+        advert(backup, 150, 100, HIGHER_IP);
+        long deadline = 1_000_000 + 3_609_375;
+
+        // on the wire 1 ms before the deadline, handled 90 ms after it
+        loop.jump(deadline + 90_000 - loop.nowMicros());
+        backup.onAdvert(150, 100, HIGHER_IP.getAddress(), deadline - 1_000);
+
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(actions.sent).isEmpty();
+        assertThat(backup.masterDownDeadline()).as("from the arrival").isEqualTo(deadline - 1_000 + 3_609_375);
+        loop.runPending();
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+    }
+
     @Test
     void backupsTimingOutTogetherAllSendTheirTakeoverAdvertBeforeAnyOfThemTakesItsVips() {
         // a master carrying 50 instances dies: all 50 master-down timers are due at once
