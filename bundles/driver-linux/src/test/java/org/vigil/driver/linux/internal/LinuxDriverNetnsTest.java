@@ -460,6 +460,7 @@ class LinuxDriverNetnsTest {
             long before = threads.getThreadAllocatedBytes(receiveThread.get());
             sendAndAwait(a, advert, group, received, 2 * batch);
             long allocated = threads.getThreadAllocatedBytes(receiveThread.get()) - before;
+            System.out.printf("%s: the receive thread allocated %d bytes for %d datagrams%n", family, allocated, batch);
             assertThat(allocated).as(family + ": bytes the receive thread allocated for " + batch + " datagrams")
                     .isLessThan(batch);
         }
