@@ -41,6 +41,13 @@ public final class Libc {
     public static final int SO_BINDTODEVICE = 25;
     public static final int SO_ATTACH_FILTER = 26;
     public static final int SO_RCVBUFFORCE = 33;
+    /**
+     * The kernel stamps each received datagram (CLOCK_REALTIME, a {@code struct timespec}) and
+     * hands the stamp over as an {@link #SCM_TIMESTAMPNS} control message: {@link MessageHeader#timestampNanos()}.
+     * (SO_TIMESTAMPNS_OLD; on x86_64 and aarch64 its timespec is the 64-bit one.)
+     */
+    public static final int SO_TIMESTAMPNS = 35;
+    public static final int SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
 
     // send and receive flags, poll(2), eventfd(2), open(2), setns(2)
     public static final int MSG_TRUNC = 0x20;
@@ -52,6 +59,11 @@ public final class Libc {
     public static final int O_RDONLY = 0;
     public static final int O_CLOEXEC = 0x80000;
     public static final int CLONE_NEWNET = 0x40000000;
+
+    // clock_gettime(2)
+    public static final int CLOCK_REALTIME = 0;
+    public static final int CLOCK_MONOTONIC = 1;
+    public static final int SIZEOF_TIMESPEC = 16;
 
     // errno
     public static final int EPERM = 1;
@@ -198,6 +210,20 @@ public final class Libc {
     /** poll(2) over {@code count} {@code struct pollfd} entries of {@link #SIZEOF_POLLFD} bytes. */
     public static int poll(ByteBuffer pollfds, int count, int timeoutMillis) {
         return c().poll(address(pollfds, count * SIZEOF_POLLFD), count, timeoutMillis);
+    }
+
+    /**
+     * clock_gettime(2) into {@code timespec} ({@link #SIZEOF_TIMESPEC} bytes, direct): 0, or -1
+     * and errno. Through the vDSO, no system call and no allocation; {@link #timespecNanos}
+     * reads the result.
+     */
+    public static int clockGettime(int clockId, ByteBuffer timespec) {
+        return c().clock_gettime(clockId, address(timespec, SIZEOF_TIMESPEC));
+    }
+
+    /** A {@code struct timespec} at {@code offset} as nanoseconds (of the epoch, for CLOCK_REALTIME). */
+    public static long timespecNanos(ByteBuffer b, int offset) {
+        return b.getLong(offset) * 1_000_000_000L + b.getLong(offset + 8);
     }
 
     public static int eventfd(int initial, int flags) {

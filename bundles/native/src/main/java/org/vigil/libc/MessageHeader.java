@@ -11,6 +11,8 @@ import org.vigil.libc.internal.Binding;
  * reachable. Not thread-safe: one per sending or receiving thread.
  */
 public final class MessageHeader {
+    /** {@code struct cmsghdr}: {@code size_t cmsg_len; int cmsg_level; int cmsg_type;} then the data. */
+    public static final int SIZEOF_CMSGHDR = 16;
     // x86_64 and aarch64 (shared/reference/native.md section 4)
     private static final int SIZEOF_MSGHDR = 56;
     private static final int SIZEOF_IOVEC = 16;
@@ -92,6 +94,53 @@ public final class MessageHeader {
     /** After a receive: msg_flags, e.g. {@link Libc#MSG_TRUNC}. */
     public int flags() {
         return header.getInt(FLAGS);
+    }
+
+    /**
+     * After a receive: the offset in {@link #control()} of the data of the first control message
+     * of {@code level} and {@code type}, or -1 when the kernel sent none. Walks the cmsghdr
+     * entries as CMSG_NXTHDR does, stopping at a malformed length; allocates nothing.
+     */
+    public int controlData(int level, int type) {
+        if (control == null) {
+            return -1;
+        }
+        int length = controlLength();
+        int off = 0;
+        while (off + SIZEOF_CMSGHDR <= length) {
+            long len = control.getLong(off);
+            if (len < SIZEOF_CMSGHDR || off + len > length) {
+                return -1;
+            }
+            if (control.getInt(off + 8) == level && control.getInt(off + 12) == type) {
+                return off + SIZEOF_CMSGHDR;
+            }
+            off += (int) ((len + 7) & ~7L);
+        }
+        return -1;
+    }
+
+    /**
+     * After a receive on a socket with {@link Libc#SO_TIMESTAMPNS} set: when the kernel took the
+     * datagram in, in nanoseconds of CLOCK_REALTIME (not of {@link System#nanoTime()}: converting
+     * is the caller's business, with a clock step in mind), or -1 when no stamp came with it.
+     */
+    public long timestampNanos() {
+        int at = controlData(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPNS);
+        if (at < 0 || at + Libc.SIZEOF_TIMESPEC > controlLength()) {
+            return -1;
+        }
+        return Libc.timespecNanos(control, at);
+    }
+
+    /** CMSG_SPACE: the room a control message with {@code dataLength} bytes of data takes (8-byte aligned). */
+    public static int cmsgSpace(int dataLength) {
+        return SIZEOF_CMSGHDR + ((dataLength + 7) & ~7);
+    }
+
+    /** CMSG_LEN: the cmsg_len of a control message with {@code dataLength} bytes of data. */
+    public static int cmsgLen(int dataLength) {
+        return SIZEOF_CMSGHDR + dataLength;
     }
 
     long address() {

@@ -82,6 +82,35 @@ class LibcTest {
     }
 
     @Test
+    void recvmsgHandsOverTheKernelsReceiveStampWhenAskedFor() throws Exception {
+        withLoopbackPeer((peer, fd) -> {
+            MessageHeader in = new MessageHeader(16, 64, 64);
+            ByteBuffer now = Libc.allocate(Libc.SIZEOF_TIMESPEC);
+            byte[] ping = {'p'};
+            java.net.SocketAddress ours = addressOf(fd, peer);
+
+            peer.send(new DatagramPacket(ping, 1, ours));
+            assertThat(Libc.check(Libc.recvmsg(fd, in.reset(), 0), "recvmsg")).isEqualTo(1);
+            assertThat(in.timestampNanos()).as("no stamp unless SO_TIMESTAMPNS is set").isEqualTo(-1);
+
+            Libc.setInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS");
+            Libc.check(Libc.clockGettime(Libc.CLOCK_REALTIME, now), "clock_gettime");
+            long before = Libc.timespecNanos(now, 0);
+            peer.send(new DatagramPacket(ping, 1, ours));
+            Thread.sleep(100); // the datagram waits in the socket: its stamp is when it came, not when it is read
+            assertThat(Libc.check(Libc.recvmsg(fd, in.reset(), 0), "recvmsg")).isEqualTo(1);
+            Libc.check(Libc.clockGettime(Libc.CLOCK_REALTIME, now), "clock_gettime");
+            long read = Libc.timespecNanos(now, 0);
+            long stamp = in.timestampNanos();
+            assertThat(in.controlData(Libc.SOL_SOCKET, Libc.SCM_TIMESTAMPNS)).isEqualTo(MessageHeader.SIZEOF_CMSGHDR);
+            assertThat(stamp).isBetween(before, read);
+            assertThat(read - stamp).as("stamped on arrival, about 100 ms before the read").isGreaterThan(90_000_000L);
+            assertThat(Math.abs(before / 1_000_000 - System.currentTimeMillis())).as("CLOCK_REALTIME is the epoch clock")
+                    .isLessThan(1_000);
+        });
+    }
+
+    @Test
     void sendtoAndRecvfromCarryDataAndTheSourceOverLoopback() throws Exception {
         // six-argument calls: the ones jnr-ffi's all-numeric stub got wrong (see internal.LibC)
         withLoopbackPeer((peer, fd) -> {
@@ -130,6 +159,16 @@ class LibcTest {
 
     private interface LoopbackTest {
         void run(DatagramSocket peer, int fd) throws Exception;
+    }
+
+    /** Sends one byte from {@code fd} to the peer (which binds {@code fd}) and returns {@code fd}'s address. */
+    private static java.net.SocketAddress addressOf(int fd, DatagramSocket peer) throws Exception {
+        MessageHeader out = new MessageHeader(16, 8, 0);
+        sockaddrIn(out.name(), peer.getLocalPort());
+        Libc.check(Libc.sendmsg(fd, out.lengths(16, 1, 0), 0), "sendmsg");
+        DatagramPacket got = new DatagramPacket(new byte[8], 8);
+        peer.receive(got);
+        return got.getSocketAddress();
     }
 
     /** struct sockaddr_in for 127.0.0.1: family in host order, port and address in network order. */

@@ -91,12 +91,30 @@ abstract class Daemon implements AutoCloseable {
 
     /** A crash: freeze the process tree first so that no parent respawns a child, then SIGKILL all of it. */
     void crash() {
-        List<Long> tree = new ArrayList<>();
-        tree.add(pid());
-        process.descendants().forEach(ph -> tree.add(ph.pid()));
+        List<Long> tree = tree();
         signal("-STOP", tree);
         signal("-KILL", tree);
         awaitExit(Duration.ofSeconds(10));
+    }
+
+    /**
+     * Freezes the whole process tree (SIGSTOP by PID): every thread of it is late from now on, as
+     * on a host that does not schedule it, while the kernel keeps taking in its packets.
+     */
+    void freeze() {
+        signal("-STOP", tree());
+    }
+
+    /** Lets a {@link #freeze frozen} process tree run again. */
+    void thaw() {
+        signal("-CONT", tree());
+    }
+
+    private List<Long> tree() {
+        List<Long> tree = new ArrayList<>();
+        tree.add(pid());
+        process.descendants().forEach(ph -> tree.add(ph.pid()));
+        return tree;
     }
 
     /** keepalived's reload signal. */

@@ -130,6 +130,16 @@ final class VrrpInstance {
         if (priority == VrrpCodec.PRIORITY_STOP) {
             counters.priorityZeroReceived++;
         }
+        if (state == InstanceState.BACKUP && masterDownTimer.armed() && receivedMicros >= masterDownDeadline) {
+            // The advert arrived after Master_Down ran out; only the election thread was too late
+            // to see the timer first. RFC 5798 orders events by when they happen: at the
+            // deadline the timer fired and the backup became master (section 6.4.2), and the
+            // advert, later, reaches a master (section 6.4.3), which yields to a higher priority
+            // and answers a lower one. Keeping the backup in BACKUP instead would make the outcome
+            // depend on how late this thread was rather than on what was on the wire.
+            expireMasterDown();
+            finishTakeover();
+        }
         switch (state) {
             case BACKUP -> backupReceived(priority, advertIntervalCs, source, receivedMicros);
             case MASTER -> masterReceived(priority, advertIntervalCs, source);
@@ -392,6 +402,11 @@ final class VrrpInstance {
         if (state != InstanceState.BACKUP || masterDownTimer.armed()) {
             return;
         }
+        expireMasterDown();
+    }
+
+    /** Master_Down ran out at {@link #masterDownDeadline}: the takeover advert now, the rest after every due timer. */
+    private void expireMasterDown() {
         checkLate(masterDownDeadline, false);
         InstanceState from = state;
         takeMaster(masterDownDeadline);

@@ -68,6 +68,74 @@ class VrrpInstanceTest {
         assertThat(actions.sent).containsExactly(new RecordingActions.Sent(1_000_000 - 700 + 3_609_375, 100));
     }
 
+    /** Master_Down of {@link #backupWithTheLoopLate}: its last advert at 1 s. */
+    private static final long DEADLINE = 1_000_000 + 3_609_375;
+
+    /**
+     * A backup whose Master_Down runs out at {@link #DEADLINE}, and the election thread 90 ms
+     * past it, busy with a batch, without having run the timer yet.
+     */
+    private VrrpInstance backupWithTheLoopLate() {
+        VrrpInstance backup = start(TestConfigs.v2(100));
+        loop.advance(1_000_000);
+        advert(backup, 150, 100, HIGHER_IP);
+        assertThat(backup.masterDownDeadline()).isEqualTo(DEADLINE);
+        loop.jump(DEADLINE + 90_000 - loop.nowMicros());
+        return backup;
+    }
+
+    /**
+     * RFC 5798 orders events by when they happen: an advert that arrived after Master_Down ran
+     * out comes after the timer, however late the election thread got to either. So the backup
+     * became master at the deadline, and the advert reaches a master: a higher priority takes
+     * the role back (section 6.4.3). Had the advert kept the backup in BACKUP, whether the
+     * master was replaced would depend on the election thread's lateness, not on the wire.
+     */
+    @Test
+    void anAdvertThatArrivedAfterMasterDownRanOutReachesAMasterEvenWhenTheLoopIsLate() {
+        VrrpInstance backup = backupWithTheLoopLate();
+
+        // the master's next advert was on the wire 40 ms after the deadline
+        backup.onAdvert(150, 100, HIGHER_IP.getAddress(), DEADLINE + 40_000);
+
+        assertThat(actions.sent).as("the takeover advert, as at the deadline").hasSize(1);
+        assertThat(actions.sent.get(0).priority()).isEqualTo(100);
+        assertThat(actions.transitions).containsExactly(
+                new RecordingActions.Transition(InstanceState.INIT, InstanceState.BACKUP, false),
+                new RecordingActions.Transition(InstanceState.BACKUP, InstanceState.MASTER, false),
+                new RecordingActions.Transition(InstanceState.MASTER, InstanceState.BACKUP, false));
+        assertThat(backup.state()).as("the higher priority takes it back").isEqualTo(InstanceState.BACKUP);
+        assertThat(backup.counters.becameMaster).isOne();
+        assertThat(actions.held).isEmpty();
+        assertThat(backup.masterDownDeadline()).as("Master_Down runs again").isGreaterThan(loop.nowMicros());
+    }
+
+    @Test
+    void aLowerPriorityAdvertThatArrivedAfterMasterDownRanOutLeavesTheNewMasterInPlace() {
+        VrrpInstance backup = backupWithTheLoopLate();
+
+        // the old master came back at a lower priority, after Master_Down had run out
+        backup.onAdvert(50, 100, HIGHER_IP.getAddress(), DEADLINE + 40_000);
+
+        assertThat(backup.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(actions.held).containsExactly(TestConfigs.vip("192.0.2.249", 24));
+        assertThat(actions.sent).as("the takeover advert, then the answer to the lower priority").hasSize(2);
+    }
+
+    @Test
+    void anAdvertThatArrivedBeforeMasterDownRanOutKeepsTheBackupEvenWhenTheLoopIsLate() {
+        VrrpInstance backup = backupWithTheLoopLate();
+
+        // on the wire 1 ms before the deadline
+        backup.onAdvert(150, 100, HIGHER_IP.getAddress(), DEADLINE - 1_000);
+
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(actions.sent).isEmpty();
+        assertThat(backup.masterDownDeadline()).as("from the arrival").isEqualTo(DEADLINE - 1_000 + 3_609_375);
+        loop.runPending();
+        assertThat(backup.state()).isEqualTo(InstanceState.BACKUP);
+    }
+
     @Test
     void backupsTimingOutTogetherAllSendTheirTakeoverAdvertBeforeAnyOfThemTakesItsVips() {
         // a master carrying 50 instances dies: all 50 master-down timers are due at once

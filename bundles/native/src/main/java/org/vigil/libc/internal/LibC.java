@@ -54,6 +54,8 @@ public interface LibC {
 
     int poll(long fds, long nfds, int timeoutMs);
 
+    int clock_gettime(int clockId, long timespec);
+
     int eventfd(int initval, int flags);
 
     int close(int fd);

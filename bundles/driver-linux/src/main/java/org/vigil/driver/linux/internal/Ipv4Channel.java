@@ -14,7 +14,8 @@ import org.vigil.libc.MessageHeader;
 /**
  * VRRP (or AH) over a raw IPv4 socket. The kernel builds the IP header on send; on receive a raw
  * IPv4 socket hands over the whole datagram, header included, which gives TTL, source and
- * destination without ancillary data (shared/reference/native.md section 5).
+ * destination without ancillary data (shared/reference/native.md section 5); the one control
+ * message read is the kernel's receive stamp (SCM_TIMESTAMPNS, {@link ReceiveStamp}).
  *
  * <p>The source is chosen per packet with an IP_PKTINFO control message rather than bind(2):
  * a raw socket bound to an address only receives datagrams addressed to it, which would shut
@@ -42,8 +43,9 @@ final class Ipv4Channel extends RawChannel {
      * or peer every time, and encoding it again would clone the address bytes on every send.
      */
     private InetAddress sendNameHolds;
-    // receive side, receive thread only
-    private final ByteBuffer receiveBuffer;
+    // receive side, under the receive lock
+    /** No name (the IP header has the source) and room for the kernel's receive stamp only. */
+    private final MessageHeader receiveMsg;
 
     /**
      * @param headerIncluded set IP_HDRINCL: {@link #sendPacket} sends caller-built datagrams and
@@ -53,15 +55,15 @@ final class Ipv4Channel extends RawChannel {
             boolean headerIncluded, Consumer<RawChannel> onClose) {
         super(spec, listener, ifindex, source, onClose);
         this.headerIncluded = headerIncluded;
-        sendMsg = new MessageHeader(Linux.SIZEOF_SOCKADDR_IN, 65536, Linux.cmsgSpace(IN_PKTINFO));
+        sendMsg = new MessageHeader(Linux.SIZEOF_SOCKADDR_IN, 65536, MessageHeader.cmsgSpace(IN_PKTINFO));
         ByteBuffer sendControl = sendMsg.control();
         // IP_PKTINFO {ifindex, spec_dst = our source, addr unused}: picks interface and source
-        sendControl.putLong(0, Linux.cmsgLen(IN_PKTINFO));
+        sendControl.putLong(0, MessageHeader.cmsgLen(IN_PKTINFO));
         sendControl.putInt(8, Linux.IPPROTO_IP);
         sendControl.putInt(12, Linux.IP_PKTINFO);
         sendControl.putInt(16, ifindex);
         sendControl.put(20, source.getAddress(), 0, 4);
-        receiveBuffer = Libc.allocate(RECEIVE_BUFFER);
+        receiveMsg = new MessageHeader(0, RECEIVE_BUFFER, MessageHeader.cmsgSpace(Libc.SIZEOF_TIMESPEC));
     }
 
     @Override
@@ -148,7 +150,7 @@ final class Ipv4Channel extends RawChannel {
                 Sockaddr.putIn(sendMsg.name(), 0, dst);
                 sendNameHolds = dst;
             }
-            sendMsg.lengths(Linux.SIZEOF_SOCKADDR_IN, length, Linux.cmsgSpace(IN_PKTINFO));
+            sendMsg.lengths(Linux.SIZEOF_SOCKADDR_IN, length, MessageHeader.cmsgSpace(IN_PKTINFO));
             long n = Libc.sendmsg(fd, sendMsg, 0);
             if (n < 0) {
                 throw Libc.failure("sendmsg to " + dst.getHostAddress() + " on " + spec.interfaceName());
@@ -165,7 +167,14 @@ final class Ipv4Channel extends RawChannel {
 
     @Override
     long receiveOne() throws IOException {
-        return readResult(Libc.recv(fd, receiveBuffer, RECEIVE_BUFFER, Libc.MSG_DONTWAIT), "recv");
+        // recvmsg rather than recv for the one control message: the kernel's receive stamp
+        receiveMsg.reset();
+        return readResult(Libc.recvmsg(fd, receiveMsg, Libc.MSG_DONTWAIT), "recvmsg");
+    }
+
+    @Override
+    long stampRealtime() {
+        return receiveMsg.timestampNanos();
     }
 
     @Override
@@ -174,7 +183,7 @@ final class Ipv4Channel extends RawChannel {
             return;
         }
         byte[] data = frame;
-        receiveBuffer.get(0, data, 0, length);
+        receiveMsg.data().get(0, data, 0, length);
         int ihl = (data[0] & 0x0f) * 4;
         if ((data[0] & 0xf0) != 0x40 || ihl < HEADER_MIN || ihl > length) {
             return;

@@ -13,7 +13,8 @@ import org.vigil.libc.MessageHeader;
 
 /**
  * VRRPv3 over a raw IPv6 socket. An IPv6 raw socket delivers no header, so hop limit and
- * destination come as ancillary data (IPV6_HOPLIMIT, IPV6_PKTINFO) and the source as msg_name.
+ * destination come as ancillary data (IPV6_HOPLIMIT, IPV6_PKTINFO) and the source as msg_name;
+ * the kernel's receive stamp comes beside them (SCM_TIMESTAMPNS, {@link ReceiveStamp}).
  * The kernel fills in the VRRP checksum at offset 6 on send and drops received packets whose
  * checksum is wrong (IPV6_CHECKSUM; shared/reference/native.md section 7).
  */
@@ -25,6 +26,7 @@ final class Ipv6Channel extends RawChannel {
     static final int VRRP_CHECKSUM_OFFSET = 6;
     static final int VRRP = 112;
     private static final int IN6_PKTINFO = 20;
+    /** IPV6_HOPLIMIT, IPV6_PKTINFO and SCM_TIMESTAMPNS, with room to spare. */
     private static final int CONTROL = 256;
     private static final int MAX_PAYLOAD = 65535;
 
@@ -43,11 +45,11 @@ final class Ipv6Channel extends RawChannel {
     Ipv6Channel(ChannelSpec spec, PacketListener listener, int ifindex, Inet6Address source,
             Consumer<RawChannel> onClose) {
         super(spec, listener, ifindex, source, onClose);
-        sendMsg = new MessageHeader(Linux.SIZEOF_SOCKADDR_IN6, 65536, Linux.cmsgSpace(IN6_PKTINFO));
+        sendMsg = new MessageHeader(Linux.SIZEOF_SOCKADDR_IN6, 65536, MessageHeader.cmsgSpace(IN6_PKTINFO));
         ByteBuffer sendControl = sendMsg.control();
         // IPV6_PKTINFO {source address, ifindex}: the source is the link-local address (RFC 5798
         // section 5.1.2.1) without binding, which would narrow what the socket receives
-        sendControl.putLong(0, Linux.cmsgLen(IN6_PKTINFO));
+        sendControl.putLong(0, MessageHeader.cmsgLen(IN6_PKTINFO));
         sendControl.putInt(8, Linux.IPPROTO_IPV6);
         sendControl.putInt(12, Linux.IPV6_PKTINFO);
         sendControl.put(16, source.getAddress(), 0, 16);
@@ -93,7 +95,7 @@ final class Ipv6Channel extends RawChannel {
                 Sockaddr.putIn6(sendMsg.name(), 0, dst, Sockaddr.scopeFor(dst, ifindex));
                 sendNameHolds = dst;
             }
-            sendMsg.lengths(Linux.SIZEOF_SOCKADDR_IN6, length, Linux.cmsgSpace(IN6_PKTINFO));
+            sendMsg.lengths(Linux.SIZEOF_SOCKADDR_IN6, length, MessageHeader.cmsgSpace(IN6_PKTINFO));
             long n = Libc.sendmsg(fd, sendMsg, 0);
             if (n < 0) {
                 throw Libc.failure("sendmsg to " + dst.getHostAddress() + " on " + spec.interfaceName());
@@ -108,33 +110,22 @@ final class Ipv6Channel extends RawChannel {
     }
 
     @Override
+    long stampRealtime() {
+        return receiveMsg.timestampNanos();
+    }
+
+    @Override
     void deliver(int length, long receivedNanos) {
         if ((receiveMsg.flags() & Libc.MSG_TRUNC) != 0) {
             return;
         }
-        int hopLimit = -1;
-        boolean haveDestination = false;
-        ByteBuffer receiveControl = receiveMsg.control();
-        int controlLength = receiveMsg.controlLength();
-        int off = 0;
-        while (off + Linux.SIZEOF_CMSGHDR <= controlLength) {
-            long len = receiveControl.getLong(off);
-            if (len < Linux.SIZEOF_CMSGHDR || off + len > controlLength) {
-                break;
-            }
-            int level = receiveControl.getInt(off + 8);
-            int type = receiveControl.getInt(off + 12);
-            if (level == Linux.IPPROTO_IPV6 && type == Linux.IPV6_HOPLIMIT) {
-                hopLimit = receiveControl.getInt(off + Linux.SIZEOF_CMSGHDR);
-            } else if (level == Linux.IPPROTO_IPV6 && type == Linux.IPV6_PKTINFO) {
-                receiveControl.get(off + Linux.SIZEOF_CMSGHDR, destination, 0, 16);
-                haveDestination = true;
-            }
-            off += (int) ((len + 7) & ~7L);
-        }
-        if (hopLimit < 0 || !haveDestination) {
+        int hopAt = receiveMsg.controlData(Linux.IPPROTO_IPV6, Linux.IPV6_HOPLIMIT);
+        int pktinfoAt = receiveMsg.controlData(Linux.IPPROTO_IPV6, Linux.IPV6_PKTINFO);
+        if (hopAt < 0 || pktinfoAt < 0) {
             return;
         }
+        int hopLimit = receiveMsg.control().getInt(hopAt);
+        receiveMsg.control().get(pktinfoAt, destination, 0, 16);
         receiveMsg.name().get(8, sourceAddress, 0, 16);
         byte[] data = frame;
         receiveMsg.data().get(0, data, 0, length);

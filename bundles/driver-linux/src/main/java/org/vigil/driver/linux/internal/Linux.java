@@ -62,17 +62,6 @@ final class Linux {
     static final int SIZEOF_SOCKADDR_IN = 16;
     static final int SIZEOF_SOCKADDR_IN6 = 28;
     static final int SIZEOF_SOCKADDR_LL = 20;
-    static final int SIZEOF_CMSGHDR = 16;
     static final int SIZEOF_IFINFOMSG = 16;
     static final int SIZEOF_IFADDRMSG = 8;
-
-    /** CMSG_SPACE for a payload of n bytes: header plus payload, aligned to 8. */
-    static int cmsgSpace(int n) {
-        return SIZEOF_CMSGHDR + ((n + 7) & ~7);
-    }
-
-    /** CMSG_LEN for a payload of n bytes. */
-    static int cmsgLen(int n) {
-        return SIZEOF_CMSGHDR + n;
-    }
 }

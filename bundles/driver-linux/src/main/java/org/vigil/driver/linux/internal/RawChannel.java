@@ -51,6 +51,10 @@ abstract class RawChannel implements PacketChannel {
      * allocation and no system call.
      */
     private final Object receiveLock = new Object();
+    /** Guarded by receiveLock. */
+    private final ReceiveStamp stamps = new ReceiveStamp();
+    /** Guarded by receiveLock: {@link ReceiveStamp#implausible()} when last logged. */
+    private long implausibleLogged;
     int fd = -1;
     private int eventFd = -1;
     private Thread receiver;
@@ -86,6 +90,7 @@ abstract class RawChannel implements PacketChannel {
                     "SO_BINDTODEVICE " + spec.interfaceName());
             configure();
             sizeReceiveBuffer();
+            stampOnArrival();
             eventFd = Libc.check(Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK), "eventfd");
         } catch (IOException | RuntimeException e) {
             closeFds();
@@ -105,6 +110,40 @@ abstract class RawChannel implements PacketChannel {
             } catch (IOException ignored) {
                 LOG.debug("receive buffer on {} left at the default: {}", spec.interfaceName(), ignored.getMessage());
             }
+        }
+    }
+
+    /**
+     * Asks the kernel for its receive stamp on every datagram (SO_TIMESTAMPNS): Master_Down then
+     * counts from when an advert arrived, not from when this thread got to run ({@link ReceiveStamp}).
+     * Without it every datagram is stamped when read, as before.
+     */
+    private void stampOnArrival() {
+        try {
+            Libc.setInt(fd, Libc.SOL_SOCKET, Libc.SO_TIMESTAMPNS, 1, "SO_TIMESTAMPNS");
+        } catch (IOException e) {
+            LOG.warn("no kernel receive stamps on {}: datagrams are stamped when read ({})", spec.interfaceName(),
+                    e.getMessage());
+        }
+    }
+
+    /** The datagram just read: its arrival on the nanoTime clock, the read's time when the stamp is not to be trusted. */
+    private long arrival() {
+        long at = stamps.nanoTime(stampRealtime());
+        long implausible = stamps.implausible();
+        if (implausible != implausibleLogged && Long.bitCount(implausible) == 1) {
+            // 1, 2, 4, 8...: a clock step is one line, a clock gone wild a few, never one per packet
+            LOG.warn("kernel receive stamps on {} not used for {} datagrams so far (CLOCK_REALTIME stepped, or the clocks "
+                    + "could not be read together): those are stamped when read", spec.interfaceName(), implausible);
+            implausibleLogged = implausible;
+        }
+        return at;
+    }
+
+    /** Kernel receive stamps not trusted so far on this channel ({@link ReceiveStamp#implausible()}). */
+    long implausibleStamps() {
+        synchronized (receiveLock) {
+            return stamps.implausible();
         }
     }
 
@@ -134,7 +173,17 @@ abstract class RawChannel implements PacketChannel {
     /** Reads one datagram (MSG_DONTWAIT); returns its length, or -1 when the socket is drained. */
     abstract long receiveOne() throws IOException;
 
-    /** Hands the datagram just read to the listener, or drops it. Receive thread only. */
+    /**
+     * The kernel's receive stamp of the datagram just read (CLOCK_REALTIME nanoseconds), or -1
+     * when it sent none.
+     */
+    abstract long stampRealtime();
+
+    /**
+     * Hands the datagram just read to the listener, or drops it. Under the receive lock.
+     *
+     * @param receivedNanos when the kernel took it in, on the {@link System#nanoTime()} clock
+     */
     abstract void deliver(int length, long receivedNanos);
 
     private void receiveLoop() {
@@ -182,7 +231,7 @@ abstract class RawChannel implements PacketChannel {
                 if (n < 0) {
                     return;
                 }
-                deliver((int) n, System.nanoTime());
+                deliver((int) n, arrival());
             }
         }
     }
@@ -197,7 +246,7 @@ abstract class RawChannel implements PacketChannel {
                     if (n < 0) {
                         break;
                     }
-                    deliver((int) n, System.nanoTime());
+                    deliver((int) n, arrival());
                     read++;
                 }
             } catch (IOException e) {

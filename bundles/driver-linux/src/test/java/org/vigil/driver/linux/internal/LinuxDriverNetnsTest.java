@@ -404,6 +404,92 @@ class LinuxDriverNetnsTest {
     }
 
     @Test
+    void aDatagramCarriesTheKernelsArrivalTimeNotWhenTheReceiveThreadGotToIt() throws Exception {
+        for (IpFamily family : IpFamily.values()) {
+            InetAddress group = family == IpFamily.IPV4 ? GROUP4 : GROUP6;
+            byte[] advert = family == IpFamily.IPV4 ? ADVERT_V2 : ADVERT_V3;
+            java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            BlockingQueue<Long> stamps = new LinkedBlockingQueue<>();
+            PacketChannel a = open(inA, driverA, multicast(family, group), new Inbox());
+            PacketChannel b = inB.call(() -> driverB.open(multicast(family, group), p -> {
+                stamps.add(p.receivedNanos());
+                held.countDown();
+                try {
+                    // the receive thread is kept from its socket, as a busy host keeps it
+                    release.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+            open.add(b);
+            a.send(advert, 0, advert.length, group);
+            assertThat(held.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+            long beforeSend = System.nanoTime();
+            a.send(advert, 0, advert.length, group);
+            long sent = System.nanoTime();
+            Thread.sleep(300); // the second advert waits in the socket for 300 ms
+            long released = System.nanoTime();
+            release.countDown();
+            stamps.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            Long second = stamps.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(second).as(family + ": the second advert").isNotNull();
+            assertThat(second).as(family + ": stamped on arrival (sent %d..%d, read after %d)", beforeSend, sent, released)
+                    .isBetween(beforeSend, sent + 20_000_000L).isLessThan(released);
+        }
+    }
+
+    @Test
+    void theReceiveThreadAllocatesNothingPerDatagram() throws Exception {
+        // poll, recvmsg, the kernel stamp and its conversion, the copy out and the filter, for
+        // both families: what the driver does per advert, measured on the receive thread itself
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory
+                .getThreadMXBean();
+        for (IpFamily family : IpFamily.values()) {
+            InetAddress group = family == IpFamily.IPV4 ? GROUP4 : GROUP6;
+            byte[] advert = family == IpFamily.IPV4 ? ADVERT_V2 : ADVERT_V3;
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            java.util.concurrent.atomic.AtomicLong receiveThread = new java.util.concurrent.atomic.AtomicLong();
+            PacketChannel a = open(inA, driverA, multicast(family, group), new Inbox());
+            open.add(inB.call(() -> driverB.open(multicast(family, group), p -> {
+                receiveThread.set(Thread.currentThread().getId());
+                received.incrementAndGet();
+            })));
+            int batch = 3_000;
+            sendAndAwait(a, advert, group, received, batch); // warm-up: class loading, JIT
+            long before = threads.getThreadAllocatedBytes(receiveThread.get());
+            sendAndAwait(a, advert, group, received, 2 * batch);
+            long allocated = threads.getThreadAllocatedBytes(receiveThread.get()) - before;
+            System.out.printf("%s: the receive thread allocated %d bytes for %d datagrams%n", family, allocated, batch);
+            assertThat(allocated).as(family + ": bytes the receive thread allocated for " + batch + " datagrams")
+                    .isLessThan(batch);
+        }
+    }
+
+    /** Sends adverts, paced in small bursts so the socket never overflows, until {@code total} have arrived. */
+    private static void sendAndAwait(PacketChannel from, byte[] advert, InetAddress group,
+            java.util.concurrent.atomic.AtomicLong received, long total) throws Exception {
+        long deadline = System.nanoTime() + DEADLINE.toNanos() * 4;
+        long sends = 0;
+        while (received.get() < total && System.nanoTime() < deadline) {
+            long missing = total - received.get();
+            long target = received.get() + Math.min(50, missing);
+            for (int i = 0; i < Math.min(50, missing); i++) {
+                from.send(advert, 0, advert.length, group);
+                sends++;
+            }
+            // a lost one (the first ones of a group the switch has not learned yet) is made up by the next burst
+            long burstDeadline = System.nanoTime() + 1_000_000_000L;
+            while (received.get() < target && System.nanoTime() < burstDeadline) {
+                Thread.onSpinWait();
+                Thread.sleep(1);
+            }
+        }
+        assertThat(received.get()).as("datagrams received of " + sends + "; " + NetnsLab.ip("-n", lab.ns("b"), "-s", "link", "show", "lan0")
+                + NetnsLab.ip("-n", lab.ns("a"), "-s", "link", "show", "lan0")).isGreaterThanOrEqualTo(total);
+    }
+
+    @Test
     void closeStopsTheReceiveThreadAndRefusesSends() throws Exception {
         PacketChannel c = inB.call(() -> driverB.open(multicast(IpFamily.IPV4, GROUP4), p -> { }));
         String thread = "vigil-linux-rx-lan0-v4-112";
