@@ -112,12 +112,18 @@ final class CheckerConfigurations {
         Configurations.putScriptUser(p, global.scriptUser());
         // the fifo is global_defs', but each virtual server's checker writes it: its path only
         // ("path [user [group]]": the fifo is created by this process, the user is a script's)
-        String fifo = global.other().getOrDefault("lvs_notify_fifo", global.other().get("notify_fifo"));
+        String lvsFifo = global.other().get("lvs_notify_fifo");
+        String fifo = lvsFifo != null ? lvsFifo : global.other().get("notify_fifo");
         putIfSet(p, key("lvs_notify_fifo"), fifo == null || fifo.isBlank() ? null : fifo.strip().split("\\s+")[0]);
-        String fifoScript = global.other().getOrDefault("lvs_notify_fifo_script",
-                global.other().get("notify_fifo_script"));
-        putIfSet(p, key("lvs_notify_fifo_script"), fifoScript == null || fifoScript.isBlank() ? null
-                : fifoScript.strip());
+        // lvs_notify_fifo_script reads lvs_notify_fifo: its command as one word, its user typed. The
+        // fallback notify_fifo is shared with the VRRP side and so is its reader, notify_fifo_script,
+        // which notify-script starts once: a second reader would take lines from the first.
+        String command = global.other().get("lvs_notify_fifo_script_command");
+        if (lvsFifo != null && !lvsFifo.isBlank() && command != null && !command.isBlank()) {
+            p.put(key("lvs_notify_fifo_script_command"), command);
+            String[] user = Configurations.words(global.other().get("lvs_notify_fifo_script_user"));
+            Configurations.putRunAs(p, key("lvs_notify_fifo_script") + ".", user[0], user[1]);
+        }
         return p;
     }
 

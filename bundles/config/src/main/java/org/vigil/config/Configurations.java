@@ -397,7 +397,7 @@ public final class Configurations {
     }
 
     /** The first two words of a user setting ("USER [GROUP]"), nulls for missing ones. */
-    private static String[] words(String text) {
+    static String[] words(String text) {
         if (text == null || text.isBlank()) {
             return new String[2];
         }

@@ -70,7 +70,7 @@ final class ModelBuilder {
             "vrrp_delay_after_boot");
 
     /** global_defs scripts that read a notify FIFO (keepalived starts them with the FIFO's name). */
-    static final Set<String> FIFO_SCRIPTS = Set.of("notify_fifo_script", "vrrp_notify_fifo_script");
+    static final Set<String> FIFO_SCRIPTS = Set.of("notify_fifo_script", "vrrp_notify_fifo_script", "lvs_notify_fifo_script");
 
     private final List<Diagnostic> diagnostics;
 

@@ -489,6 +489,29 @@ class VirtualServersTest {
         assertThat(p).containsEntry("lvs.notify.fifo", "/run/vigil/lvs.fifo");
     }
 
+    @Test
+    void lvsNotifyFifoScriptIsItsCommandAndItsUserTyped() {
+        Map<String, Object> p = record(records("global_defs {\n lvs_notify_fifo /run/vigil/lvs.fifo\n"
+                + " lvs_notify_fifo_script \"/usr/local/bin/reader -v\" daemon :adm\n}\n" + vs("", "")),
+                CheckerPids.VIRTUAL_SERVER, "192.0.2.249:tcp:80").properties();
+        assertThat(p).containsEntry("lvs.notify.fifo", "/run/vigil/lvs.fifo")
+                .containsEntry("lvs.notify.fifo.script.command", "/usr/local/bin/reader -v")
+                .containsEntry("lvs.notify.fifo.script.user", "daemon")
+                .containsEntry("lvs.notify.fifo.script.group", "adm")
+                .containsEntry("lvs.notify.fifo.script.supplementary.groups", true)
+                .doesNotContainKey("lvs.notify.fifo.script");
+    }
+
+    @Test
+    void onTheSharedNotifyFifoTheCheckerStartsNoReaderOfItsOwn() {
+        // notify_fifo_script reads notify_fifo for the VRRP side and the checker: notify-script starts it once
+        Map<String, Object> p = record(records("global_defs {\n notify_fifo /run/vigil/all.fifo\n"
+                + " notify_fifo_script /usr/local/bin/reader\n lvs_notify_fifo_script /usr/local/bin/other\n}\n"
+                + vs("", "")), CheckerPids.VIRTUAL_SERVER, "192.0.2.249:tcp:80").properties();
+        assertThat(p).containsEntry("lvs.notify.fifo", "/run/vigil/all.fifo")
+                .doesNotContainKeys("lvs.notify.fifo.script.command", "lvs.notify.fifo.script");
+    }
+
     // ---- check blocks
 
     @Test

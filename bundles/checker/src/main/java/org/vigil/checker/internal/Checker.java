@@ -55,6 +55,7 @@ public final class Checker {
     private final LbPublisher publisher = new LbPublisher();
     private final FifoLines fifo = new FifoLines();
     private final NotifyScripts scripts = new NotifyScripts(ScriptSecurity.Host.system());
+    private final LvsFifoScripts fifoScripts = new LvsFifoScripts(scripts);
     private final CheckEngine engine;
     /** Every bound service per type name, best first (ranking, then the oldest). */
     private final Map<String, List<TypeRef>> types = new HashMap<>();
@@ -140,6 +141,7 @@ public final class Checker {
         notifier.shutdown();
         publisher.shutdown();
         fifo.shutdown();
+        fifoScripts.shutdown();
         scripts.shutdown();
     }
 
@@ -311,6 +313,11 @@ public final class Checker {
 
     void putVirtualServer(String pid, VsSettings settings, List<RsSettings> reals) {
         loop.execute(() -> engine.putVirtualServer(pid, settings, reals));
+    }
+
+    /** The lvs_notify_fifo_script reader the virtual server of {@code pid} names; null: none. */
+    void fifoScript(String pid, LvsFifoScripts.Reader reader) {
+        fifoScripts.want(pid, reader);
     }
 
     void removeVirtualServer(String pid, boolean deleted) {

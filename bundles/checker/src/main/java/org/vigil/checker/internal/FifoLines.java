@@ -55,9 +55,7 @@ final class FifoLines {
             RandomAccessFile f = open.get(path);
             if (f == null) {
                 Path p = Path.of(path);
-                if (!Files.exists(p)) {
-                    mkfifo(p);
-                }
+                org.vigil.script.FifoScript.createFifo(p);
                 f = new RandomAccessFile(p.toFile(), "rw");
                 open.put(path, f);
             }
@@ -69,20 +67,6 @@ final class FifoLines {
             LOG.warn("Cannot write to lvs_notify_fifo {}: {}", path, e.getMessage());
             RandomAccessFile f = open.remove(path);
             close(f);
-        }
-    }
-
-    private static void mkfifo(Path p) throws IOException {
-        try {
-            Process proc = new ProcessBuilder("mkfifo", "-m", "600", "--", p.toString()).redirectErrorStream(true)
-                    .start();
-            if (!proc.waitFor(5, TimeUnit.SECONDS) || proc.exitValue() != 0) {
-                proc.destroyForcibly();
-                throw new IOException("mkfifo " + p + " failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted creating " + p, e);
         }
     }
 

@@ -14,14 +14,13 @@ import org.vigil.script.ScriptSecurity;
 import org.vigil.script.ScriptRunner;
 
 /**
- * Runs the checker's scripts, notify_up / notify_down of a real server and quorum_up / quorum_down of a
- * virtual server, through the one script package (keepalived's splitting, its security rules, the
- * non-blocking runner), on a runner thread of its own that starts with the first script.
+ * Runs the checker's scripts, notify_up / notify_down of a real server, quorum_up / quorum_down of a
+ * virtual server and the lvs_notify_fifo_script reader ({@link LvsFifoScripts}), through the one script
+ * package (keepalived's splitting, its security rules, the non-blocking runner), on runner threads of
+ * its own that start with the first script (the FIFO readers on a runner apart: they never end).
  * <p>
- * keepalived runs them as script_user (global_defs) or keepalived_script, else root, and under
- * enable_script_security refuses what it must. The checker does not read global_defs nor the script's own
- * user yet (the bridge's configuration of the checker is being reworked), so here the defaults apply: the
- * user keepalived_script when it exists, else root, security off (keepalived's SECURITY VIOLATION line).
+ * keepalived runs them as their own user, else script_user (global_defs), else keepalived_script, else
+ * root, and under enable_script_security refuses what it must.
  * Each command is decided once, with keepalived's lines (each line once: keepalived logs the default user's
  * and the SECURITY VIOLATION line once); a refused one is not run.
  */
@@ -38,6 +37,8 @@ final class NotifyScripts {
     /** Lines already logged: the ones naming no script (the default user, SECURITY VIOLATION) come once, not per script. */
     private final java.util.Set<String> logged = ConcurrentHashMap.newKeySet();
     private ScriptRunner runner;
+    /** The FIFO readers' own runner: each holds its slot for as long as it runs. */
+    private ScriptRunner fifoRunner;
     private boolean closed;
 
     NotifyScripts(ScriptSecurity.Host host) {
@@ -68,6 +69,35 @@ final class NotifyScripts {
             return argv.isEmpty() ? null : argv;
         }, TIMEOUT).result().thenAccept(result -> report(what, commandLine, result));
     }
+
+    /**
+     * Starts lvs_notify_fifo_script {@code commandLine} on {@code fifo} (created if missing), with the
+     * FIFO as its last argument, decided as the other scripts are; null once shut down.
+     *
+     * @throws java.io.IOException when the FIFO cannot be created
+     */
+    org.vigil.script.ScriptRun startFifoReader(java.nio.file.Path fifo, String commandLine, RunAs user,
+            RunAs scriptUser, boolean security) throws java.io.IOException {
+        ScriptRunner r;
+        synchronized (this) {
+            if (closed) {
+                return null;
+            }
+            if (fifoRunner == null) {
+                fifoRunner = new ScriptRunner("vigil-check-fifo-script", MAX_FIFO_READERS, 0);
+            }
+            r = fifoRunner;
+        }
+        Key key = new Key(commandLine, user, scriptUser, security);
+        return org.vigil.script.FifoScript.start(r, fifo, () -> {
+            List<String> argv = decided.computeIfAbsent(key, k -> decide(FIFO_SCRIPT, k));
+            return argv.isEmpty() ? null : argv;
+        });
+    }
+
+    static final String FIFO_SCRIPT = "lvs_notify_fifo_script";
+    /** Distinct lvs_notify_fifo_script readers at once (the bridge writes one; hand-written configurations may name more). */
+    static final int MAX_FIFO_READERS = 8;
 
     /** A command is decided once per run-as setting. */
     private record Key(String commandLine, RunAs user, RunAs scriptUser, boolean security) {
@@ -103,7 +133,7 @@ final class NotifyScripts {
         }
     }
 
-    private static void report(String what, String commandLine, ScriptResult r) {
+    static void report(String what, String commandLine, ScriptResult r) {
         switch (r.status()) {
             case EXITED -> {
                 if (r.code() != 0) {
@@ -138,6 +168,9 @@ final class NotifyScripts {
         closed = true;
         if (runner != null) {
             runner.shutdown();
+        }
+        if (fifoRunner != null) {
+            fifoRunner.shutdown();
         }
     }
 

@@ -142,6 +142,18 @@ public class VirtualServerComponent {
         @AttributeDefinition(description = "the path of global_defs lvs_notify_fifo (or notify_fifo): the FIFO for VS and RS lines")
         String lvs_notify_fifo() default "";
 
+        @AttributeDefinition(description = "global_defs lvs_notify_fifo_script: started with the FIFO as its last argument")
+        String lvs_notify_fifo_script_command() default "";
+
+        @AttributeDefinition(description = "lvs_notify_fifo_script's user; empty: script_user or the default")
+        String lvs_notify_fifo_script_user() default "";
+
+        @AttributeDefinition(description = "lvs_notify_fifo_script's group; empty: the user's own")
+        String lvs_notify_fifo_script_group() default "";
+
+        @AttributeDefinition(description = "lvs_notify_fifo_script's user :[GROUP]: also the user's supplementary groups")
+        boolean lvs_notify_fifo_script_supplementary_groups() default false;
+
         @AttributeDefinition(description = "file:line of the block")
         String vigil_origin() default "";
     }
@@ -179,11 +191,20 @@ public class VirtualServerComponent {
             return;
         }
         checker.putVirtualServer(pid, vs, RealServers.read(pid, vs.key(), props));
+        LvsFifoScripts.Reader fifoScript = null;
+        try {
+            fifoScript = fifoScript(config, vs);
+        } catch (IllegalArgumentException e) {
+            // the FIFO's reader is global_defs': its bad user stops no virtual server
+            LOG.error("Configuration {}: {}; lvs_notify_fifo_script not started", pid, e.getMessage());
+        }
+        checker.fifoScript(pid, fifoScript);
         applied = true;
     }
 
     @Deactivate
     void deactivate(int reason) {
+        checker.fifoScript(pid, null);
         checker.removeVirtualServer(pid, reason == ComponentConstants.DEACTIVATION_REASON_CONFIGURATION_DELETED);
     }
 
@@ -210,6 +231,18 @@ public class VirtualServerComponent {
                 runAs("quorum.down.", c.quorum_down_user(), c.quorum_down_group(), c.quorum_down_supplementary_groups()),
                 runAs("script.", c.script_user(), c.script_group(), c.script_supplementary_groups()),
                 c.enable_script_security());
+    }
+
+    /** The lvs_notify_fifo_script reader of the configuration, null without a FIFO or a script. */
+    static LvsFifoScripts.Reader fifoScript(Config c, VsSettings vs) {
+        String command = c.lvs_notify_fifo_script_command().strip();
+        if (command.isEmpty() || vs.notifyFifo().isEmpty()) {
+            return null;
+        }
+        return new LvsFifoScripts.Reader(vs.notifyFifo(), command,
+                runAs("lvs.notify.fifo.script.", c.lvs_notify_fifo_script_user(), c.lvs_notify_fifo_script_group(),
+                        c.lvs_notify_fifo_script_supplementary_groups()),
+                vs.scriptUser(), vs.scriptSecurity());
     }
 
     /**

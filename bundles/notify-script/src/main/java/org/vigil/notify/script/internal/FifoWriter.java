@@ -75,37 +75,10 @@ final class FifoWriter implements AutoCloseable {
 
     private RandomAccessFile open() throws IOException {
         if (out == null) {
-            if (!Files.exists(path)) {
-                mkfifo();
-            }
+            org.vigil.script.FifoScript.createFifo(path);
             out = new RandomAccessFile(path.toFile(), "rw");
         }
         return out;
-    }
-
-    /** Creates the FIFO (mode 600) unless something exists at {@code path}. */
-    static void create(Path path) throws IOException {
-        if (!Files.exists(path)) {
-            mkfifo(path);
-        }
-    }
-
-    private void mkfifo() throws IOException {
-        mkfifo(path);
-    }
-
-    private static void mkfifo(Path path) throws IOException {
-        try {
-            Process p = new ProcessBuilder("mkfifo", "-m", "600", "--", path.toString()).redirectErrorStream(true)
-                    .start();
-            if (!p.waitFor(5, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException("mkfifo " + path + " failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted creating " + path, e);
-        }
     }
 
     private void closeQuietly() {

@@ -149,9 +149,6 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
         }
     }
 
-    /** A FIFO script runs until Vigil stops; no timeout applies. */
-    private static final Duration FIFO_SCRIPT_LIFETIME = Duration.ofDays(365 * 100L);
-
     public ScriptNotifier() {
     }
 
@@ -281,21 +278,21 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
             LOG.warn("Unable to parse notify FIFO script '{}' - ignoring", command);
             return;
         }
+        String label = "notify FIFO " + fifo;
+        org.vigil.script.ScriptRun run;
         try {
-            FifoWriter.create(Path.of(fifo));
+            run = org.vigil.script.FifoScript.start(s.fifoRunner(), Path.of(fifo), () -> {
+                ScriptSecurity.Decision d = s.decisions().computeIfAbsent(script, sc -> decide(s, label, sc));
+                return d.allowed() ? d.argv(List.of()) : null;
+            });
         } catch (java.io.IOException e) {
             LOG.warn("Cannot create notify FIFO {} for {}: {}", fifo, command, e.getMessage());
             return;
         }
-        String label = "notify FIFO " + fifo;
-        org.vigil.script.ScriptRun run = s.fifoRunner().run(() -> {
-            ScriptSecurity.Decision d = s.decisions().computeIfAbsent(script, sc -> decide(s, label, sc));
-            return d.allowed() ? d.argv(List.of(fifo)) : null;
-        }, FIFO_SCRIPT_LIFETIME);
         s.fifoScripts().add(run);
         run.result().thenAccept(r -> {
             if (settings == s) {
-                report(label, command, FIFO_SCRIPT_LIFETIME, r);
+                report(label, command, org.vigil.script.FifoScript.LIFETIME, r);
             }
         });
     }
