@@ -44,13 +44,13 @@ class FifoScriptTest {
             out.write("RS [192.0.2.2]:tcp:80 [192.0.2.1]:tcp:80 DOWN\n".getBytes(StandardCharsets.UTF_8));
             await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(record)
                     && Files.readAllLines(record).contains("RS [192.0.2.2]:tcp:80 [192.0.2.1]:tcp:80 DOWN"));
+            assertThat(Files.readAllLines(record).get(0)).isEqualTo("args first " + fifo);
+            assertThat(run.result().toCompletableFuture().isDone()).as("a reader has no timeout").isFalse();
+            // while a writer holds the FIFO the reader waits for lines: only a kill ends it
+            run.kill();
+            ScriptResult r = run.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertThat(r.status()).isEqualTo(ScriptResult.Status.SIGNALLED);
         }
-        assertThat(Files.readAllLines(record).get(0)).isEqualTo("args first " + fifo);
-        assertThat(run.result().toCompletableFuture().isDone()).as("a reader has no timeout").isFalse();
-
-        run.kill();
-        ScriptResult r = run.result().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(r.status()).isEqualTo(ScriptResult.Status.SIGNALLED);
     }
 
     @Test

@@ -193,6 +193,11 @@ public final class Checker {
         }
     }
 
+    /** The lvs_notify_fifo_script readers running (tests). */
+    java.util.Set<LvsFifoScripts.Reader> fifoReaders() {
+        return fifoScripts.running();
+    }
+
     int workerThreads() {
         return workers.getCorePoolSize();
     }

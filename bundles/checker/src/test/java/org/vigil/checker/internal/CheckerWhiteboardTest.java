@@ -261,6 +261,49 @@ class CheckerWhiteboardTest {
     }
 
     @Test
+    void lvsNotifyFifoScriptReadsTheLinesRunsOnceAcrossReloadsAndEndsWithTheLastVirtualServer(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path path = dir.resolve("lvs.fifo");
+        java.nio.file.Path record = dir.resolve("record");
+        java.nio.file.Path script = dir.resolve("reader.sh");
+        java.nio.file.Files.writeString(script, "#!/bin/sh\necho \"$$\" > " + dir.resolve("pid") + "; echo \"started $*\" >> " + record + "\n"
+                + "while read line; do echo \"$line\" >> " + record + "; done < \"$1\"\n");
+        java.nio.file.Files.setPosixFilePermissions(script,
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        SwitchType type = new SwitchType();
+        checker.addType(type, Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 10L));
+        VsSettings vs = TestVirtualServers.defaults(VS).withDelayLoop(0.2).withTimers(0, 0.1, 0, 1)
+                .withNotifyFifo(path.toString());
+        List<RsSettings> reals = List.of(RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9000),
+                1, List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty()))));
+        LvsFifoScripts.Reader reader = new LvsFifoScripts.Reader(path.toString(), script.toString(), null, null, false);
+        checker.putVirtualServer("vs", vs, reals);
+        checker.fifoScript("vs", reader);
+        await().atMost(Duration.ofSeconds(5)).until(() -> type.attempts.get() > 0);
+        type.pass = false;
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.exists(record)
+                && java.nio.file.Files.readAllLines(record).contains("RS [127.0.0.1]:tcp:9000 [192.0.2.249]:tcp:80 DOWN"));
+        // a reload with the same reader (every virtual server names it) keeps the running script
+        checker.putVirtualServer("vs", vs, reals);
+        checker.fifoScript("vs", reader);
+        checker.fifoScript("vs2", reader);
+        type.pass = true;
+        await().atMost(Duration.ofSeconds(10)).until(() -> java.nio.file.Files.readAllLines(record)
+                .contains("VS [192.0.2.249]:tcp:80 UP"));
+        assertThat(java.nio.file.Files.readAllLines(record)).filteredOn(l -> l.startsWith("started"))
+                .containsExactly("started " + path);
+        assertThat(java.nio.file.Files.isRegularFile(path)).as("a FIFO, not a file").isFalse();
+        // no virtual server names it any more: the reader is ended
+        checker.fifoScript("vs", null);
+        assertThat(checker.fifoReaders()).containsExactly(reader);
+        checker.fifoScript("vs2", null);
+        assertThat(checker.fifoReaders()).isEmpty();
+        java.nio.file.Path proc = java.nio.file.Path.of("/proc",
+                java.nio.file.Files.readString(dir.resolve("pid")).strip());
+        await().atMost(Duration.ofSeconds(5)).until(() -> !java.nio.file.Files.exists(proc));
+    }
+
+    @Test
     void aWorkerLostInAnAttemptThatIgnoresInterruptsIsReplacedUpToALimit() {
         DeafType type = new DeafType();
         try {

@@ -123,6 +123,29 @@ class ConfigurationTest {
                 "delay.loop", "soon"))).hasMessage("attribute delay.loop: 'soon' is not a number");
     }
 
+    @Test
+    void lvsNotifyFifoScriptIsReadWithItsUserAndNeedsTheFifo() {
+        Map<String, String> a = new java.util.HashMap<>(Map.of("virtual.server", "192.0.2.249:tcp:80",
+                "address", "192.0.2.249", "port", "80", "lvs.notify.fifo", "/run/vigil/lvs.fifo",
+                "lvs.notify.fifo.script.command", "/usr/local/bin/reader -v",
+                "lvs.notify.fifo.script.user", "daemon", "lvs.notify.fifo.script.group", "adm",
+                "lvs.notify.fifo.script.supplementary.groups", "true", "script.user", "nobody"));
+        LvsFifoScripts.Reader r = fifoScript(a);
+        assertThat(r).isEqualTo(new LvsFifoScripts.Reader("/run/vigil/lvs.fifo", "/usr/local/bin/reader -v",
+                org.vigil.script.RunAs.of("daemon", "adm", true), org.vigil.script.RunAs.of("nobody", null, false),
+                false));
+        a.remove("lvs.notify.fifo");
+        assertThat(fifoScript(a)).as("no FIFO, no reader").isNull();
+    }
+
+    private static LvsFifoScripts.Reader fifoScript(Map<String, String> attributes) {
+        Map<String, List<String>> tokens = new java.util.HashMap<>();
+        attributes.forEach((k, v) -> tokens.put(k, List.of(v)));
+        VirtualServerComponent.Config c = new org.vigil.api.check.CheckProperties(tokens)
+                .as(VirtualServerComponent.Config.class);
+        return VirtualServerComponent.fifoScript(c, VirtualServerComponent.settings(c));
+    }
+
     /** A virtual server's settings from its attributes (each a single token). */
     private static VsSettings settings(Map<String, String> attributes) {
         Map<String, List<String>> tokens = new java.util.HashMap<>();
