@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * Issue 9 item 7 through the running appliance: one Vigil (bin/vigil) on r1 checks real servers on r2, one
  * virtual server per check type (TCP_CHECK, HTTP_GET, SSL_GET, SMTP_CHECK, DNS_CHECK, UDP_CHECK, MISC_CHECK,
  * FILE_CHECK, PING_CHECK) against a real server of that kind (scripts/realserver.py, dnsmasq, an address of
- * r2, a state file). Each real server is killed and restored; the log, the lvs_notify_fifo lines,
+ * r2, a state file). Each real server is killed and restored; the log, the lvs_notify_fifo lines (as the
+ * lvs_notify_fifo_script Vigil starts reads them),
  * notify_up/notify_down and {@code bin/vigil ctl check:show} follow. A hung HTTP server (SIGSTOP) times out and
  * is removed; quorum lost and gained (quorum 2 over two TCP servers) runs quorum_down / quorum_up; an
  * {@code alpha} virtual server starts its servers down.
@@ -77,14 +78,22 @@ class CheckerLabIT extends LabTest {
         }
         alphaUp.server().start();
 
+        // lvs_notify_fifo_script: Vigil creates the FIFO and starts this reader with the FIFO as its argument
         Path fifo = dir("fifo").resolve("lvs.fifo");
-        Files.deleteIfExists(fifo); // the folder survives from an earlier run
-        Sh.ok("mkfifo", fifo.toString());
-        Bench.Helper fifoReader = track(new Bench.Helper(fifo.resolveSibling("lines"), List.of("cat", fifo.toString())));
+        Path fifoLines = fifo.resolveSibling("lines");
+        Path fifoScript = fifo.resolveSibling("fifo.sh");
+        for (Path old : List.of(fifo, fifoLines)) {
+            Files.deleteIfExists(old); // the folder survives from an earlier run
+        }
+        Files.writeString(fifoScript, "#!/bin/sh\nwhile read line; do echo \"$line\" >> " + fifoLines
+                + "; done < \"$1\"\n");
+        Files.setPosixFilePermissions(fifoScript, PosixFilePermissions.fromString("rwxr-xr-x"));
 
         List<Vs> all = new ArrayList<>(byType.values());
         all.add(alpha);
-        Daemon.Vigil vigil = vigil("r1", config(all, fifo, notify));
+        Daemon.Vigil vigil = vigil("r1", config(all, fifo, notify).replace("    lvs_notify_fifo " + fifo + "\n",
+                "    lvs_notify_fifo " + fifo + "\n    lvs_notify_fifo_script " + fifoScript + "\n"));
+        Path fifoReader = fifoLines;
 
         // alpha: the live server is added by its first success, the dead one confirmed down, never "removed"
         vigil.awaitLog("Starting with quorum down for VS " + alpha.text(), START);
@@ -229,12 +238,14 @@ class CheckerLabIT extends LabTest {
         }
     }
 
-    private static void awaitFifo(Bench.Helper reader, String line) {
+    /** Waits until lvs_notify_fifo_script has appended the line to its file. */
+    private static void awaitFifo(Path lines, String line) {
         try {
-            await("lvs_notify_fifo line \"" + line + "\"").atMost(SHORT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> reader.output().lines().anyMatch(line::equals));
+            await("lvs_notify_fifo_script read \"" + line + "\"").atMost(SHORT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> Files.exists(lines) && Files.readAllLines(lines).contains(line));
         } catch (ConditionTimeoutException e) {
-            throw new AssertionError("no fifo line \"" + line + "\"; fifo so far:\n" + reader.output(), e);
+            throw new AssertionError("lvs_notify_fifo_script did not read \"" + line + "\"; read so far:\n"
+                    + read(lines), e);
         }
     }
 
