@@ -111,6 +111,16 @@ public final class Checker {
                 replaceStuckWorker(type);
             }
         }, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** On the loop: the first virtual server starts what only virtual servers need (no thread runs before). */
+    private boolean watching;
+
+    private void firstVirtualServer() {
+        if (watching) {
+            return;
+        }
+        watching = true;
         loop.schedule(LOCAL_ADDRESS_PERIOD, this::watchLocalAddresses);
         loop.schedule(TimeUnit.SECONDS.toNanos(2), () -> {
             if (publisher.driverName().isEmpty() && engine.totals().virtualServers() > 0) {
@@ -309,7 +319,10 @@ public final class Checker {
     // ---- what the configuration components and the commands call ----
 
     void putVirtualServer(String pid, VsSettings settings, List<RsSettings> reals) {
-        loop.execute(() -> engine.putVirtualServer(pid, settings, reals));
+        loop.execute(() -> {
+            firstVirtualServer();
+            engine.putVirtualServer(pid, settings, reals);
+        });
     }
 
     void removeVirtualServer(String pid, boolean deleted) {

@@ -36,12 +36,19 @@ final class LbPublisher {
     private boolean scheduled;
 
     LbPublisher() {
-        thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "vigil-check-lb");
-            t.setDaemon(true);
-            return t;
-        });
+        ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread th = new Thread(r, "vigil-check-lb");
+                    th.setDaemon(true);
+                    return th;
+                });
+        // the thread exists while there are batches: none with no virtual server (issue 12, fewer threads)
+        t.allowCoreThreadTimeOut(true);
+        thread = t;
     }
+
+    /** How long the publisher's thread waits for the next batch before it ends (the next one starts it again). */
+    static final long IDLE_SECONDS = 10;
 
     /** A virtual server's services now (called on the engine's loop: only queues). */
     void pool(String vsKey, List<VirtualService> services) {

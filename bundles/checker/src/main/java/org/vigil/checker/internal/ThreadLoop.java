@@ -7,7 +7,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The engine's thread: one scheduler thread, tasks guarded so a bug costs a log line, not the loop. */
+/**
+ * The engine's thread: one scheduler thread, tasks guarded so a bug costs a log line, not the loop.
+ * The thread runs while something is scheduled (every check re-arms a timer), so a checker with no
+ * virtual server has none.
+ */
 final class ThreadLoop implements Loop {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadLoop.class);
 
@@ -22,7 +26,13 @@ final class ThreadLoop implements Loop {
         // 10,000 checks re-arm a timer each round: cancelled timers must not pile up in the queue
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // with no virtual server nothing is scheduled and the thread ends; the next task starts it again
+        executor.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
     }
+
+    /** How long the loop's thread waits with nothing scheduled before it ends. */
+    static final long IDLE_SECONDS = 10;
 
     @Override
     public long nanoTime() {
