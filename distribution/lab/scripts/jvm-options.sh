@@ -6,7 +6,8 @@
 # Master_Down_Interval 0.04 s included), then HOLD seconds (default 5) after MASTER the RSS and threads
 # from /proc, and the CPU over the next 10 s (utime+stime, % of one core). A longer HOLD shows what
 # stays once the JIT compiled what it will. With NMT=1, one more run per variant with
-# -XX:NativeMemoryTracking=summary prints NMT's committed memory per category. As root.
+# -XX:NativeMemoryTracking=summary prints NMT's committed memory per category; with BREAKDOWN=1, the
+# first run of each variant also says where its RSS is (rss-breakdown.sh). As root.
 #   jvm-options.sh [-d DIST] [-r REPEATS] 'NAME=OPTIONS' ...
 # OPTIONS replace the appliance's default JVM options; a NAME of the form DIST:NAME (or "-d" given
 # several times) runs another layout. An empty OPTIONS keeps the defaults of that layout's bin/vigil.
@@ -51,6 +52,9 @@ run() { # options; sets start rss threads cpu, leaves the daemon stopped
   sleep "${HOLD:-5}"
   rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status")
   threads=$(ls "/proc/$pid/task" | wc -l)
+  if [ "${BREAKDOWN:-0}" = 1 ] && [ -n "${breakdown_to:-}" ]; then
+    "$(dirname "$0")/rss-breakdown.sh" "$pid" > "$breakdown_to"
+  fi
   local c0 c1
   c0=$(cpu_ticks "$pid")
   sleep 10
@@ -70,6 +74,8 @@ for i in $(seq 1 "$repeats"); do
   for v in "$@"; do
     name=${v%%=*} opts=${v#*=}
     [ -n "$opts" ] || opts=$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-"\(.*\)"}$/\1/p' "$dist/bin/vigil")
+    breakdown_to=
+    [ "$i" = 1 ] && breakdown_to=$work/breakdown.$(echo "$name" | tr -c 'A-Za-z0-9.\n-' _)
     run "$opts"
     stop
     R[$name]+="$rss " S[$name]+="$start " T[$name]=$threads C[$name]+="$cpu "
@@ -81,6 +87,21 @@ for name in "${names[@]}"; do
       "${T[$name]}" "$(echo "${C[$name]}" | range)"
 done
 echo "ranges: min-max (median) of $repeats runs, variants interleaved"
+if [ "${BREAKDOWN:-0}" = 1 ]; then
+  echo "== where the RSS is (MB, first run of each variant, rss-breakdown.sh)"
+  python3 - "${names[@]}" <<PY
+import sys, re
+names = sys.argv[1:]
+cols = {n: dict((l[9:].strip(), l[:8].strip()) for l in open("$work/breakdown." + re.sub(r"[^A-Za-z0-9.-]", "_", n)))
+        for n in names}
+rows = []
+for n in names:
+    rows += [k for k in cols[n] if k not in rows]
+print(f"{'':58}" + "".join(f" {n[:20]:>20}" for n in names))
+for r in rows:
+    print(f"{r[:58]:58}" + "".join(f" {cols[n].get(r, '-'):>20}" for n in names))
+PY
+fi
 if [ "${NMT:-0}" = 1 ]; then
   for v in "$@"; do
     name=${v%%=*} opts=${v#*=}

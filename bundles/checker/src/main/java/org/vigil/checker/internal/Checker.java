@@ -52,7 +52,7 @@ public final class Checker {
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor checkTimers;
     private final Notifier notifier = new Notifier();
-    private final LbPublisher publisher = new LbPublisher();
+    private final LbPublisher publisher;
     private final FifoLines fifo = new FifoLines();
     private final NotifyScripts scripts = new NotifyScripts(ScriptSecurity.Host.system());
     private final CheckEngine engine;
@@ -72,9 +72,17 @@ public final class Checker {
     private static final Comparator<DriverRef> BEST_DRIVER = Comparator.comparingInt(DriverRef::ranking).reversed()
             .thenComparingLong(DriverRef::id);
 
+    /** How long the loop's and the publisher's threads wait with nothing to do before they end (the next task starts them). */
+    static final long IDLE_SECONDS = 10;
+
     @Activate
     public Checker() {
-        loop = new ThreadLoop(THREAD_PREFIX + "er");
+        this(IDLE_SECONDS);
+    }
+
+    Checker(long idleSeconds) {
+        loop = new ThreadLoop(THREAD_PREFIX + "er", idleSeconds);
+        publisher = new LbPublisher(idleSeconds);
         workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named(THREAD_PREFIX + "-worker-"));
         checkTimers = new ScheduledThreadPoolExecutor(1, named(THREAD_PREFIX + "-timer-"));

@@ -35,8 +35,8 @@ final class LbPublisher {
     private LoadBalancerDriver driver;
     private boolean scheduled;
 
-    LbPublisher() {
-        ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+    LbPublisher(long idleSeconds) {
+        ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, idleSeconds, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 r -> {
                     Thread th = new Thread(r, "vigil-check-lb");
                     th.setDaemon(true);
@@ -47,8 +47,6 @@ final class LbPublisher {
         thread = t;
     }
 
-    /** How long the publisher's thread waits for the next batch before it ends (the next one starts it again). */
-    static final long IDLE_SECONDS = 10;
 
     /** A virtual server's services now (called on the engine's loop: only queues). */
     void pool(String vsKey, List<VirtualService> services) {

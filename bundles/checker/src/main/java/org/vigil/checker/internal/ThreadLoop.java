@@ -17,7 +17,7 @@ final class ThreadLoop implements Loop {
 
     private final ScheduledThreadPoolExecutor executor;
 
-    ThreadLoop(String name) {
+    ThreadLoop(String name, long idleSeconds) {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -27,12 +27,9 @@ final class ThreadLoop implements Loop {
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         // with no virtual server nothing is scheduled and the thread ends; the next task starts it again
-        executor.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
+        executor.setKeepAliveTime(idleSeconds, TimeUnit.SECONDS);
         executor.allowCoreThreadTimeOut(true);
     }
-
-    /** How long the loop's thread waits with nothing scheduled before it ends. */
-    static final long IDLE_SECONDS = 10;
 
     @Override
     public long nanoTime() {
