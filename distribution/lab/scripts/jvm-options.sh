@@ -9,8 +9,9 @@
 # -XX:NativeMemoryTracking=summary prints NMT's committed memory per category; with BREAKDOWN=1, the
 # first run of each variant also says where its RSS is (rss-breakdown.sh). As root.
 #   jvm-options.sh [-d DIST] [-r REPEATS] 'NAME=OPTIONS' ...
-# OPTIONS replace the appliance's default JVM options; a NAME of the form DIST:NAME (or "-d" given
-# several times) runs another layout. An empty OPTIONS keeps the defaults of that layout's bin/vigil.
+# OPTIONS replace the appliance's default JVM options; an empty OPTIONS keeps the defaults of that
+# layout's bin/vigil. A NAME of the form LABEL@DIR runs the layout in DIR instead of DIST (a build of
+# another revision beside this one).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../../.." && pwd)
 dist=$here/distribution/app/target/vigil
@@ -23,6 +24,7 @@ while getopts d:r: o; do
   esac
 done
 shift $((OPTIND - 1))
+default_dist=$dist
 [ $# -gt 0 ] || set -- "defaults="
 # shellcheck source=alone-in-a-namespace.sh
 . "$(dirname "$0")/alone-in-a-namespace.sh"
@@ -69,10 +71,12 @@ printf '%s\n' "VRRPv3 instance at 0.01 s, BACKUP start, no peer, measured ${HOLD
 printf '%-28s %-22s %-22s %-8s %-16s\n' "variant" "RSS MB" "start s" "threads" "CPU % (master)"
 declare -A R S T C
 names=()
-for v in "$@"; do names+=("${v%%=*}"); done
+for v in "$@"; do n=${v%%=*}; names+=("${n%%@*}"); done
 for i in $(seq 1 "$repeats"); do
   for v in "$@"; do
     name=${v%%=*} opts=${v#*=}
+    dist=$default_dist
+    case $name in *@*) dist=${name#*@} name=${name%%@*} ;; esac
     [ -n "$opts" ] || opts=$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-"\(.*\)"}$/\1/p' "$dist/bin/vigil")
     breakdown_to=
     [ "$i" = 1 ] && breakdown_to=$work/breakdown.$(echo "$name" | tr -c 'A-Za-z0-9.\n-' _)
@@ -105,6 +109,8 @@ fi
 if [ "${NMT:-0}" = 1 ]; then
   for v in "$@"; do
     name=${v%%=*} opts=${v#*=}
+    dist=$default_dist
+    case $name in *@*) dist=${name#*@} name=${name%%@*} ;; esac
     [ -n "$opts" ] || opts=$(sed -n 's/^JAVA_OPTS=\${VIGIL_JAVA_OPTS:-"\(.*\)"}$/\1/p' "$dist/bin/vigil")
     run "$opts" "-XX:NativeMemoryTracking=summary"
     echo "== NMT, $name (committed KB; RSS $rss MB with NMT on)"
