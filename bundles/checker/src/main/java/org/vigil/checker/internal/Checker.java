@@ -52,7 +52,7 @@ public final class Checker {
     private final ThreadPoolExecutor workers;
     private final ScheduledThreadPoolExecutor checkTimers;
     private final Notifier notifier = new Notifier();
-    private final LbPublisher publisher = new LbPublisher();
+    private final LbPublisher publisher;
     private final FifoLines fifo = new FifoLines();
     private final NotifyScripts scripts = new NotifyScripts(ScriptSecurity.Host.system());
     private final LvsFifoScripts fifoScripts = new LvsFifoScripts(scripts);
@@ -73,9 +73,17 @@ public final class Checker {
     private static final Comparator<DriverRef> BEST_DRIVER = Comparator.comparingInt(DriverRef::ranking).reversed()
             .thenComparingLong(DriverRef::id);
 
+    /** How long the loop's and the publisher's threads wait with nothing to do before they end (the next task starts them). */
+    static final long IDLE_SECONDS = 10;
+
     @Activate
     public Checker() {
-        loop = new ThreadLoop(THREAD_PREFIX + "er");
+        this(IDLE_SECONDS);
+    }
+
+    Checker(long idleSeconds) {
+        loop = new ThreadLoop(THREAD_PREFIX + "er", idleSeconds);
+        publisher = new LbPublisher(idleSeconds);
         workers = new ThreadPoolExecutor(WORKERS, WORKERS, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                 named(THREAD_PREFIX + "-worker-"));
         checkTimers = new ScheduledThreadPoolExecutor(1, named(THREAD_PREFIX + "-timer-"));
@@ -113,6 +121,16 @@ public final class Checker {
                 replaceStuckWorker(type);
             }
         }, () -> ThreadLocalRandom.current().nextDouble());
+    }
+
+    /** On the loop: the first virtual server starts what only virtual servers need (no thread runs before). */
+    private boolean watching;
+
+    private void firstVirtualServer() {
+        if (watching) {
+            return;
+        }
+        watching = true;
         loop.schedule(LOCAL_ADDRESS_PERIOD, this::watchLocalAddresses);
         loop.schedule(TimeUnit.SECONDS.toNanos(2), () -> {
             if (publisher.driverName().isEmpty() && engine.totals().virtualServers() > 0) {
@@ -317,7 +335,10 @@ public final class Checker {
     // ---- what the configuration components and the commands call ----
 
     void putVirtualServer(String pid, VsSettings settings, List<RsSettings> reals) {
-        loop.execute(() -> engine.putVirtualServer(pid, settings, reals));
+        loop.execute(() -> {
+            firstVirtualServer();
+            engine.putVirtualServer(pid, settings, reals);
+        });
     }
 
     /** The lvs_notify_fifo_script reader the virtual server of {@code pid} names; null: none. */

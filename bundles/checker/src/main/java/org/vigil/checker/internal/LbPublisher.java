@@ -35,13 +35,18 @@ final class LbPublisher {
     private LoadBalancerDriver driver;
     private boolean scheduled;
 
-    LbPublisher() {
-        thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "vigil-check-lb");
-            t.setDaemon(true);
-            return t;
-        });
+    LbPublisher(long idleSeconds) {
+        ThreadPoolExecutor t = new ThreadPoolExecutor(1, 1, idleSeconds, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                r -> {
+                    Thread th = new Thread(r, "vigil-check-lb");
+                    th.setDaemon(true);
+                    return th;
+                });
+        // the thread exists while there are batches: none with no virtual server (issue 12, fewer threads)
+        t.allowCoreThreadTimeOut(true);
+        thread = t;
     }
+
 
     /** A virtual server's services now (called on the engine's loop: only queues). */
     void pool(String vsKey, List<VirtualService> services) {

@@ -7,13 +7,17 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The engine's thread: one scheduler thread, tasks guarded so a bug costs a log line, not the loop. */
+/**
+ * The engine's thread: one scheduler thread, tasks guarded so a bug costs a log line, not the loop.
+ * The thread runs while something is scheduled (every check re-arms a timer), so a checker with no
+ * virtual server has none.
+ */
 final class ThreadLoop implements Loop {
     private static final Logger LOG = LoggerFactory.getLogger(ThreadLoop.class);
 
     private final ScheduledThreadPoolExecutor executor;
 
-    ThreadLoop(String name) {
+    ThreadLoop(String name, long idleSeconds) {
         executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, name);
             t.setDaemon(true);
@@ -22,6 +26,9 @@ final class ThreadLoop implements Loop {
         // 10,000 checks re-arm a timer each round: cancelled timers must not pile up in the queue
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        // with no virtual server nothing is scheduled and the thread ends; the next task starts it again
+        executor.setKeepAliveTime(idleSeconds, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
     }
 
     @Override

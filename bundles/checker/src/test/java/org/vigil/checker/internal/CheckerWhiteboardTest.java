@@ -140,6 +140,29 @@ class CheckerWhiteboardTest {
     }
 
     @Test
+    void withNoVirtualServerTheCheckerKeepsNoThreadOnceIdle() {
+        Checker idle = new Checker(1);
+        try {
+            idle.addType(new SwitchType(), Map.of(CheckType.TYPE_PROPERTY, "SWITCH_CHECK", "service.id", 10L));
+            RecordingDriver driver = new RecordingDriver();
+            idle.addDriver(driver, Map.of("service.id", 20L));
+            // the driver is given the (empty) pools once: an earlier run's table can go
+            await().atMost(Duration.ofSeconds(5)).until(() -> !driver.applied.isEmpty());
+            assertThat(driver.applied.get(0)).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> checkerThreads().isEmpty());
+            // a query starts the loop again and answers
+            assertThat(idle.totals().virtualServers()).isZero();
+        } finally {
+            idle.deactivate();
+        }
+    }
+
+    private static List<String> checkerThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.equals("vigil-checker") || n.equals("vigil-check-lb")).toList();
+    }
+
+    @Test
     void listenersHearPoolEventsOnTheNotificationThread() {
         List<String> heard = new CopyOnWriteArrayList<>();
         checker.addListener(e -> {

@@ -4,8 +4,8 @@ import java.util.Hashtable;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -35,6 +35,8 @@ public final class InstanceMBeans {
     static final long RECHECK_SECONDS = 2;
     /** How long a transition waits for the others of its burst before the MBeans are reconciled. */
     static final long COALESCE_MILLIS = 200;
+    /** How long the thread waits with nothing scheduled before it ends. */
+    static final long IDLE_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(InstanceMBeans.class);
 
     private record Entry(InstanceMBean mbean, ServiceRegistration<DynamicMBean> registration) {
@@ -57,11 +59,15 @@ public final class InstanceMBeans {
         this.priorities = priorities;
         this.transitions = transitions;
         transitions.attach(sink);
-        recheck = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "vigil-jmx");
             t.setDaemon(true);
             return t;
         });
+        // transitions are rare: the thread ends when idle and the next transition starts it (issue 12)
+        executor.setKeepAliveTime(IDLE_SECONDS, TimeUnit.SECONDS);
+        executor.allowCoreThreadTimeOut(true);
+        recheck = executor;
         recheck.execute(this::reconcile);
     }
 

@@ -46,6 +46,9 @@ final class NftDriver implements LoadBalancerDriver {
     /** Whether table inet TABLE existed before this driver's first transaction (a crashed run's). */
     private boolean leftover;
     private long transactions;
+    /** Run once, at the first batch that programs something (or fails to): what only a held table needs starts then. */
+    private Runnable firstProgram = () -> { };
+    private boolean programming;
 
     private record Applied(VirtualService service, Plan plan) {
     }
@@ -135,6 +138,10 @@ final class NftDriver implements LoadBalancerDriver {
                 LOG.info("nftables: deleted table inet {} left by an earlier run", table());
             }
             return;
+        }
+        if (!programming) {
+            programming = true;
+            firstProgram.run();
         }
         // after a refused batch the kernel holds neither it nor what came since: rebuild from what is wanted
         boolean rebuild = fresh || unapplied != null;
@@ -252,6 +259,14 @@ final class NftDriver implements LoadBalancerDriver {
             throw new IOException("nft exited " + r.exit() + ": " + firstLines(r.output(), 6));
         }
         transactions++;
+    }
+
+    /** What to run (once, quickly, under this driver's lock) when the first batch that programs something comes. */
+    synchronized void whenFirstProgrammed(Runnable r) {
+        firstProgram = r;
+        if (programming) {
+            r.run();
+        }
     }
 
     /** Removes the table, when this driver made one; called on stop. */

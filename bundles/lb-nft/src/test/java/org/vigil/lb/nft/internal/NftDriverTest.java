@@ -48,6 +48,22 @@ class NftDriverTest {
     }
 
     @Test
+    void whatOnlyAHeldTableNeedsStartsWithTheFirstBatchThatProgramsOne() throws IOException {
+        List<String> started = new ArrayList<>();
+        driver.whenFirstProgrammed(() -> started.add("verifier"));
+        // no virtual server: nothing programmed, nothing to read back (no verifier thread, no nft list every 30 s)
+        driver.apply(List.of(), List.of());
+        assertThat(started).isEmpty();
+        assertThat(argvs).isEmpty();
+        driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1))), List.of());
+        driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.22", 80, 1))), List.of());
+        assertThat(started).containsExactly("verifier");
+        // a hook given after the first batch runs at once
+        driver.whenFirstProgrammed(() -> started.add("late"));
+        assertThat(started).containsExactly("verifier", "late");
+    }
+
+    @Test
     void aServerLeavingThePoolHasItsConnectionsDeletedAfterTheTransaction() throws IOException {
         driver.apply(List.of(vs(WEB, "rr", rs("192.0.2.21", 80, 1), rs("192.0.2.22", 8080, 1))), List.of());
         answers.add(new Commands.Result(0, ""));
