@@ -90,6 +90,22 @@ public final class FifoScript {
         }
     }
 
+    /**
+     * Who owns a FIFO, as keepalived decides it: its own {@code USER [GROUP]} ({@code given}),
+     * else script_user ({@code scriptUser}), else {@value ScriptSecurity#DEFAULT_USER} when
+     * {@code host} has that user; null: Vigil's own user (keepalived's root).
+     */
+    public static RunAs owner(RunAs given, RunAs scriptUser, ScriptSecurity.Host host) {
+        if (given != null) {
+            return given;
+        }
+        if (scriptUser != null) {
+            return new RunAs(scriptUser.user(), scriptUser.group(), false);
+        }
+        return host.user(ScriptSecurity.DEFAULT_USER).isPresent() ? new RunAs(ScriptSecurity.DEFAULT_USER, null, false)
+                : null;
+    }
+
     /** The owner's uid and gid, null (and one line) when the user or group is unknown. */
     private static int[] ids(Path path, RunAs owner, ScriptSecurity.Host host, Consumer<String> log) {
         Optional<ScriptSecurity.Account> user = host.user(owner.user());

@@ -151,4 +151,36 @@ class FifoScriptTest {
             run.kill();
         }
     }
+
+    @Test
+    void theOwnerIsTheFifosOwnElseScriptUserElseKeepalivedScriptElseVigilsUser() {
+        ScriptSecurity.Host none = host(false);
+        ScriptSecurity.Host withDefault = host(true);
+        RunAs own = new RunAs("daemon", "adm", false);
+        assertThat(FifoScript.owner(own, new RunAs("nobody", null, false), withDefault)).isEqualTo(own);
+        assertThat(FifoScript.owner(null, new RunAs("nobody", "nogroup", true), withDefault))
+                .isEqualTo(new RunAs("nobody", "nogroup", false));
+        assertThat(FifoScript.owner(null, null, withDefault)).isEqualTo(new RunAs(ScriptSecurity.DEFAULT_USER, null, false));
+        assertThat(FifoScript.owner(null, null, none)).isNull();
+    }
+
+    private static ScriptSecurity.Host host(boolean keepalivedScript) {
+        return new ScriptSecurity.Host() {
+            @Override
+            public int currentUid() {
+                return 0;
+            }
+
+            @Override
+            public java.util.Optional<ScriptSecurity.Account> user(String name) {
+                return keepalivedScript && name.equals(ScriptSecurity.DEFAULT_USER)
+                        ? java.util.Optional.of(new ScriptSecurity.Account(990, 990)) : java.util.Optional.empty();
+            }
+
+            @Override
+            public java.util.Optional<Integer> group(String name) {
+                return java.util.Optional.empty();
+            }
+        };
+    }
 }
