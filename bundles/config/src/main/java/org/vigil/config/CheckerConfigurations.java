@@ -110,11 +110,11 @@ final class CheckerConfigurations {
         // keepalived applies script_user and enable_script_security to the checker's scripts too
         p.put(ConfigurationPids.Global.ENABLE_SCRIPT_SECURITY, global.enableScriptSecurity());
         Configurations.putScriptUser(p, global.scriptUser());
-        // the fifo is global_defs', but each virtual server's checker writes it: its path only
-        // ("path [user [group]]": the fifo is created by this process, the user is a script's)
+        // the fifo is global_defs', but each virtual server's checker writes it: its path and
+        // owner ("path [user [group]]", notify_fifo's when it is the one)
         String lvsFifo = global.other().get("lvs_notify_fifo");
         String fifo = lvsFifo != null ? lvsFifo : global.other().get("notify_fifo");
-        putIfSet(p, key("lvs_notify_fifo"), fifo == null || fifo.isBlank() ? null : fifo.strip().split("\\s+")[0]);
+        Configurations.putFifo(p, key("lvs_notify_fifo"), fifo);
         // lvs_notify_fifo_script reads lvs_notify_fifo: its command as one word, its user typed. The
         // fallback notify_fifo is shared with the VRRP side and so is its reader, notify_fifo_script,
         // which notify-script starts once: a second reader would take lines from the first.

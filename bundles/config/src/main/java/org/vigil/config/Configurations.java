@@ -124,13 +124,10 @@ public final class Configurations {
         p.put(key("no_email_faults"), g.noEmailFaults());
         p.put(Global.ENABLE_SCRIPT_SECURITY, g.enableScriptSecurity());
         putScriptUser(p, g.scriptUser());
-        // the FIFOs by path (keepalived's owner words after it: Vigil creates them 0600), their
-        // scripts' commands and users typed
+        // the FIFOs by path and owner (keepalived's "PATH [USER [GROUP]]" typed), their scripts'
+        // commands and users typed
         for (String fifo : new String[] {"notify_fifo", "vrrp_notify_fifo"}) {
-            String v = g.other().get(fifo);
-            if (v != null && !v.isBlank()) {
-                p.put(key(fifo), v.strip().split("\\s+")[0]);
-            }
+            putFifo(p, key(fifo), g.other().get(fifo));
             String command = g.other().get(fifo + "_script_command");
             if (command != null && !command.isBlank()) {
                 p.put(key(fifo + "_script_command"), command);
@@ -387,6 +384,25 @@ public final class Configurations {
         }
         if (group != null && !group.isEmpty()) {
             p.put(prefix + ConfigurationPids.RUN_AS_GROUP, group);
+        }
+    }
+
+    /**
+     * A notify FIFO's {@code PATH [USER [GROUP]]} as {@code KEY} (the path) and, when an owner is
+     * given, {@code KEY.owner.user} and {@code KEY.owner.group}: the FIFO's owner, so that a
+     * reader running as that user can open it. Nothing when blank.
+     */
+    static void putFifo(Map<String, Object> p, String key, String words) {
+        if (words == null || words.isBlank()) {
+            return;
+        }
+        String[] w = words.strip().split("\\s+");
+        p.put(key, w[0]);
+        if (w.length > 1) {
+            p.put(key + ".owner." + ConfigurationPids.RUN_AS_USER, w[1]);
+        }
+        if (w.length > 2) {
+            p.put(key + ".owner." + ConfigurationPids.RUN_AS_GROUP, w[2]);
         }
     }
 

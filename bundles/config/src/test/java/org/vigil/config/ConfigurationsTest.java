@@ -250,7 +250,7 @@ class ConfigurationsTest {
         String global = """
                 global_defs {
                   script_user nobody :
-                  notify_fifo /run/vigil.fifo root root
+                  notify_fifo /run/vigil.fifo nobody nogroup
                   vrrp_notify_fifo_script "/usr/local/bin/reader -v" daemon :adm
                   vrrp_notify_fifo /run/vrrp.fifo
                   vrrp_notify_priority_changes
@@ -264,11 +264,13 @@ class ConfigurationsTest {
         Map<String, Object> g = records.get(0).properties();
         assertThat(g).contains(entry(Global.SCRIPT_USER, "nobody"), entry(Global.SCRIPT_SUPPLEMENTARY_GROUPS, true),
                 entry(Global.NOTIFY_FIFO, "/run/vigil.fifo"), entry(Global.VRRP_NOTIFY_FIFO, "/run/vrrp.fifo"),
+                entry("notify.fifo.owner.user", "nobody"), entry("notify.fifo.owner.group", "nogroup"),
                 entry(Global.VRRP_NOTIFY_FIFO_SCRIPT, "/usr/local/bin/reader -v"),
                 entry("vrrp.notify.fifo.script.user", "daemon"), entry("vrrp.notify.fifo.script.group", "adm"),
                 entry("vrrp.notify.fifo.script.supplementary.groups", true),
                 entry(Global.SMTP_SERVER, "192.0.2.25"), entry(Global.SMTP_PORT, 25))
-                .doesNotContainKeys(Global.SCRIPT_GROUP, "notify.fifo.script.user");
+                .doesNotContainKeys(Global.SCRIPT_GROUP, "notify.fifo.script.user", "vrrp.notify.fifo.owner.user",
+                        "vrrp.notify.fifo.owner.group");
         Map<String, Object> a = records.stream().filter(r -> "A".equals(r.properties().get(ConfigurationPids.NAME)))
                 .findFirst().orElseThrow().properties();
         assertThat(a).contains(entry(Instance.NOTIFY_BACKUP, "/bin/b.sh"), entry("notify.backup.user", "daemon"),

@@ -486,7 +486,23 @@ class VirtualServersTest {
     void lvsNotifyFifoComesFromGlobalDefs() {
         Map<String, Object> p = record(records("global_defs {\n lvs_notify_fifo /run/vigil/lvs.fifo\n}\n" + vs("", "")),
                 CheckerPids.VIRTUAL_SERVER, "192.0.2.249:tcp:80").properties();
-        assertThat(p).containsEntry("lvs.notify.fifo", "/run/vigil/lvs.fifo");
+        assertThat(p).containsEntry("lvs.notify.fifo", "/run/vigil/lvs.fifo")
+                .doesNotContainKeys("lvs.notify.fifo.owner.user", "lvs.notify.fifo.owner.group");
+    }
+
+    @Test
+    void lvsNotifyFifosOwnerIsTyped() {
+        Map<String, Object> p = record(records("global_defs {\n lvs_notify_fifo /run/vigil/lvs.fifo nobody nogroup\n}\n"
+                + vs("", "")), CheckerPids.VIRTUAL_SERVER, "192.0.2.249:tcp:80").properties();
+        assertThat(p).containsEntry("lvs.notify.fifo", "/run/vigil/lvs.fifo")
+                .containsEntry("lvs.notify.fifo.owner.user", "nobody")
+                .containsEntry("lvs.notify.fifo.owner.group", "nogroup");
+        // on notify_fifo, the checker's lines go to that FIFO, given to its owner; a user alone: no group key
+        Map<String, Object> shared = record(records("global_defs {\n notify_fifo /run/vigil/all.fifo daemon\n}\n"
+                + vs("", "")), CheckerPids.VIRTUAL_SERVER, "192.0.2.249:tcp:80").properties();
+        assertThat(shared).containsEntry("lvs.notify.fifo", "/run/vigil/all.fifo")
+                .containsEntry("lvs.notify.fifo.owner.user", "daemon")
+                .doesNotContainKey("lvs.notify.fifo.owner.group");
     }
 
     @Test

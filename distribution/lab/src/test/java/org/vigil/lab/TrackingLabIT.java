@@ -35,7 +35,7 @@ class TrackingLabIT extends LabTest {
         Path d = dir("tracking");
         Path program = d.resolve(PROCESS);
         Files.copy(Path.of("/bin/sleep"), program, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        for (String old : List.of("rxlow.record", "fifo.record", "fifo")) {
+        for (String old : List.of("rxlow.record", "nobodys/fifo.record", "fifo")) {
             Files.deleteIfExists(d.resolve(old)); // an earlier run's
         }
         Files.setPosixFilePermissions(program, PosixFilePermissions.fromString("rwxr-xr-x"));
@@ -44,14 +44,19 @@ class TrackingLabIT extends LabTest {
         Path rxlowRecord = d.resolve("rxlow.record");
         Files.writeString(rxlow, "#!/bin/sh\necho \"$*\" >> " + rxlowRecord + "\n");
         Path fifoReader = d.resolve("fifo.sh");
-        Path fifoRecord = d.resolve("fifo.record");
+        // the FIFO's reader runs as nobody (notify_fifo PATH nobody nogroup gives it the FIFO) and
+        // writes where only nobody may
+        Path nobodys = Files.createDirectories(d.resolve("nobodys"));
+        Files.setOwner(nobodys, nobodys.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Files.setPosixFilePermissions(nobodys, PosixFilePermissions.fromString("rwx------"));
+        Path fifoRecord = nobodys.resolve("fifo.record");
         Files.writeString(fifoReader, "#!/bin/sh\nwhile read line; do echo \"$line\" >> " + fifoRecord + "; done < \"$1\"\n");
         for (Path p : List.of(rxlow, fifoReader)) {
             Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
         }
         String r1Config = V2.config("r1", 150)
-                .replace("    router_id r1\n", "    router_id r1\n    notify_fifo " + d.resolve("fifo") + "\n"
-                        + "    notify_fifo_script " + fifoReader + "\n")
+                .replace("    router_id r1\n", "    router_id r1\n    notify_fifo " + d.resolve("fifo") + " nobody nogroup\n"
+                        + "    notify_fifo_script " + fifoReader + " nobody\n")
                 .replace("vrrp_instance VI_1 {\n", "vrrp_track_process sleeper {\n    process " + PROCESS
                         + "\n    weight -60\n}\ntrack_file prio {\n    file " + prio + "\n    weight -1\n"
                         + "    init_file 0 overwrite\n}\nvrrp_instance VI_1 {\n    track_process {\n        sleeper\n    }\n"
@@ -64,6 +69,10 @@ class TrackingLabIT extends LabTest {
             Daemon r1 = vigil("r1", r1Config);
             VigilPairLabIT.awaitStates(r1, "MASTER", r2, "BACKUP");
             assertThat(Files.readString(prio)).as("init_file wrote its value").isEqualTo("0\n");
+            java.nio.file.attribute.PosixFileAttributes fifo = Files.readAttributes(d.resolve("fifo"),
+                    java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            assertThat(fifo.owner().getName() + ":" + fifo.group().getName() + " " + PosixFilePermissions.toString(
+                    fifo.permissions())).as("the FIFO Vigil made is its owner's").isEqualTo("nobody:nogroup rw-r-----");
             assertThat(r1.linesWith("Changing effective priority", 0)).as("the process is counted before the "
                     + "instance starts, as keepalived scans /proc first").isEmpty();
 

@@ -341,6 +341,11 @@ public final class Checker {
         });
     }
 
+    /** Who lvs_notify_fifo {@code path} is given to when this process creates it; null: Vigil's user. */
+    void fifoOwner(String path, org.vigil.script.RunAs owner) {
+        fifo.owner(path, owner);
+    }
+
     /** The lvs_notify_fifo_script reader the virtual server of {@code pid} names; null: none. */
     void fifoScript(String pid, LvsFifoScripts.Reader reader) {
         fifoScripts.want(pid, reader);

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * lvs_notify_fifo: keepalived's {@code RS [rs] [vs] UP|DOWN} and {@code VS [vs] UP|DOWN} lines,
- * each ending in a newline. As keepalived does, a missing FIFO is created (mode 0600) and it is
+ * each ending in a newline. As keepalived does, a missing FIFO is created (given to its owner) and it is
  * opened read-write, which on Linux never waits for a reader; a write waits only once the pipe
  * is full, and then on this class's own thread ({@code vigil-check-fifo}), never the engine's.
  * The queue is bounded: beyond it lines are dropped and counted.
@@ -28,6 +28,8 @@ final class FifoLines {
 
     private final ThreadPoolExecutor thread;
     private final Map<String, RandomAccessFile> open = new HashMap<>();
+    /** Who a FIFO created here is given to, by path (keepalived's lvs_notify_fifo PATH USER GROUP). */
+    private final Map<String, org.vigil.script.RunAs> owners = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
 
     FifoLines() {
@@ -43,6 +45,15 @@ final class FifoLines {
         });
     }
 
+    /** Who {@code path} is given to when it is created here; null: Vigil's user. */
+    void owner(String path, org.vigil.script.RunAs owner) {
+        if (owner == null) {
+            owners.remove(path);
+        } else {
+            owners.put(path, owner);
+        }
+    }
+
     /** Queues a line (without its newline); returns at once. */
     void write(String path, String line) {
         if (!thread.isShutdown()) {
@@ -55,7 +66,8 @@ final class FifoLines {
             RandomAccessFile f = open.get(path);
             if (f == null) {
                 Path p = Path.of(path);
-                org.vigil.script.FifoScript.createFifo(p);
+                org.vigil.script.FifoScript.createFifo(p, owners.get(path), org.vigil.script.ScriptSecurity.Host.system(),
+                        LOG::warn);
                 f = new RandomAccessFile(p.toFile(), "rw");
                 open.put(path, f);
             }

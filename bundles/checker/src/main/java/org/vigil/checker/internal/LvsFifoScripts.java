@@ -22,8 +22,8 @@ import org.vigil.script.ScriptRun;
 final class LvsFifoScripts {
     private static final Logger LOG = LoggerFactory.getLogger("org.vigil.checker");
 
-    /** One reader: the FIFO, the command as keepalived.conf gives it, and who runs it. */
-    record Reader(String fifo, String command, RunAs user, RunAs scriptUser, boolean scriptSecurity) {
+    /** One reader: the FIFO and who it is given to (null: Vigil's user), the command as keepalived.conf gives it, and who runs it. */
+    record Reader(String fifo, RunAs owner, String command, RunAs user, RunAs scriptUser, boolean scriptSecurity) {
     }
 
     private final NotifyScripts scripts;
@@ -63,7 +63,7 @@ final class LvsFifoScripts {
     private void start(Reader r) {
         ScriptRun run;
         try {
-            run = scripts.startFifoReader(Path.of(r.fifo()), r.command(), r.user(), r.scriptUser(), r.scriptSecurity());
+            run = scripts.startFifoReader(Path.of(r.fifo()), r.owner(), r.command(), r.user(), r.scriptUser(), r.scriptSecurity());
         } catch (IOException e) {
             LOG.warn("Cannot create lvs_notify_fifo {} for {}: {}", r.fifo(), r.command(), e.getMessage());
             return;

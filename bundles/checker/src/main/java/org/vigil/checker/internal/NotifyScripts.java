@@ -71,12 +71,13 @@ final class NotifyScripts {
     }
 
     /**
-     * Starts lvs_notify_fifo_script {@code commandLine} on {@code fifo} (created if missing), with the
+     * Starts lvs_notify_fifo_script {@code commandLine} on {@code fifo} (created if missing, given to
+     * {@code owner}), with the
      * FIFO as its last argument, decided as the other scripts are; null once shut down.
      *
      * @throws java.io.IOException when the FIFO cannot be created
      */
-    org.vigil.script.ScriptRun startFifoReader(java.nio.file.Path fifo, String commandLine, RunAs user,
+    org.vigil.script.ScriptRun startFifoReader(java.nio.file.Path fifo, RunAs owner, String commandLine, RunAs user,
             RunAs scriptUser, boolean security) throws java.io.IOException {
         ScriptRunner r;
         synchronized (this) {
@@ -89,7 +90,7 @@ final class NotifyScripts {
             r = fifoRunner;
         }
         Key key = new Key(commandLine, user, scriptUser, security);
-        return org.vigil.script.FifoScript.start(r, fifo, () -> {
+        return org.vigil.script.FifoScript.start(r, fifo, owner, LOG::warn, () -> {
             List<String> argv = decided.computeIfAbsent(key, k -> decide(FIFO_SCRIPT, k));
             return argv.isEmpty() ? null : argv;
         });

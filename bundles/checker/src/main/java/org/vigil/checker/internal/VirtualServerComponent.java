@@ -142,6 +142,12 @@ public class VirtualServerComponent {
         @AttributeDefinition(description = "the path of global_defs lvs_notify_fifo (or notify_fifo): the FIFO for VS and RS lines")
         String lvs_notify_fifo() default "";
 
+        @AttributeDefinition(description = "lvs_notify_fifo's owner (PATH USER): the FIFO is given to this user when created; empty: script_user or the default")
+        String lvs_notify_fifo_owner_user() default "";
+
+        @AttributeDefinition(description = "lvs_notify_fifo's group (PATH USER GROUP); empty: the user's own")
+        String lvs_notify_fifo_owner_group() default "";
+
         @AttributeDefinition(description = "global_defs lvs_notify_fifo_script: started with the FIFO as its last argument")
         String lvs_notify_fifo_script_command() default "";
 
@@ -190,10 +196,22 @@ public class VirtualServerComponent {
                     applied ? "keeps its previous configuration" : "not started");
             return;
         }
+        org.vigil.script.RunAs owner = null;
+        if (!vs.notifyFifo().isEmpty()) {
+            try {
+                owner = fifoOwner(config, vs, org.vigil.script.ScriptSecurity.Host.system());
+            } catch (IllegalArgumentException e) {
+                // the FIFO is global_defs': its bad owner stops no virtual server
+                LOG.error("Configuration {}: {}; lvs_notify_fifo {} stays owned by Vigil's user", pid, e.getMessage(),
+                        vs.notifyFifo());
+            }
+            // before the virtual server: its first line may create the FIFO
+            checker.fifoOwner(vs.notifyFifo(), owner);
+        }
         checker.putVirtualServer(pid, vs, RealServers.read(pid, vs.key(), props));
         LvsFifoScripts.Reader fifoScript = null;
         try {
-            fifoScript = fifoScript(config, vs);
+            fifoScript = fifoScript(config, vs, owner);
         } catch (IllegalArgumentException e) {
             // the FIFO's reader is global_defs': its bad user stops no virtual server
             LOG.error("Configuration {}: {}; lvs_notify_fifo_script not started", pid, e.getMessage());
@@ -233,13 +251,27 @@ public class VirtualServerComponent {
                 c.enable_script_security());
     }
 
-    /** The lvs_notify_fifo_script reader of the configuration, null without a FIFO or a script. */
-    static LvsFifoScripts.Reader fifoScript(Config c, VsSettings vs) {
+    /**
+     * Who lvs_notify_fifo is given to when Vigil creates it: its own {@code PATH USER [GROUP]},
+     * else as keepalived decides (script_user, else keepalived_script); null: Vigil's user.
+     * IllegalArgumentException naming the attribute when the owner's attributes do not read.
+     */
+    static org.vigil.script.RunAs fifoOwner(Config c, VsSettings vs, org.vigil.script.ScriptSecurity.Host host) {
+        org.vigil.script.RunAs own = runAs("lvs.notify.fifo.owner.", c.lvs_notify_fifo_owner_user(),
+                c.lvs_notify_fifo_owner_group(), false);
+        return org.vigil.script.FifoScript.owner(own, vs.scriptUser(), host);
+    }
+
+    /**
+     * The lvs_notify_fifo_script reader of the configuration, on the FIFO given to {@code owner};
+     * null without a FIFO or a script.
+     */
+    static LvsFifoScripts.Reader fifoScript(Config c, VsSettings vs, org.vigil.script.RunAs owner) {
         String command = c.lvs_notify_fifo_script_command().strip();
         if (command.isEmpty() || vs.notifyFifo().isEmpty()) {
             return null;
         }
-        return new LvsFifoScripts.Reader(vs.notifyFifo(), command,
+        return new LvsFifoScripts.Reader(vs.notifyFifo(), owner, command,
                 runAs("lvs.notify.fifo.script.", c.lvs_notify_fifo_script_user(), c.lvs_notify_fifo_script_group(),
                         c.lvs_notify_fifo_script_supplementary_groups()),
                 vs.scriptUser(), vs.scriptSecurity());

@@ -299,7 +299,7 @@ class CheckerWhiteboardTest {
                 .withNotifyFifo(path.toString());
         List<RsSettings> reals = List.of(RsSettings.of(VS, new InetSocketAddress(InetAddress.getLoopbackAddress(), 9000),
                 1, List.of(new RsSettings.Block("SWITCH_CHECK", CheckProperties.empty()))));
-        LvsFifoScripts.Reader reader = new LvsFifoScripts.Reader(path.toString(), script.toString(), null, null, false);
+        LvsFifoScripts.Reader reader = new LvsFifoScripts.Reader(path.toString(), null, script.toString(), null, null, false);
         checker.putVirtualServer("vs", vs, reals);
         checker.fifoScript("vs", reader);
         await().atMost(Duration.ofSeconds(5)).until(() -> type.attempts.get() > 0);

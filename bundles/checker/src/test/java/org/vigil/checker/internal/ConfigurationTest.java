@@ -131,19 +131,44 @@ class ConfigurationTest {
                 "lvs.notify.fifo.script.user", "daemon", "lvs.notify.fifo.script.group", "adm",
                 "lvs.notify.fifo.script.supplementary.groups", "true", "script.user", "nobody"));
         LvsFifoScripts.Reader r = fifoScript(a);
-        assertThat(r).isEqualTo(new LvsFifoScripts.Reader("/run/vigil/lvs.fifo", "/usr/local/bin/reader -v",
+        assertThat(r).isEqualTo(new LvsFifoScripts.Reader("/run/vigil/lvs.fifo",
+                org.vigil.script.RunAs.of("nobody", null, false), "/usr/local/bin/reader -v",
                 org.vigil.script.RunAs.of("daemon", "adm", true), org.vigil.script.RunAs.of("nobody", null, false),
                 false));
         a.remove("lvs.notify.fifo");
         assertThat(fifoScript(a)).as("no FIFO, no reader").isNull();
     }
 
-    private static LvsFifoScripts.Reader fifoScript(Map<String, String> attributes) {
+    @Test
+    void lvsNotifyFifosOwnerIsItsOwnElseScriptUser() {
+        Map<String, String> a = new java.util.HashMap<>(Map.of("virtual.server", "192.0.2.249:tcp:80",
+                "address", "192.0.2.249", "port", "80", "lvs.notify.fifo", "/run/vigil/lvs.fifo",
+                "lvs.notify.fifo.owner.user", "daemon", "lvs.notify.fifo.owner.group", "adm",
+                "lvs.notify.fifo.script.command", "/usr/local/bin/reader", "script.user", "nobody"));
+        assertThat(fifoScript(a).owner()).isEqualTo(org.vigil.script.RunAs.of("daemon", "adm", false));
+        a.remove("lvs.notify.fifo.owner.user");
+        assertThatThrownBy(() -> fifoOwner(a)).hasMessage("attribute lvs.notify.fifo.owner.user: a group needs a user");
+        a.remove("lvs.notify.fifo.owner.group");
+        assertThat(fifoOwner(a)).as("script_user's, as keepalived").isEqualTo(org.vigil.script.RunAs.of("nobody", null, false));
+    }
+
+    private static VirtualServerComponent.Config config(Map<String, String> attributes) {
         Map<String, List<String>> tokens = new java.util.HashMap<>();
         attributes.forEach((k, v) -> tokens.put(k, List.of(v)));
-        VirtualServerComponent.Config c = new org.vigil.api.check.CheckProperties(tokens)
-                .as(VirtualServerComponent.Config.class);
-        return VirtualServerComponent.fifoScript(c, VirtualServerComponent.settings(c));
+        return new org.vigil.api.check.CheckProperties(tokens).as(VirtualServerComponent.Config.class);
+    }
+
+    private static org.vigil.script.RunAs fifoOwner(Map<String, String> attributes) {
+        VirtualServerComponent.Config c = config(attributes);
+        return VirtualServerComponent.fifoOwner(c, VirtualServerComponent.settings(c),
+                org.vigil.script.ScriptSecurity.Host.system());
+    }
+
+    private static LvsFifoScripts.Reader fifoScript(Map<String, String> attributes) {
+        VirtualServerComponent.Config c = config(attributes);
+        VsSettings vs = VirtualServerComponent.settings(c);
+        return VirtualServerComponent.fifoScript(c, vs,
+                VirtualServerComponent.fifoOwner(c, vs, org.vigil.script.ScriptSecurity.Host.system()));
     }
 
     /** A virtual server's settings from its attributes (each a single token). */

@@ -24,13 +24,18 @@ final class FifoWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FifoWriter.class);
 
     private final Path path;
+    /** Who a FIFO created here is given to (keepalived's notify_fifo PATH USER GROUP); null: Vigil's user. */
+    private final org.vigil.script.RunAs owner;
+    private final org.vigil.script.ScriptSecurity.Host host;
     private final BlockingQueue<String> lines;
     private final Thread thread;
     private volatile boolean closed;
     private RandomAccessFile out;
 
-    FifoWriter(Path path, int queueSize) {
+    FifoWriter(Path path, org.vigil.script.RunAs owner, org.vigil.script.ScriptSecurity.Host host, int queueSize) {
         this.path = path;
+        this.owner = owner;
+        this.host = host;
         this.lines = new ArrayBlockingQueue<>(queueSize);
         this.thread = new Thread(this::drain, "vigil-notify-fifo");
         thread.setDaemon(true);
@@ -75,7 +80,7 @@ final class FifoWriter implements AutoCloseable {
 
     private RandomAccessFile open() throws IOException {
         if (out == null) {
-            org.vigil.script.FifoScript.createFifo(path);
+            org.vigil.script.FifoScript.createFifo(path, owner, host, LOG::warn);
             out = new RandomAccessFile(path.toFile(), "rw");
         }
         return out;

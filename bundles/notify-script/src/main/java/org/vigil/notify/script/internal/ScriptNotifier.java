@@ -84,6 +84,10 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
 
         @AttributeDefinition(description = "notify_fifo: the FIFO's path")
         String notify_fifo() default "";
+        @AttributeDefinition(description = "notify_fifo's owner (PATH USER): the FIFO is given to this user when created; empty: script_user or the default")
+        String notify_fifo_owner_user() default "";
+        @AttributeDefinition(description = "notify_fifo's group (PATH USER GROUP); empty: the user's own")
+        String notify_fifo_owner_group() default "";
         @AttributeDefinition(description = "notify_fifo_script: started with the FIFO as its last argument")
         String notify_fifo_script_command() default "";
         String notify_fifo_script_user() default "";
@@ -92,14 +96,19 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
 
         @AttributeDefinition(description = "vrrp_notify_fifo: the FIFO's path")
         String vrrp_notify_fifo() default "";
+        @AttributeDefinition(description = "vrrp_notify_fifo's owner (PATH USER); empty: script_user or the default")
+        String vrrp_notify_fifo_owner_user() default "";
+        @AttributeDefinition(description = "vrrp_notify_fifo's group (PATH USER GROUP); empty: the user's own")
+        String vrrp_notify_fifo_owner_group() default "";
         String vrrp_notify_fifo_script_command() default "";
         String vrrp_notify_fifo_script_user() default "";
         String vrrp_notify_fifo_script_group() default "";
         boolean vrrp_notify_fifo_script_supplementary_groups() default false;
     }
 
-    /** One FIFO and its optional reader script. */
-    private record Fifo(String key, String path, String command, String user, String group, boolean supplementaryGroups) {
+    /** One FIFO, its owner as configured (typed attributes), and its optional reader script. */
+    private record Fifo(String key, String path, String ownerUser, String ownerGroup, String command, String user,
+            String group, boolean supplementaryGroups) {
     }
 
     /** Vigil's own settings, kept apart from the keepalived.conf bridge's global configuration. */
@@ -185,24 +194,6 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
     }
 
     private void apply(Config tuning, Global global, ScriptSecurity.Host host) {
-        List<FifoWriter> fifos = new ArrayList<>();
-        List<Fifo> fifoScripts = new ArrayList<>();
-        int queue = tuning.notify_script_queue();
-        // keepalived writes VRRP events to both notify_fifo and vrrp_notify_fifo.
-        for (Fifo f : List.of(
-                new Fifo("notify.fifo.script", global.notify_fifo(), global.notify_fifo_script_command(),
-                        global.notify_fifo_script_user(), global.notify_fifo_script_group(),
-                        global.notify_fifo_script_supplementary_groups()),
-                new Fifo("vrrp.notify.fifo.script", global.vrrp_notify_fifo(), global.vrrp_notify_fifo_script_command(),
-                        global.vrrp_notify_fifo_script_user(), global.vrrp_notify_fifo_script_group(),
-                        global.vrrp_notify_fifo_script_supplementary_groups()))) {
-            if (!f.path().isBlank()) {
-                fifos.add(new FifoWriter(Path.of(f.path().strip()), queue));
-                if (!f.command().isBlank()) {
-                    fifoScripts.add(f);
-                }
-            }
-        }
         RunAs scriptUser = null;
         boolean unread = false;
         try {
@@ -213,6 +204,27 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
             LOG.error("Configuration {}: {}; notify scripts without their own user are not run", ConfigurationPids.GLOBAL,
                     e.getMessage());
             unread = true;
+        }
+        List<FifoWriter> fifos = new ArrayList<>();
+        Map<Fifo, RunAs> fifoScripts = new java.util.LinkedHashMap<>();
+        int queue = tuning.notify_script_queue();
+        // keepalived writes VRRP events to both notify_fifo and vrrp_notify_fifo.
+        for (Fifo f : List.of(
+                new Fifo("notify.fifo", global.notify_fifo(), global.notify_fifo_owner_user(),
+                        global.notify_fifo_owner_group(), global.notify_fifo_script_command(),
+                        global.notify_fifo_script_user(), global.notify_fifo_script_group(),
+                        global.notify_fifo_script_supplementary_groups()),
+                new Fifo("vrrp.notify.fifo", global.vrrp_notify_fifo(), global.vrrp_notify_fifo_owner_user(),
+                        global.vrrp_notify_fifo_owner_group(), global.vrrp_notify_fifo_script_command(),
+                        global.vrrp_notify_fifo_script_user(), global.vrrp_notify_fifo_script_group(),
+                        global.vrrp_notify_fifo_script_supplementary_groups()))) {
+            if (!f.path().isBlank()) {
+                RunAs owner = owner(f, scriptUser, unread, host);
+                fifos.add(new FifoWriter(Path.of(f.path().strip()), owner, host, queue));
+                if (!f.command().isBlank()) {
+                    fifoScripts.put(f, owner);
+                }
+            }
         }
         Settings next = new Settings(
                 new ScriptRunner("vigil-notify-script", Math.max(1, tuning.notify_script_threads()), Math.max(0, queue)),
@@ -225,9 +237,24 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
             previous.close();
         }
         settings = next;
-        for (Fifo f : fifoScripts) {
-            startFifoScript(next, f);
+        fifoScripts.forEach((f, owner) -> startFifoScript(next, f, owner));
+    }
+
+    /**
+     * Who the FIFO is given to when Vigil creates it: its own owner, else as keepalived decides
+     * (script_user, else keepalived_script); null (Vigil's user) when its owner or script_user
+     * does not read, with one line for its own.
+     */
+    private static RunAs owner(Fifo f, RunAs scriptUser, boolean scriptUserUnread, ScriptSecurity.Host host) {
+        RunAs own;
+        try {
+            own = RunAs.ofAttributes(f.key() + ".owner.", f.ownerUser(), f.ownerGroup(), false);
+        } catch (IllegalArgumentException e) {
+            LOG.error("Configuration {}: {}; FIFO {} stays owned by Vigil's user", ConfigurationPids.GLOBAL, e.getMessage(),
+                    f.path().strip());
+            return null;
         }
+        return own == null && scriptUserUnread ? null : org.vigil.script.FifoScript.owner(own, scriptUser, host);
     }
 
     /**
@@ -260,12 +287,12 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
      * last argument, as the script user (its own user, else script_user), run until Vigil stops
      * or the FIFO setting changes.
      */
-    private void startFifoScript(Settings s, Fifo f) {
+    private void startFifoScript(Settings s, Fifo f, RunAs owner) {
         String fifo = Path.of(f.path().strip()).toString();
         String command = f.command();
         RunAs user;
         try {
-            user = RunAs.ofAttributes(f.key() + ".", f.user(), f.group(), f.supplementaryGroups());
+            user = RunAs.ofAttributes(f.key() + ".script.", f.user(), f.group(), f.supplementaryGroups());
         } catch (IllegalArgumentException e) {
             LOG.error("Configuration {}: {}; notify FIFO script {} not started", ConfigurationPids.GLOBAL, e.getMessage(),
                     command);
@@ -281,7 +308,7 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
         String label = "notify FIFO " + fifo;
         org.vigil.script.ScriptRun run;
         try {
-            run = org.vigil.script.FifoScript.start(s.fifoRunner(), Path.of(fifo), () -> {
+            run = org.vigil.script.FifoScript.start(s.fifoRunner(), Path.of(fifo), owner, LOG::warn, () -> {
                 ScriptSecurity.Decision d = s.decisions().computeIfAbsent(script, sc -> decide(s, label, sc));
                 return d.allowed() ? d.argv(List.of()) : null;
             });

@@ -28,7 +28,7 @@ class BridgeKeysTest {
     void notifyKeywordsOfInstancesGroupsAndTheFifo() throws IOException {
         Path file = Files.writeString(dir.resolve("keepalived.conf"), """
                 global_defs {
-                    notify_fifo /run/keepalived.fifo
+                    notify_fifo /run/keepalived.fifo nobody nogroup
                     script_user nobody nogroup
                 }
                 vrrp_sync_group VG_1 {
@@ -74,6 +74,7 @@ class BridgeKeysTest {
                 .containsEntry(ConfigurationPids.Global.SCRIPT_GROUP, "nogroup");
         ScriptNotifier.Global typed = Typed.typed(ScriptNotifier.Global.class, global);
         assertThat(typed.notify_fifo()).isEqualTo("/run/keepalived.fifo");
+        assertThat(typed.notify_fifo_owner_user() + " " + typed.notify_fifo_owner_group()).isEqualTo("nobody nogroup");
         assertThat(typed.script_user() + " " + typed.script_group()).isEqualTo("nobody nogroup");
     }
 

@@ -211,6 +211,32 @@ class ScriptNotifierTest {
     }
 
     @Test
+    void aFifoGivenToAUserIsReadByItsScriptRunningAsThatUser() throws Exception {
+        HostRequirement.require(root(), "giving the FIFO to another user and running its reader as that user needs root");
+        // keepalived's "vrrp_notify_fifo PATH nobody nogroup" and "vrrp_notify_fifo_script READER nobody"
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path outDir = Files.createDirectory(dir.resolve("nobodys"));
+        Files.setOwner(outDir, dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("nobody"));
+        Path out = outDir.resolve("fifo-read.txt");
+        Path reader = dir.resolve("reader.sh");
+        Files.writeString(reader, "#!/bin/sh\nid -un > " + out + "\nwhile read line; do echo \"$line\" >> " + out
+                + "; done < \"$1\"\n");
+        Files.setPosixFilePermissions(reader, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path fifo = dir.resolve("owned.fifo");
+        notifier = Typed.notifier(Map.of("vrrp.notify.fifo", fifo.toString(), "vrrp.notify.fifo.owner.user", "nobody",
+                "vrrp.notify.fifo.owner.group", "nogroup", "vrrp.notify.fifo.script.command", reader.toString(),
+                "vrrp.notify.fifo.script.user", "nobody"), true);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(out));
+        java.nio.file.attribute.PosixFileAttributes a = Files.readAttributes(fifo,
+                java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        assertThat(a.owner().getName() + ":" + a.group().getName()).isEqualTo("nobody:nogroup");
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(out).size() == 2);
+        assertThat(Files.readAllLines(out)).containsExactly("nobody", "INSTANCE \"VI_1\" MASTER 100");
+    }
+
+    @Test
     void stopScriptsQueuedAtShutdownStillRun() throws IOException {
         notifier = Typed.notifier(Map.of(), false);
         Path slow = dir.resolve("slow-stop.sh");
