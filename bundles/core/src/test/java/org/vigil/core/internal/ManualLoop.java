@@ -13,6 +13,8 @@ final class ManualLoop implements Loop {
     private final ArrayDeque<Runnable> afterTimers = new ArrayDeque<>();
     private final ArrayDeque<ReceiveSource> ready = new ArrayDeque<>();
     private long now;
+    /** {@link #ready} calls: the wake-ups a real loop would have had from its receive queues. */
+    long receiveWakeUps;
 
     @Override
     public long nowMicros() {
@@ -36,6 +38,7 @@ final class ManualLoop implements Loop {
 
     @Override
     public void ready(ReceiveSource queue) {
+        receiveWakeUps++;
         ready.add(queue);
     }
 
