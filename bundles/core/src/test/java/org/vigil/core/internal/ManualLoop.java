@@ -21,6 +21,12 @@ final class ManualLoop implements Loop {
         return now;
     }
 
+    /** {@link FakeLan} stamps packets with this clock's microseconds times 1,000. */
+    @Override
+    public long receivedMicros(long nanoTime) {
+        return Math.min(now, nanoTime / 1_000);
+    }
+
     @Override
     public Timer timer(Runnable task) {
         return timers.newTimer(task);
