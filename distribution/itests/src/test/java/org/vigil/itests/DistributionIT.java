@@ -45,6 +45,19 @@ public class DistributionIT {
         return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /** The daemon alone on its simulated LAN is MASTER after 3 x 1 s + skew; vrrp:list through ctl says so. */
+    private static Result awaitMaster(Path pid, String daemonOutput) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Result list = null;
+        while (System.nanoTime() < deadline && (list == null || !list.output().contains("VI_1  MASTER"))) {
+            list = vigil(30, "ctl", "-p", pid.toString(), "vrrp:list");
+            Thread.sleep(200);
+        }
+        assertTrue(list + "\n" + Files.readString(work.resolve(daemonOutput)),
+                list.exit() == 0 && list.output().contains("VI_1  MASTER"));
+        return list;
+    }
+
     private static Path write(String name, String... lines) throws IOException {
         Path f = work.resolve(name);
         Files.writeString(f, String.join("\n", lines) + "\n");
@@ -137,15 +150,8 @@ public class DistributionIT {
                 "--sim-interface", "lan0 192.0.2.11/24").redirectErrorStream(true)
                 .redirectOutput(work.resolve("ctl-daemon.out").toFile()).start();
         try {
-            // alone on its LAN: MASTER after 3 x 1 s + skew
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Result list = null;
-            while (System.nanoTime() < deadline && (list == null || !list.output().contains("VI_1  MASTER"))) {
-                list = vigil(30, "ctl", "-p", pid.toString(), "vrrp:list");
-                Thread.sleep(200);
-            }
-            assertTrue(list + "\n" + Files.readString(work.resolve("ctl-daemon.out")),
-                    list.exit() == 0 && list.output().startsWith("NAME") && list.output().contains("VI_1  MASTER"));
+            Result list = awaitMaster(pid, "ctl-daemon.out");
+            assertTrue(list.output(), list.output().startsWith("NAME"));
             assertEquals("rw-------",
                     java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
 
@@ -196,14 +202,7 @@ public class DistributionIT {
                 + " -XX:-UsePerfData -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
         Process daemon = pb.start();
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Result list = null;
-            while (System.nanoTime() < deadline && (list == null || !list.output().contains("VI_1  MASTER"))) {
-                list = vigil(30, "ctl", "-p", pid.toString(), "vrrp:list");
-                Thread.sleep(200);
-            }
-            assertTrue(list + "\n" + Files.readString(work.resolve("jfr-daemon.out")),
-                    list.exit() == 0 && list.output().contains("VI_1  MASTER"));
+            awaitMaster(pid, "jfr-daemon.out");
         } finally {
             daemon.destroy();
             assertTrue("daemon stopped", daemon.waitFor(30, TimeUnit.SECONDS));
