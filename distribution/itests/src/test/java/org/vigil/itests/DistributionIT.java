@@ -45,6 +45,19 @@ public class DistributionIT {
         return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
 
+    /** The daemon alone on its simulated LAN is MASTER after 3 x 1 s + skew; vrrp:list through ctl says so. */
+    private static Result awaitMaster(Path pid, String daemonOutput) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        Result list = null;
+        while (System.nanoTime() < deadline && (list == null || !list.output().contains("VI_1  MASTER"))) {
+            list = vigil(30, "ctl", "-p", pid.toString(), "vrrp:list");
+            Thread.sleep(200);
+        }
+        assertTrue(list + "\n" + Files.readString(work.resolve(daemonOutput)),
+                list.exit() == 0 && list.output().contains("VI_1  MASTER"));
+        return list;
+    }
+
     private static Path write(String name, String... lines) throws IOException {
         Path f = work.resolve(name);
         Files.writeString(f, String.join("\n", lines) + "\n");
@@ -137,15 +150,8 @@ public class DistributionIT {
                 "--sim-interface", "lan0 192.0.2.11/24").redirectErrorStream(true)
                 .redirectOutput(work.resolve("ctl-daemon.out").toFile()).start();
         try {
-            // alone on its LAN: MASTER after 3 x 1 s + skew
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            Result list = null;
-            while (System.nanoTime() < deadline && (list == null || !list.output().contains("VI_1  MASTER"))) {
-                list = vigil(30, "ctl", "-p", pid.toString(), "vrrp:list");
-                Thread.sleep(200);
-            }
-            assertTrue(list + "\n" + Files.readString(work.resolve("ctl-daemon.out")),
-                    list.exit() == 0 && list.output().startsWith("NAME") && list.output().contains("VI_1  MASTER"));
+            Result list = awaitMaster(pid, "ctl-daemon.out");
+            assertTrue(list.output(), list.output().startsWith("NAME"));
             assertEquals("rw-------",
                     java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(socket)));
 
@@ -167,6 +173,45 @@ public class DistributionIT {
         }
         assertTrue("socket removed on exit", Files.notExists(socket));
         assertTrue("pid file removed on exit", Files.notExists(pid));
+    }
+
+    /**
+     * An operator profiles the running daemon with a flight recording. HotSpot suspends a thread
+     * for each of JFR's execution samples with SIGUSR2 unless told otherwise, and SIGUSR2 is
+     * keepalived's stats signal, which Vigil handles: every sample would write
+     * /tmp/keepalived.stats. bin/vigil moves HotSpot to another signal, so the recording has its
+     * samples and the stats file is left alone (the appliance's runtime carries jdk.jfr).
+     */
+    @Test
+    public void aFlightRecordingTakesSamplesWithoutWritingTheStatsFile() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("jfr")).toAbsolutePath();
+        Path pid = dir.resolve("vigil.pid");
+        Path recording = dir.resolve("vigil.jfr");
+        Files.deleteIfExists(recording);
+        Path conf = write("jfr.conf", twoRouterConfig("lan0", "MASTER", 150));
+        Path stats = Path.of("/tmp/keepalived.stats");
+        java.nio.file.attribute.FileTime statsBefore = Files.exists(stats) ? Files.getLastModifiedTime(stats) : null;
+        int lanPort = 44_000 + 16 * (int) (Math.random() * 100);
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/vigil").toString(), "-n", "-l", "-f", conf.toString(),
+                "-p", pid.toString(), "--sim-lan", Integer.toString(lanPort), "--sim-node", "r1",
+                "--sim-interface", "lan0 192.0.2.11/24").redirectErrorStream(true)
+                .redirectOutput(work.resolve("jfr-daemon.out").toFile());
+        pb.environment().remove("_JAVA_SR_SIGNUM");
+        // bin/vigil's default options plus a recording from the start, written when the daemon stops
+        pb.environment().put("VIGIL_JAVA_OPTS", "-Xms96m -Xmx512m -Xmn4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                + " -XX:-UsePerfData -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        Process daemon = pb.start();
+        try {
+            awaitMaster(pid, "jfr-daemon.out");
+        } finally {
+            daemon.destroy();
+            assertTrue("daemon stopped", daemon.waitFor(30, TimeUnit.SECONDS));
+        }
+        long samples = jdk.jfr.consumer.RecordingFile.readAllEvents(recording).stream()
+                .filter(e -> e.getEventType().getName().equals("jdk.ExecutionSample")).count();
+        assertTrue("execution samples in the recording: " + samples, samples > 0);
+        java.nio.file.attribute.FileTime statsAfter = Files.exists(stats) ? Files.getLastModifiedTime(stats) : null;
+        assertEquals("/tmp/keepalived.stats written during the recording", statsBefore, statsAfter);
     }
 
     @Test

@@ -642,7 +642,7 @@ final class ElectionEngine implements InstanceRegistry {
     }
 
     List<InstanceStatus> instances() {
-        return call(() -> instances.values().stream().map(InstanceRuntime::status).toList());
+        return read(() -> instances.values().stream().map(InstanceRuntime::status).toList());
     }
 
     List<String> instanceNames() {
@@ -650,11 +650,11 @@ final class ElectionEngine implements InstanceRegistry {
     }
 
     Optional<InstanceStatus> instance(String name) {
-        return call(() -> Optional.ofNullable(instances.get(name)).map(InstanceRuntime::status));
+        return read(() -> Optional.ofNullable(instances.get(name)).map(InstanceRuntime::status));
     }
 
     List<SyncGroupStatus> syncGroups() {
-        return call(syncGroups::status);
+        return read(syncGroups::status);
     }
 
     List<TrackStatus> tracking(String name) {
@@ -688,7 +688,7 @@ final class ElectionEngine implements InstanceRegistry {
     }
 
     void clearCounters() {
-        call(() -> {
+        read(() -> {
             instances.values().forEach(rt -> rt.machine.counters.clear());
             return null;
         });
@@ -779,6 +779,17 @@ final class ElectionEngine implements InstanceRegistry {
     }
 
     // ---- loop calls ---------------------------------------------------------------------------
+
+    /**
+     * {@link #call} for what reads states or counters: the adverts the receive path queued
+     * without waking the loop count first, so the answer is as of now (ReceivePath.Channel#received).
+     */
+    private <T> T read(Supplier<T> task) {
+        return call(() -> {
+            receivePath.drainQuiet();
+            return task.get();
+        });
+    }
 
     /** Runs on the loop and waits for the result, with a deadline; runs inline when on the loop. */
     <T> T call(Supplier<T> task) {

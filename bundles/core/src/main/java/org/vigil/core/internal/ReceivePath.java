@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import org.vigil.api.auth.AhSession;
 import org.vigil.api.auth.HmacResult;
@@ -41,6 +42,13 @@ final class ReceivePath {
     static final int QUEUE_CAPACITY = 1024;
     /** Packets read and processed before a master-down decision ({@link Channel#catchUp}). */
     static final int CATCH_UP = 64;
+    /**
+     * Routine adverts a channel queues without waking the loop ({@link Channel#received}). Half
+     * of {@link #CATCH_UP}, so a master-down decision always reaches the newest of them.
+     */
+    static final int QUIET_LIMIT = CATCH_UP / 2;
+    /** VRRP header bytes a routine advert repeats: version and type, VRID, priority, count, interval (v2: auth type, interval). */
+    static final int ROUTINE_BYTES = 6;
 
     /** What identifies a shared channel: the spec without the unicast peers, which only sending uses. */
     record ChannelKey(String interfaceName, IpFamily family, int protocol, InetAddress group, InetAddress source) {
@@ -121,6 +129,13 @@ final class ReceivePath {
         private final AtomicBoolean signalled = new AtomicBoolean();
         private volatile boolean closed;
 
+        /**
+         * Per VRID, the advert that would change nothing but the backup's master-down timer
+         * (published by the loop, read by the driver's thread): such an advert is queued without
+         * waking the loop (see {@link #received}).
+         */
+        private final AtomicReferenceArray<Routine> routine = new AtomicReferenceArray<>(256);
+
         // counted on the driver's thread
         private final AtomicLongArray overflowByVrid = new AtomicLongArray(256);
         private final AtomicLong runtsEarly = new AtomicLong();
@@ -151,6 +166,7 @@ final class ReceivePath {
                 return false;
             }
             byVrid[vrid] = null;
+            routine.set(vrid, null);
             members--;
             publishWanted();
             return true;
@@ -183,7 +199,16 @@ final class ReceivePath {
 
         // ---- driver thread ----------------------------------------------------------------------
 
-        /** Copies the packet into the queue, or counts it; never blocks, never allocates once warm. */
+        /**
+         * Copies the packet into the queue, or counts it; never blocks, never allocates once warm.
+         *
+         * <p>Wakes the loop unless the packet repeats its instance's {@link Routine} advert and
+         * fewer than {@link #QUIET_LIMIT} packets wait: a backup's steady stream of adverts from
+         * its master then costs the election thread one wake-up per master-down interval (when
+         * the timer's {@link #catchUp} takes them) or per {@code QUIET_LIMIT} adverts, instead of
+         * one per advert. Nothing is lost or reordered: the queue is the same, and the master-down
+         * timer restarts from each advert's receive stamp, whenever the loop gets to it.
+         */
         @Override
         public void received(ReceivedPacket p) {
             if (closed) {
@@ -207,6 +232,12 @@ final class ReceivePath {
                 }
                 slots[(int) (t & (QUEUE_CAPACITY - 1))].copyFrom(p);
                 tail = t + 1;
+                if (t + 1 - head < QUIET_LIMIT) {
+                    Routine r = routine.get(vrid);
+                    if (r != null && r.machine.followsMaster() && r.matches(p)) {
+                        return;
+                    }
+                }
             }
             if (!signalled.getAndSet(true)) {
                 loop.ready(this);
@@ -246,8 +277,40 @@ final class ReceivePath {
             if (closed || channel == null) {
                 return;
             }
+            // the routine adverts queued quietly first: they are older than what the socket holds
+            drainQuiet();
             channel.receivePending(CATCH_UP);
-            drain(CATCH_UP);
+            drainQuiet();
+        }
+
+        /**
+         * Processes the queue now, at most {@link #CATCH_UP} packets (the routine adverts queued
+         * without waking the loop, and whatever came after them); what is left is signalled to the
+         * loop as usual.
+         */
+        void drainQuiet() {
+            if (drain(CATCH_UP) && !signalled.getAndSet(true)) {
+                loop.ready(this);
+            }
+        }
+
+        /**
+         * After the loop processed an advert from {@code source} whose VRRP header starts at
+         * {@code offset}: publishes it as the instance's routine advert when the machine now
+         * {@link VrrpInstance#followsMaster follows} that master (allocating only when it changed).
+         */
+        void learnRoutine(InstanceRuntime rt, byte[] source, byte[] data, int offset, int length) {
+            int vrid = rt.config.vrid();
+            if (!rt.machine.followsMaster() || length < ROUTINE_BYTES) {
+                if (routine.get(vrid) != null) {
+                    routine.set(vrid, null);
+                }
+                return;
+            }
+            Routine r = routine.get(vrid);
+            if (r == null || r.machine != rt.machine || !r.same(source, data, offset)) {
+                routine.set(vrid, new Routine(rt.machine, source, data, offset));
+            }
         }
 
         InstanceRuntime member(int vrid) {
@@ -279,6 +342,37 @@ final class ReceivePath {
         @Override
         public String toString() {
             return "channel " + key + " (" + members + " instances)";
+        }
+    }
+
+    /**
+     * A backup's routine advert: its master's address and the first {@link #ROUTINE_BYTES} of the
+     * VRRP header (priority and interval among them). One of them again changes nothing but the
+     * master-down timer, for as long as the machine {@link VrrpInstance#followsMaster follows} the
+     * master (it stops at any state change). A different priority, interval or sender wakes the
+     * loop at once. VRRP only: an AH advert's sequence number makes every one new.
+     */
+    static final class Routine {
+        final VrrpInstance machine;
+        private final byte[] source;
+        private final byte[] header;
+
+        Routine(VrrpInstance machine, byte[] source, byte[] data, int offset) {
+            this.machine = machine;
+            this.source = source.clone();
+            this.header = java.util.Arrays.copyOfRange(data, offset, offset + ROUTINE_BYTES);
+        }
+
+        boolean same(byte[] src, byte[] data, int offset) {
+            return java.util.Arrays.equals(source, src)
+                    && java.util.Arrays.equals(header, 0, ROUTINE_BYTES, data, offset, offset + ROUTINE_BYTES);
+        }
+
+        /** On the driver's thread. */
+        boolean matches(ReceivedPacket p) {
+            return p.protocol() == VrrpCodec.IP_PROTOCOL && p.length() >= ROUTINE_BYTES
+                    && p.addressLength() == source.length && p.sourceEquals(source)
+                    && java.util.Arrays.equals(header, 0, ROUTINE_BYTES, p.data(), p.offset(), p.offset() + ROUTINE_BYTES);
         }
     }
 
@@ -377,6 +471,18 @@ final class ReceivePath {
             checkAddressList(rt);
         }
         machine.onAdvert(decoded.priority(), decoded.advertIntervalCs(), src, loop.receivedMicros(p.receivedNanos()));
+        if (!ah) {
+            ch.learnRoutine(rt, src, data, vrrpOffset, vrrpLength);
+        }
+    }
+
+    /** Processes the adverts every channel queued without waking the loop: before a management call reads counters. */
+    void drainQuiet() {
+        for (Channel ch : channels.values()) {
+            if (!ch.closed) {
+                ch.drainQuiet();
+            }
+        }
     }
 
     /**

@@ -58,6 +58,13 @@ final class VrrpInstance {
     private boolean groupFault;
     /** What the last {@link #admitLog} returned: lines swallowed since the last one written. */
     private long admittedSuppressed;
+    /**
+     * Set on the loop, read by the driver's thread: this backup accepted its master's last advert
+     * and only restarted the master-down timer, so the same advert again would do only that
+     * ({@link ReceivePath.Routine}). Cleared by anything that could make the next one count for
+     * more: a state change, a priority or configuration change, another kind of advert.
+     */
+    private volatile boolean followsMaster;
 
     VrrpInstance(InstanceConfig config, Loop loop, InstanceActions actions) {
         this.config = config;
@@ -168,9 +175,15 @@ final class VrrpInstance {
         actions.transition(from, InstanceState.INIT, true);
     }
 
+    /** Whether the same advert as the last would only restart the master-down timer (any thread). */
+    boolean followsMaster() {
+        return followsMaster;
+    }
+
     /** The hook for tracking: base priority plus {@code adjustment}, kept in 1..254; owners never change. */
     void setPriorityAdjustment(int adjustment) {
         finishTakeover();
+        followsMaster = false;
         priorityAdjustment = adjustment;
         updateEffectivePriority();
     }
@@ -178,6 +191,7 @@ final class VrrpInstance {
     /** Applies a changed configuration of the same identity, keeping state, timers and counters. */
     void reconfigure(InstanceConfig next) {
         finishTakeover();
+        followsMaster = false;
         InstanceConfig previous = config;
         config = next;
         if (next.version() == 2 || state != InstanceState.BACKUP) {
@@ -251,6 +265,7 @@ final class VrrpInstance {
     private void backupReceived(int priority, int advertIntervalCs, byte[] source, long receivedMicros) {
         // RFC 5798 6.4.2: the timers restart when the advert arrived, not when we got to it
         long now = receivedMicros;
+        followsMaster = false;
         if (priority == VrrpCodec.PRIORITY_STOP) {
             log("Backup received priority 0 advertisement", true);
             armMasterDown(now + skewMicros());
@@ -263,6 +278,7 @@ final class VrrpInstance {
             }
             rememberMaster(source);
             armMasterDown(now + masterDownMicros());
+            followsMaster = true;
             return;
         }
         // preempting and the master is lower: let our master-down timer run out
@@ -479,6 +495,7 @@ final class VrrpInstance {
     }
 
     private void forgetMaster() {
+        followsMaster = false;
         masterLength = 0;
         masterAddress = null;
     }
@@ -560,6 +577,7 @@ final class VrrpInstance {
     }
 
     private void setState(InstanceState next) {
+        followsMaster = false;
         state = next;
         enteredState = Instant.now();
     }

@@ -53,6 +53,11 @@ final class FakeLan {
     final List<Frame> wire = new CopyOnWriteArrayList<>();
     private final List<Channel> channels = new CopyOnWriteArrayList<>();
 
+    /** The receive stamp a driver puts on a packet, in nanoseconds of the LAN's clock (virtual with a {@link ManualLoop}). */
+    private long stamp() {
+        return clock.getAsLong() * 1_000;
+    }
+
     FakeLan(LongSupplier clock) {
         this.clock = clock;
     }
@@ -66,7 +71,7 @@ final class FakeLan {
         for (Channel c : channels) {
             if (c.spec.family() == IpFamily.of(source) && c.host.isUp(c.spec.interfaceName())) {
                 c.listener.received(new ReceivedPacket(c.spec.interfaceName(), source, destination, ttl,
-                        c.spec.protocol(), null, payload.clone(), 0, payload.length, System.nanoTime()));
+                        c.spec.protocol(), null, payload.clone(), 0, payload.length, stamp()));
             }
         }
     }
@@ -160,7 +165,7 @@ final class FakeLan {
                 if (c.host != host && c.open && c.spec.interfaceName().equals(spec.interfaceName())
                         && c.spec.family() == spec.family() && c.host.isUp(c.spec.interfaceName())) {
                     c.listener.received(new ReceivedPacket(c.spec.interfaceName(), sourceAddress(), destination, 255,
-                            spec.protocol(), null, copy.clone(), 0, copy.length, System.nanoTime()));
+                            spec.protocol(), null, copy.clone(), 0, copy.length, stamp()));
                 }
             }
         }
@@ -191,7 +196,7 @@ final class FakeLan {
                 if (c.host != host && c.open && c.spec.interfaceName().equals(spec.interfaceName())
                         && c.spec.family() == spec.family() && c.host.isUp(c.spec.interfaceName())) {
                     c.listener.received(new ReceivedPacket(c.spec.interfaceName(), src, dst, header[8] & 0xff,
-                            header[9] & 0xff, header.clone(), payload.clone(), 0, payload.length, System.nanoTime()));
+                            header[9] & 0xff, header.clone(), payload.clone(), 0, payload.length, stamp()));
                 }
             }
         }

@@ -13,10 +13,18 @@ final class ManualLoop implements Loop {
     private final ArrayDeque<Runnable> afterTimers = new ArrayDeque<>();
     private final ArrayDeque<ReceiveSource> ready = new ArrayDeque<>();
     private long now;
+    /** {@link #ready} calls: the wake-ups a real loop would have had from its receive queues. */
+    long receiveWakeUps;
 
     @Override
     public long nowMicros() {
         return now;
+    }
+
+    /** {@link FakeLan} stamps packets with this clock's microseconds times 1,000. */
+    @Override
+    public long receivedMicros(long nanoTime) {
+        return Math.min(now, nanoTime / 1_000);
     }
 
     @Override
@@ -36,6 +44,7 @@ final class ManualLoop implements Loop {
 
     @Override
     public void ready(ReceiveSource queue) {
+        receiveWakeUps++;
         ready.add(queue);
     }
 

@@ -166,6 +166,61 @@ class ReceivePathTest {
         assertThat(after.counters().becameMaster()).isZero();
     }
 
+    /**
+     * Issue 8 and 12, the backup's CPU: its master's steady adverts are queued without waking the
+     * election thread; the master-down timer (or every {@link ReceivePath#QUIET_LIMIT} adverts)
+     * takes them, so the backup stays backup. Any other advert (another priority, another sender,
+     * or the same one once the instance is no longer following that master) wakes it at once.
+     */
+    @Test
+    void aBackupsRoutineAdvertsDoNotWakeTheLoopButAnyOtherAdvertDoes() {
+        FakeLan.Host host = lan.host("r2", "192.0.2.12");
+        ElectionEngine r2 = engine(host);
+        r2.addInstance(v3("V4", 51, IpFamily.IPV4, 100));
+        loop.runPending();
+        byte[] routine = advert(51, IpFamily.IPV4, 200, PEER4);
+        lan.inject(PEER4, GROUP4, routine, 255);
+        loop.runPending();
+        assertThat(r2.instance("V4").orElseThrow().masterAddress()).isEqualTo("192.0.2.13");
+
+        // 20 s of 1 s adverts: no receive wake-up, and the master-down timer never takes over
+        long wakeUps = loop.receiveWakeUps;
+        for (int i = 0; i < 20; i++) {
+            loop.advance(1_000_000);
+            lan.inject(PEER4, GROUP4, routine, 255);
+        }
+        assertThat(loop.receiveWakeUps).as("wake-ups for routine adverts").isEqualTo(wakeUps);
+        InstanceStatus steady = r2.instance("V4").orElseThrow();
+        assertThat(steady.state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(steady.counters().becameMaster()).isZero();
+        assertThat(steady.counters().advertsReceived()).as("all counted when asked").isEqualTo(21);
+
+        // a burst of routine adverts wakes the loop once QUIET_LIMIT wait
+        for (int i = 1; i < ReceivePath.QUIET_LIMIT; i++) {
+            lan.inject(PEER4, GROUP4, routine, 255);
+        }
+        assertThat(loop.receiveWakeUps).isEqualTo(wakeUps);
+        lan.inject(PEER4, GROUP4, routine, 255);
+        assertThat(loop.receiveWakeUps).isEqualTo(wakeUps + 1);
+        loop.runPending();
+
+        // another priority from the same master: at once
+        lan.inject(PEER4, GROUP4, advert(51, IpFamily.IPV4, 150, PEER4), 255);
+        assertThat(loop.receiveWakeUps).isEqualTo(wakeUps + 2);
+        loop.runPending();
+
+        // the master falls silent: the backup takes over on time
+        loop.advance(4_000_000);
+        assertThat(r2.instance("V4").orElseThrow().state()).isEqualTo(InstanceState.MASTER);
+        // its adverts come back (priority 150, which the backup followed last): no longer routine,
+        // so the loop wakes at once and the new master yields to the higher priority
+        long beforeReturn = loop.receiveWakeUps;
+        lan.inject(PEER4, GROUP4, advert(51, IpFamily.IPV4, 150, PEER4), 255);
+        assertThat(loop.receiveWakeUps).isEqualTo(beforeReturn + 1);
+        loop.runPending();
+        assertThat(r2.instance("V4").orElseThrow().state()).isEqualTo(InstanceState.BACKUP);
+    }
+
     @Test
     void theReceivePathAllocatesNothingPerPacket() {
         FakeLan.Host host = lan.host("r2", "192.0.2.12");
