@@ -54,8 +54,13 @@ public final class FifoScript {
      */
     public static void createFifo(Path path, RunAs owner, ScriptSecurity.Host host, Consumer<String> log)
             throws IOException {
+        create(path, owner, host, log);
+    }
+
+    /** {@link #createFifo(Path, RunAs, ScriptSecurity.Host, Consumer)}; true when this call made the FIFO. */
+    static boolean create(Path path, RunAs owner, ScriptSecurity.Host host, Consumer<String> log) throws IOException {
         if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+            return false;
         }
         int[] ids = owner == null ? null : ids(path, owner, host, log);
         boolean groupReads = ids != null && owner.group() != null;
@@ -88,6 +93,7 @@ public final class FifoScript {
                         + "); it stays owned by Vigil's user");
             }
         }
+        return created;
     }
 
     /**

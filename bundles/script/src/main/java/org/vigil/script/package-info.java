@@ -16,5 +16,5 @@
  * {@link org.vigil.script.ScriptResult#message()}, thread names.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.4.0")
+@org.osgi.annotation.versioning.Version("0.5.0")
 package org.vigil.script;

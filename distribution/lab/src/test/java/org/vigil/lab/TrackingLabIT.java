@@ -133,6 +133,11 @@ class TrackingLabIT extends LabTest {
                     .until(() -> Files.readAllLines(fifoRecord).contains("INSTANCE \"VI_1\" FAULT 150"));
             assertThat(Files.readAllLines(fifoRecord)).as("keepalived sends no STOP for an instance deleted at reload")
                     .doesNotContain("INSTANCE \"VI_1\" STOP 150");
+
+            // as keepalived does: the FIFO Vigil made goes when Vigil stops
+            r1.close();
+            assertThat(Files.exists(d.resolve("fifo"), java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .as("the FIFO Vigil made, after Vigil stopped").isFalse();
         } finally {
             running.destroyForcibly().waitFor();
         }

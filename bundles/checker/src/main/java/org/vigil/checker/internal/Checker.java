@@ -53,8 +53,10 @@ public final class Checker {
     private final ScheduledThreadPoolExecutor checkTimers;
     private final Notifier notifier = new Notifier();
     private final LbPublisher publisher;
-    private final FifoLines fifo = new FifoLines();
-    private final NotifyScripts scripts = new NotifyScripts(ScriptSecurity.Host.system());
+    /** FIFOs the checker made (lvs_notify_fifo and its reader's): removed when it stops. */
+    private final org.vigil.script.MadeFifos madeFifos = new org.vigil.script.MadeFifos();
+    private final FifoLines fifo = new FifoLines(madeFifos);
+    private final NotifyScripts scripts = new NotifyScripts(ScriptSecurity.Host.system(), madeFifos);
     private final LvsFifoScripts fifoScripts = new LvsFifoScripts(scripts);
     private final CheckEngine engine;
     /** Every bound service per type name, best first (ranking, then the oldest). */
@@ -158,9 +160,10 @@ public final class Checker {
         checkTimers.shutdownNow();
         notifier.shutdown();
         publisher.shutdown();
-        fifo.shutdown();
         fifoScripts.shutdown();
         scripts.shutdown();
+        // last: the FIFO readers are killed, the writer has written what it had; the made FIFOs go
+        fifo.shutdown();
     }
 
     /**

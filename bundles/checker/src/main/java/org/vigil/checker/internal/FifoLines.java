@@ -32,7 +32,15 @@ final class FifoLines {
     private final Map<String, org.vigil.script.RunAs> owners = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong dropped = new AtomicLong();
 
+    /** The FIFOs made here, removed when the checker stops (keepalived removes the ones it made). */
+    private final org.vigil.script.MadeFifos made;
+
     FifoLines() {
+        this(new org.vigil.script.MadeFifos());
+    }
+
+    FifoLines(org.vigil.script.MadeFifos made) {
+        this.made = made;
         thread = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUE), r -> {
             Thread t = new Thread(r, "vigil-check-fifo");
             t.setDaemon(true);
@@ -66,8 +74,7 @@ final class FifoLines {
             RandomAccessFile f = open.get(path);
             if (f == null) {
                 Path p = Path.of(path);
-                org.vigil.script.FifoScript.createFifo(p, owners.get(path), org.vigil.script.ScriptSecurity.Host.system(),
-                        LOG::warn);
+                made.ensure(p, owners.get(path), org.vigil.script.ScriptSecurity.Host.system(), LOG::warn);
                 f = new RandomAccessFile(p.toFile(), "rw");
                 open.put(path, f);
             }
@@ -94,6 +101,7 @@ final class FifoLines {
         for (RandomAccessFile f : open.values()) {
             close(f);
         }
+        made.removeAll(LOG::warn);
     }
 
     private static void close(RandomAccessFile f) {

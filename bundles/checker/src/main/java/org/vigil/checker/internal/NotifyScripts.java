@@ -41,8 +41,16 @@ final class NotifyScripts {
     private ScriptRunner fifoRunner;
     private boolean closed;
 
+    /** The FIFOs made here and by the lvs_notify_fifo writer: removed when the checker stops. */
+    private final org.vigil.script.MadeFifos madeFifos;
+
     NotifyScripts(ScriptSecurity.Host host) {
+        this(host, new org.vigil.script.MadeFifos());
+    }
+
+    NotifyScripts(ScriptSecurity.Host host, org.vigil.script.MadeFifos madeFifos) {
         this.host = host;
+        this.madeFifos = madeFifos;
     }
 
     /** Runs the command line with keepalived's defaults for users and security (tests). */
@@ -90,6 +98,7 @@ final class NotifyScripts {
             r = fifoRunner;
         }
         Key key = new Key(commandLine, user, scriptUser, security);
+        madeFifos.ensure(fifo, owner, host, LOG::warn);
         return org.vigil.script.FifoScript.start(r, fifo, owner, LOG::warn, () -> {
             List<String> argv = decided.computeIfAbsent(key, k -> decide(FIFO_SCRIPT, k));
             return argv.isEmpty() ? null : argv;

@@ -43,4 +43,19 @@ class FifoLinesTest {
             lines.shutdown();
         }
     }
+
+    @Test
+    void theFifoMadeHereIsRemovedAtShutdownAndOneFoundIsLeft() throws Exception {
+        Path made = dir.resolve("made.fifo");
+        Path found = dir.resolve("found.fifo");
+        Process mk = new ProcessBuilder("mkfifo", found.toString()).start();
+        assertThat(mk.waitFor(5, java.util.concurrent.TimeUnit.SECONDS) && mk.exitValue() == 0).isTrue();
+        FifoLines lines = new FifoLines();
+        lines.write(made.toString(), "VS [192.0.2.249]:tcp:80 UP");
+        lines.write(found.toString(), "VS [192.0.2.249]:tcp:80 UP");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAttributes(made, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther());
+        lines.shutdown();
+        assertThat(Files.exists(made, LinkOption.NOFOLLOW_LINKS)).as("the FIFO made by the checker").isFalse();
+        assertThat(Files.readAttributes(found, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).as("the FIFO the checker found").isTrue();
+    }
 }

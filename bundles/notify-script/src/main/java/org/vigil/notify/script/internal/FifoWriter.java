@@ -27,15 +27,18 @@ final class FifoWriter implements AutoCloseable {
     /** Who a FIFO created here is given to (keepalived's notify_fifo PATH USER GROUP); null: Vigil's user. */
     private final org.vigil.script.RunAs owner;
     private final org.vigil.script.ScriptSecurity.Host host;
+    private final org.vigil.script.MadeFifos made;
     private final BlockingQueue<String> lines;
     private final Thread thread;
     private volatile boolean closed;
     private RandomAccessFile out;
 
-    FifoWriter(Path path, org.vigil.script.RunAs owner, org.vigil.script.ScriptSecurity.Host host, int queueSize) {
+    FifoWriter(Path path, org.vigil.script.RunAs owner, org.vigil.script.ScriptSecurity.Host host,
+            org.vigil.script.MadeFifos made, int queueSize) {
         this.path = path;
         this.owner = owner;
         this.host = host;
+        this.made = made;
         this.lines = new ArrayBlockingQueue<>(queueSize);
         this.thread = new Thread(this::drain, "vigil-notify-fifo");
         thread.setDaemon(true);
@@ -80,7 +83,8 @@ final class FifoWriter implements AutoCloseable {
 
     private RandomAccessFile open() throws IOException {
         if (out == null) {
-            org.vigil.script.FifoScript.createFifo(path, owner, host, LOG::warn);
+            // again if it was removed since: the one made here is removed when Vigil stops
+            made.ensure(path, owner, host, LOG::warn);
             out = new RandomAccessFile(path.toFile(), "rw");
         }
         return out;

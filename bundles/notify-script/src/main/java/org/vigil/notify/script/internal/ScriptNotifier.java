@@ -138,6 +138,8 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
     private final Map<String, Integer> lastPriority = new ConcurrentHashMap<>();
     private final AtomicLong refused = new AtomicLong();
     private volatile Settings settings;
+    /** The FIFOs Vigil made, removed when no longer configured or when Vigil stops (keepalived removes its own). */
+    private final org.vigil.script.MadeFifos madeFifos = new org.vigil.script.MadeFifos();
 
     /**
      * Everything derived from the global configuration, replaced as a whole on change; the
@@ -220,7 +222,14 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
                         global.vrrp_notify_fifo_script_supplementary_groups()))) {
             if (!f.path().isBlank()) {
                 RunAs owner = owner(f, scriptUser, unread, host);
-                fifos.add(new FifoWriter(Path.of(f.path().strip()), owner, host, queue));
+                Path path = Path.of(f.path().strip());
+                try {
+                    // made when the configuration is read, as keepalived does, so a reader can open it at once
+                    madeFifos.ensure(path, owner, host, LOG::warn);
+                } catch (java.io.IOException e) {
+                    LOG.warn("Cannot create notify FIFO {}: {}", path, e.getMessage());
+                }
+                fifos.add(new FifoWriter(path, owner, host, madeFifos, queue));
                 if (!f.command().isBlank()) {
                     fifoScripts.put(f, owner);
                 }
@@ -237,6 +246,7 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
             previous.close();
         }
         settings = next;
+        madeFifos.retain(fifos.stream().map(FifoWriter::path).toList(), LOG::warn);
         fifoScripts.forEach((f, owner) -> startFifoScript(next, f, owner));
     }
 
@@ -280,6 +290,7 @@ public class ScriptNotifier implements TransitionListener, PriorityListener {
             s.fifoScripts().forEach(org.vigil.script.ScriptRun::kill);
             s.fifoRunner().shutdown();
         }
+        madeFifos.removeAll(LOG::warn);
     }
 
     /**

@@ -376,4 +376,29 @@ class ScriptNotifierTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(fifo));
         assertThat(Files.isRegularFile(fifo)).isFalse();
     }
+
+    @Test
+    void removesTheFifosItMadeWhenDroppedOrStoppingAndLeavesOneItFound() throws Exception {
+        Path made = dir.resolve("made.fifo");
+        Path moved = dir.resolve("moved.fifo");
+        Path found = dir.resolve("found.fifo");
+        Process mk = new ProcessBuilder("mkfifo", found.toString()).start();
+        assertThat(mk.waitFor(5, TimeUnit.SECONDS) && mk.exitValue() == 0).isTrue();
+        notifier = Typed.notifier(Map.of("notify.fifo", made.toString(), "vrrp.notify.fifo", found.toString()), false);
+        // made when the configuration is read, as keepalived does
+        assertThat(Files.readAttributes(made, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).as("a FIFO at " + made).isTrue();
+
+        // a reload moves notify_fifo: the FIFO made for the old path goes, the found one stays
+        notifier.activate(Typed.typed(ScriptNotifier.Config.class, Map.of()),
+                Typed.typed(ScriptNotifier.Global.class, Map.of("notify.fifo", moved.toString(),
+                        "vrrp.notify.fifo", found.toString())));
+        assertThat(Files.exists(made, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("the dropped FIFO").isFalse();
+        assertThat(Files.readAttributes(moved, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).isTrue();
+        notifier.transition(event(Kind.INSTANCE, "VI_1", InstanceState.BACKUP, InstanceState.MASTER, 100, false));
+
+        notifier.deactivate();
+        notifier = null;
+        assertThat(Files.exists(moved, java.nio.file.LinkOption.NOFOLLOW_LINKS)).as("the made FIFO at stop").isFalse();
+        assertThat(Files.readAttributes(found, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS).isOther()).as("the FIFO Vigil found is left").isTrue();
+    }
 }
