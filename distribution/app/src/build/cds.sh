@@ -20,7 +20,7 @@ VIGIL_CDS_TRAINING="-XX:ArchiveClassesAtExit=$archive" "$home/bin/vigil" -n -l -
     >"$work/log" 2>&1 &
 pid=$!
 i=0
-until grep -q 'Entering MASTER STATE' "$work/log"; do
+until grep -q 'Entering MASTER STATE' "$work/log" 2>/dev/null; do # the log may not be there yet
     i=$((i + 1))
     if [ $i -gt 600 ] || ! kill -0 $pid 2>/dev/null; then
         echo "cds: the training run did not become MASTER in 60 s:" >&2
