@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * same load: Vigil with default settings, Vigil with {@code vrrp_rt_priority 5}, keepalived 2.2.7 with default
  * settings and keepalived with {@code vrrp_rt_priority 5} (realtime SCHED_RR). Per pair and phase: the master's
  * adverts, interval p99.9 and max, gaps over Master_Down_Interval, false transitions, CPU, RSS. Writes
- * results/soak.txt. Properties: vigil.bench.soak.idle and vigil.bench.soak.loaded (s, default 300 each).
+ * results/soak.txt, with every silence of a master over Master_Down_Interval beside the machine stall a SCHED_FIFO
+ * probe (src/test/resources/stall-probe.c) saw at that time. Properties: vigil.bench.soak.idle and vigil.bench.soak.loaded (s, default 300 each).
  */
 class SoakBenchmark extends LabTest {
     static final double IDLE = Double.parseDouble(System.getProperty("vigil.bench.soak.idle", "300"));
@@ -48,7 +49,48 @@ class SoakBenchmark extends LabTest {
     record Phase(String name, long t0, long t1, Map<String, Long> masterTicks0, Map<String, Long> masterTicks1,
             Map<String, Long> backupTicks0, Map<String, Long> backupTicks1, Map<String, Integer> masterMark,
             Map<String, Integer> backupMark, Map<String, Integer> masterMarkEnd, Map<String, Integer> backupMarkEnd,
-            Stalls stalls, long stealTicks) {
+            Stalls stalls, long stealTicks, List<Stall> stallTimes) {
+    }
+
+    /**
+     * One late wake-up of the stall probe (src/test/resources/stall-probe.c, SCHED_FIFO 5 like the
+     * daemons, every 1 ms): it woke at {@code wokeMicros} (wall clock, as tcpdump stamps),
+     * {@code lateMicros} after its deadline, so the machine ran nothing of it in between.
+     */
+    record Stall(long wokeMicros, long lateMicros) {
+        static final long THRESHOLD_US = 20_000;
+
+        /** Whether the stall [woke - late, woke] overlaps the wire gap [from, to] (wall-clock micros). */
+        boolean overlaps(long from, long to) {
+            return wokeMicros - lateMicros <= to && wokeMicros >= from;
+        }
+
+        static List<Stall> parse(String out) {
+            List<Stall> stalls = new ArrayList<>();
+            for (String line : out.lines().toList()) {
+                String[] f = line.trim().split("\\s+");
+                if (f.length == 3 && f[0].equals("stall")) {
+                    stalls.add(new Stall(Long.parseLong(f[1]), Long.parseLong(f[2])));
+                }
+            }
+            return stalls;
+        }
+    }
+
+    private java.nio.file.Path probe;
+
+    @org.junit.jupiter.api.BeforeAll
+    void stallProbe() {
+        if (!Bench.enabled()) {
+            return;
+        }
+        try {
+            java.nio.file.Path src = java.nio.file.Path.of(getClass().getResource("/stall-probe.c").toURI());
+            probe = java.nio.file.Path.of("target", "stall-probe").toAbsolutePath();
+            Sh.ok("gcc", "-O2", "-Wall", "-o", probe.toString(), src.toString());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -161,6 +203,7 @@ class SoakBenchmark extends LabTest {
         b.append(String.format(Locale.ROOT, "%-26s %-7s %8s %8s %10s %9s %9s %8s %8s %8s %8s %8s %9s%n", "pair", "phase",
                 "adverts", "expected", "p99.9 ms", "max ms", ">MDown", ">20 ms", "false B", "false M", "bk adv",
                 "CPU m %", "CPU b %"));
+        List<String> explained = new ArrayList<>();
         for (Pair p : PAIRS) {
             long masterMac = Pcap.mac(lab.mac(p.master()));
             long backupMac = Pcap.mac(lab.mac(p.backup()));
@@ -187,6 +230,20 @@ class SoakBenchmark extends LabTest {
                     gaps.add((ph.t1() - times.get(times.size() - 1)) / 1000.0);
                 }
                 long overDown = gaps.stream().filter(g -> g > MASTER_DOWN * 1000).count();
+                for (int i = 1; i < times.size(); i++) {
+                    long from = times.get(i - 1);
+                    long to = times.get(i);
+                    if (to - from > MASTER_DOWN * 1e6) {
+                        Stall worst = ph.stallTimes().stream().filter(st -> st.overlaps(from, to))
+                                .max(java.util.Comparator.comparingLong(Stall::lateMicros)).orElse(null);
+                        explained.add(String.format(Locale.ROOT, "  %-26s %-7s %s  master silent %6.1f ms  %s%n",
+                                p.label(), ph.name(), java.time.Instant.ofEpochSecond(from / 1_000_000,
+                                        from % 1_000_000 * 1000), (to - from) / 1000.0,
+                                worst == null ? "no machine stall over 20 ms seen by the probe"
+                                        : String.format(Locale.ROOT, "machine stall %.1f ms (probe woke %.1f ms into the gap)",
+                                                worst.lateMicros() / 1000.0, (worst.wokeMicros() - from) / 1000.0)));
+                    }
+                }
                 long over20 = gaps.stream().filter(g -> g > 2 * ADVERT * 1000).count();
                 Daemon m = masters.get(p.label());
                 Daemon bk = backups.get(p.label());
@@ -212,6 +269,17 @@ class SoakBenchmark extends LabTest {
                     ph.stalls().maxMs(), ph.stalls().over20ms(), ph.stalls().overMasterDown(), ph.stealTicks() / 100.0,
                     Runtime.getRuntime().availableProcessors(), (ph.t1() - ph.t0()) / 1e6
                             * Runtime.getRuntime().availableProcessors()));
+        }
+        b.append(String.format(Locale.ROOT, "%nevery silence of a master longer than Master_Down_Interval on the wire, and "
+                + "the longest stall the probe (SCHED_FIFO 5, mlockall, 1 ms sleeps) saw overlapping it:%n"));
+        if (explained.isEmpty()) {
+            b.append("  none\n");
+        }
+        explained.forEach(b::append);
+        for (Phase ph : phases) {
+            b.append(String.format(Locale.ROOT, "  probe, %-7s %d wake-ups later than 20 ms%s%n", ph.name(),
+                    ph.stallTimes().size(), ph.stallTimes().isEmpty() ? "" : ", longest " + String.format(Locale.ROOT,
+                            "%.1f ms", ph.stallTimes().stream().mapToLong(Stall::lateMicros).max().getAsLong() / 1000.0)));
         }
         b.append(String.format(Locale.ROOT, "%nRSS of the process tree at the end (master / backup):%n"));
         for (Pair p : PAIRS) {
@@ -303,12 +371,17 @@ class SoakBenchmark extends LabTest {
         long t0 = System.currentTimeMillis() * 1000;
         long steal0 = stealTicks();
         Bench.Helper probe = track(new Bench.Helper(dir("cyclictest-" + name).resolve("out"), Stalls.command(seconds)));
+        Bench.Helper timed = track(new Bench.Helper(dir("stall-probe-" + name).resolve("out"), List.of(this.probe.toString(),
+                "5", "1000", Long.toString((long) Math.ceil(seconds)), Long.toString(Stall.THRESHOLD_US))));
         Bench.hold(seconds);
         long t1 = System.currentTimeMillis() * 1000;
         long steal = stealTicks() - steal0;
         try {
             if (!probe.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
                 throw new AssertionError("cyclictest did not end after its " + seconds + " s");
+            }
+            if (!timed.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the stall probe did not end after its " + seconds + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -330,6 +403,6 @@ class SoakBenchmark extends LabTest {
             b1.put(k, d.cpuTicks());
             bmEnd.put(k, d.mark());
         });
-        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd, stalls, steal);
+        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd, stalls, steal, Stall.parse(timed.output()));
     }
 }
