@@ -9,9 +9,17 @@ import java.util.Arrays;
  * order timers the same way.
  */
 final class TimerQueue {
+    /**
+     * Timers one wake-up may run before their deadlines (within their slack). Bounds the bursts
+     * shared wake-ups build: a master's adverts that leave together reach its backups together,
+     * and when the master dies those backups take over together, one advert after the other.
+     */
+    static final int EARLY_PER_WAKE_UP = 64;
+
     private Entry[] heap = new Entry[64];
     private int size;
     private long sequence;
+    private int earlyLeft = EARLY_PER_WAKE_UP;
 
     Loop.Timer newTimer(Runnable task) {
         return new Entry(task);
@@ -26,16 +34,28 @@ final class TimerQueue {
         return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
     }
 
+    /** The loop woke up (or starts another turn): {@link #EARLY_PER_WAKE_UP} timers may run early again. */
+    void wokeUp() {
+        earlyLeft = EARLY_PER_WAKE_UP;
+    }
+
     /**
-     * Removes the earliest timer if it is due at {@code now}, or within its slack of being due,
-     * and returns its task, else null. Only the earliest deadline is looked at: a later timer
-     * with more slack waits for its turn, which keeps this O(log n) and never fires anything late.
+     * Removes the earliest timer if it is due at {@code now}, or within its slack of being due
+     * (at most {@link #EARLY_PER_WAKE_UP} of those since {@link #wokeUp}), and returns its task,
+     * else null. Only the earliest deadline is looked at: a later timer with more slack waits for
+     * its turn, which keeps this O(log n) and never fires anything late.
      */
     Runnable pollDue(long now) {
-        if (size == 0 || heap[0].deadline - heap[0].early > now) {
+        if (size == 0) {
             return null;
         }
         Entry e = heap[0];
+        if (e.deadline > now) {
+            if (earlyLeft == 0 || e.deadline - e.early > now) {
+                return null;
+            }
+            earlyLeft--;
+        }
         removeAt(0);
         return e.task;
     }
