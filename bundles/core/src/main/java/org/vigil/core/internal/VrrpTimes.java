@@ -40,8 +40,8 @@ final class VrrpTimes {
      * counts its next deadline from when it left ({@code VrrpInstance.adverTimerExpired}), so
      * instances that shared a wake-up once keep sharing it: one interval shorter by at most the
      * slack, then the same rate in the shared phase. At 510 instances at 1 s the election thread
-     * wakes about 8 times a second (at most {@link TimerQueue#EARLY_PER_WAKE_UP} adverts leave
-     * early together); with 1/64 and the nominal phase kept it woke about 50 times.
+     * wakes about 8 times a second (at most {@link TimerQueue#SHARED_PER_WAKE_UP} share a wake-up
+     * unless they are all due); with 1/64 and the nominal phase kept it woke about 50 times.
      */
     static long advertSlackMicros(int advertIntervalCs) {
         return Math.min(MAX_ADVERT_SLACK_MICROS, csToMicros(advertIntervalCs) / 8);

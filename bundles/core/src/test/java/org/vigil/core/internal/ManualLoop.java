@@ -72,8 +72,8 @@ final class ManualLoop implements Loop {
 
     /**
      * Like {@link #advance}, but as the election loop wakes: at each wake-up (the earliest
-     * deadline) every timer within its slack runs too, up to {@link TimerQueue#EARLY_PER_WAKE_UP}
-     * of them, before their deadlines.
+     * deadline) timers within their slack run too, while fewer than {@link TimerQueue#SHARED_PER_WAKE_UP}
+     * have run, before their deadlines.
      */
     void advanceSharingWakeUps(long micros) {
         long target = now + micros;

@@ -27,12 +27,12 @@ class TimerQueueTest {
     }
 
     @Test
-    void aWakeUpRunsAtMostSixtyFourTimersBeforeTheirDeadlines() {
+    void aWakeUpRunsTimersEarlyOnlyWhileItHasRunFewerThanSixtyFour() {
         for (int i = 0; i < 100; i++) {
             arm(i, 1_000_000, 125_000);
         }
         timers.wokeUp();
-        assertThat(runAll(900_000)).isEqualTo(TimerQueue.EARLY_PER_WAKE_UP);
+        assertThat(runAll(900_000)).isEqualTo(TimerQueue.SHARED_PER_WAKE_UP);
         assertThat(timers.size()).isEqualTo(36);
         // the next wake-up takes the rest
         timers.wokeUp();
@@ -40,14 +40,23 @@ class TimerQueueTest {
     }
 
     @Test
-    void timersAtTheirDeadlineAreNotBoundedAndDoNotUseTheEarlyBudget() {
-        for (int i = 0; i < 100; i++) {
+    void dueTimersAlwaysRunAndCountSoAFullWakeUpTakesNoneEarly() {
+        for (int i = 0; i < 40; i++) {
             arm(i, 1_000_000, 125_000);
         }
-        arm(100, 1_050_000, 125_000);
+        for (int i = 40; i < 100; i++) {
+            arm(i, 1_050_000, 125_000);
+        }
         timers.wokeUp();
-        assertThat(runAll(1_000_000)).as("100 due and one early").isEqualTo(101);
-        assertThat(ran).endsWith(100);
+        assertThat(runAll(1_000_000)).as("40 due, then 24 early").isEqualTo(64);
+
+        for (int i = 100; i < 200; i++) {
+            arm(i, 2_000_000, 125_000);
+        }
+        arm(200, 2_050_000, 125_000);
+        timers.wokeUp();
+        assertThat(runAll(2_000_000)).as("the 36 left and 100 due, none early").isEqualTo(136);
+        assertThat(timers.size()).isEqualTo(1);
     }
 
     @Test
