@@ -183,6 +183,7 @@ public final class ElectionLoop implements Loop {
      */
     private void turn() {
         awaitWork();
+        timers.wokeUp();
         runDueTimers();
         while (!runningTasks.isEmpty()) {
             runSafely(runningTasks.poll());

@@ -9,9 +9,19 @@ import java.util.Arrays;
  * order timers the same way.
  */
 final class TimerQueue {
+    /**
+     * A wake-up runs timers before their deadlines (within their slack) only while it has run
+     * fewer timers than this. Bounds the bursts shared wake-ups build: a master's adverts that
+     * leave together reach its backups together, and when the master dies those backups take
+     * over together, one advert after the other. Due timers always run, and count.
+     */
+    static final int SHARED_PER_WAKE_UP = 64;
+
     private Entry[] heap = new Entry[64];
     private int size;
     private long sequence;
+    /** Timers run since {@link #wokeUp}. */
+    private int ranThisWakeUp;
 
     Loop.Timer newTimer(Runnable task) {
         return new Entry(task);
@@ -26,16 +36,26 @@ final class TimerQueue {
         return size == 0 ? Long.MAX_VALUE : heap[0].deadline;
     }
 
+    /** The loop woke up (or starts another turn): the count for {@link #SHARED_PER_WAKE_UP} starts again. */
+    void wokeUp() {
+        ranThisWakeUp = 0;
+    }
+
     /**
-     * Removes the earliest timer if it is due at {@code now}, or within its slack of being due,
-     * and returns its task, else null. Only the earliest deadline is looked at: a later timer
-     * with more slack waits for its turn, which keeps this O(log n) and never fires anything late.
+     * Removes the earliest timer if it is due at {@code now}, or within its slack of being due
+     * while fewer than {@link #SHARED_PER_WAKE_UP} timers have run since {@link #wokeUp}, and
+     * returns its task, else null. Only the earliest deadline is looked at: a later timer with
+     * more slack waits for its turn, which keeps this O(log n) and never fires anything late.
      */
     Runnable pollDue(long now) {
-        if (size == 0 || heap[0].deadline - heap[0].early > now) {
+        if (size == 0) {
             return null;
         }
         Entry e = heap[0];
+        if (e.deadline > now && (ranThisWakeUp >= SHARED_PER_WAKE_UP || e.deadline - e.early > now)) {
+            return null;
+        }
+        ranThisWakeUp++;
         removeAt(0);
         return e.task;
     }

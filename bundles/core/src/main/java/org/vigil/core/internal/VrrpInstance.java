@@ -456,10 +456,13 @@ final class VrrpInstance {
         checkLate(deadlineMicros, true);
         sendAdvert(ownPriority());
         long interval = VrrpTimes.csToMicros(config.advertIntervalCs());
-        // fixed rate from the previous deadline; after a stall, skip the missed slots instead of
-        // sending a burst, keeping the phase
-        long next = deadlineMicros + interval;
+        // fixed rate from the previous deadline, or from now when this advert left early to share
+        // the wake-up of other timers (its slack): then it keeps sharing it, and a master with
+        // hundreds of instances settles into a few bursts a second instead of one wake-up each.
+        // Late never moves the phase: after a stall, skip the missed slots instead of sending a
+        // burst
         long now = loop.nowMicros();
+        long next = Math.min(deadlineMicros, now) + interval;
         if (next <= now) {
             next += ((now - next) / interval + 1) * interval;
         }

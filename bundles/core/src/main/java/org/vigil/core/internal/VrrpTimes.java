@@ -31,17 +31,20 @@ final class VrrpTimes {
                 + skewMicros(version, priority, masterAdverIntervalCs);
     }
 
-    /** Advert timer slack: at most 1/64 of the interval (156 us at 0.01 s), never over 16 ms. */
-    static final long MAX_ADVERT_SLACK_MICROS = 16_000;
+    /** Advert timer slack: at most 1/8 of the interval (1.25 ms at 0.01 s), never over 125 ms. */
+    static final long MAX_ADVERT_SLACK_MICROS = 125_000;
 
     /**
      * How early a master's advert may leave to share the loop's wake-up with other adverts.
-     * Harmless to receivers, which wait three intervals plus skew; and the next deadline is
-     * still counted from the nominal one, so the rate does not change. At 510 instances at 1 s
-     * this turns 510 wake-ups a second into about 64.
+     * Harmless to receivers, which wait three intervals plus skew. An advert that leaves early
+     * counts its next deadline from when it left ({@code VrrpInstance.adverTimerExpired}), so
+     * instances that shared a wake-up once keep sharing it: one interval shorter by at most the
+     * slack, then the same rate in the shared phase. At 510 instances at 1 s the election thread
+     * wakes about 8 times a second (at most {@link TimerQueue#SHARED_PER_WAKE_UP} share a wake-up
+     * unless they are all due); with 1/64 and the nominal phase kept it woke about 50 times.
      */
     static long advertSlackMicros(int advertIntervalCs) {
-        return Math.min(MAX_ADVERT_SLACK_MICROS, csToMicros(advertIntervalCs) / 64);
+        return Math.min(MAX_ADVERT_SLACK_MICROS, csToMicros(advertIntervalCs) / 8);
     }
 
     static long csToMicros(int cs) {

@@ -70,6 +70,28 @@ final class ManualLoop implements Loop {
         runPosted();
     }
 
+    /**
+     * Like {@link #advance}, but as the election loop wakes: at each wake-up (the earliest
+     * deadline) timers within their slack run too, while fewer than {@link TimerQueue#SHARED_PER_WAKE_UP}
+     * have run, before their deadlines.
+     */
+    void advanceSharingWakeUps(long micros) {
+        long target = now + micros;
+        runPosted();
+        while (timers.nextDeadline() <= target) {
+            now = Math.max(now, timers.nextDeadline());
+            timers.wokeUp();
+            Runnable task;
+            while ((task = timers.pollDue(now)) != null) {
+                task.run();
+            }
+            runAfterTimers();
+            runPosted();
+        }
+        now = target;
+        runPosted();
+    }
+
     /** Runs what is posted, without moving time. */
     void runPending() {
         advance(0);

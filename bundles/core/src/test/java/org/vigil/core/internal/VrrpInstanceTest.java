@@ -383,6 +383,43 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void anAdvertThatLeftEarlyWithAnotherKeepsSharingItsWakeUp() {
+        VrrpInstance a = start(TestConfigs.v3(255, 100).name("A").vrid(1));
+        loop.advance(100_000);
+        RecordingActions bSent = new RecordingActions(loop, US);
+        VrrpInstance b = new VrrpInstance(TestConfigs.v3(255, 100).name("B").vrid(2).build(), loop, bSent);
+        b.start(true);
+        loop.advance(100_000);
+        RecordingActions cSent = new RecordingActions(loop, US);
+        VrrpInstance c = new VrrpInstance(TestConfigs.v3(255, 100).name("C").vrid(3).build(), loop, cSent);
+        c.start(true);
+
+        loop.advanceSharingWakeUps(2_000_000);
+        assertThat(actions.sendTimes()).containsExactly(0L, 1_000_000L, 2_000_000L);
+        // woken for A at 1 s, B (due at 1.1 s, slack 125 ms) left with it, and counts from then on
+        assertThat(bSent.sendTimes()).containsExactly(100_000L, 1_000_000L, 2_000_000L);
+        assertThat(b.adverTimerDeadline()).isEqualTo(3_000_000);
+        // C was 200 ms away, beyond its slack: its own phase
+        assertThat(cSent.sendTimes()).containsExactly(200_000L, 1_200_000L, 2_200_000L);
+
+        // A goes: B stays in the phase it joined, a full interval apart
+        a.stop();
+        loop.advanceSharingWakeUps(2_000_000);
+        assertThat(bSent.sendTimes()).containsExactly(100_000L, 1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L);
+        assertThat(cSent.sendTimes()).endsWith(3_200_000L, 4_200_000L);
+    }
+
+    @Test
+    void aLateAdvertKeepsItsPhase() {
+        VrrpInstance master = start(TestConfigs.v3(255, 100));
+        loop.advance(500_000);
+        // the thread stalls 30 ms past the deadline at 1 s
+        loop.stall(530_000);
+        assertThat(actions.sendTimes()).containsExactly(0L, 1_030_000L);
+        assertThat(master.adverTimerDeadline()).isEqualTo(2_000_000);
+    }
+
+    @Test
     void aFloodOfLowerPriorityAdvertsGetsOneAnswerPerInterval() {
         VrrpInstance master = start(TestConfigs.v2(255));
         loop.advance(400_000);
