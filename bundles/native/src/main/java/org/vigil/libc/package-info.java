@@ -5,5 +5,5 @@
  * The binding behind them (jnr-ffi, private to this bundle) is loaded on the first call.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.vigil.libc;

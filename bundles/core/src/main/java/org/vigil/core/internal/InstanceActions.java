@@ -23,6 +23,15 @@ interface InstanceActions {
     default void receiveArrived() {
     }
 
+    /**
+     * Processes the routine adverts the core's receive queue holds for this instance's channel
+     * (queued without waking the loop), and only those: the cheap half of {@link #receiveArrived},
+     * which a master-down timer tries first. When one of them restarts Master_Down, the socket
+     * need not be read.
+     */
+    default void receiveQueued() {
+    }
+
     /** Sends one advertisement with {@code priority}; false when no channel could carry it. */
     boolean sendAdvert(int priority);
 

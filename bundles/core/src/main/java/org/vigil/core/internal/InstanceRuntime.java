@@ -82,6 +82,13 @@ final class InstanceRuntime implements InstanceActions {
         }
     }
 
+    @Override
+    public void receiveQueued() {
+        if (receiveChannel != null) {
+            receiveChannel.drainQuiet();
+        }
+    }
+
     void reconfigure(InstanceConfig next) {
         config = next;
         addressBytes = concatenate(next.virtualAddresses());

@@ -413,8 +413,14 @@ final class VrrpInstance {
             return;
         }
         // an advert that is already here (in the socket, or queued behind this timer) decides first:
-        // on a loaded machine the driver thread can be scheduled after the election thread
-        actions.receiveArrived();
+        // on a loaded machine the driver thread can be scheduled after the election thread. The
+        // queue first: a followed master's routine adverts wait there without waking the loop, so
+        // this timer is how they are taken, a few times per Master_Down_Interval; when one of them
+        // restarted Master_Down, reading the socket (a system call) would decide nothing
+        actions.receiveQueued();
+        if (state == InstanceState.BACKUP && !masterDownTimer.armed()) {
+            actions.receiveArrived();
+        }
         if (state != InstanceState.BACKUP || masterDownTimer.armed()) {
             return;
         }

@@ -221,6 +221,43 @@ class ReceivePathTest {
         assertThat(r2.instance("V4").orElseThrow().state()).isEqualTo(InstanceState.BACKUP);
     }
 
+    /**
+     * Issue 12, the backup's election thread at 0.01 s: the master-down timer is what takes a
+     * followed master's routine adverts from the queue, a few times per Master_Down_Interval. When
+     * one of them restarts Master_Down the timer reads nothing from the socket (a system call per
+     * wake-up for nothing); only a timer that would take over reads what the kernel holds first.
+     */
+    @Test
+    void aMasterDownTimerThatFindsRoutineAdvertsQueuedDoesNotReadTheSocket() {
+        FakeLan.Host host = lan.host("r2", "192.0.2.12");
+        ElectionEngine r2 = engine(host);
+        r2.addInstance(v3("V4", 51, IpFamily.IPV4, 100));
+        loop.runPending();
+        byte[] routine = advert(51, IpFamily.IPV4, 200, PEER4);
+        lan.inject(PEER4, GROUP4, routine, 255);
+        loop.runPending();
+        FakeLan.Channel socket = host.opened.get(0);
+        int readsBefore = socket.pendingReads;
+        long wakeUps = loop.receiveWakeUps;
+        // 20 s of 1 s adverts, queued without waking the loop; the master-down timer (3.6 s) takes them
+        for (int i = 0; i < 20; i++) {
+            loop.advance(1_000_000);
+            lan.inject(PEER4, GROUP4, routine, 255);
+        }
+        loop.advance(1_000_000);
+        assertThat(loop.receiveWakeUps).as("wake-ups for routine adverts").isEqualTo(wakeUps);
+        assertThat(r2.instance("V4").orElseThrow().state()).isEqualTo(InstanceState.BACKUP);
+        assertThat(socket.pendingReads).as("socket reads by master-down timers that found adverts queued")
+                .isEqualTo(readsBefore);
+
+        // the master falls silent: the timer that would take over reads the socket first, then takes over
+        loop.advance(4_000_000);
+        assertThat(socket.pendingReads).isEqualTo(readsBefore + 1);
+        InstanceStatus master = r2.instance("V4").orElseThrow();
+        assertThat(master.state()).isEqualTo(InstanceState.MASTER);
+        assertThat(master.counters().advertsReceived()).isEqualTo(21);
+    }
+
     @Test
     void theReceivePathAllocatesNothingPerPacket() {
         FakeLan.Host host = lan.host("r2", "192.0.2.12");

@@ -145,7 +145,7 @@ final class Ipv4Channel extends RawChannel {
     private void transmit(byte[] bytes, int offset, int length, Inet4Address dst) throws IOException {
         synchronized (sendLock) {
             requireOpen();
-            sendMsg.data().put(0, bytes, offset, length);
+            sendMsg.writeData(bytes, offset, length);
             if (dst != sendNameHolds) {
                 Sockaddr.putIn(sendMsg.name(), 0, dst);
                 sendNameHolds = dst;
@@ -183,7 +183,7 @@ final class Ipv4Channel extends RawChannel {
             return;
         }
         byte[] data = frame;
-        receiveMsg.data().get(0, data, 0, length);
+        receiveMsg.readData(data, length);
         int ihl = (data[0] & 0x0f) * 4;
         if ((data[0] & 0xf0) != 0x40 || ihl < HEADER_MIN || ihl > length) {
             return;

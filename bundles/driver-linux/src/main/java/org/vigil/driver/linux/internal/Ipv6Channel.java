@@ -90,7 +90,7 @@ final class Ipv6Channel extends RawChannel {
         Inet6Address dst = (Inet6Address) destination;
         synchronized (sendLock) {
             requireOpen();
-            sendMsg.data().put(0, payload, offset, length);
+            sendMsg.writeData(payload, offset, length);
             if (dst != sendNameHolds) {
                 Sockaddr.putIn6(sendMsg.name(), 0, dst, Sockaddr.scopeFor(dst, ifindex));
                 sendNameHolds = dst;
@@ -128,7 +128,7 @@ final class Ipv6Channel extends RawChannel {
         receiveMsg.control().get(pktinfoAt, destination, 0, 16);
         receiveMsg.name().get(8, sourceAddress, 0, 16);
         byte[] data = frame;
-        receiveMsg.data().get(0, data, 0, length);
+        receiveMsg.readData(data, length);
         view.wrap(spec.interfaceName(), spec.protocol(), hopLimit, data, 0, 0, 0, length, receivedNanos)
                 .addresses(sourceAddress, 0, destination, 0, 16);
         offer();

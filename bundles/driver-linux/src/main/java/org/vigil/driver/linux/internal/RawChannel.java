@@ -2,10 +2,10 @@ package org.vigil.driver.linux.internal;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.ByteBuffer;
 import java.util.BitSet;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -17,6 +17,7 @@ import org.vigil.api.driver.ReceivedPacket;
 import org.vigil.api.vrrp.IpFamily;
 import org.vigil.libc.Libc;
 import org.vigil.libc.LibcException;
+import org.vigil.libc.PollSet;
 
 /**
  * A raw IP socket bound to one interface and protocol, with its own receive thread. The thread
@@ -29,7 +30,8 @@ abstract class RawChannel implements PacketChannel {
     private static final Logger LOG = LoggerFactory.getLogger(RawChannel.class);
     /** Largest IP datagram; VRRP never comes close, but a truncated read would be misparsed. */
     static final int RECEIVE_BUFFER = 65536;
-    private static final int POLLFD_SIZE = Libc.SIZEOF_POLLFD;
+    /** Polls per call of {@link #pollSome}: enough for the JIT to compile it soon, few enough to return often. */
+    static final int POLLS_PER_CALL = 16;
     /**
      * Socket receive buffer asked for (SO_RCVBUFFORCE, as root or with CAP_NET_ADMIN; else
      * SO_RCVBUF up to net.core.rmem_max): room for a second of 510 adverts plus a burst of junk,
@@ -48,9 +50,11 @@ abstract class RawChannel implements PacketChannel {
      * Guards the receive buffers, the read and the fd's lifetime against each other: the receive
      * thread reads under it, and so does the election thread in {@link #receivePending}. Taken
      * before {@link #sendLock} where both are held. Uncontended almost always, so it costs no
-     * allocation and no system call.
+     * allocation and no system call. A ReentrantLock, not a monitor: a monitor the election
+     * thread once contended stays inflated, and every later uncontended entry then went through
+     * the VM's slow path (measured: a twentieth of the receive thread's CPU at 0.01 s adverts).
      */
-    private final Object receiveLock = new Object();
+    private final ReentrantLock receiveLock = new ReentrantLock();
     /** Guarded by receiveLock. */
     private final ReceiveStamp stamps = new ReceiveStamp();
     /** Guarded by receiveLock: {@link ReceiveStamp#implausible()} when last logged. */
@@ -58,6 +62,8 @@ abstract class RawChannel implements PacketChannel {
     int fd = -1;
     private int eventFd = -1;
     private Thread receiver;
+    /** The receive thread's: the {@link ReceivePriority#generation()} it last applied. */
+    private int priorityApplied;
     /** The receive thread's reusable view: the listener copies what it keeps. */
     final ReceivedPacket view = new ReceivedPacket();
     /** The receive thread's copy of the datagram out of native memory. */
@@ -142,8 +148,11 @@ abstract class RawChannel implements PacketChannel {
 
     /** Kernel receive stamps not trusted so far on this channel ({@link ReceiveStamp#implausible()}). */
     long implausibleStamps() {
-        synchronized (receiveLock) {
+        receiveLock.lock();
+        try {
             return stamps.implausible();
+        } finally {
+            receiveLock.unlock();
         }
     }
 
@@ -187,20 +196,11 @@ abstract class RawChannel implements PacketChannel {
     abstract void deliver(int length, long receivedNanos);
 
     private void receiveLoop() {
-        ByteBuffer pollfds = Libc.allocate(2 * POLLFD_SIZE);
-        pollfds.putInt(0, fd);
-        pollfds.putShort(4, Libc.POLLIN);
-        pollfds.putInt(POLLFD_SIZE, eventFd);
-        pollfds.putShort(POLLFD_SIZE + 4, Libc.POLLIN);
-        int priorityApplied = ReceivePriority.apply(Thread.currentThread().getName());
+        PollSet polls = new PollSet(fd, eventFd);
+        priorityApplied = ReceivePriority.apply(Thread.currentThread().getName());
         try {
-            while (!closed.get()) {
-                if (priorityApplied != ReceivePriority.generation()) {
-                    priorityApplied = ReceivePriority.apply(Thread.currentThread().getName());
-                }
-                if (!pollOnce(pollfds)) {
-                    break;
-                }
+            while (pollSome(polls)) {
+                // each call polls up to POLLS_PER_CALL times: see pollSome
             }
         } catch (IOException | RuntimeException e) {
             if (!closed.get()) {
@@ -213,46 +213,83 @@ abstract class RawChannel implements PacketChannel {
     }
 
     /**
-     * Waits for the socket or the eventfd and reads what came; false when the eventfd says close.
-     * A method of its own so the JIT compiles it after a few thousand calls: the loop that calls
-     * it is entered once and would otherwise run in the interpreter (with C1 only, on-stack
-     * replacement waits for tens of thousands of iterations: hours at 1 s adverts). Measured: the
-     * interpreted loop was half the receive thread's CPU at 100 adverts a second.
+     * Waits for the socket or the eventfd and reads what came, up to {@link #POLLS_PER_CALL} times;
+     * false when the eventfd says close. A method of its own, returning now and then, so the JIT
+     * compiles it after a couple of thousand datagrams: the loop that calls it is entered once
+     * and runs in the interpreter (with C1 only, on-stack replacement waits for 60,000 iterations:
+     * ten minutes at 0.01 s adverts, hours at 1 s), and every turn of it costs interpreted
+     * bytecodes and calls from the interpreter into compiled code. Measured at 100 adverts a
+     * second: the interpreted loop was half the receive thread's CPU with its whole body in it,
+     * and still a twelfth with one call per datagram.
      */
-    private boolean pollOnce(ByteBuffer pollfds) throws IOException {
-        pollfds.putShort(6, (short) 0);
-        pollfds.putShort(POLLFD_SIZE + 6, (short) 0);
-        int n = Libc.poll(pollfds, 2, -1);
-        if (n < 0) {
-            if (Libc.errno() == Libc.EINTR) {
-                return true;
+    private boolean pollSome(PollSet polls) throws IOException {
+        for (int i = 0; i < POLLS_PER_CALL; i++) {
+            if (closed.get()) {
+                return false;
             }
-            throw Libc.failure("poll");
-        }
-        if (pollfds.getShort(POLLFD_SIZE + 6) != 0) {
-            return false;
-        }
-        if (pollfds.getShort(6) != 0) {
-            drain();
+            if (priorityApplied != ReceivePriority.generation()) {
+                priorityApplied = ReceivePriority.apply(Thread.currentThread().getName());
+            }
+            long pollStarted = System.nanoTime();
+            if (polls.poll(-1) < 0) {
+                if (Libc.errno() == Libc.EINTR) {
+                    continue;
+                }
+                throw Libc.failure("poll");
+            }
+            if (polls.returned(1) != 0) {
+                return false;
+            }
+            if (polls.returned(0) != 0) {
+                receive(pollStarted);
+            }
         }
         return true;
     }
 
-    private void drain() throws IOException {
-        synchronized (receiveLock) {
-            while (!closed.get()) {
-                long n = receiveOne();
-                if (n < 0) {
-                    return;
-                }
-                deliver((int) n, arrival());
+    /**
+     * Reads the datagram poll(2) reported. One that arrived while this thread was waiting woke it
+     * and is almost always alone: it is read, and the next poll(2) (which returns at once should
+     * another be there) is the wait. Reading on to EAGAIN would cost a second recvmsg(2) per
+     * datagram for nothing. One that arrived before the poll began has waited while this thread
+     * was busy, so others may be queued behind it: those are read to EAGAIN now (a burst of 510
+     * adverts costs one poll, not one each).
+     */
+    private void receive(long pollStarted) throws IOException {
+        receiveLock.lock();
+        try {
+            if (closed.get()) {
+                return;
             }
+            long n = receiveOne();
+            if (n < 0) {
+                return;
+            }
+            long at = arrival();
+            deliver((int) n, at);
+            if (at - pollStarted < 0) {
+                drainLocked();
+            }
+        } finally {
+            receiveLock.unlock();
+        }
+    }
+
+    /** Under the receive lock: reads and delivers until the socket is drained. */
+    private void drainLocked() throws IOException {
+        while (!closed.get()) {
+            long n = receiveOne();
+            if (n < 0) {
+                return;
+            }
+            deliver((int) n, arrival());
         }
     }
 
     @Override
     public int receivePending(int max) {
-        synchronized (receiveLock) {
+        receiveLock.lock();
+        try {
             int read = 0;
             try {
                 while (read < max && fd >= 0 && !closed.get()) {
@@ -267,6 +304,8 @@ abstract class RawChannel implements PacketChannel {
                 // the receive thread meets the same error on its next read and reports it
             }
             return read;
+        } finally {
+            receiveLock.unlock();
         }
     }
 
@@ -370,7 +409,8 @@ abstract class RawChannel implements PacketChannel {
     }
 
     private void closeFds() {
-        synchronized (receiveLock) {
+        receiveLock.lock();
+        try {
             synchronized (sendLock) {
                 if (fd >= 0) {
                     Libc.close(fd);
@@ -381,6 +421,8 @@ abstract class RawChannel implements PacketChannel {
                     eventFd = -1;
                 }
             }
+        } finally {
+            receiveLock.unlock();
         }
     }
 

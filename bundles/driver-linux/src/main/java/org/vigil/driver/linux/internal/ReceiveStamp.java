@@ -1,7 +1,6 @@
 package org.vigil.driver.linux.internal;
 
-import java.nio.ByteBuffer;
-
+import org.vigil.libc.ClockReader;
 import org.vigil.libc.Libc;
 
 /**
@@ -52,7 +51,8 @@ final class ReceiveStamp {
     /** The fastest an NTP slew moves CLOCK_REALTIME against CLOCK_MONOTONIC: 500 ppm, as a divisor. */
     static final long SLEW_DIVISOR = 2_000;
 
-    private final ByteBuffer timespec = Libc.allocate(Libc.SIZEOF_TIMESPEC);
+    /** One native call per reading, the timespec's address looked up once. */
+    private final ClockReader realtime = new ClockReader(Libc.CLOCK_REALTIME);
     /** CLOCK_REALTIME minus nanoTime at {@link #lastNanoTime}; no value before the first reading. */
     private long lastOffset;
     private long lastNanoTime;
@@ -76,13 +76,12 @@ final class ReceiveStamp {
             return System.nanoTime();
         }
         for (int attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
-            if (Libc.clockGettime(Libc.CLOCK_REALTIME, timespec) != 0) {
+            long realtimeNow = realtime.nanos();
+            if (realtimeNow < 0) {
                 return System.nanoTime();
             }
-            long realtimeNow = Libc.timespecNanos(timespec, 0);
             long nanoTimeNow = System.nanoTime();
-            Libc.clockGettime(Libc.CLOCK_REALTIME, timespec);
-            if (Libc.timespecNanos(timespec, 0) - realtimeNow <= PAIR_NANOS) {
+            if (realtime.nanos() - realtimeNow <= PAIR_NANOS) {
                 return convert(stampRealtimeNanos, realtimeNow, nanoTimeNow);
             }
             // preempted between the readings: the offset would be off by the preemption
