@@ -1,0 +1,101 @@
+package org.vigil.launcher;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.FrameworkListener;
+import org.osgi.framework.SynchronousBundleListener;
+import org.osgi.framework.startlevel.BundleStartLevel;
+
+/**
+ * Where a start goes (issue 12's start-up budget), when {@code -Dvigil.start.timeline=true}
+ * (through VIGIL_EXTRA_JAVA_OPTS): the JVM's uptime at each phase of the launcher (configuration
+ * pre-parse, Felix init, bundle install or the kept cache, resolve) and at the end of each start
+ * level, and the bundles that took longest to resolve and start, logged in one line once the framework has reached its beginning start level. Off by
+ * default: nothing is registered and nothing measured.
+ */
+final class StartTimeline implements SynchronousBundleListener, FrameworkListener {
+    static final String PROPERTY = "vigil.start.timeline";
+
+    private final long jvmStartNanos;
+    private final KeepalivedLog log;
+    private final List<String> marks = new ArrayList<>();
+    private int level = -1;
+    private long lastStarted;
+    /** Each bundle's resolve and start: the time from the previous bundle's STARTED event to its own. */
+    private final List<Step> slowest = new ArrayList<>();
+
+    private record Step(String bundle, long nanos) {
+    }
+
+    private StartTimeline(KeepalivedLog log) {
+        this.log = log;
+        long uptimeMillis = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
+        this.jvmStartNanos = System.nanoTime() - uptimeMillis * 1_000_000L;
+    }
+
+    /** A timeline when the property asks for one, else null (every call site checks). */
+    static StartTimeline ifEnabled(KeepalivedLog log) {
+        return Boolean.getBoolean(PROPERTY) ? new StartTimeline(log) : null;
+    }
+
+    synchronized void mark(String phase) {
+        marks.add(phase + " " + seconds(System.nanoTime()));
+    }
+
+    void listen(BundleContext systemContext) {
+        systemContext.addBundleListener(this);
+        systemContext.addFrameworkListener(this);
+    }
+
+    @Override
+    public synchronized void bundleChanged(BundleEvent event) {
+        if (event.getType() != BundleEvent.STARTED) {
+            return;
+        }
+        long now = System.nanoTime();
+        Bundle b = event.getBundle();
+        BundleStartLevel sl = b.adapt(BundleStartLevel.class);
+        int l = sl == null ? 0 : sl.getStartLevel();
+        if (l != level) {
+            flushLevel();
+            level = l;
+        }
+        if (lastStarted != 0) {
+            slowest.add(new Step(b.getSymbolicName(), now - lastStarted));
+        }
+        lastStarted = now;
+    }
+
+    private void flushLevel() {
+        if (level >= 0) {
+            marks.add("level " + level + " " + seconds(lastStarted));
+        }
+    }
+
+    @Override
+    public synchronized void frameworkEvent(FrameworkEvent event) {
+        if (event.getType() == FrameworkEvent.STARTED) {
+            flushLevel();
+            level = -1;
+            marks.add("framework started " + seconds(System.nanoTime()));
+            slowest.sort(java.util.Comparator.comparingLong(Step::nanos).reversed());
+            StringBuilder top = new StringBuilder();
+            for (Step s : slowest.subList(0, Math.min(10, slowest.size()))) {
+                top.append(top.length() == 0 ? "" : ", ")
+                        .append(s.bundle()).append(String.format(java.util.Locale.ROOT, " %.3f", s.nanos() / 1e9));
+            }
+            marks.add("slowest bundles to resolve and start: " + top);
+            log.log("Start timeline (JVM uptime, s): " + String.join(", ", marks));
+            marks.clear();
+        }
+    }
+
+    private String seconds(long nanos) {
+        return String.format(java.util.Locale.ROOT, "%.3f", (nanos - jvmStartNanos) / 1e9);
+    }
+}
