@@ -206,15 +206,21 @@ final class FrameworkRunner {
         if (cache.warm()) {
             Framework warm = null;
             String problem;
+            ReloadLogger quiet = new ReloadLogger();
+            quiet.reloading(true);
             try {
-                warm = init(properties);
+                warm = init(properties, quiet);
                 problem = reloaded(warm);
                 if (problem == null) {
+                    quiet.reloading(false);
                     log.log("Bundles from the kept cache " + cache.storage());
                     return warm;
                 }
             } catch (Exception | LinkageError e) {
                 problem = "cannot be read (" + e + ")";
+            }
+            if (quiet.firstError() != null) {
+                problem += "; Felix: " + quiet.firstError();
             }
             stopQuietly(warm);
             log.log("Bundle cache " + cache.storage() + " " + problem + ": installing bundle/ into a clean cache");
@@ -223,7 +229,7 @@ final class FrameworkRunner {
         Framework clean = null;
         try {
             cache.beginClean();
-            clean = init(properties);
+            clean = init(properties, null);
             installBundles(clean);
         } catch (IOException | BundleException | RuntimeException e) {
             if (!cache.kept()) {
@@ -233,7 +239,7 @@ final class FrameworkRunner {
             log.log("Bundle cache " + cache.storage() + " cannot be written (" + e
                     + "): bundles are installed into a temporary cache at each start");
             cache = cache.temporary(runtimeDir);
-            clean = init(properties);
+            clean = init(properties, null);
             installBundles(clean);
         }
         if (cache.kept()) {
@@ -243,9 +249,14 @@ final class FrameworkRunner {
         return clean;
     }
 
-    private Framework init(Map<String, String> properties) throws BundleException {
+    /** A framework on this start's cache, initialised; {@code logger}: Felix's log instead of its default. */
+    private Framework init(Map<String, String> properties, ReloadLogger logger) throws BundleException {
         cache.configure(properties);
-        Framework framework = new FrameworkFactory().newFramework(properties);
+        Map<String, Object> configuration = new HashMap<>(properties);
+        if (logger != null) {
+            configuration.put("felix.log.logger", logger);
+        }
+        Framework framework = new FrameworkFactory().newFramework(configuration);
         framework.init();
         if (timeline != null) {
             timeline.mark("Felix init");

@@ -26,8 +26,14 @@ final class StartTimeline implements SynchronousBundleListener, FrameworkListene
     private final List<String> marks = new ArrayList<>();
     private int level = -1;
     private long lastStarted;
-    /** Each bundle's resolve and start: the time from the previous bundle's STARTED event to its own. */
-    private final List<Step> slowest = new ArrayList<>();
+    /**
+     * Each bundle's activator (STARTING to STARTED), and the time between the previous bundle's
+     * STARTED and this one's STARTING: the extenders' work on the previous one (SCR activating its
+     * components) and the resolving of this one.
+     */
+    private final List<Step> steps = new ArrayList<>();
+    private long starting;
+    private String lastName;
 
     private record Step(String bundle, long nanos) {
     }
@@ -54,21 +60,29 @@ final class StartTimeline implements SynchronousBundleListener, FrameworkListene
 
     @Override
     public synchronized void bundleChanged(BundleEvent event) {
-        if (event.getType() != BundleEvent.STARTED) {
+        int type = event.getType();
+        if (type != BundleEvent.STARTING && type != BundleEvent.STARTED) {
             return;
         }
         long now = System.nanoTime();
         Bundle b = event.getBundle();
-        BundleStartLevel sl = b.adapt(BundleStartLevel.class);
-        int l = sl == null ? 0 : sl.getStartLevel();
-        if (l != level) {
-            flushLevel();
-            level = l;
+        if (type == BundleEvent.STARTING) {
+            BundleStartLevel sl = b.adapt(BundleStartLevel.class);
+            int l = sl == null ? 0 : sl.getStartLevel();
+            if (l != level) {
+                flushLevel();
+                level = l;
+            }
+            if (lastStarted != 0) {
+                // Felix resolving this bundle, after the extenders (SCR) handled the previous one
+                steps.add(new Step("before " + b.getSymbolicName() + " (after " + lastName + ")", now - lastStarted));
+            }
+            starting = now;
+        } else {
+            steps.add(new Step(b.getSymbolicName() + " activator", now - starting));
+            lastStarted = now;
+            lastName = b.getSymbolicName();
         }
-        if (lastStarted != 0) {
-            slowest.add(new Step(b.getSymbolicName(), now - lastStarted));
-        }
-        lastStarted = now;
     }
 
     private void flushLevel() {
@@ -83,13 +97,16 @@ final class StartTimeline implements SynchronousBundleListener, FrameworkListene
             flushLevel();
             level = -1;
             marks.add("framework started " + seconds(System.nanoTime()));
-            slowest.sort(java.util.Comparator.comparingLong(Step::nanos).reversed());
+            steps.sort(java.util.Comparator.comparingLong(Step::nanos).reversed());
             StringBuilder top = new StringBuilder();
-            for (Step s : slowest.subList(0, Math.min(10, slowest.size()))) {
+            for (Step s : steps) {
+                if (s.nanos() < 10_000_000L) {
+                    break; // under 10 ms: the rest is noise
+                }
                 top.append(top.length() == 0 ? "" : ", ")
                         .append(s.bundle()).append(String.format(java.util.Locale.ROOT, " %.3f", s.nanos() / 1e9));
             }
-            marks.add("slowest bundles to resolve and start: " + top);
+            marks.add("steps over 10 ms: " + top);
             log.log("Start timeline (JVM uptime, s): " + String.join(", ", marks));
             marks.clear();
         }
