@@ -52,8 +52,11 @@ final class BundleCache implements AutoCloseable {
     /**
      * The cache for this start: the kept one in {@code stateDir} (warm when its stamp matches
      * {@code stamp}), else a clean one in {@code runtimeDir}. {@code stateDir} null: no kept cache.
+     * A state directory that was asked for ({@code explicit}: VIGIL_STATE_DIR, systemd's) and cannot
+     * be used gives one line; the default one (var/ of an installation the user may not write, as
+     * an unprivileged user's run of the tar.gz) silently leaves the cache temporary, as before.
      */
-    static BundleCache open(Path stateDir, Path runtimeDir, String stamp, KeepalivedLog log) {
+    static BundleCache open(Path stateDir, boolean explicit, Path runtimeDir, String stamp, KeepalivedLog log) {
         Path temporary = runtimeDir.resolve("cache");
         if (stateDir == null) {
             return new BundleCache(temporary, null, stamp, null, false);
@@ -77,7 +80,9 @@ final class BundleCache implements AutoCloseable {
             return new BundleCache(stateDir.resolve(CACHE), stateDir, stamp, channel, warm);
         } catch (IOException | RuntimeException e) {
             closeQuietly(channel);
-            log.log("Bundle cache in " + stateDir + " not usable (" + e + "): bundles are installed from bundle/ at each start");
+            if (explicit) {
+                log.log("Bundle cache in " + stateDir + " not usable (" + reason(e) + "): bundles are installed from bundle/ at each start");
+            }
             return new BundleCache(temporary, null, stamp, null, false);
         }
     }
@@ -178,6 +183,17 @@ final class BundleCache implements AutoCloseable {
         } catch (NoSuchFileException e) {
             lines.add(home.relativize(file) + " absent");
         }
+    }
+
+    /** What went wrong, in words (a log line, not a stack trace). */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.AccessDeniedException a) {
+            return a.getFile() + ": permission denied";
+        }
+        if (e instanceof java.nio.file.FileSystemException f) {
+            return f.getFile() + (f.getReason() != null ? ": " + f.getReason() : ": not accessible");
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     private static String readStamp(Path file) {

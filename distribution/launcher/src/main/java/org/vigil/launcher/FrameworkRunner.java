@@ -109,7 +109,7 @@ final class FrameworkRunner {
             if (timeline != null) {
                 timeline.mark("launcher ready");
             }
-            cache = BundleCache.open(Home.stateDirectory(home), runtimeDir, BundleCache.stamp(home), log);
+            cache = BundleCache.open(Home.stateDirectory(home), Home.stateDirectoryExplicit(), runtimeDir, BundleCache.stamp(home), log);
             framework = boot(properties, runtimeDir);
             if (timeline != null) {
                 timeline.mark(cache.warm() ? "bundles from the cache" : "bundles installed");
@@ -217,7 +217,7 @@ final class FrameworkRunner {
                     return warm;
                 }
             } catch (Exception | LinkageError e) {
-                problem = "cannot be read (" + e + ")";
+                problem = "cannot be read (" + (e instanceof Exception x ? BundleCache.reason(x) : e.toString()) + ")";
             }
             if (quiet.firstError() != null) {
                 problem += "; Felix: " + quiet.firstError();
@@ -236,8 +236,8 @@ final class FrameworkRunner {
                 throw e;
             }
             stopQuietly(clean);
-            log.log("Bundle cache " + cache.storage() + " cannot be written (" + e
-                    + "): bundles are installed into a temporary cache at each start");
+            log.log("Bundle cache " + cache.storage() + " cannot be written (" + BundleCache.reason(e)
+                    + "): bundles are installed into a temporary cache");
             cache = cache.temporary(runtimeDir);
             clean = init(properties, null);
             installBundles(clean);

@@ -92,6 +92,12 @@ final class Home {
         return home.resolve("var");
     }
 
+    /** Whether the state directory was asked for (VIGIL_STATE_DIR or systemd's), not the default var/. */
+    static boolean stateDirectoryExplicit() {
+        String systemd = System.getenv("STATE_DIRECTORY");
+        return System.getenv("VIGIL_STATE_DIR") != null || (systemd != null && !systemd.isBlank());
+    }
+
     /** keepalived uses /run/keepalived.pid; Vigil uses /run/vigil.pid where it may. */
     static Path defaultPidFile(Path home) {
         Path run = Path.of("/run");
