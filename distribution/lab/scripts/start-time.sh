@@ -10,7 +10,8 @@
 # (:cold, a first start or one after an upgrade) or kept (:warm, the default; one untimed start fills
 # it first). A layout without the kept cache (before it existed) ignores VIGIL_STATE_DIR: every start is
 # cold. With TIMELINE=1, each start also logs -Dvigil.start.timeline's phases (JVM uptime), printed
-# after the table for the run with the median start.
+# after the table for the run with the median start, with the process's CPU time (all threads) once the
+# election core's start level is up: on a shared host a steadier figure than the start itself.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../../.." && pwd)
 repeats=5
@@ -83,6 +84,11 @@ for name in "${names[@]}"; do
   printf '%-28s %s\n' "$name" "$(echo "${S[$name]}" | range)"
 done
 if [ "${TIMELINE:-0}" = 1 ]; then
+  echo "process CPU s (all threads) when the election core's start level (20) is up, min-max (median):"
+  for name in "${names[@]}"; do
+    printf '%-28s %s\n' "$name" "$(awk '{print $2}' "$work/runs-$name" | xargs grep -ho 'level 20 [0-9.]* (CPU [0-9.]*)' 2>/dev/null \
+        | sed 's/.*CPU \([0-9.]*\))/\1/' | tr '\n' ' ' | range)"
+  done
   for name in "${names[@]}"; do
     median=$(sort -n "$work/runs-$name" | awk '{a[NR]=$2} END {print a[int((NR+1)/2)]}')
     echo "== $name, median run: $(grep -h 'Start timeline' "$median" | sed 's/.*Start timeline/timeline/' || echo 'no timeline (layout without it)')"
