@@ -32,20 +32,9 @@ extra=
 [ "${TIMELINE:-0}" = 1 ] && extra=-Dvigil.start.timeline=true
 
 start_once() { # dist state log; sets start
-  local dist=$1 state=$2 log=$3 t0 first cap
-  rm -f "$work/cap.txt"
-  ip netns exec "$ns" tcpdump -i lan1 -n -tt -c 1 --immediate-mode 'ip proto 112' > "$work/cap.txt" 2>/dev/null &
-  cap=$!
-  sleep 0.5
-  t0=$(date +%s.%N)
-  VIGIL_STATE_DIR=$state VIGIL_EXTRA_JAVA_OPTS=$extra ip netns exec "$ns" "$dist/bin/vigil" -n -l -f "$conf" \
-      -p "$work/vigil.pid" > "$log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 1000); do [ -s "$work/cap.txt" ] && break; sleep 0.01; done
-  wait "$cap" 2>/dev/null || true
-  first=$(awk '{print $1; exit}' "$work/cap.txt")
-  [ -n "$first" ] || { echo "no advert: see $log" >&2; exit 1; }
-  start=$(awk -v a="$t0" -v b="$first" 'BEGIN {printf "%.3f", b - a}')
+  local dist=$1 state=$2 log=$3
+  time_to_first_advert "$log" "VIGIL_STATE_DIR=$state" "VIGIL_EXTRA_JAVA_OPTS=$extra" -- \
+      "$dist/bin/vigil" -n -l -f "$conf" -p "$work/vigil.pid"
   for _ in $(seq 1 100); do grep -q "Entering MASTER STATE" "$log" && break; sleep 0.05; done
   # the timeline is logged once the last start level (30, after the core) is reached
   if [ -n "$extra" ] && grep -q "Bundles" "$log"; then
