@@ -250,7 +250,12 @@ final class FrameworkRunner {
             }
             stopQuietly(warm);
             log.log("Bundle cache " + cache.storage() + " " + problem + ": installing bundle/ into a clean cache");
-            cache.discard();
+            try {
+                cache.discard();
+            } catch (IOException e) {
+                // the stamp cannot even be removed: this run's temporary cache, the kept one left alone
+                cache = cache.temporary(runtimeDir);
+            }
         }
         Framework clean = null;
         try {
