@@ -36,20 +36,8 @@ hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 run() { # options; sets start rss threads cpu, leaves the daemon stopped
-  local opts=$1 extra=${2:-} t0 first cap
-  rm -f "$work/cap.txt"
-  ip netns exec "$ns" tcpdump -i lan1 -n -tt -c 1 --immediate-mode 'ip proto 112' > "$work/cap.txt" 2>/dev/null &
-  cap=$!
-  sleep 0.5
-  t0=$(date +%s.%N)
-  VIGIL_JAVA_OPTS="$opts $extra" ip netns exec "$ns" "$dist/bin/vigil" -n -l -f "$conf" \
-      -p "$work/vigil.pid" > "$work/out.log" 2>&1 &
-  pid=$!
-  for _ in $(seq 1 300); do [ -s "$work/cap.txt" ] && break; sleep 0.05; done
-  wait "$cap" 2>/dev/null || true
-  first=$(awk '{print $1; exit}' "$work/cap.txt")
-  [ -n "$first" ] || { echo "no advert: see $work/out.log" >&2; exit 1; }
-  start=$(awk -v a="$t0" -v b="$first" 'BEGIN {printf "%.2f", b - a}')
+  local opts=$1 extra=${2:-}
+  time_to_first_advert "$work/out.log" "VIGIL_JAVA_OPTS=$opts $extra" -- "$dist/bin/vigil" -n -l -f "$conf" -p "$work/vigil.pid"
   for _ in $(seq 1 100); do grep -q "Entering MASTER STATE" "$work/out.log" && break; sleep 0.1; done
   sleep "${HOLD:-5}"
   rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status")

@@ -14,8 +14,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p "$(dirname "$archive")"
 rm -f "$archive"
 port=$(( 20000 + $$ % 20000 ))
-# The same JVM options as bin/vigil, so that the archive matches what runs.
-VIGIL_CDS_TRAINING="-XX:ArchiveClassesAtExit=$archive" "$home/bin/vigil" -n -l -f "$home/etc/keepalived.conf" \
+# The same JVM options as bin/vigil, so that the archive matches what runs. The bundle cache of the
+# training run stays in the scratch folder, out of the layout.
+VIGIL_STATE_DIR="$work/state" VIGIL_CDS_TRAINING="-XX:ArchiveClassesAtExit=$archive" "$home/bin/vigil" -n -l -f "$home/etc/keepalived.conf" \
     -p "$work/vigil.pid" --sim-lan "$port" --sim-node training --sim-interface "lan0 192.0.2.11/24" \
     >"$work/log" 2>&1 &
 pid=$!

@@ -26,7 +26,8 @@ import org.vigil.testing.netns.HostRequirement;
  * host interface is involved), and {@code systemctl start vigil} with the shipped /etc/vigil/keepalived.conf
  * (VRID 51, priority 150, VIP 192.0.2.249 on lan0) gives a master: adverts and a gratuitous ARP on the
  * bridge, the VIP on lan0, the daemon running as user vigil with CAP_NET_RAW and CAP_NET_ADMIN only.
- * {@code systemctl stop} then releases the VIP.
+ * {@code systemctl stop} then releases the VIP; the next start reloads the bundles from the cache kept in the
+ * unit's StateDirectory (/var/lib/vigil).
  */
 class DebInstallLabIT extends LabTest {
     static final Path CACHE = Path.of("/var/cache/vigil-lab/bookworm-minbase-systemd-1.tar.gz");
@@ -127,6 +128,19 @@ class DebInstallLabIT extends LabTest {
         // a graceful stop: the VIP goes (the priority-0 advert is the stop's own business, tested elsewhere)
         assertThat(in(init, "systemctl", "stop", "vigil").exit()).isZero();
         await("the VIP released").atMost(SHORT).pollInterval(Duration.ofMillis(200))
+                .until(() -> !lab.addresses("r1").contains(Lab.VIP4));
+        assertThat(journal).contains("Bundles installed from bundle/ into the cache /var/lib/vigil/bundle-cache");
+
+        // the next start reloads the bundles from the cache the unit's StateDirectory keeps
+        assertThat(in(init, "systemctl", "start", "vigil").exit()).isZero();
+        await("the VIP on lan0 again").atMost(START).pollInterval(Duration.ofMillis(200))
+                .until(() -> lab.addresses("r1").contains(Lab.VIP4));
+        String again = in(init, "journalctl", "-u", "vigil", "--no-pager", "-o", "cat").out();
+        assertThat(again.substring(journal.length() > again.length() ? 0 : journal.length()))
+                .contains("Bundles from the kept cache /var/lib/vigil/bundle-cache").doesNotContain("Exception");
+        assertThat(in(init, "stat", "-c", "%U %a", "/var/lib/vigil").out().strip()).isEqualTo("vigil 750");
+        assertThat(in(init, "systemctl", "stop", "vigil").exit()).isZero();
+        await("the VIP released again").atMost(SHORT).pollInterval(Duration.ofMillis(200))
                 .until(() -> !lab.addresses("r1").contains(Lab.VIP4));
     }
 

@@ -183,6 +183,14 @@ final class DemoCommand implements Callable<Integer> {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.addAll(List.of("-Xms8m", "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
+        // bin/vigil puts picocli on the boot class path (not on java.class.path): the children need it too
+        ProcessHandle.current().info().arguments().ifPresent(args -> {
+            for (String a : args) {
+                if (a.startsWith("-Xbootclasspath/a:")) {
+                    cmd.add(a);
+                }
+            }
+        });
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Vigil.class.getName());

@@ -41,19 +41,30 @@ final class FrameworkRunner {
     private final Vigil options;
     private final Path home;
     private final KeepalivedLog log;
+    /** Null unless -Dvigil.start.timeline=true. */
+    private final StartTimeline timeline;
+    private BundleCache cache;
 
     FrameworkRunner(Vigil options) {
         this.options = options;
         this.home = Home.path();
         PrintStream console = options.logConsole ? System.out : null;
         this.log = new KeepalivedLog(console);
+        this.timeline = StartTimeline.ifEnabled(log);
     }
 
     int run() throws Exception {
+        if (timeline != null) {
+            timeline.mark("launcher main");
+        }
         // keepalived 2.2.7's top-level net_namespace, instance and use_pid_dir (read again by the
         // config bundle; they cannot change on a reload, as in keepalived)
-        org.vigil.config.DaemonOptions daemon = org.vigil.config.KeepalivedConfig
-                .parse(options.configFile(), options.configId()).model().daemon();
+        org.vigil.config.DaemonOptions daemon = mayNameDaemonOptions(options.configFile())
+                ? org.vigil.config.KeepalivedConfig.parse(options.configFile(), options.configId()).model().daemon()
+                : org.vigil.config.DaemonOptions.NONE;
+        if (timeline != null) {
+            timeline.mark("keepalived.conf scanned for daemon options");
+        }
         if (daemon.netNamespace() != null && System.getenv(NetnsEntry.ENTERED) == null) {
             try {
                 if (!NetnsEntry.inside(daemon.netNamespace())) {
@@ -96,10 +107,14 @@ final class FrameworkRunner {
 
             Map<String, String> properties = frameworkProperties(runtimeDir, configDir, config);
             properties.put("vigil.ctl.socket", controlSocket.toString());
-            framework = new FrameworkFactory().newFramework(properties);
-            framework.init();
-            ConfigAdminLogHiding.install(framework.getBundleContext());
-            installBundles(framework);
+            if (timeline != null) {
+                timeline.mark("launcher ready");
+            }
+            cache = BundleCache.open(Home.stateDirectory(home), Home.stateDirectoryExplicit(), runtimeDir, BundleCache.stamp(home), log);
+            framework = boot(properties, runtimeDir);
+            if (timeline != null) {
+                timeline.mark(cache.warm() ? "bundles from the cache" : "bundles installed");
+            }
             Framework running = framework;
             // SIGTERM: the JVM halts as soon as the hooks return, so the hook waits for the main
             // thread to remove the pid file, the control socket and the runtime folder below
@@ -119,6 +134,9 @@ final class FrameworkRunner {
             return end.getType() == FrameworkEvent.ERROR ? 1 : 0;
         } finally {
             try {
+                if (cache != null) {
+                    cache.close();
+                }
                 Files.deleteIfExists(pidFile);
                 Files.deleteIfExists(controlSocket);
                 deleteTree(runtimeDir);
@@ -128,10 +146,36 @@ final class FrameworkRunner {
         }
     }
 
+    /** A word that can set or hide a daemon option: the options themselves, include, a definition or a repeat. */
+    private static final java.util.regex.Pattern DAEMON_WORDS = java.util.regex.Pattern.compile(
+            "\\b(net_namespace|instance|use_pid_dir|include)\\b|[$~]");
+
+    /**
+     * Whether the configuration may name net_namespace, instance or use_pid_dir, which the launcher
+     * needs before the framework (the pid file's path, the namespace to start in). Most files do not:
+     * their text has none of the three words (vrrp_instance is another word), no include, no
+     * $definition and no ~SEQ/~LST, and the launcher
+     * then skips its own parse of the whole file (the configuration bundle parses it anyway), 0.03-0.04 s
+     * of a start. An unreadable file is parsed, so that the parse says why.
+     */
+    static boolean mayNameDaemonOptions(Path file) {
+        try {
+            return DAEMON_WORDS.matcher(Files.readString(file, StandardCharsets.UTF_8)).find();
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     private Map<String, String> frameworkProperties(Path runtimeDir, Path configDir, Path config) {
         Map<String, String> p = new HashMap<>();
-        p.put(Constants.FRAMEWORK_STORAGE, runtimeDir.resolve("cache").toString());
-        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        // ConfigAdmin keeps nothing between runs, even with the bundle cache kept: the instances
+        // are keepalived.conf's (and deploy/'s) of this start, never the previous run's
+        p.put("felix.cm.dir", runtimeDir.resolve("cm").toString());
+        // SCR keeps the parsed component descriptors in its data area when it stops: with the bundle
+        // cache kept, a warm start reads them instead of parsing every bundle's OSGI-INF XML again (an
+        // upgrade makes a clean cache, so they never outlive the bundles they describe);
+        // -Dds.cache.metadata=false (VIGIL_EXTRA_JAVA_OPTS) turns it off
+        p.put("ds.cache.metadata", System.getProperty("ds.cache.metadata", "true"));
         p.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, Integer.toString(BEGINNING_START_LEVEL));
         p.put("vigil.config.file", config.toString());
         if (options.configId != null) {
@@ -176,6 +220,136 @@ final class FrameworkRunner {
 
     private static String escape(String s) {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /**
+     * An initialised framework holding the bundles of bundle/: from the kept cache when its stamp
+     * matches this installation, else installed afresh into a clean cache. A warm start that fails
+     * (a corrupt or unreadable cache, a bundle missing from it) becomes a clean one, with one line
+     * saying why; a kept cache that cannot be written becomes this run's temporary one.
+     */
+    private Framework boot(Map<String, String> properties, Path runtimeDir) throws Exception {
+        if (cache.warm()) {
+            Framework warm = null;
+            String problem;
+            ReloadLogger quiet = new ReloadLogger();
+            quiet.reloading(true);
+            try {
+                warm = init(properties, quiet);
+                problem = reloaded(warm);
+                if (problem == null) {
+                    quiet.reloading(false);
+                    log.log("Bundles from the kept cache " + cache.storage());
+                    return warm;
+                }
+            } catch (Exception | LinkageError e) {
+                problem = "cannot be read (" + (e instanceof Exception x ? BundleCache.reason(x) : e.toString()) + ")";
+            }
+            if (quiet.firstError() != null) {
+                problem += "; Felix: " + quiet.firstError();
+            }
+            stopQuietly(warm);
+            log.log("Bundle cache " + cache.storage() + " " + problem + ": installing bundle/ into a clean cache");
+            try {
+                cache.discard();
+            } catch (IOException e) {
+                // the stamp cannot even be removed: this run's temporary cache, the kept one left alone
+                cache = cache.temporary(runtimeDir);
+            }
+        }
+        Framework clean = null;
+        try {
+            cache.beginClean();
+            clean = init(properties, null);
+            installBundles(clean);
+        } catch (IOException | BundleException | RuntimeException e) {
+            if (!cache.kept()) {
+                throw e;
+            }
+            stopQuietly(clean);
+            log.log("Bundle cache " + cache.storage() + " cannot be written (" + BundleCache.reason(e)
+                    + "): bundles are installed into a temporary cache");
+            cache = cache.temporary(runtimeDir);
+            clean = init(properties, null);
+            installBundles(clean);
+        }
+        if (cache.kept()) {
+            cache.installed();
+            log.log("Bundles installed from bundle/ into the cache " + cache.storage() + ", kept for the next start");
+        }
+        return clean;
+    }
+
+    /** A framework on this start's cache, initialised; {@code logger}: Felix's log instead of its default. */
+    private Framework init(Map<String, String> properties, ReloadLogger logger) throws BundleException {
+        cache.configure(properties);
+        Map<String, Object> configuration = new HashMap<>(properties);
+        if (logger != null) {
+            configuration.put("felix.log.logger", logger);
+        }
+        Framework framework = new FrameworkFactory().newFramework(configuration);
+        framework.init();
+        if (timeline != null) {
+            timeline.mark("Felix init");
+            timeline.listen(framework.getBundleContext());
+        }
+        ConfigAdminLogHiding.install(framework.getBundleContext());
+        return framework;
+    }
+
+    /**
+     * Null when the framework reloaded from the cache holds exactly bundle/ (plus what FileInstall
+     * installed from deploy/, which the stamp covers too), else what is wrong. Start levels and the
+     * started state are set again as a clean start sets them, so that a bundle stopped or moved
+     * through the console in the previous run starts as the bndrun says.
+     */
+    private String reloaded(Framework framework) throws IOException, BundleException {
+        Path bundleDir = home.resolve("bundle");
+        Map<String, Path> expected = new HashMap<>();
+        try (Stream<Path> s = Files.list(bundleDir)) {
+            s.filter(f -> f.toString().endsWith(".jar")).forEach(f -> expected.put(f.toUri().toString(), f));
+        }
+        String deploy = home.resolve("deploy").toString();
+        Map<String, Bundle> byLocation = new HashMap<>();
+        for (Bundle b : framework.getBundleContext().getBundles()) {
+            if (b.getBundleId() == 0) {
+                continue;
+            }
+            if (!expected.containsKey(b.getLocation()) && !b.getLocation().contains(deploy)) {
+                return "holds " + b.getLocation() + ", which is in neither bundle/ nor deploy/";
+            }
+            byLocation.put(b.getLocation(), b);
+        }
+        RunBundles levels = RunBundles.read(home.resolve("etc").resolve("vigil.bndrun"));
+        List<Bundle> toStart = new ArrayList<>();
+        for (Map.Entry<String, Path> e : expected.entrySet()) {
+            Bundle b = byLocation.get(e.getKey());
+            if (b == null || b.getSymbolicName() == null) {
+                return "has no " + e.getValue().getFileName();
+            }
+            b.adapt(BundleStartLevel.class).setStartLevel(levels.startLevel(b.getSymbolicName()).orElse(DEFAULT_START_LEVEL));
+            toStart.add(b);
+        }
+        for (Bundle b : toStart) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                b.start();
+            }
+        }
+        return null;
+    }
+
+    private static void stopQuietly(Framework framework) {
+        if (framework == null) {
+            return;
+        }
+        try {
+            framework.stop();
+            framework.waitForStop(10_000);
+        } catch (BundleException | InterruptedException | RuntimeException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private void installBundles(Framework framework) throws IOException, BundleException {

@@ -74,6 +74,30 @@ final class Home {
         }
     }
 
+    /**
+     * Where the daemon keeps state between starts (the bundle cache): VIGIL_STATE_DIR when set (empty:
+     * none), else systemd's STATE_DIRECTORY (StateDirectory=vigil: /var/lib/vigil), else var/ under
+     * the installation. Null when there is none: every start installs bundle/ afresh.
+     */
+    static Path stateDirectory(Path home) {
+        String explicit = System.getenv("VIGIL_STATE_DIR");
+        if (explicit != null) {
+            return explicit.isBlank() ? null : Path.of(explicit).toAbsolutePath();
+        }
+        String systemd = System.getenv("STATE_DIRECTORY");
+        if (systemd != null && !systemd.isBlank()) {
+            // systemd lists one folder per StateDirectory= entry, separated by colons
+            return Path.of(systemd.split(":")[0]).toAbsolutePath();
+        }
+        return home.resolve("var");
+    }
+
+    /** Whether the state directory was asked for (VIGIL_STATE_DIR or systemd's), not the default var/. */
+    static boolean stateDirectoryExplicit() {
+        String systemd = System.getenv("STATE_DIRECTORY");
+        return System.getenv("VIGIL_STATE_DIR") != null || (systemd != null && !systemd.isBlank());
+    }
+
     /** keepalived uses /run/keepalived.pid; Vigil uses /run/vigil.pid where it may. */
     static Path defaultPidFile(Path home) {
         Path run = Path.of("/run");

@@ -16,7 +16,6 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "vigil", sortOptions = false, versionProvider = Vigil.Version.class,
         description = "Keeps service addresses alive with VRRP: keepalived, rebuilt on OSGi.",
-        subcommands = { DemoCommand.class, CtlCommand.class, GenhashCommand.class },
         footer = { "", "Exit status of -t: 0 when valid, 5 (as keepalived) with errors, printed as file:line: message." })
 public final class Vigil implements Callable<Integer> {
 
@@ -98,15 +97,32 @@ public final class Vigil implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine(args).execute(args));
     }
 
+    /** The subcommands' names; picocli's help lists them. */
+    private static final List<String> SUBCOMMANDS = List.of("demo", "ctl", "genhash", "help");
+
+    /** The whole command line, with every subcommand. */
     static CommandLine commandLine() {
+        return commandLine(SUBCOMMANDS.get(0));
+    }
+
+    /**
+     * The command line for these arguments. picocli reflects on every subcommand's class when it is
+     * added (a third of its start-up); a daemon start or -t names none, so they are added only when an
+     * argument could be one, or help is asked for.
+     */
+    static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Vigil()).setUsageHelpAutoWidth(true);
         // file arguments are relative to the caller's folder, also when bin/vigil runs the JVM in VIGIL_HOME
         cli.registerConverter(Path.class, Home::fromCaller);
-        // everything after the command's name is the command's, options included (vrrp:show -x)
-        cli.getSubcommands().get("ctl").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        if (args.length == 0 || java.util.Arrays.stream(args).anyMatch(a -> !a.startsWith("-") ? SUBCOMMANDS.contains(a)
+                : a.equals("-h") || a.equals("--help"))) {
+            cli.addSubcommand(new DemoCommand()).addSubcommand(new CtlCommand()).addSubcommand(new GenhashCommand());
+            // everything after the command's name is the command's, options included (vrrp:show -x)
+            cli.getSubcommands().get("ctl").setStopAtPositional(true).setUnmatchedOptionsArePositionalParams(true);
+        }
         return cli;
     }
 
