@@ -116,7 +116,8 @@ fi
 snap "$mpid" > "$work/m1"; [ -n "$bpid" ] && snap "$bpid" > "$work/b1"
 report "$work/m0" "$work/m1" "master $(basename "$what") (peer ${PEER:-same}, tcpdump ${TCPDUMP:-1}) over $secs s"
 [ -n "$bpid" ] && report "$work/b0" "$work/b1" "backup"
-echo "MASTER entries: master $(grep -c 'Entering MASTER' "$work/r1/out.log"), backup $( [ -n "$bpid" ] && grep -c 'Entering MASTER' "$work/r2/out.log" || echo -)"
+entries() { grep -c 'Entering MASTER' "$1" 2>/dev/null || true; }
+echo "MASTER entries: master $(entries "$work/r1/out.log"), backup $( [ -n "$bpid" ] && entries "$work/r2/out.log")"
 if [ -n "$tpid" ]; then
   if [ -n "${CRASH:-}" ] && [ -n "$bpid" ]; then
     kill -STOP "$target" "$mpid"; kill -KILL "$target" "$mpid"; sleep 6
