@@ -462,13 +462,15 @@ final class VrrpInstance {
         checkLate(deadlineMicros, true);
         sendAdvert(ownPriority());
         long interval = VrrpTimes.csToMicros(config.advertIntervalCs());
-        // fixed rate from the previous deadline, or from now when this advert left early to share
-        // the wake-up of other timers (its slack): then it keeps sharing it, and a master with
-        // hundreds of instances settles into a few bursts a second instead of one wake-up each.
-        // Late never moves the phase: after a stall, skip the missed slots instead of sending a
-        // burst
+        // fixed rate from the previous deadline, also when this advert left early to share the
+        // wake-up of other timers (its slack): the wake-up at the earliest deadline takes every
+        // advert due within the slack after it, so a master with hundreds of instances still wakes
+        // a few times a second, and no instance's phase moves. (Counting from an early departure
+        // instead merged the phases for good, and made DriverSwapIT's backup take over across a
+        // driver swap; not understood yet, so not kept.) After a stall, skip the missed slots
+        // instead of sending a burst
         long now = loop.nowMicros();
-        long next = Math.min(deadlineMicros, now) + interval;
+        long next = deadlineMicros + interval;
         if (next <= now) {
             next += ((now - next) / interval + 1) * interval;
         }

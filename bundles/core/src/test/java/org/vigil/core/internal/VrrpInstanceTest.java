@@ -383,7 +383,7 @@ class VrrpInstanceTest {
     }
 
     @Test
-    void anAdvertThatLeftEarlyWithAnotherKeepsSharingItsWakeUp() {
+    void anAdvertWithinItsSlackLeavesWithAnotherAndKeepsItsOwnPhase() {
         VrrpInstance a = start(TestConfigs.v3(255, 100).name("A").vrid(1));
         loop.advance(100_000);
         RecordingActions bSent = new RecordingActions(loop, US);
@@ -396,17 +396,19 @@ class VrrpInstanceTest {
 
         loop.advanceSharingWakeUps(2_000_000);
         assertThat(actions.sendTimes()).containsExactly(0L, 1_000_000L, 2_000_000L);
-        // woken for A at 1 s, B (due at 1.1 s, slack 125 ms) left with it, and counts from then on
+        // woken for A at 1 s, B (due at 1.1 s, slack 125 ms) left with it; its deadlines stay its own
         assertThat(bSent.sendTimes()).containsExactly(100_000L, 1_000_000L, 2_000_000L);
-        assertThat(b.adverTimerDeadline()).isEqualTo(3_000_000);
+        assertThat(b.adverTimerDeadline()).isEqualTo(3_100_000);
         // C was 200 ms away, beyond its slack: its own phase
         assertThat(cSent.sendTimes()).containsExactly(200_000L, 1_200_000L, 2_200_000L);
 
-        // A goes: B stays in the phase it joined, a full interval apart
+        // A goes: B wakes at its own deadlines again
         a.stop();
         loop.advanceSharingWakeUps(2_000_000);
-        assertThat(bSent.sendTimes()).containsExactly(100_000L, 1_000_000L, 2_000_000L, 3_000_000L, 4_000_000L);
-        assertThat(cSent.sendTimes()).endsWith(3_200_000L, 4_200_000L);
+        assertThat(bSent.sendTimes()).containsExactly(100_000L, 1_000_000L, 2_000_000L, 3_100_000L, 4_100_000L);
+        // C, due 100 ms after B, now leaves with B's wake-up, and its deadlines stay its own
+        assertThat(cSent.sendTimes()).endsWith(3_100_000L, 4_100_000L);
+        assertThat(c.adverTimerDeadline()).isEqualTo(5_200_000);
     }
 
     @Test
