@@ -4,7 +4,9 @@
 # peer, alone in a network namespace of its own (a veth pair: nothing leaves the namespace): start to
 # its first advert (launch to the first VRRP packet tcpdump sees on the peer end of the veth,
 # Master_Down_Interval 0.04 s included), then HOLD seconds (default 5) after MASTER the RSS and threads
-# from /proc, and the CPU over the next 10 s (utime+stime, % of one core). A longer HOLD shows what
+# from /proc, and the CPU over the next 10 s (utime+stime, % of one core). "start CPU" is the CPU time
+# the process had used when its first advert was seen (polled every 50 ms): on a shared host it
+# varies less than the start time itself. A longer HOLD shows what
 # stays once the JIT compiled what it will. With NMT=1, one more run per variant with
 # -XX:NativeMemoryTracking=summary prints NMT's committed memory per category; with BREAKDOWN=1, the
 # first run of each variant also says where its RSS is (rss-breakdown.sh). As root.
@@ -35,9 +37,11 @@ hz=$(getconf CLK_TCK)
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run() { # options; sets start rss threads cpu, leaves the daemon stopped
+run() { # options; sets start startcpu rss threads cpu, leaves the daemon stopped
   local opts=$1 extra=${2:-}
   time_to_first_advert "$work/out.log" "VIGIL_JAVA_OPTS=$opts $extra" -- "$dist/bin/vigil" -n -l -f "$conf" -p "$work/vigil.pid"
+  # CPU the JVM had used by its first advert (less noisy than the wall clock on a shared host)
+  startcpu=$(awk -v t="$(cpu_ticks "$pid" 2>/dev/null || echo 0)" -v hz="$hz" 'BEGIN {printf "%.2f", t / hz}')
   for _ in $(seq 1 100); do grep -q "Entering MASTER STATE" "$work/out.log" && break; sleep 0.1; done
   sleep "${HOLD:-5}"
   rss=$(awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status")
@@ -56,8 +60,8 @@ stop() {
 }
 
 printf '%s\n' "VRRPv3 instance at 0.01 s, BACKUP start, no peer, measured ${HOLD:-5} s after MASTER; run $(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-28s %-22s %-22s %-8s %-16s\n' "variant" "RSS MB" "start s" "threads" "CPU % (master)"
-declare -A R S T C
+printf '%-28s %-22s %-22s %-22s %-8s %-16s\n' "variant" "RSS MB" "start s" "start CPU s" "threads" "CPU % (master)"
+declare -A R S U T C
 names=()
 for v in "$@"; do n=${v%%=*}; names+=("${n%%@*}"); done
 for i in $(seq 1 "$repeats"); do
@@ -70,12 +74,13 @@ for i in $(seq 1 "$repeats"); do
     [ "$i" = 1 ] && breakdown_to=$work/breakdown.$(echo "$name" | tr -c 'A-Za-z0-9.\n-' _)
     run "$opts"
     stop
-    R[$name]+="$rss " S[$name]+="$start " T[$name]=$threads C[$name]+="$cpu "
+    R[$name]+="$rss " S[$name]+="$start " U[$name]+="$startcpu " T[$name]=$threads C[$name]+="$cpu "
   done
 done
 range() { tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{a[NR]=$1} END {if (NR == 1) print a[1]; else printf "%s-%s (%s)\n", a[1], a[NR], a[int((NR+1)/2)]}'; }
 for name in "${names[@]}"; do
-  printf '%-28s %-22s %-22s %-8s %-16s\n' "$name" "$(echo "${R[$name]}" | range)" "$(echo "${S[$name]}" | range)" \
+  printf '%-28s %-22s %-22s %-22s %-8s %-16s\n' "$name" "$(echo "${R[$name]}" | range)" "$(echo "${S[$name]}" | range)" \
+      "$(echo "${U[$name]}" | range)" \
       "${T[$name]}" "$(echo "${C[$name]}" | range)"
 done
 echo "ranges: min-max (median) of $repeats runs, variants interleaved"

@@ -198,8 +198,9 @@ public class DistributionIT {
                 .redirectOutput(work.resolve("jfr-daemon.out").toFile());
         pb.environment().remove("_JAVA_SR_SIGNUM");
         // bin/vigil's default options plus a recording from the start, written when the daemon stops
-        pb.environment().put("VIGIL_JAVA_OPTS", "-Xms96m -Xmx512m -Xmn4m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-                + " -XX:-UsePerfData -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
+        pb.environment().remove("VIGIL_JAVA_OPTS");
+        pb.environment().put("VIGIL_EXTRA_JAVA_OPTS",
+                "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + recording);
         Process daemon = pb.start();
         try {
             awaitMaster(pid, "jfr-daemon.out");
