@@ -86,8 +86,9 @@ if [ -n "${STRACE:-}" ]; then
   exit 0
 fi
 report() { # label a b: the window's CPU from the tick counts and from schedstat's run time (ns, exact)
-  total=$(join <(sum "$2") <(sum "$3") | awk '{t+=$3-$2} END {print t}')
-  ns=$(join <(sum "$2.ns") <(sum "$3.ns") | awk '{t+=$3-$2} END {printf "%d", t}')
+  # per thread name; a name whose threads ended in the window (Felix's resolver, process reaper) counts 0, not minus
+  total=$(join <(sum "$2") <(sum "$3") | awk '{if ($3>$2) t+=$3-$2} END {print t+0}')
+  ns=$(join <(sum "$2.ns") <(sum "$3.ns") | awk '{if ($3>$2) t+=$3-$2} END {printf "%d", t}')
   state=$(grep -c "Entering $( [ "$role" = backup ] && echo BACKUP || echo MASTER)" "$work/out.log")
   printf '%s %s %s x %s s%s: %s ticks in %s s = %s s CPU/min = %s %% of a core; run time %s %% (%s entered %s, %s threads)\n' \
     "$(basename "$what")" "$role" "$count" "$interval" "$1" "$total" "$secs" \

@@ -48,6 +48,16 @@ class ReceivePathTest {
         return engine;
     }
 
+    /** VRID 51 at priority 100 on {@code host}, backup to PEER4's priority-200 adverts, one of which it has taken. */
+    private ElectionEngine backupFollowingPeer(FakeLan.Host host) {
+        ElectionEngine engine = engine(host);
+        engine.addInstance(v3("V4", 51, IpFamily.IPV4, 100));
+        loop.runPending();
+        lan.inject(PEER4, GROUP4, advert(51, IpFamily.IPV4, 200, PEER4), 255);
+        loop.runPending();
+        return engine;
+    }
+
     private static InstanceConfig v3(String name, int vrid, IpFamily family, int priority) {
         TestConfigs c = TestConfigs.v3(priority, 100).name(name).vrid(vrid);
         c.family = family;
@@ -175,12 +185,8 @@ class ReceivePathTest {
     @Test
     void aBackupsRoutineAdvertsDoNotWakeTheLoopButAnyOtherAdvertDoes() {
         FakeLan.Host host = lan.host("r2", "192.0.2.12");
-        ElectionEngine r2 = engine(host);
-        r2.addInstance(v3("V4", 51, IpFamily.IPV4, 100));
-        loop.runPending();
+        ElectionEngine r2 = backupFollowingPeer(host);
         byte[] routine = advert(51, IpFamily.IPV4, 200, PEER4);
-        lan.inject(PEER4, GROUP4, routine, 255);
-        loop.runPending();
         assertThat(r2.instance("V4").orElseThrow().masterAddress()).isEqualTo("192.0.2.13");
 
         // 20 s of 1 s adverts: no receive wake-up, and the master-down timer never takes over
@@ -230,12 +236,8 @@ class ReceivePathTest {
     @Test
     void aMasterDownTimerThatFindsRoutineAdvertsQueuedDoesNotReadTheSocket() {
         FakeLan.Host host = lan.host("r2", "192.0.2.12");
-        ElectionEngine r2 = engine(host);
-        r2.addInstance(v3("V4", 51, IpFamily.IPV4, 100));
-        loop.runPending();
+        ElectionEngine r2 = backupFollowingPeer(host);
         byte[] routine = advert(51, IpFamily.IPV4, 200, PEER4);
-        lan.inject(PEER4, GROUP4, routine, 255);
-        loop.runPending();
         FakeLan.Channel socket = host.opened.get(0);
         int readsBefore = socket.pendingReads;
         long wakeUps = loop.receiveWakeUps;
