@@ -184,15 +184,15 @@ public class VirtualServerComponent {
     }
 
     private void apply(Config config, Map<String, Object> props) {
+        // every line about this configuration starts with the block's file:line when it has one
+        // (a hand-written, deployed configuration may not)
+        Object origin = props.get("vigil.origin");
+        String where = origin == null || String.valueOf(origin).isBlank() ? "" : origin + ": ";
         VsSettings vs;
         try {
             vs = settings(config);
         } catch (IllegalArgumentException e) {
-            // a hand-written (deployed) configuration: one line naming PID and attribute, after
-            // the block's file:line when the configuration has one
-            Object origin = props.get("vigil.origin");
-            LOG.error("{}Configuration {}: {}; virtual server {}",
-                    origin == null || String.valueOf(origin).isBlank() ? "" : origin + ": ", pid, e.getMessage(),
+            LOG.error("{}Configuration {}: {}; virtual server {}", where, pid, e.getMessage(),
                     applied ? "keeps its previous configuration" : "not started");
             return;
         }
@@ -202,7 +202,7 @@ public class VirtualServerComponent {
                 owner = fifoOwner(config, vs, org.vigil.script.ScriptSecurity.Host.system());
             } catch (IllegalArgumentException e) {
                 // the FIFO is global_defs': its bad owner stops no virtual server
-                LOG.error("Configuration {}: {}; lvs_notify_fifo {} stays owned by Vigil's user", pid, e.getMessage(),
+                LOG.error("{}Configuration {}: {}; lvs_notify_fifo {} stays owned by Vigil's user", where, pid, e.getMessage(),
                         vs.notifyFifo());
             }
             // before the virtual server: its first line may create the FIFO
@@ -214,7 +214,7 @@ public class VirtualServerComponent {
             fifoScript = fifoScript(config, vs, owner);
         } catch (IllegalArgumentException e) {
             // the FIFO's reader is global_defs': its bad user stops no virtual server
-            LOG.error("Configuration {}: {}; lvs_notify_fifo_script not started", pid, e.getMessage());
+            LOG.error("{}Configuration {}: {}; lvs_notify_fifo_script not started", where, pid, e.getMessage());
         }
         checker.fifoScript(pid, fifoScript);
         applied = true;

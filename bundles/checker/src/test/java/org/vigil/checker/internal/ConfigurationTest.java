@@ -140,6 +140,28 @@ class ConfigurationTest {
     }
 
     @Test
+    void aFifoScriptThatDoesNotReadIsReportedAtItsBlocksFileAndLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        Map<String, String> a = new java.util.HashMap<>(Map.of("virtual.server", "192.0.2.249:tcp:80",
+                "address", "192.0.2.249", "port", "80", "lvs.notify.fifo", dir.resolve("lvs.fifo").toString(),
+                "lvs.notify.fifo.script.command", "/usr/local/bin/reader", "lvs.notify.fifo.script.group", "adm"));
+        Map<String, Object> props = new java.util.HashMap<>(a);
+        props.put("service.pid", "vs.pid");
+        props.put("vigil.origin", "keepalived.conf:12");
+        Checker checker = new Checker();
+        try (LogLines log = new LogLines()) {
+            VirtualServerComponent vs = new VirtualServerComponent(checker, config(a), props);
+            assertThat(log.with("lvs_notify_fifo_script")).containsExactly("keepalived.conf:12: Configuration vs.pid: "
+                    + "attribute lvs.notify.fifo.script.user: a group needs a user; lvs_notify_fifo_script not started");
+            assertThat(checker.fifoReaders()).isEmpty();
+            assertThat(checker.snapshot()).as("the virtual server itself is started")
+                    .extracting(Status.Virtual::text).containsExactly("[192.0.2.249]:tcp:80");
+            vs.deactivate(0);
+        } finally {
+            checker.deactivate();
+        }
+    }
+
+    @Test
     void lvsNotifyFifosOwnerIsItsOwnElseScriptUser() {
         Map<String, String> a = new java.util.HashMap<>(Map.of("virtual.server", "192.0.2.249:tcp:80",
                 "address", "192.0.2.249", "port", "80", "lvs.notify.fifo", "/run/vigil/lvs.fifo",
