@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  * same load: Vigil with default settings, Vigil with {@code vrrp_rt_priority 5}, keepalived 2.2.7 with default
  * settings and keepalived with {@code vrrp_rt_priority 5} (realtime SCHED_RR). Per pair and phase: the master's
  * adverts, interval p99.9 and max, gaps over Master_Down_Interval, false transitions, CPU, RSS. Writes
- * results/soak.txt, with every silence of a master over Master_Down_Interval beside the machine stall a SCHED_FIFO
- * probe (src/test/resources/stall-probe.c) saw at that time. Properties: vigil.bench.soak.idle and vigil.bench.soak.loaded (s, default 300 each).
+ * results/soak.txt, with every silence of a master over Master_Down_Interval beside the machine stalls that
+ * SCHED_FIFO probes (src/test/resources/stall-probe.c, one pinned to each CPU) saw at that time. Properties: vigil.bench.soak.idle and vigil.bench.soak.loaded (s, default 300 each).
  */
 class SoakBenchmark extends LabTest {
     static final double IDLE = Double.parseDouble(System.getProperty("vigil.bench.soak.idle", "300"));
@@ -53,11 +53,11 @@ class SoakBenchmark extends LabTest {
     }
 
     /**
-     * One late wake-up of the stall probe (src/test/resources/stall-probe.c, SCHED_FIFO 5 like the
-     * daemons, every 1 ms): it woke at {@code wokeMicros} (wall clock, as tcpdump stamps),
-     * {@code lateMicros} after its deadline, so the machine ran nothing of it in between.
+     * One late wake-up of a stall probe (src/test/resources/stall-probe.c, SCHED_FIFO 5 like the
+     * daemons, every 1 ms, one pinned to each CPU): it woke at {@code wokeMicros} (wall clock, as
+     * tcpdump stamps), {@code lateMicros} after its deadline, so that CPU ran nothing of it in between.
      */
-    record Stall(long wokeMicros, long lateMicros) {
+    record Stall(long wokeMicros, long lateMicros, int cpu) {
         static final long THRESHOLD_US = 20_000;
 
         /** Whether the stall [woke - late, woke] overlaps the wire gap [from, to] (wall-clock micros). */
@@ -69,11 +69,29 @@ class SoakBenchmark extends LabTest {
             List<Stall> stalls = new ArrayList<>();
             for (String line : out.lines().toList()) {
                 String[] f = line.trim().split("\\s+");
-                if (f.length == 3 && f[0].equals("stall")) {
-                    stalls.add(new Stall(Long.parseLong(f[1]), Long.parseLong(f[2])));
+                if ((f.length == 3 || f.length == 4) && f[0].equals("stall")) {
+                    stalls.add(new Stall(Long.parseLong(f[1]), Long.parseLong(f[2]),
+                            f.length == 4 ? Integer.parseInt(f[3]) : -1));
                 }
             }
             return stalls;
+        }
+
+        /**
+         * The longest stall on each CPU that overlaps the gap [from, to], as "cpu N X ms (woke Y ms into
+         * the gap)", or a line saying no probe saw one.
+         */
+        static String overlapping(List<Stall> stalls, long from, long to) {
+            Map<Integer, Stall> worst = new java.util.TreeMap<>();
+            stalls.stream().filter(st -> st.overlaps(from, to)).forEach(st -> worst.merge(st.cpu(), st,
+                    (a, b) -> a.lateMicros() >= b.lateMicros() ? a : b));
+            if (worst.isEmpty()) {
+                return "no machine stall over 20 ms seen by the probes";
+            }
+            StringBuilder b = new StringBuilder("machine stall");
+            worst.values().forEach(st -> b.append(String.format(Locale.ROOT, " cpu %d %.1f ms (woke %.1f ms into the gap)",
+                    st.cpu(), st.lateMicros() / 1000.0, (st.wokeMicros() - from) / 1000.0)));
+            return b.toString();
         }
     }
 
@@ -234,14 +252,10 @@ class SoakBenchmark extends LabTest {
                     long from = times.get(i - 1);
                     long to = times.get(i);
                     if (to - from > MASTER_DOWN * 1e6) {
-                        Stall worst = ph.stallTimes().stream().filter(st -> st.overlaps(from, to))
-                                .max(java.util.Comparator.comparingLong(Stall::lateMicros)).orElse(null);
                         explained.add(String.format(Locale.ROOT, "  %-26s %-7s %s  master silent %6.1f ms  %s%n",
                                 p.label(), ph.name(), java.time.Instant.ofEpochSecond(from / 1_000_000,
                                         from % 1_000_000 * 1000), (to - from) / 1000.0,
-                                worst == null ? "no machine stall over 20 ms seen by the probe"
-                                        : String.format(Locale.ROOT, "machine stall %.1f ms (probe woke %.1f ms into the gap)",
-                                                worst.lateMicros() / 1000.0, (worst.wokeMicros() - from) / 1000.0)));
+                                Stall.overlapping(ph.stallTimes(), from, to)));
                     }
                 }
                 long over20 = gaps.stream().filter(g -> g > 2 * ADVERT * 1000).count();
@@ -271,15 +285,19 @@ class SoakBenchmark extends LabTest {
                             * Runtime.getRuntime().availableProcessors()));
         }
         b.append(String.format(Locale.ROOT, "%nevery silence of a master longer than Master_Down_Interval on the wire, and "
-                + "the longest stall the probe (SCHED_FIFO 5, mlockall, 1 ms sleeps) saw overlapping it:%n"));
+                + "the longest stall each CPU's probe (SCHED_FIFO 5, mlockall, 1 ms sleeps, pinned) saw overlapping it:%n"));
         if (explained.isEmpty()) {
             b.append("  none\n");
         }
         explained.forEach(b::append);
         for (Phase ph : phases) {
-            b.append(String.format(Locale.ROOT, "  probe, %-7s %d wake-ups later than 20 ms%s%n", ph.name(),
-                    ph.stallTimes().size(), ph.stallTimes().isEmpty() ? "" : ", longest " + String.format(Locale.ROOT,
-                            "%.1f ms", ph.stallTimes().stream().mapToLong(Stall::lateMicros).max().getAsLong() / 1000.0)));
+            for (int cpu = 0; cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
+                int c = cpu;
+                List<Stall> on = ph.stallTimes().stream().filter(st -> st.cpu() == c).toList();
+                b.append(String.format(Locale.ROOT, "  probe on cpu %d, %-7s %d wake-ups later than 20 ms%s%n", cpu,
+                        ph.name(), on.size(), on.isEmpty() ? "" : ", longest " + String.format(Locale.ROOT, "%.1f ms",
+                                on.stream().mapToLong(Stall::lateMicros).max().getAsLong() / 1000.0)));
+            }
         }
         b.append(String.format(Locale.ROOT, "%nRSS of the process tree at the end (master / backup):%n"));
         for (Pair p : PAIRS) {
@@ -371,8 +389,12 @@ class SoakBenchmark extends LabTest {
         long t0 = System.currentTimeMillis() * 1000;
         long steal0 = stealTicks();
         Bench.Helper probe = track(new Bench.Helper(dir("cyclictest-" + name).resolve("out"), Stalls.command(seconds)));
-        Bench.Helper timed = track(new Bench.Helper(dir("stall-probe-" + name).resolve("out"), List.of(this.probe.toString(),
-                "5", "1000", Long.toString((long) Math.ceil(seconds)), Long.toString(Stall.THRESHOLD_US))));
+        List<Bench.Helper> timed = new ArrayList<>();
+        for (int cpu = 0; cpu < Runtime.getRuntime().availableProcessors(); cpu++) {
+            timed.add(track(new Bench.Helper(dir("stall-probe-" + name + "-cpu" + cpu).resolve("out"), List.of(
+                    this.probe.toString(), "5", "1000", Long.toString((long) Math.ceil(seconds)),
+                    Long.toString(Stall.THRESHOLD_US), Integer.toString(cpu)))));
+        }
         Bench.hold(seconds);
         long t1 = System.currentTimeMillis() * 1000;
         long steal = stealTicks() - steal0;
@@ -380,8 +402,10 @@ class SoakBenchmark extends LabTest {
             if (!probe.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
                 throw new AssertionError("cyclictest did not end after its " + seconds + " s");
             }
-            if (!timed.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
-                throw new AssertionError("the stall probe did not end after its " + seconds + " s");
+            for (Bench.Helper t : timed) {
+                if (!t.process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS)) {
+                    throw new AssertionError("a stall probe did not end after its " + seconds + " s");
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -403,6 +427,7 @@ class SoakBenchmark extends LabTest {
             b1.put(k, d.cpuTicks());
             bmEnd.put(k, d.mark());
         });
-        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd, stalls, steal, Stall.parse(timed.output()));
+        return new Phase(name, t0, t1, m0, m1, b0, b1, mm, bm, mmEnd, bmEnd, stalls, steal,
+                timed.stream().flatMap(t -> Stall.parse(t.output()).stream()).toList());
     }
 }
