@@ -26,6 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class FailoverBenchmark extends LabTest {
     static final int ROUNDS = Integer.getInteger("vigil.bench.rounds", 5);
+    /** Which backups and advert intervals run (experiments; the committed table has both of each). */
+    static final List<String> BACKUPS = List.of(System.getProperty("vigil.bench.failover.backups", "keepalived,vigil")
+            .split(","));
+    static final List<String> ADVERTS = List.of(System.getProperty("vigil.bench.failover.adverts", "1,0.01").split(","));
     static final int BACKUP_PRIORITY = 100;
     static final int MASTER_PRIORITY = 150;
     static final Duration CPU_WINDOW = Duration.ofSeconds(15);
@@ -43,8 +47,8 @@ class FailoverBenchmark extends LabTest {
     @Test
     void failover() throws IOException {
         Assumptions.assumeTrue(Boolean.getBoolean("vigil.bench"), "the benchmark runs with -Dvigil.bench=true");
-        for (String backup : List.of("keepalived", "vigil")) {
-            for (String advert : List.of("1", "0.01")) {
+        for (String backup : BACKUPS) {
+            for (String advert : ADVERTS) {
                 run(backup, Vrrp.v3(advert));
             }
         }
@@ -53,7 +57,7 @@ class FailoverBenchmark extends LabTest {
         Path out = Path.of(System.getProperty("vigil.lab.results", "results")).resolve("failover.txt");
         Files.createDirectories(out.getParent());
         Files.writeString(out, table);
-        assertThat(rows).hasSize(8).allSatisfy(r -> assertThat(r.gaps()).hasSize(ROUNDS));
+        assertThat(rows).hasSize(BACKUPS.size() * ADVERTS.size() * 2).allSatisfy(r -> assertThat(r.gaps()).hasSize(ROUNDS));
     }
 
     private Daemon startBackup(String backup, Vrrp v) {
@@ -146,7 +150,7 @@ class FailoverBenchmark extends LabTest {
         for (Row r : rows) {
             Function<Double, Double> over = g -> g - r.floor();
             List<Double> o = r.gaps().stream().map(over).sorted().toList();
-            b.append(String.format(Locale.ROOT, "%-10s %-7s %-7s %9.1f %9.1f %12.1f %9.1f..%-9.1f%n", r.backup(),
+            b.append(String.format(Locale.ROOT, "%-10s %-7s %-7s %9.2f %9.2f %12.2f %9.2f..%-9.2f%n", r.backup(),
                     r.advert(), r.stop(), median(r.gaps()), r.floor(), median(o), o.get(0), o.get(o.size() - 1)));
         }
         b.append(String.format(Locale.ROOT, "%nResources at advert 0.01 s (CPU over %d s, %% of one core; RSS of the "
