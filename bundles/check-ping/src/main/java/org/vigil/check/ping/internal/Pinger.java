@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.vigil.libc.Libc;
+import org.vigil.libc.PollSet;
 
 /**
  * ICMP echo for every PING_CHECK of the daemon: one socket per address family and one receive
@@ -212,28 +213,23 @@ final class Pinger implements AutoCloseable {
     }
 
     private void receive() {
-        ByteBuffer fds = Libc.allocate(3 * Libc.SIZEOF_POLLFD);
         ByteBuffer buf = Libc.allocate(BUFFER);
         ByteBuffer from = Libc.allocate(28);
         ByteBuffer fromLen = Libc.allocate(4);
         byte[] data = new byte[BUFFER];
         int n = 0;
         Family[] polled = new Family[2];
+        int[] descriptors = new int[3];
         for (Family f : new Family[] { v4, v6 }) {
             if (f.mode != Mode.NONE) {
-                fds.putInt(8 * n, f.fd);
-                fds.putShort(8 * n + 4, Libc.POLLIN);
+                descriptors[n] = f.fd;
                 polled[n++] = f;
             }
         }
-        fds.putInt(8 * n, wake);
-        fds.putShort(8 * n + 4, Libc.POLLIN);
-        int count = n + 1;
+        descriptors[n] = wake;
+        PollSet polls = new PollSet(java.util.Arrays.copyOf(descriptors, n + 1));
         while (!closed) {
-            for (int i = 0; i < count; i++) {
-                fds.putShort(8 * i + 6, (short) 0);
-            }
-            int rc = Libc.poll(fds, count, -1);
+            int rc = polls.poll(-1);
             if (rc < 0) {
                 if (Libc.errno() != Libc.EINTR) {
                     LOG.warn("PING_CHECK poll: {}", strerror());
@@ -241,7 +237,7 @@ final class Pinger implements AutoCloseable {
                 continue;
             }
             for (int i = 0; i < n && !closed; i++) {
-                if (fds.getShort(8 * i + 6) != 0) {
+                if (polls.returned(i) != 0) {
                     drain(polled[i], buf, from, fromLen, data);
                 }
             }

@@ -15,6 +15,7 @@ import org.vigil.api.driver.LinkInfo;
 import org.vigil.api.driver.LinkListener;
 import org.vigil.libc.Libc;
 import org.vigil.libc.LibcException;
+import org.vigil.libc.PollSet;
 
 /**
  * Watches rtnetlink link and address events on its own thread and tells listeners when a link
@@ -85,25 +86,19 @@ final class LinkMonitor {
     }
 
     private void run() {
-        ByteBuffer pollfds = Libc.allocate(2 * Libc.SIZEOF_POLLFD);
-        pollfds.putInt(0, events.fd());
-        pollfds.putShort(4, Libc.POLLIN);
-        pollfds.putInt(8, eventFd);
-        pollfds.putShort(12, Libc.POLLIN);
+        PollSet polls = new PollSet(events.fd(), eventFd);
         try {
             while (!stopped) {
-                pollfds.putShort(6, (short) 0);
-                pollfds.putShort(14, (short) 0);
-                if (Libc.poll(pollfds, 2, -1) < 0) {
+                if (polls.poll(-1) < 0) {
                     if (Libc.errno() == Libc.EINTR) {
                         continue;
                     }
                     throw Libc.failure("poll netlink");
                 }
-                if (pollfds.getShort(14) != 0) {
+                if (polls.returned(1) != 0) {
                     break;
                 }
-                if (pollfds.getShort(6) != 0) {
+                if (polls.returned(0) != 0) {
                     drain();
                 }
             }

@@ -16,6 +16,7 @@ import org.vigil.api.system.ProcessEvents;
 import org.vigil.api.system.ProcessListener;
 import org.vigil.libc.Libc;
 import org.vigil.libc.LibcException;
+import org.vigil.libc.PollSet;
 import org.vigil.netlink.NetlinkSocket;
 
 /**
@@ -81,22 +82,16 @@ public final class LinuxProcessEvents implements ProcessEvents {
                 opened.completeExceptionally(e);
                 return;
             }
-            ByteBuffer pollfds = Libc.allocate(2 * Libc.SIZEOF_POLLFD);
-            pollfds.putInt(0, socket.fd());
-            pollfds.putShort(4, Libc.POLLIN);
-            pollfds.putInt(8, eventFd);
-            pollfds.putShort(12, Libc.POLLIN);
+            PollSet polls = new PollSet(socket.fd(), eventFd);
             try {
                 while (!stopped) {
-                    pollfds.putShort(6, (short) 0);
-                    pollfds.putShort(14, (short) 0);
-                    if (Libc.poll(pollfds, 2, -1) < 0) {
+                    if (polls.poll(-1) < 0) {
                         if (Libc.errno() == Libc.EINTR) {
                             continue;
                         }
                         throw Libc.failure("poll proc connector");
                     }
-                    if (pollfds.getShort(14) != 0) {
+                    if (polls.returned(1) != 0) {
                         break;
                     }
                     while (!stopped) {
