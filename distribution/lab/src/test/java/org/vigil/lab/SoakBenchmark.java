@@ -69,9 +69,8 @@ class SoakBenchmark extends LabTest {
             List<Stall> stalls = new ArrayList<>();
             for (String line : out.lines().toList()) {
                 String[] f = line.trim().split("\\s+");
-                if ((f.length == 3 || f.length == 4) && f[0].equals("stall")) {
-                    stalls.add(new Stall(Long.parseLong(f[1]), Long.parseLong(f[2]),
-                            f.length == 4 ? Integer.parseInt(f[3]) : -1));
+                if (f.length == 4 && f[0].equals("stall")) {
+                    stalls.add(new Stall(Long.parseLong(f[1]), Long.parseLong(f[2]), Integer.parseInt(f[3])));
                 }
             }
             return stalls;
